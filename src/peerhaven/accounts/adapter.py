@@ -1,0 +1,38 @@
+"""django-allauth hooks: pseudonyms at sign-up, e-mail through the job queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest
+
+from peerhaven.accounts.names import skeleton
+from peerhaven.notifications.tasks import send_email_task
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return bool(getattr(settings, "SIGNUP_OPEN", True))
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        name = form.cleaned_data["display_name"]
+        user.display_name = name
+        user.display_name_key = skeleton(name)
+        user.language = getattr(request, "LANGUAGE_CODE", "en") or "en"
+        return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render now (the request is here), deliver through the job queue."""
+        message = self.render_mail(template_prefix, email, context)
+        html = None
+        for content, mimetype in getattr(message, "alternatives", []) or []:
+            if mimetype == "text/html":
+                html = str(content)
+        send_email_task(
+            subject=message.subject,
+            body=message.body,
+            to=list(message.to),
+            html=html,
+        )

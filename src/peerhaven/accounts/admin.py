@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from peerhaven.accounts.models import AuditEvent, Consent, RoleAssignment, User
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    readonly_fields = ("granted_at", "granted_by", "verified_at", "verified_by")
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "date_joined", "is_active")
+    search_fields = ("display_name",)
+    exclude = ("password", "user_permissions", "groups", "display_name_key")
+    readonly_fields = ("last_login", "date_joined", "guidelines_accepted_at", "onboarded_at")
+    inlines = (RoleInline,)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "actor", "subject", "object_type", "object_id")
+    list_filter = ("action",)
+    readonly_fields = tuple(f.name for f in AuditEvent._meta.fields)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ("user", "purpose", "grantee", "granted_at", "expires_at", "revoked_at")
+    readonly_fields = ("user", "purpose", "grantee", "scope", "granted_at", "expires_at", "revoked_at")

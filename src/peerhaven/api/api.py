@@ -1,0 +1,26 @@
+"""The REST API at /api/, with OpenAPI docs at /api/docs. One router per domain app."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from peerhaven.accounts.api import router as accounts_router
+from peerhaven.api import errors
+from peerhaven.api.auth import API_AUTH
+from peerhaven.notifications.api import router as notifications_router
+
+api = NinjaAPI(
+    title="Peerhaven API",
+    version="1",
+    description=(
+        "Authenticate with the web session (send the CSRF token on writes) or a personal access "
+        "token: `Authorization: Bearer ph_…`. Errors have one shape: "
+        '`{"error": {"code": "...", "message": "...", "fields": {...}}}`. '
+        "Lists are paginated by cursor: pass `next_cursor` back as `cursor`."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/", accounts_router)
+api.add_router("/", notifications_router)

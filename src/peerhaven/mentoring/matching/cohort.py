@@ -1,0 +1,378 @@
+"""Match a whole intake cohort to mentors at once: optimal, with a proof, and a greedy baseline.
+
+The problem (a capacitated bipartite b-matching):
+
+- a mentee gets at most one mentor; mentor j takes at most ``capacity_j - load_j`` new mentees;
+- a pair may be used only if it is eligible (every hard constraint holds) and its score is at
+  least ``min_score``;
+- objective, lexicographic: first **as many mentees matched as possible**, then the **largest
+  total score**. Programmes prefer this: a mentee left without a mentor gets no support at all,
+  while a slightly worse match still gets them most of it. ``min_score`` is the guard against
+  matches too poor to be worth making.
+
+The lexicographic objective is one linear objective: each used pair earns ``L + score`` with
+``L = min(#mentees, #places) + 1``. One more match earns at least L, more than the total score
+of any matching can differ by, so no score gain can pay for a lost match.
+
+Algorithm: the constraint matrix is a bipartite incidence matrix, which is totally unimodular,
+so the linear program has an integral optimal vertex and the dual simplex (HiGHS via SciPy)
+returns one. The full problem has up to #mentees x #mentors pairs, so the LP is solved over
+each mentee's top ``candidates_per_mentee`` pairs only (column generation): with the LP's duals
+(u for mentees, v for mentors), every eligible pair left out is priced, ``L + s - u_i - v_j``;
+pairs with positive reduced profit are added and the LP is solved again, until none is left.
+Finally the duals are made exactly feasible (``u_i`` raised by mentee i's largest remaining
+violation) and weak duality bounds what any matching of the *full* problem can achieve:
+``optimality_gap = dual bound - value found``. A gap below 1 proves the number matched is the
+maximum; the gap itself bounds how much total score any other maximum matching could add.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from .index import BoolArray, FloatArray, IntArray, MenteeBatch, MentorIndex
+from .profiles import DEFAULT_WEIGHTS, MatchWeights, MenteeIntake, MentorProfile
+
+BLOCK_ROWS = 256
+CERTIFIED_GAP = 1e-6
+_ADD_THRESHOLD = 1e-7  # below HiGHS's dual tolerance a "violation" is rounding, not a better pair
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    mentee_id: int
+    mentor_id: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    mentee_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    method: str
+    """"optimal" or "greedy"."""
+    assignments: list[Assignment]
+    """Sorted by mentee id."""
+    unmatched: list[Unmatched]
+    """Sorted by mentee id, each with the reason in plain words."""
+    total_score: float
+    eligible_pairs: int
+    """Pairs that could be used: eligible and at least ``min_score``."""
+    candidate_pairs: int = 0
+    """Pairs the final LP was solved over (optimal only)."""
+    rounds: int = 0
+    """LP solves, one more for each round of pairs added by pricing (optimal only)."""
+    optimality_gap: float | None = None
+    """Proven upper bound on the total score any assignment matching as many could add."""
+    certified_optimal: bool = False
+    """True when the gap is below ``CERTIFIED_GAP`` for the full, unpruned problem."""
+    mentor_load: dict[int, int] = field(default_factory=dict)
+    """New mentees per mentor id, for mentors given at least one."""
+
+    @property
+    def matched_count(self) -> int:
+        return len(self.assignments)
+
+
+# -- the shared set-up -------------------------------------------------------------------
+
+
+@dataclass
+class _Problem:
+    index: MentorIndex
+    batch: MenteeBatch
+    weights: MatchWeights
+    min_score: float
+
+    def blocks(self) -> Iterator[tuple[int, FloatArray, BoolArray, BoolArray]]:
+        """(first row, scores, eligible, usable) for each block of mentees x all mentors."""
+        for start in range(0, len(self.batch), BLOCK_ROWS):
+            rows = slice(start, min(start + BLOCK_ROWS, len(self.batch)))
+            scores, eligible = self.index.score_block(self.batch, rows, self.weights)
+            yield start, scores, eligible, eligible & (scores >= self.min_score)
+
+    def full_row(self, i: int) -> tuple[IntArray, FloatArray]:
+        """Mentee i's usable mentors, sorted by score descending then mentor id."""
+        scores, eligible = self.index.score_block(self.batch, slice(i, i + 1), self.weights)
+        usable = np.flatnonzero(eligible[0] & (scores[0] >= self.min_score))
+        order = np.lexsort((usable, -scores[0, usable]))
+        return usable[order], scores[0, usable[order]]
+
+
+def _prepare(
+    intakes: Sequence[MenteeIntake],
+    mentors: Sequence[MentorProfile] | MentorIndex,
+    weights: MatchWeights,
+    min_score: float,
+) -> _Problem:
+    ids = [i.id for i in intakes]
+    if len(set(ids)) != len(ids):
+        raise ValueError("mentee ids must be unique")
+    index = (
+        mentors
+        if isinstance(mentors, MentorIndex)
+        else MentorIndex(mentors, weights.reference_monday)
+    )
+    # Sorting by id makes every tie-break (and so every result) independent of input order.
+    batch = index.batch(sorted(intakes, key=lambda i: i.id))
+    return _Problem(index=index, batch=batch, weights=weights, min_score=min_score)
+
+
+@dataclass
+class _Candidates:
+    """Pairs as parallel arrays, sorted by mentee, then score descending, then mentor id."""
+
+    mentee: IntArray
+    mentor: IntArray
+    score: FloatArray
+    n_eligible: IntArray
+    n_usable: IntArray
+
+
+def _top_candidates(problem: _Problem, per_mentee: int) -> _Candidates:
+    """Each mentee's best ``per_mentee`` usable pairs, plus every pair tied with the last.
+
+    Keeping ties makes each list an exact prefix of the mentee's full ranking, which the greedy
+    baseline relies on when it has to look further down.
+    """
+    mentee_parts: list[IntArray] = []
+    mentor_parts: list[IntArray] = []
+    score_parts: list[FloatArray] = []
+    n = len(problem.batch)
+    n_eligible = np.zeros(n, dtype=np.int64)
+    n_usable = np.zeros(n, dtype=np.int64)
+    m = len(problem.index)
+    for start, scores, eligible, usable in problem.blocks():
+        rows = slice(start, start + scores.shape[0])
+        n_eligible[rows] = eligible.sum(axis=1)
+        n_usable[rows] = usable.sum(axis=1)
+        keep = usable
+        if m > per_mentee:
+            masked = np.where(usable, scores, -np.inf)
+            kth = -np.partition(-masked, per_mentee - 1, axis=1)[:, per_mentee - 1]
+            keep = usable & (masked >= kth[:, None])
+        b, j = np.nonzero(keep)
+        s = scores[b, j]
+        order = np.lexsort((j, -s, b))
+        mentee_parts.append(b[order] + start)
+        mentor_parts.append(j[order])
+        score_parts.append(s[order])
+    return _Candidates(
+        mentee=np.concatenate(mentee_parts) if mentee_parts else np.zeros(0, np.int64),
+        mentor=np.concatenate(mentor_parts) if mentor_parts else np.zeros(0, np.int64),
+        score=np.concatenate(score_parts) if score_parts else np.zeros(0, np.float64),
+        n_eligible=n_eligible,
+        n_usable=n_usable,
+    )
+
+
+def _unmatched_reason(problem: _Problem, i: int, cands: _Candidates, method: str) -> str:
+    index, batch = problem.index, problem.batch
+    if cands.n_usable[i] > 0:
+        n = int(cands.n_usable[i])
+        if method == "optimal":
+            return (
+                f"all places of the {n} suitable mentor{'s' * (n != 1)} were needed to match "
+                "as many mentees as possible"
+            )
+        return f"the places of all {n} suitable mentor{'s' * (n != 1)} were taken first"
+    if cands.n_eligible[i] > 0:
+        return f"no eligible mentor reaches the minimum score of {problem.min_score:g}"
+    if not index.open.any():
+        return "no mentor is taking mentees now (all are paused, full or due for training)"
+    speaks = (batch.languages[i] @ index.languages.T) > 0
+    if not (speaks & index.open).any():
+        languages = ", ".join(sorted(batch.intakes[i].languages)) or "none given"
+        return f"no mentor taking mentees speaks their languages ({languages})"
+    return "every mentor taking mentees who speaks their language is ruled out by a block"
+
+
+def _result(
+    problem: _Problem,
+    method: str,
+    chosen: list[tuple[int, int, float]],
+    cands: _Candidates,
+) -> CohortResult:
+    ids, mentor_ids = problem.batch.ids, problem.index.ids
+    matched = {i for i, _, _ in chosen}
+    assignments = [
+        Assignment(mentee_id=int(ids[i]), mentor_id=int(mentor_ids[j]), score=float(s))
+        for i, j, s in sorted(chosen)
+    ]
+    unmatched = [
+        Unmatched(mentee_id=int(ids[i]), reason=_unmatched_reason(problem, i, cands, method))
+        for i in range(len(problem.batch))
+        if i not in matched
+    ]
+    load: dict[int, int] = {}
+    for a in assignments:
+        load[a.mentor_id] = load.get(a.mentor_id, 0) + 1
+    return CohortResult(
+        method=method,
+        assignments=assignments,
+        unmatched=unmatched,
+        total_score=float(sum(a.score for a in assignments)),
+        eligible_pairs=int(cands.n_usable.sum()),
+        mentor_load=load,
+    )
+
+
+# -- optimal ------------------------------------------------------------------------------
+
+
+def _solve_lp(
+    problem: _Problem, mentee: IntArray, mentor: IntArray, profit: FloatArray
+) -> tuple[npt.NDArray[np.bool_], FloatArray, FloatArray]:
+    """Chosen pairs, mentee duals u and mentor duals v of max sum(profit x) s.t. places."""
+    n, m = len(problem.batch), len(problem.index)
+    e = len(profit)
+    matrix = sp.csr_matrix(
+        (np.ones(2 * e), (np.concatenate([mentee, n + mentor]), np.tile(np.arange(e), 2))),
+        shape=(n + m, e),
+    )
+    limits = np.concatenate([np.ones(n), problem.index.free_places.astype(np.float64)])
+    # Dual simplex returns a basic (vertex) solution: integral, as the matrix is TU.
+    res = linprog(-profit, A_ub=matrix, b_ub=limits, bounds=(0, None), method="highs-ds")
+    if res.status != 0:
+        raise RuntimeError(f"the matching LP did not solve: {res.message}")
+    x = np.asarray(res.x)
+    chosen = x > 0.5
+    if np.abs(x - chosen).max(initial=0.0) > 1e-6:
+        raise RuntimeError("the matching LP returned a fractional solution")
+    duals = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
+    return chosen, duals[:n], duals[n:]
+
+
+def assign_cohort(
+    intakes: Sequence[MenteeIntake],
+    mentors: Sequence[MentorProfile] | MentorIndex,
+    weights: MatchWeights = DEFAULT_WEIGHTS,
+    *,
+    min_score: float = 0.0,
+    candidates_per_mentee: int = 30,
+    max_rounds: int = 20,
+) -> CohortResult:
+    """Optimal cohort assignment: most mentees matched, then the largest total score.
+
+    Hard constraints hold for every assignment, and no mentor gets more than their free places.
+    ``certified_optimal`` says whether the dual bound proves optimality for the full problem;
+    it can only be False if ``max_rounds`` pricing rounds were not enough.
+    """
+    if candidates_per_mentee < 1:
+        raise ValueError("candidates_per_mentee must be at least 1")
+    problem = _prepare(intakes, mentors, weights, min_score)
+    cands = _top_candidates(problem, candidates_per_mentee)
+    n = len(problem.batch)
+    if len(cands.score) == 0:
+        empty = _result(problem, "optimal", [], cands)
+        return replace(empty, optimality_gap=0.0, certified_optimal=True)
+    big = float(min(n, int(problem.index.free_places[problem.index.open].sum())) + 1)
+    mentee, mentor, score = cands.mentee, cands.mentor, cands.score
+    m = len(problem.index)
+    rounds = 0
+    while True:
+        rounds += 1
+        chosen, u, v = _solve_lp(problem, mentee, mentor, big + score)
+        in_lp = sp.csr_matrix(
+            (np.ones(len(mentee), dtype=np.bool_), (mentee, mentor)), shape=(n, m)
+        )
+        worst = np.zeros(n)
+        added: list[tuple[IntArray, IntArray, FloatArray]] = []
+        for start, scores, _, usable in problem.blocks():
+            rows = slice(start, start + scores.shape[0])
+            reduced = np.where(usable, big + scores - u[rows, None] - v[None, :], -np.inf)
+            worst[rows] = np.maximum(reduced.max(axis=1, initial=-np.inf), 0.0)
+            outside = reduced > _ADD_THRESHOLD
+            outside &= ~in_lp[rows].toarray()
+            b, j = np.nonzero(outside)
+            if len(b):
+                # The most violated pairs per mentee, at most candidates_per_mentee of them.
+                order = np.lexsort((-reduced[b, j], b))
+                b, j = b[order], j[order]
+                rank = np.arange(len(b)) - np.searchsorted(b, b)
+                pick = rank < candidates_per_mentee
+                added.append((b[pick] + start, j[pick], scores[b[pick], j[pick]]))
+        if not added or rounds >= max_rounds:
+            break
+        mentee = np.concatenate([mentee, *(a[0] for a in added)])
+        mentor = np.concatenate([mentor, *(a[1] for a in added)])
+        score = np.concatenate([score, *(a[2] for a in added)])
+
+    value = float(np.sum(big + score[chosen]))
+    bound = float(np.sum(u + worst) + np.sum(problem.index.free_places * v))
+    gap = max(bound - value, 0.0)
+    chosen_pairs = [
+        (int(i), int(j), float(s))
+        for i, j, s in zip(mentee[chosen], mentor[chosen], score[chosen], strict=True)
+    ]
+    return replace(
+        _result(problem, "optimal", chosen_pairs, cands),
+        candidate_pairs=len(score),
+        rounds=rounds,
+        optimality_gap=gap,
+        certified_optimal=gap < CERTIFIED_GAP,
+    )
+
+
+# -- greedy baseline ----------------------------------------------------------------------
+
+
+def assign_greedy(
+    intakes: Sequence[MenteeIntake],
+    mentors: Sequence[MentorProfile] | MentorIndex,
+    weights: MatchWeights = DEFAULT_WEIGHTS,
+    *,
+    min_score: float = 0.0,
+    candidates_per_mentee: int = 30,
+) -> CohortResult:
+    """Best pair first: take usable pairs by score (ties: mentee id, mentor id) while places last.
+
+    Exactly the greedy over all pairs, evaluated lazily: each mentee starts with their top
+    pairs and only a mentee who runs out has their full ranking computed.
+    """
+    problem = _prepare(intakes, mentors, weights, min_score)
+    cands = _top_candidates(problem, candidates_per_mentee)
+    n = len(problem.batch)
+    starts = np.searchsorted(cands.mentee, np.arange(n + 1))
+    lists: list[tuple[IntArray, FloatArray]] = [
+        (cands.mentor[starts[i] : starts[i + 1]], cands.score[starts[i] : starts[i + 1]])
+        for i in range(n)
+    ]
+    complete = [len(lists[i][0]) == cands.n_usable[i] for i in range(n)]
+    places = problem.index.free_places.copy()
+    heap: list[tuple[float, int, int, int]] = [
+        (-float(lists[i][1][0]), i, int(lists[i][0][0]), 0) for i in range(n) if len(lists[i][0])
+    ]
+    heapq.heapify(heap)
+    chosen: list[tuple[int, int, float]] = []
+    while heap:
+        neg_score, i, j, pos = heapq.heappop(heap)
+        if places[j] > 0:
+            places[j] -= 1
+            chosen.append((i, j, -neg_score))
+            continue
+        # A full mentor stays full, so moving past them never skips a pair greedy would take.
+        mentor_rows, scores = lists[i]
+        pos += 1
+        while True:
+            while pos < len(mentor_rows) and places[mentor_rows[pos]] == 0:
+                pos += 1
+            if pos < len(mentor_rows) or complete[i]:
+                break
+            mentor_rows, scores = problem.full_row(i)
+            lists[i] = (mentor_rows, scores)
+            complete[i] = True
+        if pos < len(mentor_rows):
+            heapq.heappush(heap, (-float(scores[pos]), i, int(mentor_rows[pos]), pos))
+    return _result(problem, "greedy", chosen, cands)

@@ -1,0 +1,143 @@
+"""The one way to tell a person something: ``notify``."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from peerhaven.accounts.models import User
+from peerhaven.accounts.services import in_quiet_hours
+from peerhaven.notifications.kinds import KINDS
+from peerhaven.notifications.models import Notification, NotificationPreference
+
+
+def effective_preferences(user: User) -> dict[str, tuple[bool, bool]]:
+    """(in_app, email) per kind: the person's choices over the kinds' defaults."""
+    prefs = {k: (True, kind.email_default) for k, kind in KINDS.items()}
+    for pref in NotificationPreference.objects.filter(user=user):
+        if pref.kind in KINDS:
+            prefs[pref.kind] = (pref.in_app or KINDS[pref.kind].always_in_app, pref.email)
+    return prefs
+
+
+@transaction.atomic
+def set_preferences(*, user: User, choices: dict[str, tuple[bool, bool]]) -> None:
+    unknown = set(choices) - set(KINDS)
+    if unknown:
+        raise ValidationError(_("Unknown notification kind."), code="unknown_kind")
+    for kind, (in_app, email) in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user,
+            kind=kind,
+            defaults={"in_app": in_app or KINDS[kind].always_in_app, "email": email},
+        )
+
+
+def notify(
+    *, recipient: User, kind: str, title: str, body: str = "", url: str = ""
+) -> Notification:
+    """Create an in-app notification and, if the person wants it, queue an e-mail.
+
+    The e-mail is queued after the surrounding transaction commits, and waits while the
+    person is in their quiet hours (the periodic job sends it when they end).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    in_app, email = effective_preferences(recipient)[kind]
+    now = timezone.now()
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        url=url[:500],
+        created_at=now,
+        # A kind the person muted in the app is kept (for e-mail and export) but not counted.
+        read_at=None if in_app else now,
+        email_wanted=email and recipient.is_active,
+    )
+    if notification.email_wanted and not in_quiet_hours(recipient, now):
+        from peerhaven.notifications.tasks import email_notification_task
+
+        transaction.on_commit(partial(email_notification_task, notification.pk))
+    return notification
+
+
+def deliver_email(*, notification_id: int) -> bool:
+    """Send one notification's e-mail unless sent already or the person is in quiet hours."""
+    from peerhaven.notifications.tasks import send_email_task
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None or in_quiet_hours(notification.recipient):
+            return False
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    recipient = notification.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        context: dict[str, Any] = {
+            "notification": notification,
+            "recipient": recipient,
+            "site_url": settings.SITE_URL,
+        }
+        body = render_to_string("notifications/email.txt", context)
+        subject = f"[Peerhaven] {notification.title}"
+    send_email_task(subject=subject, body=body, to=[recipient.email])
+    return True
+
+
+def deliver_deferred_emails(limit: int = 500) -> int:
+    pending = Notification.objects.filter(
+        email_wanted=True, emailed_at__isnull=True, recipient__is_active=True
+    ).values_list("pk", flat=True)[:limit]
+    return sum(deliver_email(notification_id=pk) for pk in list(pending))
+
+
+def mark_read(*, notification: Notification, actor: User) -> None:
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def export_notifications(user: User) -> dict[str, Any]:
+    return {
+        "notifications": [
+            {
+                "kind": n.kind,
+                "title": n.title,
+                "body": n.body,
+                "url": n.url,
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in Notification.objects.filter(recipient=user)
+        ],
+        "preferences": [
+            {"kind": p.kind, "in_app": p.in_app, "email": p.email}
+            for p in NotificationPreference.objects.filter(user=user)
+        ],
+    }

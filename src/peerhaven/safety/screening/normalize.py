@@ -1,0 +1,201 @@
+"""Fold obfuscated text into plain lower-case Latin, remembering where every character came from.
+
+Rules match the folded text; evidence must point at what the author actually wrote, so each
+folded character keeps the index of the original character it came from (``origin``). Every
+step only deletes characters or replaces one character by one or more, which keeps the map
+monotonic and makes ``original_span`` exact.
+
+All regular expressions here are linear: no quantified group contains another quantifier.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from peerhaven.safety.screening.homoglyphs import homoglyph_map
+
+# Invisible characters that people insert to split words; category Cf covers most (zero-width
+# space/joiners, bidi controls, soft hyphen), these are the visible-blank ones outside Cf.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+
+_PUNCT = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201b": "'",
+    "\u02bc": "'",
+    "\u2032": "'",
+    "\u00b4": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2033": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2028": "\n",
+    "\u2029": "\n",
+    "\u0085": "\n",
+}
+
+# Digits and symbols read as letters inside a word ("k1ll", "mys3lf", "$uicide", "k!ll").
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+_LEET_SYMBOLS = frozenset("@$!")
+_TOKEN = re.compile(r"[a-z0-9@$!|]+")
+_ELONGATED = re.compile(r"([a-z])\1\1+")
+# Words spelled out letter by letter: "s u i c i d e", "k.i.l.l", "d-i-e".
+_SPACED = re.compile(r"(?<![a-z0-9'])[a-z](?:[ .\-_*/][a-z](?![a-z0-9'])){3,}")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Folded text plus, for each folded character, the index of its original character."""
+
+    text: str
+    origin: tuple[int, ...]
+    original: str
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the folded text to a half-open span of the original."""
+        if not self.origin:
+            return (0, 0)
+        start = max(0, min(start, len(self.origin) - 1))
+        end = max(start + 1, min(end, len(self.origin)))
+        return (self.origin[start], self.origin[end - 1] + 1)
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        # A lone surrogate cannot be encoded; a space keeps words on either side apart.
+        return " "
+    mapped = _PUNCT.get(char)
+    if mapped is not None:
+        return mapped
+    category = unicodedata.category(char)
+    if category == "Cf" or char in _INVISIBLE:
+        return ""
+    if category.startswith("Z") or category == "Cc":
+        return " "
+    glyphs = homoglyph_map()
+    out: list[str] = []
+    for part in unicodedata.normalize("NFKD", char):
+        if unicodedata.combining(part):
+            continue
+        if part.isascii():
+            out.append(part.lower())
+            continue
+        out.append(glyphs.get(part) or part.lower())
+    return "".join(out)
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char < "\x80":
+            if char in "\t\r\f\v":
+                chars.append(" ")
+            else:
+                chars.append(char.lower())
+            origin.append(index)
+            continue
+        folded = _fold_char(char)
+        for part in folded:
+            chars.append(part)
+            origin.append(index)
+    return "".join(chars), origin
+
+
+def _unleet(text: str) -> str:
+    if not any(c in _LEET or c in _LEET_SYMBOLS for c in text):
+        return text
+    chars = list(text)
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token.isalpha() or not any(c.isalpha() for c in token):
+            continue
+        base = match.start()
+        seen_letter = False
+        for offset, char in enumerate(token):
+            if char.isalpha():
+                seen_letter = True
+                continue
+            replacement = _LEET.get(char)
+            if replacement is None:
+                continue
+            before = token[offset - 1] if offset > 0 else ""
+            after = token[offset + 1] if offset + 1 < len(token) else ""
+            if char in _LEET_SYMBOLS:
+                # "$uicide" and "k!ll" are words; "die!" and "5$" are punctuation and money.
+                inside = before.isalnum() and after.isalnum()
+                leading = offset == 0 and token[1:3].isalpha()
+                if char != "!" and (inside or leading):
+                    chars[base + offset] = replacement
+                elif char == "!" and inside:
+                    chars[base + offset] = replacement
+            elif seen_letter:
+                # A digit after a letter ("k1ll", "mys3lf"); leading digits stay numbers
+                # ("3am", "100mg", "2nd").
+                chars[base + offset] = replacement
+    return "".join(chars)
+
+
+def _rewrite(
+    text: str,
+    origin: list[int],
+    pattern: re.Pattern[str],
+    keep: Callable[[re.Match[str]], list[int]],
+) -> tuple[str, list[int]]:
+    """Replace each match by a subset of its own characters, chosen by ``keep`` (indices)."""
+    out_chars: list[str] = []
+    out_origin: list[int] = []
+    position = 0
+    for match in pattern.finditer(text):
+        out_chars.append(text[position : match.start()])
+        out_origin.extend(origin[position : match.start()])
+        for index in keep(match):
+            out_chars.append(text[index])
+            out_origin.append(origin[index])
+        position = match.end()
+    if position == 0:
+        return text, origin
+    out_chars.append(text[position:])
+    out_origin.extend(origin[position:])
+    return "".join(out_chars), out_origin
+
+
+def _keep_two(match: re.Match[str]) -> list[int]:
+    return [match.start(), match.start() + 1]
+
+
+def _keep_letters(match: re.Match[str]) -> list[int]:
+    return [i for i in range(match.start(), match.end()) if match.string[i].isalpha()]
+
+
+def _keep_first(match: re.Match[str]) -> list[int]:
+    return [match.start()]
+
+
+def normalize(text: str) -> Normalized:
+    """Fold ``text`` for matching: lower case, Latin look-alikes, no invisible characters,
+    leetspeak and letter-spacing undone, long letter runs shortened, spaces collapsed."""
+    folded, origin = _fold(text)
+    folded = _unleet(folded)
+    folded, origin = _rewrite(folded, origin, _ELONGATED, _keep_two)
+    folded, origin = _rewrite(folded, origin, _SPACED, _keep_letters)
+    folded, origin = _rewrite(folded, origin, _SPACES, _keep_first)
+    return Normalized(text=folded, origin=tuple(origin), original=text)

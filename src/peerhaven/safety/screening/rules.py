@@ -1,0 +1,912 @@
+"""Rule tables for the risk screener: data, not code paths.
+
+Every rule has a stable ``id`` (stored with alerts; never reuse or rename one), a base level on
+the C-SSRS ladder, a pattern over the *normalised* text (lower case, folded look-alikes, single
+spaces, straight apostrophes), and an explanation a moderator reads.
+
+``subject`` says how the author is tied to the phrase:
+- ``self``: the phrase names the author ("kill myself"); an unresolved subject means the author.
+- ``check``: the nearest person word in the sentence decides ("I want to die" vs "she wants
+  to die"); with none, the post decides (a supportive reply or news text is not the author).
+- ``topic``: a bare term ("suicide"); without a first-person subject it counts as concern.
+- ``any``: counts whoever it is about (used for bereavement, which is the author's own loss).
+
+Patterns must stay linear-time: the only quantified group allowed is a bounded word gap whose
+body cannot match its own separator (``<gapN>``). ``tests/safety/test_screening.py`` checks every
+pattern against pathological input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from peerhaven.safety.screening.result import RiskLevel
+
+Subject = Literal["self", "check", "topic", "any"]
+
+NONE = RiskLevel.NONE
+CONCERN = RiskLevel.CONCERN
+IDEATION = RiskLevel.IDEATION
+IMMINENT = RiskLevel.IMMINENT
+
+MACROS: dict[str, str] = {
+    "<gap1>": r"(?:[a-z']+ )?",
+    "<gap2>": r"(?:[a-z']+ ){0,2}",
+    "<gap3>": r"(?:[a-z']+ ){0,3}",
+    "<myself>": r"(?:my ?self|meself|mself)",
+    "<dont>": r"(?:don't|dont|do not|didn't|didnt|did not)",
+    "<cant>": r"(?:can't|cant|cannot|can not|couldn't|couldnt)",
+    "<im>": r"(?:i'm|im|i am)",
+    "<ive>": r"(?:i've|ive|i have)",
+    "<pills>": (
+        r"(?:pills?|tablets?|meds|medications?|sleeping pills|painkillers|tylenol|paracetamol"
+        r"|acetaminophen|ibuprofen|aspirin|benadryl|insulin|xanax|antidepressants|sertraline"
+        r"|lithium|seroquel|trazodone|oxy|opioids)"
+    ),
+    "<body>": r"(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|ankles?|forearms?|chest)",
+    "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    level: RiskLevel
+    pattern: str
+    explanation: str
+    subject: Subject = "check"
+    method: bool = False
+    # True when the phrase itself reports something done (an attempt, an overdose): without a
+    # date it still counts in full, because it may have been last night.
+    past: bool = False
+    # Phrases often used as jokes; laughter in the sentence lowers them one level (not below
+    # concern).
+    hyperbole: bool = False
+
+
+RULES: tuple[Rule, ...] = (
+    # --- imminent: intent, plan, preparation, method, behaviour (C-SSRS items 3-6) -----------
+    Rule(
+        "imminent.intent.kill_self",
+        IMMINENT,
+        r"\b(?:going to|gonna|planning to|plan to|planning on|decided to|ready to|about to"
+        r"|i'll|i will|i'm finally going to|time to|i'm going to) <gap1>"
+        r"(?:kill|unalive|off|end) (?:<myself>|my (?:own )?life)\b",
+        "States an intention to end their life",
+        subject="self",
+        hyperbole=True,
+    ),
+    Rule(
+        "imminent.intent.end_it_tonight",
+        IMMINENT,
+        r"\b(?:end|ending|do) it (?:all )?(?:tonight|tomorrow|this weekend|today|soon|now)\b",
+        "Says when they will end their life",
+    ),
+    Rule(
+        "imminent.plan.have_plan",
+        IMMINENT,
+        r"\b(?:have|made|making|got|planned out|worked out|figured out) (?:a|my|the) "
+        r"(?:suicide )?plan (?:to|for|on how to) (?:kill|end|die|suicide|my death|do it|unalive)",
+        "Has a plan for suicide",
+    ),
+    Rule(
+        "imminent.plan.know_how",
+        IMMINENT,
+        r"\bi know (?:exactly )?how (?:i'm|i am|im|i'll|i will|i'd|i would|i'm going to) "
+        r"(?:going to |gonna )?(?:do it|kill myself|end it)\b",
+        "Knows how they would do it (method chosen)",
+        subject="self",
+    ),
+    Rule(
+        "imminent.plan.date",
+        IMMINENT,
+        r"\b(?:set|picked|chose|chosen|choose) (?:a|the) (?:date|day) (?:to|for) "
+        r"(?:die|end|kill|my death|my suicide|do it)",
+        "Has chosen a date",
+    ),
+    Rule(
+        "imminent.plan.last_post",
+        IMMINENT,
+        r"\bthis (?:is|will be) my (?:last|final) (?:post|message|goodbye|night|day|words|letter)",
+        "Says this is their last message",
+        subject="self",
+    ),
+    Rule(
+        "imminent.plan.not_here_tomorrow",
+        IMMINENT,
+        r"\b(?:won't|will not|wont|i'll not) be (?:here|around|alive) (?:tomorrow|much longer"
+        r"|for (?:much )?longer|by (?:tomorrow|morning|monday|the weekend)|next (?:week|year))",
+        "Says they will not be alive soon",
+    ),
+    Rule(
+        "imminent.plan.dead_by",
+        IMMINENT,
+        r"\b(?:i'll|i will|ill) (?:be )?(?:dead|gone) (?:by|before) (?:tomorrow|morning|tonight"
+        r"|the time|the weekend|monday|friday|next week)",
+        "Says they will be dead soon",
+        subject="self",
+    ),
+    Rule(
+        "imminent.plan.reads_this",
+        IMMINENT,
+        r"\b(?:by the time|when) (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|find"
+        r"|finds) this,? (?:i'll|i will|ill|i'm|i am|im) (?:be )?(?:dead|gone|not be here)",
+        "Writes as if they will be dead when read",
+        subject="self",
+    ),
+    Rule(
+        "imminent.preparation.giving_away",
+        IMMINENT,
+        r"\b(?:give|giving|gave|given) away (?:all )?(?:of )?(?:my|some of my|most of my) "
+        r"(?:stuff|things|belongings|possessions|pets?|cats?|dogs?|clothes|books|games"
+        r"|money|savings|collection)",
+        "Giving away possessions (a preparatory act)",
+        subject="self",
+    ),
+    Rule(
+        "imminent.preparation.note",
+        IMMINENT,
+        r"\b(?:wrote|writing|written|write|left|leave|leaving|draft|drafted|drafting|finished"
+        r"|started) (?:a|my|the|some|goodbye) (?:suicide |goodbye |farewell )?"
+        r"(?:note|notes|letter|letters) (?:to|for) (?:my|everyone|everybody|them|her|him)"
+        r"|\b(?:suicide|goodbye|farewell) (?:note|notes|letter|letters)\b",
+        "Mentions a suicide or goodbye note",
+    ),
+    Rule(
+        "imminent.preparation.goodbye",
+        IMMINENT,
+        r"\b(?:goodbye|bye|farewell) (?:everyone|everybody|world|cruel world|forever|reddit"
+        r"|all of you|you all|y'all)\b|\bthis is (?:my )?goodbye\b|\bsaid my goodbyes\b"
+        r"|\bsaying (?:my )?goodbyes?\b(?! to (?:him|her|them|my (?:friend|family|dog|cat)))",
+        "Saying goodbye (a preparatory act)",
+    ),
+    Rule(
+        "imminent.preparation.affairs",
+        IDEATION,
+        r"\b(?:wrote|writing|made|making|updated|updating|sorted|sorting) (?:out )?(?:my|a) "
+        r"(?:will|affairs|final arrangements)\b|\bput(?:ting)? my affairs in order\b",
+        "Putting affairs in order",
+        subject="self",
+    ),
+    # Method: thinking about how (C-SSRS item 3) counts as imminent, and the text is held.
+    Rule(
+        "imminent.method.hanging",
+        IMMINENT,
+        r"\b(?:hang|hanging|hanged|hung) <myself>\b|\bnoose\b|\b(?:bought|got|buy|buying|tied"
+        r"|tie|tying|have|has) (?:a|the|some) rope\b|\bexit bag\b",
+        "Describes hanging as a method",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.jumping",
+        IMMINENT,
+        r"\b(?:jump|jumping|jumped|leap|leaping|throw myself|throwing myself) (?:off|from|in front"
+        r" of|into|onto) (?:a|the|my|our|this|that) (?:<gap1>)(?:bridge|building|roof|rooftop"
+        r"|cliff|balcony|train|bus|truck|traffic|window|ledge|tower|parking garage|overpass"
+        r"|highway|freeway|subway|tracks)\b",
+        "Describes jumping as a method",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.vehicle",
+        IMMINENT,
+        r"\b(?:step|stepping|stepped|walk|walking|lie|lying|lay) (?:in front of|into|onto|on) "
+        r"(?:a|the) (?:train|bus|truck|traffic|car|tracks|railway)\b"
+        r"|\b(?:drive|driving|crash|crashing|swerve|swerving) (?:my car )?(?:into|off) (?:a|the) "
+        r"(?:wall|tree|cliff|bridge|river|lake|oncoming|pole|barrier)\b",
+        "Describes a vehicle or train as a method",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.overdose",
+        IMMINENT,
+        r"\b(?:overdose|overdosing|overdosed|od|od'd|od'ing)\b(?! on (?:coffee|caffeine|sugar))",
+        "Mentions overdose",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.pills_quantity",
+        IMMINENT,
+        r"\b(?:all|a bunch of|a handful of|handfuls of|the whole bottle of|whole bottle of"
+        r"|entire bottle of|too many|enough|\d{2,}|a lot of|lots of|every) (?:of )?(?:my |the )?"
+        r"<pills>\b|\b(?:stockpil\w*|hoard\w*|saving up|collect\w*) (?:<gap1>)<pills>\b"
+        r"|\bhow many <pills> (?:would|does|will|to|it|until|should|do)\b"
+        r"|\blethal (?:dose|amount|overdose)\b",
+        "Describes a quantity of pills or a lethal dose",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.cutting_deep",
+        IMMINENT,
+        r"\b(?:slit|slice|slash|slashing|slitting|slicing|cut|cutting|open|opening) "
+        r"(?:<gap1>)(?:my )?(?:wrists?|throat|veins)\b",
+        "Describes cutting wrists or throat",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.firearm",
+        IMMINENT,
+        r"\b(?:gun|pistol|rifle|shotgun|revolver|barrel) (?:to|in|into|against) my (?:head|mouth"
+        r"|temple|chin)\b|\b(?:shoot|shooting|shot) <myself>\b(?! (?:in the foot|a message))"
+        r"|\bblow my (?:brains|head) (?:out|off)\b|\bbullet (?:in|through) my (?:head|brain)\b",
+        "Describes a firearm as a method",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.other",
+        IMMINENT,
+        r"\b(?:drown|drowning) <myself>\b|\bcarbon monoxide\b|\b(?:drink|drinking|drank) "
+        r"(?:the )?(?:bleach|antifreeze|poison)\b|\bhelium (?:bag|tank)\b"
+        r"|\b(?:suffocate|suffocating|electrocute|electrocuting|poison|poisoning) <myself>\b",
+        "Describes another method",
+        method=True,
+    ),
+    # Behaviour: attempts and self-harm. Without a date these stay imminent (fail safe: it may
+    # have been last night); a remote date or a recovery story lowers them one level.
+    Rule(
+        "imminent.behavior.attempt",
+        IMMINENT,
+        r"\b(?:tried|try|trying|attempted|attempting|attempt) (?:<gap1>)(?:to )?"
+        r"(?:kill|end|unalive|off|hang|drown|shoot|overdose|od) (?:<myself>|my (?:own )?life"
+        r"|it all)\b",
+        "Reports trying to end their life",
+        past=True,
+    ),
+    Rule(
+        "imminent.behavior.attempt_noun",
+        IMMINENT,
+        r"\b(?:suicide attempts?|attempted suicide|attempt(?:ed|ing)? (?:at )?suicide"
+        r"|survived (?:a|an|my|the|two|three|multiple) (?:suicide )?attempts?"
+        r"|(?:my|after my|since my|before my) (?:first |second |third |last |latest |recent "
+        r"|previous |most recent |failed |\d+(?:st|nd|rd|th) )?(?:suicide )?attempts?)\b"
+        r"(?! (?:at|to) (?!suicide))",
+        "Mentions a suicide attempt",
+        past=True,
+    ),
+    Rule(
+        "imminent.behavior.attempted",
+        IMMINENT,
+        r"\b(?:i|i've|ive|i have) (?:already |previously |once )?attempted\b(?! to (?!kill|end))",
+        "Says they attempted",
+        subject="self",
+        past=True,
+    ),
+    Rule(
+        "imminent.behavior.self_harm_act",
+        IMMINENT,
+        r"\b(?:i|i've|ive|i have|i just|i've been|i have been|i keep|started|start|been) "
+        r"(?:just |been |already )?(?:cut|cutting|burn|burned|burnt|burning|scratch|scratched"
+        r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
+        r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
+        r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?(?:self ?harm|sh|cutting)\b"
+        r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b",
+        "Reports self-harm",
+        past=True,
+    ),
+    # --- ideation: wish to be dead, thoughts of suicide, self-harm thoughts ------------------
+    Rule(
+        "ideation.kill_self",
+        IDEATION,
+        r"\b(?:kill|killing|unalive|unaliving|off|offing|end|ending) ?<myself>\b|\bkms\b",
+        "Talks about killing themselves",
+        subject="self",
+        hyperbole=True,
+    ),
+    Rule(
+        "ideation.end_life",
+        IDEATION,
+        r"\b(?:end|ending|take|taking) my (?:own )?life\b(?! back)",
+        "Talks about ending their life",
+        subject="self",
+    ),
+    Rule(
+        "ideation.end_it_all",
+        IDEATION,
+        r"\b(?:end|ending) it all\b|\b(?:want|wanna|wanted|going|gonna|ready|decided|plan"
+        r"|planning|thinking about|think about|thought about|tempted|need) (?:to )?"
+        r"(?:just )?end it\b(?! (?:with|there|here|off|on))|\bend (?:everything|my suffering"
+        r"|my existence)\b",
+        "Talks about ending it all",
+    ),
+    Rule(
+        "ideation.wish_dead",
+        IDEATION,
+        r"\b(?:want|wants|wanted|wanting|wish|wished|wishing|need|needed|would like|ready"
+        r"|deserve|deserved|hope|hoping|long|longing|pray|praying) (?:<gap1>)to (?:just )?"
+        r"(?:die|be dead|not exist|not be alive|stop existing|cease to exist|not be here anymore"
+        r"|disappear forever|sleep forever|never wake up|not wake up)\b"
+        r"|\bwanna (?:just )?(?:die|be dead|kms|kill myself|not exist)\b",
+        "Wishes to be dead",
+        hyperbole=True,
+    ),
+    Rule(
+        "ideation.wish_dead.wish_i_was",
+        IDEATION,
+        r"\bwish (?:that )?i (?:was|were|had|would|could|'d) (?:just )?(?:dead|never been born"
+        r"|not born|not alive|gone|die|died|disappear|never wake up|not wake up|stop existing"
+        r"|cease to exist|fall asleep (?:and|forever)|never existed|not exist)"
+        r"|\bwish i (?:didn't|did not|wouldn't|would not|could not|couldn't) (?:exist|wake up"
+        r"|be alive)\b",
+        "Wishes they were dead or never born",
+        subject="self",
+    ),
+    Rule(
+        "ideation.not_want_live",
+        IDEATION,
+        r"\b<dont> (?:want|wanna|wish) (?:to )?(?:live|be alive|exist|be here anymore"
+        r"|wake up|go on|continue living|keep living|be living|live anymore|stay alive)\b",
+        "Does not want to live",
+    ),
+    Rule(
+        "ideation.not_wake_up",
+        IDEATION,
+        r"\b(?:hope|wish|pray|praying|want|wanted|hoping) (?:that )?(?:i )?(?:don't|won't"
+        r"|wouldn't|never|do not|will not|not to|didn't|dont|wont) wake up\b"
+        r"|\b(?:go to sleep|fall asleep|sleep) (?:and|forever and) (?:never|not) wake up\b"
+        r"|\bnever want to wake up\b|\bsleep forever\b",
+        "Hopes not to wake up",
+    ),
+    Rule(
+        "ideation.no_reason_to_live",
+        IDEATION,
+        r"\b(?:no|any|zero|nothing|lost my|lost the|lost all) (?:reason|reasons|point|will"
+        r"|desire|purpose|motivation) (?:left )?(?:to|in|for) (?:live|living|go on|going on"
+        r"|be alive|being alive|stay alive|staying alive|keep living|continue living|exist"
+        r"|existing)\b|\bnothing (?:left )?to live for\b",
+        "Sees no reason to live",
+    ),
+    Rule(
+        "ideation.tired_of_living",
+        IDEATION,
+        r"\b(?:tired|sick|exhausted|done|over) (?:of|with) (?:living|being alive|existing"
+        r"|this life|life itself)\b",
+        "Tired of being alive",
+    ),
+    Rule(
+        "ideation.why_alive",
+        IDEATION,
+        r"\bwhy (?:am i|should i|do i|would i|the fuck am i|tf am i) (?:still |even )?"
+        r"(?:alive|living|keep living|be alive|stay alive|exist|even exist|here)\b",
+        "Questions why they are alive",
+        subject="self",
+    ),
+    Rule(
+        "ideation.better_off",
+        IDEATION,
+        r"\bbetter off (?:dead|without me|if i (?:was|were|wasn't|weren't|died|didn't exist"
+        r"|was gone|were gone|was dead|were dead|never existed)|when i'm gone)\b"
+        r"|\bbetter (?:off )?without me\b|\bbetter off if i (?:just )?(?:die|died|disappear)",
+        "Believes others would be better off without them",
+        subject="self",
+    ),
+    Rule(
+        "ideation.no_one_would_miss",
+        IDEATION,
+        r"\b(?:no one|nobody|noone|no body) (?:would|will|'d) (?:even )?(?:miss|notice|care)"
+        r"(?: me)? if i (?:died|was gone|were gone|disappeared|killed myself|was dead|were dead"
+        r"|left|died tomorrow)\b",
+        "Believes no one would miss them if they died",
+        subject="self",
+    ),
+    Rule(
+        "ideation.thoughts_of_suicide",
+        IDEATION,
+        r"\b(?:think|thinking|thought|thoughts|considering|considered|consider|contemplating"
+        r"|contemplated|contemplate|obsessed|obsessing|fantasi[sz]e|fantasi[sz]ing|dream"
+        r"|dreaming|daydream|daydreaming|romantici[sz]e|romantici[sz]ing) (?:about |of )?"
+        r"(?:<gap1>)(?:suicide|killing myself|ending (?:it|my life|things|it all)|dying"
+        r"|taking my (?:own )?life|not being alive|not existing|being dead|my death)\b",
+        "Has thoughts of suicide or of being dead",
+    ),
+    Rule(
+        "ideation.suicidal",
+        IDEATION,
+        r"\bsuicidal\b|\bsuicide (?:ideation|urges|thoughts|feelings)\b|\bs ?word\b",
+        "Describes suicidal thoughts or feelings",
+        subject="topic",
+    ),
+    Rule(
+        "ideation.suicide_term",
+        IDEATION,
+        r"\bsuicide\b|\bsewer ?slide\b|\bself ?delet(?:e|ing|ion)\b|\bunalive\w*"
+        r"|\bctb\b|\bcatch(?:ing)? the bus\b(?= (?:early|soon|tonight|too))",
+        "Mentions suicide (or a euphemism for it)",
+        subject="topic",
+    ),
+    Rule(
+        "ideation.self_harm",
+        IDEATION,
+        r"\bself[ -]?harm\w*|\bself[ -]?injur\w*|\bself[ -]?mutilat\w*|\bnssi\b"
+        r"|\bsh (?:urges?|relapse|scars|again)\b",
+        "Mentions self-harm",
+        subject="topic",
+    ),
+    Rule(
+        "ideation.self_harm_urge",
+        IDEATION,
+        r"\b(?:want|wanna|wanted|urge|urges|tempted|craving|crave|need|needed|itching) (?:to )?"
+        r"(?:cut|hurt|harm|burn|punish|bleed|scratch) (?:<myself>|again)\b"
+        r"|\burges? to (?:cut|self ?harm|hurt myself|harm myself)\b|\bhurt(?:ing)? <myself>\b",
+        "Has urges to harm themselves",
+    ),
+    Rule(
+        "ideation.passive.someone_kill_me",
+        IDEATION,
+        r"\b(?:want|need|wish|hope|hoping|pray|praying|wishing) (?:someone|somebody|a truck|a car"
+        r"|a bus|a train|god|the universe|something|anyone|death) (?:would |to |will |could )"
+        r"(?:just )?(?:kill|hit|end|take) (?:me|my life)\b"
+        r"|\b(?:wish|hope|pray) (?:i|that i) (?:get|got|would get) (?:hit|killed|cancer)\b",
+        "Hopes something would kill them",
+        subject="self",
+    ),
+    Rule(
+        "ideation.easy_way_out",
+        IDEATION,
+        r"\b(?:permanent solution|final exit|the easy way out|an easy way out|way out of this life"
+        r"|end (?:the|my) pain (?:for good|forever|permanently))\b",
+        "Talks of a permanent way out",
+    ),
+    Rule(
+        "ideation.suicide_watch",
+        IDEATION,
+        r"\bsuicide watch\b|\b72 ?(?:hour|hr) hold\b|\b5150\b|\bbaker ?act\w*\b",
+        "Mentions an emergency hold or suicide watch",
+        subject="topic",
+    ),
+    # --- concern: distress, hopelessness, at-risk language without explicit ideation ---------
+    Rule(
+        "concern.hopeless",
+        CONCERN,
+        r"\bhopeless\w*|\bno hope\b|\blost (?:all )?hope\b|\bno future\b|\bno way out\b"
+        r"|\b(?:don't|dont|can't|cant|cannot) see (?:a|any) (?:future|way out|point|light|end)\b",
+        "Hopelessness",
+    ),
+    Rule(
+        "concern.worthless",
+        CONCERN,
+        r"\b(?:worthless|useless|a failure|a burden|burden to|waste of (?:space|air|oxygen|life)"
+        r"|a disappointment|unlovable|pathetic)\b",
+        "Feels worthless or a burden",
+    ),
+    Rule(
+        "concern.self_hatred",
+        CONCERN,
+        r"\bi (?:really |fucking |just |so )?(?:hate|despise|loathe) (?:myself|my life|being alive"
+        r"|living|existing|who i am|everything about me)\b",
+        "Self-hatred",
+        subject="self",
+    ),
+    Rule(
+        "concern.cant_cope",
+        CONCERN,
+        r"\b<cant> (?:take|handle|cope with|do|deal with|bear|stand) (?:it|this|this anymore|life"
+        r"|any ?more|it any ?more|this shit|living like this)\b|\b<cant> (?:go on|keep going"
+        r"|cope|continue)\b|\bgiv(?:e|ing) up on (?:life|everything|myself|living)\b"
+        r"|\bi (?:give|gave) up\b",
+        "Cannot cope / giving up",
+    ),
+    Rule(
+        "concern.pointless",
+        CONCERN,
+        r"\b(?:what's|what is|whats) the point(?: of (?:living|life|anything|it all|going on"
+        r"|trying|existing))?\b|\bnothing (?:matters|ever gets better|will ever get better)\b",
+        "Sees no point",
+    ),
+    Rule(
+        "concern.alone",
+        CONCERN,
+        r"\b(?:no one|nobody|noone) (?:cares|would care|would miss me|would notice|loves me"
+        r"|understands|likes me|wants me)\b|\b(?:so|very|completely|utterly|all) (?:alone"
+        r"|lonely|isolated)\b",
+        "Loneliness, feeling unwanted",
+    ),
+    Rule(
+        "concern.empty",
+        CONCERN,
+        r"\b(?:feel|feeling|felt|i'm|im|i am) (?:so |very |completely |totally |just )?"
+        r"(?:empty|numb|trapped|dead inside|like a burden|like giving up|like a ghost"
+        r"|like disappearing)\b|\bdead inside\b",
+        "Emptiness, numbness, feeling trapped",
+    ),
+    Rule(
+        "concern.depressed",
+        CONCERN,
+        r"\b(?:i'm|im|i am|i feel|i've been|ive been|been|feeling|so) (?:so |really |very "
+        r"|extremely |severely |super |incredibly )?depressed\b|\bmy depression\b",
+        "Describes their depression",
+    ),
+    Rule(
+        "concern.crisis_signs",
+        CONCERN,
+        r"\b(?:panic attacks?|mental breakdown|breaking down|nervous breakdown)\b"
+        r"|\bcr(?:y|ying|ied) (?:myself to sleep|every (?:day|night)|all (?:day|night))\b",
+        "Acute distress",
+    ),
+    Rule(
+        "concern.wish_stop",
+        CONCERN,
+        r"\b(?:want|wish|need) (?:it|this|everything|the pain|it all|life) (?:would |to )?"
+        r"(?:just )?(?:stop|end|be over)\b|\b(?:want|wish|wanna) (?:to |i could )?(?:just )?"
+        r"disappear\b|\b(?:i'd|id|would) rather (?:be )?(?:die|dead)\b",
+        "Wants the pain or life to stop",
+        hyperbole=True,
+    ),
+    Rule(
+        "concern.tired_of_everything",
+        CONCERN,
+        r"\b(?:tired|sick|exhausted|done) (?:of|with) (?:everything|it all|trying|fighting"
+        r"|pretending|being me|my life|life|this shit)\b",
+        "Exhausted with everything",
+    ),
+    Rule(
+        "concern.scars",
+        CONCERN,
+        r"\bmy (?:self[ -]?harm )?scars\b|\b(?:psych|psychiatric) (?:ward|hospital|unit)\b"
+        r"|\b(?:hospitali[sz]ed|sectioned|inpatient)\b",
+        "Mentions scars or psychiatric admission",
+    ),
+    Rule(
+        "concern.please_kill_me",
+        CONCERN,
+        r"\b(?:please|pls|plz|someone|somebody) (?:just )?(?:kill|shoot|end) me\b",
+        "Asks to be killed (often hyperbole)",
+        subject="self",
+        hyperbole=True,
+    ),
+    Rule(
+        "concern.bereavement_by_suicide",
+        CONCERN,
+        r"\b(?:my|our) (?:best )?(?:friend|brother|sister|mom|mum|mother|dad|father|son"
+        r"|daughter|husband|wife|partner|boyfriend|girlfriend|cousin|uncle|aunt|grandma|grandpa"
+        r"|classmate|roommate) (?:<gap1>)(?:killed (?:himself|herself|themselves|themself)"
+        r"|died by suicide|committed suicide|took (?:his|her|their) (?:own )?life)\b",
+        "Bereaved by suicide (a risk factor for the author)",
+        subject="any",
+    ),
+)
+
+
+# --- context: phrases that change what a hit means -----------------------------------------
+
+# Idioms and hyperbole: a hit overlapping one of these is not about the author's risk.
+IDIOMS: tuple[tuple[str, str], ...] = (
+    (
+        "idiom.die_of",
+        r"\b(?:die|died|dying|dead) (?:of|from|with) (?:embarrassment|shame|boredom|laughter"
+        r"|laughing|cringe|cuteness|happiness|jealousy|envy|excitement|curiosity|hunger|thirst"
+        r"|the heat|heat|cold|anticipation)\b",
+    ),
+    (
+        "idiom.dying_to",
+        r"\b(?:dying|die|dead) (?:to|for) (?:see|know|try|meet|hear|read|watch|get|go|find out"
+        r"|tell|eat|play|a|some|one|you|him|her|them|my (?:kids|family|children|country))\b",
+    ),
+    (
+        "idiom.to_death",
+        r"\b(?:bored|scared|worried|frightened|tickled|beaten|talked|loved|freezing|stressed"
+        r"|worked|working|work) (?:myself |me )?to death\b",
+    ),
+    (
+        "idiom.fixed",
+        r"\b(?:to die for|die laughing|dying laughing|died laughing|dead tired|dead serious"
+        r"|drop dead|dead on my feet|over my dead body)\b",
+    ),
+    (
+        "idiom.killing_it",
+        r"\b(?:kill|killing|killed) (?:time|it|the (?:mood|vibe|game|lights|engine)|two birds)\b",
+    ),
+    (
+        "idiom.killing_me",
+        r"\b(?:is|are|was|were|'s|'re) (?:really |literally |totally |just |so |slowly )?killing"
+        r" me\b|\b(?:you|this|that|it|these|those|they) (?:guys )?kill me\b",
+    ),
+    (
+        "idiom.someone_will_kill_me",
+        r"\b(?:mom|mum|dad|mother|father|parents|boss|teacher|wife|husband|girlfriend|boyfriend"
+        r"|coach|he|she|they|he's|she's|they're|gonna|going to) (?:is |are |will |'ll |would )?"
+        r"(?:literally |actually |so |totally )?(?:gonna |going to )?kill me\b",
+    ),
+    (
+        "idiom.suicide_compound",
+        r"\b(?:suicide (?:mission|squad|doors?|run|king|prevention|hotline|awareness|rates?)"
+        r"|career suicide|social suicide|political suicide|commercial suicide"
+        r"|financial suicide)\b",
+    ),
+    ("idiom.hang_out", r"\b(?:hang|hanging|hung) (?:out|in there|on|up|around|with|tight)\b"),
+    (
+        "idiom.cut_back",
+        r"\bcut(?:ting)? (?:class|ties|back|down|corners|carbs|it close|out|off|my hair|the cord"
+        r"|me off|myself some slack|myself off|myself a break)\b",
+    ),
+    (
+        "idiom.overdose_on",
+        r"\b(?:overdosed?|overdosing|od'?d|od) on (?:coffee|caffeine|sugar|candy|chocolate"
+        r"|netflix|anime|tv|memes|cuteness|cute|love|vitamins)\b",
+    ),
+    (
+        "idiom.shoot_foot",
+        r"\bshoot (?:me|myself) (?:a |an )?(?:message|email|text|dm|pm|in the foot|line|note)\b"
+        r"|\bshot myself in the foot\b",
+    ),
+    (
+        "idiom.kill_myself_laughing",
+        r"\b(?:kill|killing|killed) (?:myself|me) (?:laughing|with laughter|at the gym"
+        r"|in the gym|working)\b",
+    ),
+    ("idiom.cross_bridge", r"\bcross (?:that|the) bridge\b"),
+    (
+        "idiom.end_post",
+        r"\b(?:i'll|i will|let me|gonna|going to|i'm going to|i'm gonna|will) end (?:it|this"
+        r"|this post|things|my post|my rant) (?:here|there|on|with)\b",
+    ),
+    ("idiom.take_life_back", r"\b(?:take|took|taking) my (?:own )?life back\b"),
+    (
+        "idiom.accidental_hurt",
+        r"\bhurt myself (?:playing|at the|in the|while|lifting|running|skiing|skating|working"
+        r" out|during|falling|tripping|at work|at practice)\b",
+    ),
+    ("idiom.game_death", r"\b(?:my character|in game|in the game|this level|respawn)\b"),
+)
+
+# Lines or spans the author is quoting: "> ..." lines, and text in double quotes not
+# introduced by the author's own thought or speech.
+OWN_QUOTE_LEAD = (
+    r"(?:\bi (?:keep |kept |always |often |just )?(?:think|thinking|thought|say|said|tell myself"
+    r"|told myself|told (?:him|her|them|my \w+)|wrote|write|typed|texted|whisper|whispered"
+    r"|scream|screamed)|\bmy (?:head|brain|mind|thoughts?|depression|inner voice) "
+    r"(?:says?|keeps? (?:saying|telling me)|tells? me|whispers?)|\bvoices? in my head)"
+    r"(?: to (?:myself|me|him|her|them))?:? ?$"
+)
+
+SUPPORT_CUES = (
+    r"\byou(?:'re| are| aren't|re) not alone\b|\breach(?:ing)? out\b|\bhotline\b|\bhelpline\b"
+    r"|\bcrisis (?:line|text line|team|center|centre)\b|\blifeline\b|\bsamaritans\b|\b988\b"
+    r"|\b741741\b|\b116 ?123\b|\b(?:i'm|i am|we're|we are|im) (?:always )?here for you\b"
+    r"|\b(?:please|pls) (?:don't|dont|do not|stay|reach|talk|call|get help|seek|hang on"
+    r"|hold on|consider)\b|\bstay safe\b|\bsending (?:you )?(?:love|hugs|strength|virtual hugs"
+    r"|good vibes)\b|\byou matter\b|\byou deserve\b|\bit (?:will |does )?gets? better\b"
+    r"|\b(?:pm|dm|message) me\b|\b(?:talk|speak) to (?:a|your) (?:therapist|doctor"
+    r"|counsel+or|professional|gp|psychiatrist)\b|\b(?:hang|hold) in there\b|\bproud of you\b"
+    r"|\byour life (?:matters|is worth)\b|\bi hope you\b|\bhow are you (?:doing|feeling)\b"
+    r"|\bare you (?:safe|ok|okay)\b|\byou can do (?:this|it)\b|\byou(?:'ve| have) got this\b"
+    r"|\bdon't give up\b|\b(?:if|whenever) you (?:ever )?(?:need|want) (?:to talk|someone)\b"
+    r"|\bsorry (?:you|that you|to hear)\b|\bi'm sorry you\b|\bwelcome to the sub\b"
+)
+
+NEWS_CUES = (
+    r"\baccording to\b|\bstud(?:y|ies)\b|\bresearch(?:ers)?\b|\bstatistics\b|\bsurvey\b"
+    r"|\bper ?cent\b|\d%|\barticle\b|\bnews\b|\breported\b|\bpolice\b|\bofficials\b"
+    r"|\bheadlines?\b|\bjournalist\b|\bdocumentary\b|\bcelebrity\b|\bthe (?:actor|singer"
+    r"|rapper|star|victim|teen|student|man|woman)\b"
+)
+
+RECOVERY_CUES = (
+    r"\brecover(?:y|ing|ed)\b|\bin remission\b|\bsurvivor\b|\bi survived\b|\bglad (?:i'm|i am|im)"
+    r" (?:still )?(?:alive|here)\b|\bglad (?:i failed|it didn't work)\b|\b(?:\d+|one|two|three"
+    r"|four|five|six|seven|eight|nine|ten|a) (?:days?|weeks?|months?|years?) (?:clean|free"
+    r"|sober|without (?:cutting|self ?harm))\b|\bclean (?:for|since)\b|\bdoing (?:much |so "
+    r"|a lot |way )?better (?:now|these days|today)\b|\b(?:it|things|life) (?:got|gets|get"
+    r"|has gotten|have gotten) better\b|\blooking back\b|\bback then\b|\bcome (?:a long way"
+    r"|so far)\b|\b(?:i'm|i am|im) (?:in a )?(?:much )?(?:better|good|great) (?:place )?now\b"
+    r"|\bno longer\b|\bnot anymore\b|\bbeen there\b"
+)
+
+REMOTE_PAST = (
+    r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
+    r"|many|few|couple of|couple|some) (?:years?|yrs?|decades?) ago|(?:\d+|four|five|six|seven"
+    r"|eight|nine|ten|eleven|twelve|several|many) months? ago|last year|years? (?:back|before"
+    r"|earlier)|when i was (?:younger|little|a (?:kid|child|teen|teenager|student)|in "
+    r"(?:high ?school|middle school|college|uni|university|school|my (?:teens|twenties|20s"
+    r"|early|late))|\d+|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+    r"|nineteen|twenty)|(?:in|during|back in) (?:high ?school|middle school|college|uni"
+    r"|university|my teens|my twenties|my 20s|my youth|(?:19|20)\d\d)|as a (?:kid|child|teen"
+    r"|teenager)|growing up|used to|back then|in the past|at (?:the age of |age )?\d{1,2}"
+    r"(?! ?(?:am|pm|mg|%|:))|in (?:19|20)\d\d)\b"
+)
+
+RECENT_OR_PRESENT = (
+    r"\b(?:yesterday|last night|tonight|today|this (?:morning|afternoon|evening|week|weekend"
+    r"|month)|earlier today|just now|right now|(?:an|a few|few|couple of|\d+|one|two|three"
+    r"|four|five|six) (?:hours?|days?|weeks?|nights?) ago|last (?:week|weekend|month|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:a|one|two|three|couple of"
+    r"|a couple of) months? ago|recently|again|currently|now|still|lately|these days|anymore"
+    r"|every (?:day|night))\b"
+)
+
+# Words that make a verb phrase past without a date.
+PAST_WORDS = frozenset(
+    {
+        "was",
+        "were",
+        "had",
+        "used",
+        "wanted",
+        "felt",
+        "tried",
+        "attempted",
+        "thought",
+        "did",
+        "took",
+        "cut",
+        "overdosed",
+        "wished",
+        "considered",
+        "planned",
+        "survived",
+        "went",
+        "got",
+    }
+)
+
+LAUGHTER = frozenset(
+    {"lol", "lmao", "lmfao", "rofl", "haha", "hahaha", "jk", "xd", "😂", "🤣", "💀", "lool"}
+)
+
+FIRST_PERSON = frozenset(
+    {"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "my", "myself", "mine", "mself"}
+)
+SECOND_PERSON = frozenset(
+    {
+        "you",
+        "your",
+        "you're",
+        "youre",
+        "yours",
+        "yourself",
+        "yourselves",
+        "u",
+        "ur",
+        "y'all",
+        "yall",
+        "you've",
+        "you'll",
+        "you'd",
+    }
+)
+THIRD_PERSON = frozenset(
+    {
+        "he",
+        "she",
+        "they",
+        "him",
+        "her",
+        "them",
+        "his",
+        "hers",
+        "their",
+        "theirs",
+        "himself",
+        "herself",
+        "themselves",
+        "themself",
+        "he's",
+        "she's",
+        "they're",
+        "he'd",
+        "she'd",
+        "they'd",
+        "he'll",
+        "she'll",
+        "someone",
+        "somebody",
+        "people",
+        "person",
+        "friend",
+        "friends",
+        "boyfriend",
+        "girlfriend",
+        "brother",
+        "sister",
+        "mom",
+        "mum",
+        "dad",
+        "mother",
+        "father",
+        "son",
+        "daughter",
+        "husband",
+        "wife",
+        "partner",
+        "cousin",
+        "uncle",
+        "aunt",
+        "grandma",
+        "grandpa",
+        "classmate",
+        "coworker",
+        "roommate",
+        "man",
+        "woman",
+        "guy",
+        "girl",
+        "kid",
+        "teen",
+        "teenager",
+        "student",
+        "celebrity",
+        "actor",
+        "singer",
+        "rapper",
+        "op",
+        "patient",
+        "patients",
+        "client",
+        "victim",
+    }
+)
+
+NEGATORS = frozenset(
+    {
+        "not",
+        "never",
+        "don't",
+        "dont",
+        "won't",
+        "wont",
+        "wouldn't",
+        "wouldnt",
+        "didn't",
+        "didnt",
+        "isn't",
+        "isnt",
+        "aren't",
+        "arent",
+        "wasn't",
+        "wasnt",
+        "nor",
+        "haven't",
+        "havent",
+        "hasn't",
+        "hasnt",
+        "shouldn't",
+        "shouldnt",
+        "no",
+        "without",
+        "ain't",
+    }
+)
+# After a negator these words mean the negation is about something else ("I don't know why I
+# want to die", "I don't have the courage to kill myself").
+NEGATION_BREAKERS = frozenset(
+    {
+        "know",
+        "understand",
+        "sure",
+        "care",
+        "mind",
+        "why",
+        "thought",
+        "imagined",
+        "expected",
+        "knew",
+        "realized",
+        "realised",
+        "only",
+        "courage",
+        "guts",
+        "balls",
+        "strength",
+        "nerve",
+        "means",
+        "ability",
+        "energy",
+        "brave",
+        "heart",
+        "anyone",
+        "one",
+        "longer",
+        "lie",
+        "lying",
+        "stop",
+        "help",
+        "tell",
+        "told",
+        "telling",
+        "see",
+        "anymore",
+        "matter",
+    }
+)
+# Words that end a negation's reach.
+CLAUSE_BREAKERS = frozenset({"but", "because", "cause", "cuz", "so", "although", "though", "yet"})

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from peerhaven.api.api import api
+from peerhaven.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("guidelines/", web.guidelines, name="guidelines"),
+    path("help/", web.get_help, name="help"),
+    path("healthz", web.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("notifications/", include("peerhaven.notifications.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("peerhaven.accounts.urls")),
+]
+
+handler400 = "peerhaven.web.views.error_400"
+handler403 = "peerhaven.web.views.error_403"
+handler404 = "peerhaven.web.views.error_404"
+handler500 = "peerhaven.web.views.error_500"
