@@ -28,6 +28,7 @@ TESTING = env.bool("PEERHAVEN_TESTING", default=False)
 
 VAR_DIR = Path(env.str("PEERHAVEN_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -59,14 +60,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "ninja",
     "huey.contrib.djhuey",
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # Our apps come first so their templates override allauth's.
+    "peerhaven.web",
     "peerhaven.accounts",
     "peerhaven.notifications",
     "peerhaven.api",
-    "peerhaven.web",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -78,11 +81,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "peerhaven.accounts.middleware.MemberPreferencesMiddleware",
     "peerhaven.accounts.middleware.OnboardingMiddleware",
     "peerhaven.accounts.middleware.StaffTwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -95,9 +95,7 @@ def test_hedges_g_equals_statsmodels_smd_point_estimate():
 
     x = np.array([12.0, 15, 9, 14, 11, 13, 10, 16])
     y = np.array([8.0, 11, 7, 12, 6, 9, 10])
-    g_sm, _var_sm = effectsize_smd(
-        x.mean(), x.std(ddof=1), x.size, y.mean(), y.std(ddof=1), y.size
-    )
+    g_sm, _var_sm = effectsize_smd(x.mean(), x.std(ddof=1), x.size, y.mean(), y.std(ddof=1), y.size)
     # statsmodels uses the exact gamma-function J; ours is the usual approximation.
     assert hedges_g(x, y).g == pytest.approx(float(g_sm), abs=2e-3)
 

@@ -27,7 +27,7 @@ def test_dl_matches_statsmodels_when_q_exceeds_df():
     assert res.i2 == pytest.approx(sm.i2, abs=TOL)
     assert res.fixed_estimate == pytest.approx(sm.mean_effect_fe, abs=TOL)
     assert res.fixed_se == pytest.approx(sm.sd_eff_w_fe, abs=TOL)
-    _, ci_re, _, ci_hk = sm.conf_int(use_t=False)
+    _, ci_re, _, _ = sm.conf_int(use_t=False)
     assert (res.ci_low, res.ci_high) == pytest.approx(tuple(ci_re), abs=TOL)
     _, _, _, ci_hk_t = sm.conf_int(use_t=True)
     assert res.se_hksj == pytest.approx(sm.sd_eff_w_re_hksj, abs=TOL)
@@ -40,7 +40,9 @@ def test_dl_matches_statsmodels_when_q_exceeds_df():
 
 def test_paule_mandel_matches_statsmodels_iterated():
     res = pool_random_effects(EFF, VAR, method="pm")
-    sm = combine_effects(EFF, VAR, method_re="iterated", atol=1e-12, maxiter=1000)
+    # atol=1e-9, not tighter: statsmodels' iteration sets tau^2 to 0 whenever the estimating
+    # equation dips below zero, and at 1e-12 a rounding-level overshoot (-9e-16) triggers that.
+    sm = combine_effects(EFF, VAR, method_re="iterated", atol=1e-9, maxiter=1000)
     assert res.tau2 == pytest.approx(sm.tau2, abs=TOL)
     assert res.estimate == pytest.approx(sm.mean_effect_re, abs=TOL)
     assert res.se == pytest.approx(sm.sd_eff_w_re, abs=TOL)
@@ -49,6 +51,7 @@ def test_paule_mandel_matches_statsmodels_iterated():
     assert float(w @ (EFF - res.estimate) ** 2) == pytest.approx(len(EFF) - 1, abs=1e-8)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
 def test_dl_floors_negative_tau2_at_zero_where_statsmodels_does_not():
     sm = combine_effects(EFF_FLAT, VAR_FLAT, method_re="dl")
     assert sm.tau2 < 0  # the statsmodels behaviour CLINICAL.md warns about
@@ -64,7 +67,7 @@ def test_dl_floors_negative_tau2_at_zero_where_statsmodels_does_not():
 
 def test_pm_gives_zero_tau2_for_homogeneous_sites():
     res = pool_random_effects(EFF_FLAT, VAR_FLAT, method="pm")
-    sm = combine_effects(EFF_FLAT, VAR_FLAT, method_re="iterated", atol=1e-12)
+    sm = combine_effects(EFF_FLAT, VAR_FLAT, method_re="iterated", atol=1e-9)
     assert res.tau2 == 0.0 == sm.tau2
     assert res.estimate == pytest.approx(sm.mean_effect_re, abs=TOL)
 

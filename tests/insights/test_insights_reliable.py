@@ -61,7 +61,9 @@ def test_missing_scores_are_left_out_and_counted():
 
 def test_invalid_reliability_is_a_configuration_error():
     with pytest.raises(ValueError):
-        reliable_change_criteria(reliability=1.0, sd=5, cutoff=10, direction=Direction.HIGHER_IS_WORSE)
+        reliable_change_criteria(
+            reliability=1.0, sd=5, cutoff=10, direction=Direction.HIGHER_IS_WORSE
+        )
 
 
 def test_cutoff_c_weights_means_by_the_other_populations_sd():

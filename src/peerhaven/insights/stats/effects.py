@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -147,7 +147,7 @@ def mean_change(pre: Values, post: Values, *, confidence: float = 0.95) -> MeanC
         return _empty_mean_change(n, confidence, dropped, NOTE_TOO_FEW.format(need=2, n=n))
     change = b - a
     m = float(change.mean())
-    base = {
+    base: dict[str, Any] = {
         "n": n,
         "mean_pre": float(a.mean()),
         "mean_post": float(b.mean()),

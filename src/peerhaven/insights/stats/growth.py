@@ -143,11 +143,16 @@ def fit_growth_model(
         raise KeyError(f"columns not in data: {missing_cols}")
     df = data.loc[:, list(cols)].rename(columns=cols)
     n_rows = len(df)
+    members_before = df["group"].nunique()
     df = df.dropna()
     dropped = n_rows - len(df)
     notes: list[str | None] = []
     if dropped:
-        notes.append(f"{dropped} rows with a missing value were left out (the people stay in).")
+        lost = members_before - df["group"].nunique()
+        notes.append(
+            f"{dropped} rows with a missing value were left out; the people stay in with their "
+            "other waves" + (f", except {lost} who had no complete row at all." if lost else ".")
+        )
     n_avail = int(df["group"].nunique())
     subsampled = False
     if max_members is not None and n_avail > max_members:

@@ -25,15 +25,15 @@ from ._common import NOTE_NO_DATA, as_float_array, check_confidence, join_notes,
 Values = Iterable[float | None] | npt.ArrayLike
 
 ASSUMPTIONS = (
-    "The indirect effect a*b is a causal effect only if: (1) nothing unmeasured causes both X and "
-    "the change in the mediator, or X and the change in the outcome (X is randomised or its "
-    "confounders are among the covariates); (2) nothing unmeasured causes both the mediator change "
-    "and the outcome change; randomising X does not protect this path, and nothing affected by X "
-    "may confound it; (3) temporal order holds: X comes before the mediator change, which comes "
-    "before the outcome change (with change scores over the same interval this is assumed, not "
-    "shown); (4) the relations are linear and additive, with no X-by-mediator interaction; "
-    "(5) the mediator and outcome are measured without much error (error in the mediator biases b "
-    "towards zero). The bootstrap interval reflects sampling error only."
+    "Reading a*b as the part of X's effect on PHQ-9 change that runs through the mediator "
+    "assumes: (1) no unmeasured confounding of X and the mediator change, or of X and the outcome "
+    "change (X randomised, or its confounders among the covariates); (2) no unmeasured confounding "
+    "of the mediator change and the outcome change (randomising X does not protect this path), "
+    "and no confounder of it that is itself affected by X; (3) temporal order: X comes before the "
+    "mediator change, which comes before the outcome change (with both changes measured over the "
+    "same interval this is assumed, not shown); (4) linearity and additivity, with no "
+    "X-by-mediator interaction; (5) the mediator is measured with little error (error in it biases "
+    "b towards zero). The bootstrap interval reflects sampling error only, not these assumptions."
 )
 
 # Memory budget for one chunk of bootstrap counts (replicates x people), in array elements.

@@ -217,7 +217,7 @@ def pool_random_effects(
         mu - t_crit * se_hk,
         mu + t_crit * se_hk,
     )
-    if se_hk <= 0:
+    if se_hk <= 1e-12 * max(1.0, abs(mu)):
         # Identical site effects: a zero-width HKSJ interval would claim certainty we lack.
         hk = (None, None, None)
         notes.append("All site effects are identical: no HKSJ interval.")

@@ -102,12 +102,17 @@ class _Problem:
             scores, eligible = self.index.score_block(self.batch, rows, self.weights)
             yield start, scores, eligible, eligible & (scores >= self.min_score)
 
-    def full_row(self, i: int) -> tuple[IntArray, FloatArray]:
-        """Mentee i's usable mentors, sorted by score descending then mentor id."""
-        scores, eligible = self.index.score_block(self.batch, slice(i, i + 1), self.weights)
-        usable = np.flatnonzero(eligible[0] & (scores[0] >= self.min_score))
-        order = np.lexsort((usable, -scores[0, usable]))
-        return usable[order], scores[0, usable[order]]
+    def full_rows(self, rows: list[int]) -> list[tuple[IntArray, FloatArray]]:
+        """Each mentee's usable mentors, sorted by score descending then mentor id."""
+        scores, eligible = self.index.score_block(
+            self.batch, np.array(rows, dtype=np.intp), self.weights
+        )
+        out = []
+        for b in range(len(rows)):
+            usable = np.flatnonzero(eligible[b] & (scores[b] >= self.min_score))
+            order = np.lexsort((usable, -scores[b, usable]))
+            out.append((usable[order].astype(np.int64), scores[b, usable[order]]))
+        return out
 
 
 def _prepare(
@@ -138,13 +143,18 @@ class _Candidates:
     score: FloatArray
     n_eligible: IntArray
     n_usable: IntArray
+    by_mentor: tuple[IntArray, IntArray, FloatArray]
+    """(mentee, mentor, score) of each mentor's best pairs, for the LP's first round only."""
 
 
-def _top_candidates(problem: _Problem, per_mentee: int) -> _Candidates:
+def _top_candidates(problem: _Problem, per_mentee: int, per_place: int = 0) -> _Candidates:
     """Each mentee's best ``per_mentee`` usable pairs, plus every pair tied with the last.
 
     Keeping ties makes each list an exact prefix of the mentee's full ranking, which the greedy
-    baseline relies on when it has to look further down.
+    baseline relies on when it has to look further down. With ``per_place``, each mentor's
+    best ``per_place * free places`` mentees are collected too: with both sides' favourites in
+    the first LP, a mentor whom no mentee ranks highly still gets their places offered, and
+    pricing rarely needs another round.
     """
     mentee_parts: list[IntArray] = []
     mentor_parts: list[IntArray] = []
@@ -153,8 +163,21 @@ def _top_candidates(problem: _Problem, per_mentee: int) -> _Candidates:
     n_eligible = np.zeros(n, dtype=np.int64)
     n_usable = np.zeros(n, dtype=np.int64)
     m = len(problem.index)
+    depth = int(per_place * problem.index.free_places.max(initial=0))
+    best_score = np.full((depth, m), -np.inf)
+    best_mentee = np.zeros((depth, m), dtype=np.int64)
     for start, scores, eligible, usable in problem.blocks():
         rows = slice(start, start + scores.shape[0])
+        if depth:
+            # Running top-`depth` mentees per mentor column over the blocks seen so far.
+            pool_score = np.vstack([best_score, np.where(usable, scores, -np.inf)])
+            pool_mentee = np.vstack(
+                [best_mentee, np.broadcast_to(np.arange(rows.start, rows.stop)[:, None],
+                                              scores.shape)]
+            )  # fmt: skip
+            top = np.argpartition(-pool_score, depth - 1, axis=0)[:depth]
+            best_score = np.take_along_axis(pool_score, top, axis=0)
+            best_mentee = np.take_along_axis(pool_mentee, top, axis=0)
         n_eligible[rows] = eligible.sum(axis=1)
         n_usable[rows] = usable.sum(axis=1)
         keep = usable
@@ -174,7 +197,21 @@ def _top_candidates(problem: _Problem, per_mentee: int) -> _Candidates:
         score=np.concatenate(score_parts) if score_parts else np.zeros(0, np.float64),
         n_eligible=n_eligible,
         n_usable=n_usable,
+        by_mentor=_mentor_side(problem, best_score, best_mentee, per_place),
     )
+
+
+def _mentor_side(
+    problem: _Problem, best_score: FloatArray, best_mentee: IntArray, per_place: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    wanted = per_place * problem.index.free_places
+    # Rank within each mentor column, best first, to keep that mentor's own quota.
+    order = np.argsort(-best_score, axis=0, kind="stable")
+    ranked_score = np.take_along_axis(best_score, order, axis=0)
+    ranked_mentee = np.take_along_axis(best_mentee, order, axis=0)
+    keep = np.isfinite(ranked_score) & (np.arange(len(best_score))[:, None] < wanted[None, :])
+    k, j = np.nonzero(keep)
+    return ranked_mentee[k, j], j.astype(np.int64), ranked_score[k, j]
 
 
 def _unmatched_reason(problem: _Problem, i: int, cands: _Candidates, method: str) -> str:
@@ -231,6 +268,16 @@ def _result(
 # -- optimal ------------------------------------------------------------------------------
 
 
+def _union(
+    a: tuple[IntArray, IntArray, FloatArray], b: tuple[IntArray, IntArray, FloatArray], m: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    mentee = np.concatenate([a[0], b[0]])
+    mentor = np.concatenate([a[1], b[1]])
+    score = np.concatenate([a[2], b[2]])
+    _, first = np.unique(mentee * m + mentor, return_index=True)
+    return mentee[first], mentor[first], score[first]
+
+
 def _solve_lp(
     problem: _Problem, mentee: IntArray, mentor: IntArray, profit: FloatArray
 ) -> tuple[npt.NDArray[np.bool_], FloatArray, FloatArray]:
@@ -260,7 +307,8 @@ def assign_cohort(
     weights: MatchWeights = DEFAULT_WEIGHTS,
     *,
     min_score: float = 0.0,
-    candidates_per_mentee: int = 30,
+    candidates_per_mentee: int = 20,
+    candidates_per_place: int = 3,
     max_rounds: int = 20,
 ) -> CohortResult:
     """Optimal cohort assignment: most mentees matched, then the largest total score.
@@ -272,14 +320,14 @@ def assign_cohort(
     if candidates_per_mentee < 1:
         raise ValueError("candidates_per_mentee must be at least 1")
     problem = _prepare(intakes, mentors, weights, min_score)
-    cands = _top_candidates(problem, candidates_per_mentee)
+    cands = _top_candidates(problem, candidates_per_mentee, candidates_per_place)
     n = len(problem.batch)
     if len(cands.score) == 0:
         empty = _result(problem, "optimal", [], cands)
         return replace(empty, optimality_gap=0.0, certified_optimal=True)
     big = float(min(n, int(problem.index.free_places[problem.index.open].sum())) + 1)
-    mentee, mentor, score = cands.mentee, cands.mentor, cands.score
     m = len(problem.index)
+    mentee, mentor, score = _union((cands.mentee, cands.mentor, cands.score), cands.by_mentor, m)
     rounds = 0
     while True:
         rounds += 1
@@ -334,12 +382,13 @@ def assign_greedy(
     weights: MatchWeights = DEFAULT_WEIGHTS,
     *,
     min_score: float = 0.0,
-    candidates_per_mentee: int = 30,
+    candidates_per_mentee: int = 20,
 ) -> CohortResult:
     """Best pair first: take usable pairs by score (ties: mentee id, mentor id) while places last.
 
     Exactly the greedy over all pairs, evaluated lazily: each mentee starts with their top
-    pairs and only a mentee who runs out has their full ranking computed.
+    pairs; a mentee who runs out is parked at the score below which their other pairs lie,
+    and full rankings are computed a block of parked mentees at a time when one is reached.
     """
     problem = _prepare(intakes, mentors, weights, min_score)
     cands = _top_candidates(problem, candidates_per_mentee)
@@ -355,24 +404,31 @@ def assign_greedy(
         (-float(lists[i][1][0]), i, int(lists[i][0][0]), 0) for i in range(n) if len(lists[i][0])
     ]
     heapq.heapify(heap)
+    parked: dict[int, None] = {}  # insertion-ordered set
     chosen: list[tuple[int, int, float]] = []
     while heap:
         neg_score, i, j, pos = heapq.heappop(heap)
-        if places[j] > 0:
-            places[j] -= 1
-            chosen.append((i, j, -neg_score))
-            continue
-        # A full mentor stays full, so moving past them never skips a pair greedy would take.
+        if j >= 0:
+            if places[j] > 0:
+                places[j] -= 1
+                chosen.append((i, j, -neg_score))
+                continue
+            pos += 1
+        elif not complete[i]:
+            # Every pair beyond a prefix scores strictly below its last (ties are kept in
+            # the prefix), so reaching the parked entry is the first moment they can matter.
+            batch_rows = [i, *(k for k in parked if k != i)][:BLOCK_ROWS]
+            for k, full in zip(batch_rows, problem.full_rows(batch_rows), strict=True):
+                lists[k] = full
+                complete[k] = True
+                parked.pop(k, None)
         mentor_rows, scores = lists[i]
-        pos += 1
-        while True:
-            while pos < len(mentor_rows) and places[mentor_rows[pos]] == 0:
-                pos += 1
-            if pos < len(mentor_rows) or complete[i]:
-                break
-            mentor_rows, scores = problem.full_row(i)
-            lists[i] = (mentor_rows, scores)
-            complete[i] = True
+        # A full mentor stays full, so moving past them never skips a pair greedy would take.
+        while pos < len(mentor_rows) and places[mentor_rows[pos]] == 0:
+            pos += 1
         if pos < len(mentor_rows):
             heapq.heappush(heap, (-float(scores[pos]), i, int(mentor_rows[pos]), pos))
+        elif not complete[i]:
+            parked[i] = None
+            heapq.heappush(heap, (-float(scores[-1]), i, -1, pos))
     return _result(problem, "greedy", chosen, cands)

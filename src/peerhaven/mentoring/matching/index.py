@@ -238,9 +238,11 @@ class MentorIndex:
         overlap = (batch.coverage[rows] @ self.segments.T).astype(np.float64)
         availability = np.minimum(overlap / (weights.availability_target_hours * 60.0), 1.0)
 
-        diff = (self.utc_offset[None, :] - batch.utc_offset[rows][:, None]) % MINUTES_PER_DAY
+        # A few dozen distinct offsets exist: compute one row per offset, then look it up.
+        offsets, which = np.unique(batch.utc_offset[rows], return_inverse=True)
+        diff = (self.utc_offset[None, :] - offsets[:, None]) % MINUTES_PER_DAY
         distance = np.abs(np.where(diff > MINUTES_PER_DAY // 2, diff - MINUTES_PER_DAY, diff))
-        time_zone = 1.0 - distance / (MINUTES_PER_DAY // 2)
+        time_zone = (1.0 - distance / (MINUTES_PER_DAY // 2))[which.reshape(-1)]
 
         gender = batch.gender[rows]
         age = batch.age_band[rows]
@@ -263,9 +265,9 @@ class MentorIndex:
         score = score + w_load * self.load_value[None, :]
 
         eligible = self.open[None, :] & ((batch.languages[rows] @ self.languages.T) > 0)
-        block_rows = np.arange(batch.ids.shape[0])[rows]
+        block_rows = range(len(batch))[rows] if isinstance(rows, slice) else rows
         for b, r in enumerate(block_rows):
-            forbidden = batch.forbidden[r]
+            forbidden = batch.forbidden[int(r)]
             if forbidden.size:
                 eligible[b, forbidden] = False
         score[~eligible] = 0.0

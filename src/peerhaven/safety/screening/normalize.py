@@ -57,6 +57,20 @@ _ELONGATED = re.compile(r"([a-z])\1\1+")
 # Words spelled out letter by letter: "s u i c i d e", "k.i.l.l", "d-i-e".
 _SPACED = re.compile(r"(?<![a-z0-9'])[a-z](?:[ .\-_*/][a-z](?![a-z0-9'])){3,}")
 _SPACES = re.compile(r"[ \t]{2,}")
+# Posts copied from web pages keep HTML entities; "&gt;" starts a quoted line.
+_ENTITY = re.compile(r"&(?:gt|lt|amp|quot|apos|nbsp|#39|#34|#x27|#62);")
+_ENTITIES = {
+    "&gt;": ">",
+    "&lt;": "<",
+    "&amp;": "&",
+    "&quot;": '"',
+    "&apos;": "'",
+    "&nbsp;": " ",
+    "&#39;": "'",
+    "&#34;": '"',
+    "&#x27;": "'",
+    "&#62;": ">",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +80,8 @@ class Normalized:
     text: str
     origin: tuple[int, ...]
     original: str
+    # Where each folded character's source ends; differs from origin + 1 only for entities.
+    origin_end: tuple[int, ...] = ()
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the folded text to a half-open span of the original."""
@@ -73,7 +89,9 @@ class Normalized:
             return (0, 0)
         start = max(0, min(start, len(self.origin) - 1))
         end = max(start + 1, min(end, len(self.origin)))
-        return (self.origin[start], self.origin[end - 1] + 1)
+        last = end - 1
+        stop = self.origin_end[last] if self.origin_end else self.origin[last] + 1
+        return (self.origin[start], stop)
 
 
 @lru_cache(maxsize=8192)
@@ -102,10 +120,22 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
+def _fold(text: str) -> tuple[str, list[int], dict[int, int]]:
     chars: list[str] = []
     origin: list[int] = []
+    entity_ends: dict[int, int] = {}
+    entities = {m.start(): m for m in _ENTITY.finditer(text)} if "&" in text else {}
+    skip_to = 0
     for index, char in enumerate(text):
+        if index < skip_to:
+            continue
+        entity = entities.get(index)
+        if entity is not None:
+            chars.append(_ENTITIES[entity.group()])
+            origin.append(index)
+            entity_ends[index] = entity.end()
+            skip_to = entity.end()
+            continue
         if char < "\x80":
             if char in "\t\r\f\v":
                 chars.append(" ")
@@ -117,7 +147,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
         for part in folded:
             chars.append(part)
             origin.append(index)
-    return "".join(chars), origin
+    return "".join(chars), origin, entity_ends
 
 
 def _unleet(text: str) -> str:
@@ -193,9 +223,10 @@ def _keep_first(match: re.Match[str]) -> list[int]:
 def normalize(text: str) -> Normalized:
     """Fold ``text`` for matching: lower case, Latin look-alikes, no invisible characters,
     leetspeak and letter-spacing undone, long letter runs shortened, spaces collapsed."""
-    folded, origin = _fold(text)
+    folded, origin, entity_ends = _fold(text)
     folded = _unleet(folded)
     folded, origin = _rewrite(folded, origin, _ELONGATED, _keep_two)
     folded, origin = _rewrite(folded, origin, _SPACED, _keep_letters)
     folded, origin = _rewrite(folded, origin, _SPACES, _keep_first)
-    return Normalized(text=folded, origin=tuple(origin), original=text)
+    ends = tuple(entity_ends.get(o, o + 1) for o in origin) if entity_ends else ()
+    return Normalized(text=folded, origin=tuple(origin), original=text, origin_end=ends)

@@ -63,6 +63,8 @@ class Rule:
     # Phrases often used as jokes; laughter in the sentence lowers them one level (not below
     # concern).
     hyperbole: bool = False
+    # False when the phrase already contains its own negation ("never had the guts to").
+    negatable: bool = True
 
 
 RULES: tuple[Rule, ...] = (
@@ -234,6 +236,31 @@ RULES: tuple[Rule, ...] = (
         method=True,
     ),
     Rule(
+        "imminent.plan.planning_death",
+        IMMINENT,
+        r"\b(?:planning|plan|planned|plotting|plotted|arranging|scheduling) my (?:own )?"
+        r"(?:death|suicide|exit)\b",
+        "Planning their death",
+        subject="self",
+    ),
+    Rule(
+        "imminent.method.firearm_ready",
+        IMMINENT,
+        r"\b(?:load|loaded|loading|cock|cocked|cocking) (?:the|my|a|his|dad's) (?:gun|pistol"
+        r"|rifle|shotgun|revolver)\b|\bpull(?:ing|ed)? the trigger\b(?! on)",
+        "Describes readying or firing a gun",
+        method=True,
+    ),
+    Rule(
+        "imminent.method.swallow_pills",
+        IMMINENT,
+        r"\b(?:swallow|swallowed|swallowing|down|downed|downing) (?:the|all the|all my|all of my"
+        r"|my|those|these) <pills>\b|\b(?:tried|try|trying|attempted) to (?:take|swallow"
+        r"|overdose on|od on) (?:<gap2>)<pills>\b",
+        "Describes swallowing pills as a method",
+        method=True,
+    ),
+    Rule(
         "imminent.method.other",
         IMMINENT,
         r"\b(?:drown|drowning) <myself>\b|\bcarbon monoxide\b|\b(?:drink|drinking|drank) "
@@ -288,7 +315,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.kill_self",
         IDEATION,
-        r"\b(?:kill|killing|unalive|unaliving|off|offing|end|ending) ?<myself>\b|\bkms\b",
+        r"\b(?:kill|killed|killing|unalive|unaliving|off|offing|end|ending) ?<myself>\b|\bkms\b",
         "Talks about killing themselves",
         subject="self",
         hyperbole=True,
@@ -415,6 +442,50 @@ RULES: tuple[Rule, ...] = (
         subject="topic",
     ),
     Rule(
+        "ideation.lacks_courage",
+        IDEATION,
+        r"\b(?:too (?:scared|afraid|chicken|weak|much of a coward|cowardly)|not (?:brave|strong"
+        r"|courageous) enough|(?:guts|balls|courage|nerve) to) (?:<gap2>)(?:end it|kill myself"
+        r"|do it|go through with it|pull the trigger|jump|swallow (?:the |all the |my )?pills"
+        r"|take (?:the |all the |my )?pills|pick up the gun|end my life|take my (?:own )?life)\b",
+        "Says only fear or lack of courage stops them",
+        negatable=False,
+    ),
+    Rule(
+        "ideation.not_worth_living",
+        IDEATION,
+        r"\b(?:life|living|my life|this life|existence) (?:isn't|isnt|is not|'s not|s not|ain't"
+        r"|aint|is no longer|isn't even|is not even) (?:really |just )?worth (?:living|it|the pain"
+        r"|the struggle|fighting for)\b|\bnot worth (?:living|being alive)\b|\bworth more dead\b",
+        "Says life is not worth living",
+        negatable=False,
+    ),
+    Rule(
+        "ideation.close_to_suicide",
+        IDEATION,
+        r"\b(?:close|closer|so close|this close|thisclose|brink|verge|edge) (?:to|of) (?:suicide"
+        r"|killing myself|ending it|ending my life|taking my (?:own )?life)\b",
+        "Says they came close to suicide",
+    ),
+    Rule(
+        "ideation.imagining_death",
+        IDEATION,
+        r"\b(?:imagining|imagine|imagined|picturing|picture|pictured|fantasi[sz]ing about"
+        r"|dreaming about|daydreaming about) my (?:own )?(?:death|suicide|funeral)\b",
+        "Imagines their own death",
+        subject="self",
+    ),
+    Rule(
+        "ideation.gun_access",
+        IDEATION,
+        r"\b(?:i|i've|ive|i have|i do|i still|i just) (?:have|own|bought|got|keep|kept|still "
+        r"have) (?:a|my|the|my dad's|my father's|access to a) (?:gun|pistol|rifle|shotgun"
+        r"|revolver|firearm)\b",
+        "Has access to a firearm (lethal means)",
+        subject="self",
+        method=True,
+    ),
+    Rule(
         "ideation.self_harm",
         IDEATION,
         r"\bself[ -]?harm\w*|\bself[ -]?injur\w*|\bself[ -]?mutilat\w*|\bnssi\b"
@@ -505,7 +576,7 @@ RULES: tuple[Rule, ...] = (
         "concern.empty",
         CONCERN,
         r"\b(?:feel|feeling|felt|i'm|im|i am) (?:so |very |completely |totally |just )?"
-        r"(?:empty|numb|trapped|dead inside|like a burden|like giving up|like a ghost"
+        r"(?:empty|numb|trapped|dead|dead inside|like a burden|like giving up|like a ghost"
         r"|like disappearing)\b|\bdead inside\b",
         "Emptiness, numbness, feeling trapped",
     ),
@@ -579,8 +650,9 @@ IDIOMS: tuple[tuple[str, str], ...] = (
     ),
     (
         "idiom.dying_to",
-        r"\b(?:dying|die|dead) (?:to|for) (?:see|know|try|meet|hear|read|watch|get|go|find out"
-        r"|tell|eat|play|a|some|one|you|him|her|them|my (?:kids|family|children|country))\b",
+        r"\b(?:dying|dead) to (?:see|know|try|meet|hear|read|watch|get|go|find out|tell|eat"
+        r"|play)\b|\b(?:would|'d|i'd) (?:gladly |happily )?die for (?:you|him|her|them"
+        r"|my (?:kids|family|children|country|friends))\b",
     ),
     (
         "idiom.to_death",
@@ -589,7 +661,7 @@ IDIOMS: tuple[tuple[str, str], ...] = (
     ),
     (
         "idiom.fixed",
-        r"\b(?:to die for|die laughing|dying laughing|died laughing|dead tired|dead serious"
+        r"(?<!want )(?<!wanted )(?<!ready )(?<!wish )\bto die for\b|\b(?:die laughing|dying laughing|died laughing|dead tired|dead serious"
         r"|drop dead|dead on my feet|over my dead body)\b",
     ),
     (
@@ -895,7 +967,6 @@ NEGATION_BREAKERS = frozenset(
         "heart",
         "anyone",
         "one",
-        "longer",
         "lie",
         "lying",
         "stop",
@@ -904,7 +975,6 @@ NEGATION_BREAKERS = frozenset(
         "told",
         "telling",
         "see",
-        "anymore",
         "matter",
     }
 )

@@ -1,0 +1,339 @@
+"""The rule stage: find risk phrases, then read their context to decide whose risk it is.
+
+Each hit starts at its rule's level and is lowered only by evidence in the text that it is not
+the author's present risk: an idiom, a quotation, a second- or third-person subject, a negation,
+a remote past. The lowering is recorded as ``modifiers`` so a moderator sees why.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+from peerhaven.safety.screening import rules as R
+from peerhaven.safety.screening.normalize import Normalized, normalize
+from peerhaven.safety.screening.result import Evidence, RiskLevel, Screening
+
+MAX_EVIDENCE = 200
+_SUBJECT_WINDOW_BACK = 12
+_SUBJECT_WINDOW_FORWARD = 8
+_NEGATION_WINDOW = 4
+
+_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+_CLAUSE_PUNCT = frozenset(",:;.!?()[]-\n\"")
+_MACRO = re.compile(r"<[a-z0-9]+>")
+
+
+def _expand(pattern: str) -> str:
+    return _MACRO.sub(lambda m: R.MACROS.get(m.group(), m.group()), pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: R.Rule
+    regex: re.Pattern[str]
+
+
+@cache
+def _compiled() -> tuple[
+    tuple[_Compiled, ...],
+    tuple[tuple[str, re.Pattern[str]], ...],
+    dict[str, re.Pattern[str]],
+]:
+    rules = tuple(_Compiled(rule, re.compile(_expand(rule.pattern))) for rule in R.RULES)
+    idioms = tuple((rule_id, re.compile(_expand(p))) for rule_id, p in R.IDIOMS)
+    cues = {
+        "support": re.compile(R.SUPPORT_CUES),
+        "news": re.compile(R.NEWS_CUES),
+        "recovery": re.compile(R.RECOVERY_CUES),
+        "remote": re.compile(R.REMOTE_PAST),
+        "recent": re.compile(R.RECENT_OR_PRESENT),
+        "own_quote": re.compile(R.OWN_QUOTE_LEAD),
+    }
+    return rules, idioms, cues
+
+
+class _Context:
+    """Everything about the whole text that several hits need, computed once."""
+
+    def __init__(self, norm: Normalized) -> None:
+        text = norm.text
+        _, idioms, cues = _compiled()
+        self.text = text
+        self.tokens: list[tuple[int, int, str]] = [
+            (m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)
+        ]
+        self.token_starts = [t[0] for t in self.tokens]
+        self.sentence_ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        self.sentence_starts = [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.quotes = [i for i, c in enumerate(text) if c == '"']
+        self.idiom_mask = bytearray(len(text))
+        self.idiom_at: dict[int, str] = {}
+        for rule_id, regex in idioms:
+            for m in regex.finditer(text):
+                self.idiom_mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                self.idiom_at.setdefault(m.start(), rule_id)
+        self.remote = [m.start() for m in cues["remote"].finditer(text)]
+        self.recent = [m.start() for m in cues["recent"].finditer(text)]
+        self.supportive = cues["support"].search(text) is not None
+        self.news = cues["news"].search(text) is not None
+        self.recovery = cues["recovery"].search(text) is not None
+        self.own_quote = cues["own_quote"]
+        words = [t[2] for t in self.tokens]
+        self.first_count = sum(1 for w in words if w in R.FIRST_PERSON)
+        self.second_count = sum(1 for w in words if w in R.SECOND_PERSON)
+
+    # --- geometry -----------------------------------------------------------------------
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect_right(self.sentence_starts, start)
+        s_start = self.sentence_starts[i - 1] if i > 0 else 0
+        j = bisect_left(self.sentence_ends, end)
+        s_end = self.sentence_ends[j] if j < len(self.sentence_ends) else len(self.text)
+        return s_start, max(s_end, end)
+
+    def line(self, position: int) -> tuple[int, int]:
+        i = bisect_right(self.line_starts, position) - 1
+        start = self.line_starts[max(i, 0)]
+        nxt = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text) + 1
+        return start, nxt - 1
+
+    def _any_between(self, positions: list[int], start: int, end: int) -> bool:
+        i = bisect_left(positions, start)
+        return i < len(positions) and positions[i] < end
+
+    # --- context tests ------------------------------------------------------------------
+
+    def in_idiom(self, start: int, end: int) -> bool:
+        return any(self.idiom_mask[start:end])
+
+    def quoted(self, start: int, end: int) -> bool:
+        line_start, line_end = self.line(start)
+        if self.text[line_start:end].lstrip().startswith(">"):
+            return True
+        first = bisect_left(self.quotes, line_start)
+        before = bisect_left(self.quotes, start) - first
+        if before % 2 == 0:
+            return False
+        after = bisect_left(self.quotes, end)
+        if after >= len(self.quotes) or self.quotes[after] > line_end:
+            return False
+        opening = self.quotes[first + before - 1]
+        lead = self.text[max(line_start, opening - 80) : opening].rstrip()
+        # "I keep thinking "I want to die"" is the author's own thought, not a quotation.
+        return self.own_quote.search(lead) is None
+
+    def subject(self, start: int, end: int, forward: bool) -> str | None:
+        s_start, s_end = self.sentence(start, end)
+        i = bisect_left(self.token_starts, start) - 1
+        steps = 0
+        while i >= 0 and steps < _SUBJECT_WINDOW_BACK:
+            t_start, _, word = self.tokens[i]
+            if t_start < s_start:
+                break
+            found = _person(word)
+            if found is not None:
+                return found
+            i -= 1
+            steps += 1
+        if not forward:
+            return None
+        i = bisect_left(self.token_starts, end)
+        steps = 0
+        while i < len(self.tokens) and steps < _SUBJECT_WINDOW_FORWARD:
+            t_start, _, word = self.tokens[i]
+            if t_start >= s_end:
+                break
+            found = _person(word)
+            if found is not None:
+                return found
+            i += 1
+            steps += 1
+        return None
+
+    def negated(self, start: int, end: int) -> bool:
+        i = bisect_left(self.token_starts, start) - 1
+        between: list[str] = []
+        steps = 0
+        while i >= 0 and steps < _NEGATION_WINDOW:
+            word = self.tokens[i][2]
+            if word in _CLAUSE_PUNCT or word in R.CLAUSE_BREAKERS:
+                return False
+            if word in R.NEGATORS:
+                if any(w in R.NEGATION_BREAKERS for w in between):
+                    return False
+                # "not yet" promises a later act rather than denying one.
+                j = bisect_left(self.token_starts, end)
+                following = [t[2] for t in self.tokens[j : j + 2]]
+                return "yet" not in following
+            if word in ("can't", "cant", "cannot", "couldn't", "couldnt"):
+                return False
+            between.append(word)
+            i -= 1
+            steps += 1
+        return False
+
+    def tense(self, start: int, end: int, rule: R.Rule) -> str:
+        s_start, s_end = self.sentence(start, end)
+        if self._any_between(self.recent, s_start, s_end):
+            return "present"
+        if self._any_between(self.remote, s_start, s_end):
+            return "remote"
+        if rule.past:
+            return "past"
+        i = bisect_left(self.token_starts, start)
+        j = bisect_left(self.token_starts, end)
+        lo = max(0, i - 3)
+        for k in range(lo, j):
+            if self.tokens[k][0] >= s_start and self.tokens[k][2] in R.PAST_WORDS:
+                return "past"
+        return "present"
+
+    def laughter(self, start: int, end: int) -> bool:
+        s_start, s_end = self.sentence(start, end)
+        i = bisect_left(self.token_starts, s_start)
+        j = bisect_left(self.token_starts, s_end)
+        return any(self.tokens[k][2] in R.LAUGHTER for k in range(i, min(j, i + 200)))
+
+
+def _person(word: str) -> str | None:
+    if word in R.FIRST_PERSON:
+        return "first"
+    if word in R.SECOND_PERSON:
+        return "second"
+    if word in R.THIRD_PERSON:
+        return "third"
+    return None
+
+
+def _lower(level: RiskLevel, floor: RiskLevel = RiskLevel.CONCERN) -> RiskLevel:
+    return RiskLevel(max(int(floor), min(int(level), int(level) - 1)))
+
+
+def _judge(ctx: _Context, rule: R.Rule, start: int, end: int) -> tuple[RiskLevel, list[str]]:
+    """Return the hit's level after context, and the modifiers that lowered it."""
+    level = rule.level
+    if ctx.in_idiom(start, end):
+        return RiskLevel.NONE, ["idiom"]
+    if ctx.quoted(start, end):
+        return RiskLevel.NONE, ["quoted"]
+
+    modifiers: list[str] = []
+    if rule.subject != "any":
+        who = ctx.subject(start, end, forward=rule.subject == "topic")
+        if who is None:
+            who = _unresolved_subject(ctx, rule)
+        if who == "second":
+            return RiskLevel.NONE, ["supportive"]
+        if who == "third":
+            return RiskLevel.NONE, ["third_person"]
+        if who == "topic":
+            level = min(level, RiskLevel.CONCERN)
+            modifiers.append("topic")
+
+    if rule.negatable and ctx.negated(start, end):
+        # The author raised the subject about themselves, so a denial still earns the gentle
+        # resources (concern) but never an alert.
+        lowered = RiskLevel.CONCERN if level >= RiskLevel.IDEATION else RiskLevel.NONE
+        return lowered, [*modifiers, "negated"]
+
+    when = ctx.tense(start, end, rule)
+    if when == "remote" or (when == "past" and (ctx.recovery or ctx.supportive or ctx.remote)):
+        # Past behaviour in a recovery story still matters (C-SSRS asks about lifetime
+        # behaviour), so it drops one level and never below concern.
+        if level > RiskLevel.CONCERN:
+            level = _lower(level)
+            modifiers.append("past")
+    if rule.hyperbole and level > RiskLevel.CONCERN and ctx.laughter(start, end):
+        level = _lower(level)
+        modifiers.append("idiom")
+    return level, modifiers
+
+
+def _unresolved_subject(ctx: _Context, rule: R.Rule) -> str:
+    if rule.subject == "self":
+        return "first"
+    if ctx.news and ctx.first_count == 0:
+        return "third"
+    if ctx.supportive and ctx.second_count >= ctx.first_count:
+        return "second"
+    first_dominant = ctx.first_count >= 2 and ctx.first_count > ctx.second_count
+    if rule.subject == "topic":
+        return "first" if first_dominant and not ctx.supportive and not ctx.news else "topic"
+    if ctx.second_count >= 2 and ctx.second_count > ctx.first_count:
+        return "second"
+    return "first"
+
+
+@dataclass(slots=True)
+class _Hit:
+    rule: R.Rule
+    start: int
+    end: int
+    level: RiskLevel
+    modifiers: list[str]
+
+
+def screen_normalized(norm: Normalized) -> Screening:
+    compiled_rules, _, _ = _compiled()
+    text = norm.text
+    if not text.strip():
+        return Screening(level=RiskLevel.NONE)
+    ctx = _Context(norm)
+    hits: list[_Hit] = []
+    for compiled in compiled_rules:
+        for m in compiled.regex.finditer(text):
+            if m.end() <= m.start():
+                continue
+            level, modifiers = _judge(ctx, compiled.rule, m.start(), m.end())
+            hits.append(_Hit(compiled.rule, m.start(), m.end(), level, modifiers))
+
+    # One phrase can match several rules ("going to kill myself" is intent and ideation); keep
+    # the most serious reading of each stretch of text.
+    hits.sort(key=lambda h: (-h.level, -h.rule.level, -(h.end - h.start), h.start))
+    taken = bytearray(len(text))
+    kept: list[_Hit] = []
+    for hit in hits:
+        if any(taken[hit.start : hit.end]):
+            continue
+        taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+        kept.append(hit)
+
+    level = max((h.level for h in kept), default=RiskLevel.NONE)
+    method = any(
+        h.rule.method and not {"idiom", "negated", "supportive"} & set(h.modifiers) for h in kept
+    )
+    kept = kept[:MAX_EVIDENCE]
+    kept.sort(key=lambda h: h.start)
+    evidence = []
+    for hit in kept:
+        o_start, o_end = norm.original_span(hit.start, hit.end)
+        evidence.append(
+            Evidence(
+                start=o_start,
+                end=o_end,
+                rule=hit.rule.id,
+                level=hit.level,
+                excerpt=norm.original[o_start:o_end],
+                explanation=hit.rule.explanation,
+                modifiers=tuple(hit.modifiers),
+                base_level=hit.rule.level,
+                method=hit.rule.method,
+            )
+        )
+    return Screening(level=RiskLevel(level), evidence=evidence, method_text=method)
+
+
+def screen_text(text: str) -> Screening:
+    """Screen one piece of user text for suicide and self-harm risk.
+
+    Never raises for any ``str`` (including lone surrogates) and runs in time linear in the
+    text's length.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    return screen_normalized(normalize(text))

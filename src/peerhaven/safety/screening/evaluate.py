@@ -1,0 +1,145 @@
+"""Evaluate the screener on the Reddit C-SSRS development split, per user.
+
+A user counts at a level when their highest-scoring post reaches it. The report prints only
+aggregate shares, never post text: the data set is real people's words about suicide.
+
+    python -m peerhaven.safety.screening.evaluate /work/shared/data/cssrs-reddit/dev.jsonl
+
+``--half tune`` / ``--half check`` restrict to one of two fixed halves of the users (by a hash
+of the user id), so rules tuned while looking at one half can be checked on the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from peerhaven.safety.screening.engine import screen_text
+from peerhaven.safety.screening.result import RiskLevel
+
+LABELS = ("Supportive", "Indicator", "Ideation", "Behavior", "Attempt")
+AT_RISK = ("Ideation", "Behavior", "Attempt")
+TARGET_RECALL = 0.90
+TARGET_FALSE_ALARM = 0.20
+
+
+def user_half(user: str) -> str:
+    """Assign a user to the fixed "tune" or "check" half."""
+    digest = hashlib.sha256(user.encode("utf-8")).digest()
+    return "tune" if digest[0] % 2 == 0 else "check"
+
+
+def evaluate(path: str | Path, half: str | None = None) -> dict[str, Any]:
+    """Screen every post of every user in ``path`` (JSON lines) and return per-label shares."""
+    counts: Counter[str] = Counter()
+    reached: dict[str, Counter[str]] = defaultdict(Counter)
+    rule_users: dict[str, Counter[str]] = defaultdict(Counter)
+    posts = 0
+    started = time.perf_counter()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            user = str(row["user"])
+            if half is not None and user_half(user) != half:
+                continue
+            label = str(row["label"])
+            best = RiskLevel.NONE
+            fired: set[str] = set()
+            for post in row.get("posts", []):
+                posts += 1
+                result = screen_text(str(post))
+                best = max(best, result.level)
+                fired.update(e.rule for e in result.evidence if e.level >= RiskLevel.IDEATION)
+            counts[label] += 1
+            for level in RiskLevel:
+                if best >= level:
+                    reached[label][level.label] += 1
+            for rule in fired:
+                rule_users[label][rule] += 1
+    elapsed = time.perf_counter() - started
+
+    per_label: dict[str, dict[str, Any]] = {}
+    for label in [*LABELS, *sorted(set(counts) - set(LABELS))]:
+        n = counts[label]
+        if n == 0:
+            continue
+        per_label[label] = {
+            "users": n,
+            "concern_or_above": reached[label]["concern"] / n,
+            "ideation_or_above": reached[label]["ideation"] / n,
+            "imminent": reached[label]["imminent"] / n,
+        }
+    at_risk_n = sum(counts[label] for label in AT_RISK)
+    at_risk_hit = sum(reached[label]["ideation"] for label in AT_RISK)
+    supportive = per_label.get("Supportive", {})
+    return {
+        "path": str(path),
+        "half": half or "all",
+        "users": sum(counts.values()),
+        "posts": posts,
+        "seconds": round(elapsed, 2),
+        "per_label": per_label,
+        "at_risk_ideation_or_above": at_risk_hit / at_risk_n if at_risk_n else 0.0,
+        "supportive_false_alarm": supportive.get("ideation_or_above", 0.0),
+        "targets": {"at_risk_recall": TARGET_RECALL, "supportive_false_alarm": TARGET_FALSE_ALARM},
+        "rules_by_label": {k: dict(v.most_common()) for k, v in rule_users.items()},
+    }
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """Render ``evaluate``'s result as a markdown table plus the two target lines."""
+    lines = [
+        f"Users: {report['users']} ({report['half']}), posts: {report['posts']}, "
+        f"{report['seconds']} s",
+        "",
+        "| label | users | ≥ concern | ≥ ideation | imminent |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for label, row in report["per_label"].items():
+        lines.append(
+            f"| {label} | {row['users']} | {_pct(row['concern_or_above'])} | "
+            f"{_pct(row['ideation_or_above'])} | {_pct(row['imminent'])} |"
+        )
+    targets = report["targets"]
+    recall = report["at_risk_ideation_or_above"]
+    false_alarm = report["supportive_false_alarm"]
+    lines += [
+        "",
+        f"- Ideation/Behavior/Attempt users at ≥ ideation: {_pct(recall)} "
+        f"(target ≥ {_pct(targets['at_risk_recall'])}: "
+        f"{'met' if recall >= targets['at_risk_recall'] else 'NOT met'})",
+        f"- Supportive users at ≥ ideation (false alarms): {_pct(false_alarm)} "
+        f"(target ≤ {_pct(targets['supportive_false_alarm'])}: "
+        f"{'met' if false_alarm <= targets['supportive_false_alarm'] else 'NOT met'})",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("path", help="JSON lines: {user, label, posts}")
+    parser.add_argument("--half", choices=("tune", "check"), default=None)
+    parser.add_argument("--json", action="store_true", help="print the raw result as JSON")
+    args = parser.parse_args(argv)
+    report = evaluate(args.path, half=args.half)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
