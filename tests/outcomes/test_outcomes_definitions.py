@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+from pathlib import Path
 
 import pytest
 
-from peerhaven.outcomes.instruments import DefinitionError, load_all, load_definition
-from peerhaven.outcomes.instruments.loader import DEFINITIONS_DIR, get_definition
+from peerhaven.outcomes.instruments import DefinitionError, load_all, load_definition, score
+from peerhaven.outcomes.instruments.loader import (
+    DEFINITIONS_DIR,
+    get_definition,
+    parse_definition,
+)
 
 SHIPPED = ("brcs", "gad7", "mspss", "phq2", "phq9", "post_meeting_mood", "rses", "ucla3")
 
@@ -291,8 +297,6 @@ def test_load_all_names_the_broken_file_among_good_ones(write_definition):
 
 
 def test_a_new_instrument_can_be_added_as_a_file(tmp_path, raw_def):
-    import json
-
     raw = raw_def("post_meeting_mood")
     raw.update(id="energy", title="Energy check-in", short_title="Energy")
     raw["items"][0].update(id="energy", text="How much energy do you have today?")
@@ -300,3 +304,14 @@ def test_a_new_instrument_can_be_added_as_a_file(tmp_path, raw_def):
     loaded = load_all(tmp_path)
     assert list(loaded) == ["energy"]
     assert loaded["energy"].item_ids == ("energy",)
+
+
+def test_the_worked_example_in_the_docs_is_a_valid_definition():
+    doc = (Path(__file__).parents[2] / "docs" / "instruments.md").read_text(encoding="utf-8")
+    block = doc.split("<!-- example-definition -->", 1)[1].split("```json", 1)[1]
+    example = parse_definition(json.loads(block.split("```", 1)[0]), file="sleep_check.json")
+    result = score(example, {"sleep_rested": 4, "sleep_trouble": 1})
+    assert result.total == 8
+    assert result.band is not None
+    assert result.band.id == "ok"
+    assert "poor_sleep" in score(example, {"sleep_rested": 1, "sleep_trouble": 4}).flags

@@ -13,7 +13,9 @@ from peerhaven.outcomes.instruments.bulk import BAND_NONE, score_matrix
 from peerhaven.outcomes.instruments.loader import InstrumentDefinition, parse_definition
 
 DEFNS = load_all()
-PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def complete_answers(defn: InstrumentDefinition) -> st.SearchStrategy[dict[str, int]]:

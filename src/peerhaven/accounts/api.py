@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import Throttled
 
 from peerhaven.accounts import ratelimit, services
@@ -113,21 +113,19 @@ def list_tokens(request: HttpRequest) -> list[PersonalAccessToken]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     user: User = request.auth  # type: ignore[attr-defined]
     if not ratelimit.hit("token-create", str(user.pk), limit=10, window=3600):
         raise Throttled(ratelimit.retry_after(3600))
     created = services.create_token(
         user=user, name=payload.name, expires_in_days=payload.expires_in_days
     )
-    out = TokenCreatedOut(
-        **TokenOut.from_orm(created.token).dict(), secret=created.secret
-    )
-    return 201, out
+    out = TokenCreatedOut(**TokenOut.from_orm(created.token).dict(), secret=created.secret)
+    return Status(201, out)
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
-def delete_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def delete_token(request: HttpRequest, token_id: int) -> Status:
     token = get_object_or_404(PersonalAccessToken, pk=token_id, user=request.auth)  # type: ignore[attr-defined]
     services.revoke_token(token=token, actor=request.auth)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)

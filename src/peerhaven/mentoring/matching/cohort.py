@@ -41,6 +41,7 @@ from .index import BoolArray, FloatArray, IntArray, MenteeBatch, MentorIndex
 from .profiles import DEFAULT_WEIGHTS, MatchWeights, MenteeIntake, MentorProfile
 
 BLOCK_ROWS = 256
+LP_METHOD = "highs-ipm"
 CERTIFIED_GAP = 1e-6
 _ADD_THRESHOLD = 1e-7  # below HiGHS's dual tolerance a "violation" is rounding, not a better pair
 
@@ -290,7 +291,7 @@ def _solve_lp(
     )
     limits = np.concatenate([np.ones(n), problem.index.free_places.astype(np.float64)])
     # Dual simplex returns a basic (vertex) solution: integral, as the matrix is TU.
-    res = linprog(-profit, A_ub=matrix, b_ub=limits, bounds=(0, None), method="highs-ds")
+    res = linprog(-profit, A_ub=matrix, b_ub=limits, bounds=(0, None), method=LP_METHOD)
     if res.status != 0:
         raise RuntimeError(f"the matching LP did not solve: {res.message}")
     x = np.asarray(res.x)

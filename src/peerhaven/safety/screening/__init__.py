@@ -1,8 +1,8 @@
 """Risk screening of user text on the C-SSRS ladder (pure Python; no Django).
 
-    >>> from peerhaven.safety.screening import screen_text
-    >>> screen_text("this exam is killing me").level.label
-    'none'
+>>> from peerhaven.safety.screening import screen_text
+>>> screen_text("this exam is killing me").level.label
+'none'
 """
 
 from peerhaven.safety.screening.engine import screen_text

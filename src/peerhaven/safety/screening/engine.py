@@ -12,28 +12,30 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from peerhaven.safety.screening import rules as R
+from peerhaven.safety.screening import rules as table
 from peerhaven.safety.screening.normalize import Normalized, normalize
 from peerhaven.safety.screening.result import Evidence, RiskLevel, Screening
 
 MAX_EVIDENCE = 200
 _SUBJECT_WINDOW_BACK = 12
-_SUBJECT_WINDOW_FORWARD = 8
+_TOPIC_WINDOW = 5
+_FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
+_PAST_WINDOW = 5
 _NEGATION_WINDOW = 4
 
 _TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
-_CLAUSE_PUNCT = frozenset(",:;.!?()[]-\n\"")
+_CLAUSE_PUNCT = frozenset(',:;.!?()[]-\n"')
 _MACRO = re.compile(r"<[a-z0-9]+>")
 
 
 def _expand(pattern: str) -> str:
-    return _MACRO.sub(lambda m: R.MACROS.get(m.group(), m.group()), pattern)
+    return _MACRO.sub(lambda m: table.MACROS.get(m.group(), m.group()), pattern)
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    rule: R.Rule
+    rule: table.Rule
     regex: re.Pattern[str]
 
 
@@ -43,15 +45,15 @@ def _compiled() -> tuple[
     tuple[tuple[str, re.Pattern[str]], ...],
     dict[str, re.Pattern[str]],
 ]:
-    rules = tuple(_Compiled(rule, re.compile(_expand(rule.pattern))) for rule in R.RULES)
-    idioms = tuple((rule_id, re.compile(_expand(p))) for rule_id, p in R.IDIOMS)
+    rules = tuple(_Compiled(rule, re.compile(_expand(rule.pattern))) for rule in table.RULES)
+    idioms = tuple((rule_id, re.compile(_expand(p))) for rule_id, p in table.IDIOMS)
     cues = {
-        "support": re.compile(R.SUPPORT_CUES),
-        "news": re.compile(R.NEWS_CUES),
-        "recovery": re.compile(R.RECOVERY_CUES),
-        "remote": re.compile(R.REMOTE_PAST),
-        "recent": re.compile(R.RECENT_OR_PRESENT),
-        "own_quote": re.compile(R.OWN_QUOTE_LEAD),
+        "support": re.compile(table.SUPPORT_CUES),
+        "news": re.compile(table.NEWS_CUES),
+        "recovery": re.compile(table.RECOVERY_CUES),
+        "remote": re.compile(table.REMOTE_PAST),
+        "recent": re.compile(table.RECENT_OR_PRESENT),
+        "own_quote": re.compile(table.OWN_QUOTE_LEAD),
     }
     return rules, idioms, cues
 
@@ -72,11 +74,11 @@ class _Context:
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         self.quotes = [i for i, c in enumerate(text) if c == '"']
         self.idiom_mask = bytearray(len(text))
-        self.idiom_at: dict[int, str] = {}
+        self.idiom_spans: dict[str, list[tuple[int, int]]] = {}
         for rule_id, regex in idioms:
             for m in regex.finditer(text):
                 self.idiom_mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-                self.idiom_at.setdefault(m.start(), rule_id)
+                self.idiom_spans.setdefault(rule_id, []).append((m.start(), m.end()))
         self.remote = [m.start() for m in cues["remote"].finditer(text)]
         self.recent = [m.start() for m in cues["recent"].finditer(text)]
         self.supportive = cues["support"].search(text) is not None
@@ -84,8 +86,8 @@ class _Context:
         self.recovery = cues["recovery"].search(text) is not None
         self.own_quote = cues["own_quote"]
         words = [t[2] for t in self.tokens]
-        self.first_count = sum(1 for w in words if w in R.FIRST_PERSON)
-        self.second_count = sum(1 for w in words if w in R.SECOND_PERSON)
+        self.first_count = sum(1 for w in words if w in table.FIRST_PERSON)
+        self.second_count = sum(1 for w in words if w in table.SECOND_PERSON)
 
     # --- geometry -----------------------------------------------------------------------
 
@@ -111,6 +113,15 @@ class _Context:
     def in_idiom(self, start: int, end: int) -> bool:
         return any(self.idiom_mask[start:end])
 
+    def idiom_kind(self, start: int, end: int) -> str:
+        for rule_id, spans in self.idiom_spans.items():
+            # Spans of one idiom never overlap each other (finditer), so they are sorted by
+            # both ends and the candidate is the last one starting before ``end``.
+            i = bisect_left(spans, (end, end)) - 1
+            if i >= 0 and spans[i][1] > start:
+                return rule_id
+        return "idiom"
+
     def quoted(self, start: int, end: int) -> bool:
         line_start, line_end = self.line(start)
         if self.text[line_start:end].lstrip().startswith(">"):
@@ -131,7 +142,10 @@ class _Context:
         s_start, s_end = self.sentence(start, end)
         i = bisect_left(self.token_starts, start) - 1
         steps = 0
-        while i >= 0 and steps < _SUBJECT_WINDOW_BACK:
+        # A bare term ("suicide") belongs to a nearby person only; far back it is usually an
+        # opinion about suicide in general.
+        back = _TOPIC_WINDOW if forward else _SUBJECT_WINDOW_BACK
+        while i >= 0 and steps < back:
             t_start, _, word = self.tokens[i]
             if t_start < s_start:
                 break
@@ -144,9 +158,9 @@ class _Context:
             return None
         i = bisect_left(self.token_starts, end)
         steps = 0
-        while i < len(self.tokens) and steps < _SUBJECT_WINDOW_FORWARD:
+        while i < len(self.tokens) and steps < _TOPIC_WINDOW:
             t_start, _, word = self.tokens[i]
-            if t_start >= s_end:
+            if t_start >= s_end or word in _CLAUSE_PUNCT or word in _FORWARD_STOP:
                 break
             found = _person(word)
             if found is not None:
@@ -161,10 +175,10 @@ class _Context:
         steps = 0
         while i >= 0 and steps < _NEGATION_WINDOW:
             word = self.tokens[i][2]
-            if word in _CLAUSE_PUNCT or word in R.CLAUSE_BREAKERS:
+            if word in _CLAUSE_PUNCT or word in table.CLAUSE_BREAKERS:
                 return False
-            if word in R.NEGATORS:
-                if any(w in R.NEGATION_BREAKERS for w in between):
+            if word in table.NEGATORS:
+                if any(w in table.NEGATION_BREAKERS for w in between):
                     return False
                 # "not yet" promises a later act rather than denying one.
                 j = bisect_left(self.token_starts, end)
@@ -177,7 +191,7 @@ class _Context:
             steps += 1
         return False
 
-    def tense(self, start: int, end: int, rule: R.Rule) -> str:
+    def tense(self, start: int, end: int, rule: table.Rule) -> str:
         s_start, s_end = self.sentence(start, end)
         if self._any_between(self.recent, s_start, s_end):
             return "present"
@@ -187,9 +201,9 @@ class _Context:
             return "past"
         i = bisect_left(self.token_starts, start)
         j = bisect_left(self.token_starts, end)
-        lo = max(0, i - 3)
+        lo = max(0, i - _PAST_WINDOW)
         for k in range(lo, j):
-            if self.tokens[k][0] >= s_start and self.tokens[k][2] in R.PAST_WORDS:
+            if self.tokens[k][0] >= s_start and self.tokens[k][2] in table.PAST_WORDS:
                 return "past"
         return "present"
 
@@ -197,15 +211,15 @@ class _Context:
         s_start, s_end = self.sentence(start, end)
         i = bisect_left(self.token_starts, s_start)
         j = bisect_left(self.token_starts, s_end)
-        return any(self.tokens[k][2] in R.LAUGHTER for k in range(i, min(j, i + 200)))
+        return any(self.tokens[k][2] in table.LAUGHTER for k in range(i, min(j, i + 200)))
 
 
 def _person(word: str) -> str | None:
-    if word in R.FIRST_PERSON:
+    if word in table.FIRST_PERSON:
         return "first"
-    if word in R.SECOND_PERSON:
+    if word in table.SECOND_PERSON:
         return "second"
-    if word in R.THIRD_PERSON:
+    if word in table.THIRD_PERSON:
         return "third"
     return None
 
@@ -214,11 +228,12 @@ def _lower(level: RiskLevel, floor: RiskLevel = RiskLevel.CONCERN) -> RiskLevel:
     return RiskLevel(max(int(floor), min(int(level), int(level) - 1)))
 
 
-def _judge(ctx: _Context, rule: R.Rule, start: int, end: int) -> tuple[RiskLevel, list[str]]:
+def _judge(ctx: _Context, rule: table.Rule, start: int, end: int) -> tuple[RiskLevel, list[str]]:
     """Return the hit's level after context, and the modifiers that lowered it."""
     level = rule.level
-    if ctx.in_idiom(start, end):
-        return RiskLevel.NONE, ["idiom"]
+    if rule.subject != "any" and ctx.in_idiom(start, end):
+        kind = ctx.idiom_kind(start, end)
+        return RiskLevel.NONE, ["third_person" if kind.startswith("report.") else "idiom"]
     if ctx.quoted(start, end):
         return RiskLevel.NONE, ["quoted"]
 
@@ -242,19 +257,19 @@ def _judge(ctx: _Context, rule: R.Rule, start: int, end: int) -> tuple[RiskLevel
         return lowered, [*modifiers, "negated"]
 
     when = ctx.tense(start, end, rule)
-    if when == "remote" or (when == "past" and (ctx.recovery or ctx.supportive or ctx.remote)):
-        # Past behaviour in a recovery story still matters (C-SSRS asks about lifetime
-        # behaviour), so it drops one level and never below concern.
-        if level > RiskLevel.CONCERN:
-            level = _lower(level)
-            modifiers.append("past")
+    narrative = ctx.recovery or ctx.supportive or bool(ctx.remote)
+    # Past behaviour in a recovery story still matters (C-SSRS asks about lifetime behaviour),
+    # so it drops one level and never below concern.
+    if (when == "remote" or (when == "past" and narrative)) and level > RiskLevel.CONCERN:
+        level = _lower(level)
+        modifiers.append("past")
     if rule.hyperbole and level > RiskLevel.CONCERN and ctx.laughter(start, end):
         level = _lower(level)
         modifiers.append("idiom")
     return level, modifiers
 
 
-def _unresolved_subject(ctx: _Context, rule: R.Rule) -> str:
+def _unresolved_subject(ctx: _Context, rule: table.Rule) -> str:
     if rule.subject == "self":
         return "first"
     if ctx.news and ctx.first_count == 0:
@@ -271,7 +286,7 @@ def _unresolved_subject(ctx: _Context, rule: R.Rule) -> str:
 
 @dataclass(slots=True)
 class _Hit:
-    rule: R.Rule
+    rule: table.Rule
     start: int
     end: int
     level: RiskLevel

@@ -173,9 +173,7 @@ def _unleet(text: str) -> str:
                 # "$uicide" and "k!ll" are words; "die!" and "5$" are punctuation and money.
                 inside = before.isalnum() and after.isalnum()
                 leading = offset == 0 and token[1:3].isalpha()
-                if char != "!" and (inside or leading):
-                    chars[base + offset] = replacement
-                elif char == "!" and inside:
+                if inside or (leading and char != "!"):
                     chars[base + offset] = replacement
             elif seen_letter:
                 # A digit after a letter ("k1ll", "mys3lf"); leading digits stay numbers

@@ -151,9 +151,15 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:wrote|writing|written|write|left|leave|leaving|draft|drafted|drafting|finished"
         r"|started) (?:a|my|the|some|goodbye) (?:suicide |goodbye |farewell )?"
-        r"(?:note|notes|letter|letters) (?:to|for) (?:my|everyone|everybody|them|her|him)"
-        r"|\b(?:suicide|goodbye|farewell) (?:note|notes|letter|letters)\b",
+        r"(?:note|notes|letter|letters) (?:to|for) (?:my|everyone|everybody|them|her|him)",
+        "Writing a goodbye note",
+    ),
+    Rule(
+        "imminent.preparation.note_term",
+        IMMINENT,
+        r"\b(?:suicide|goodbye|farewell) (?:note|notes|letter|letters)\b",
         "Mentions a suicide or goodbye note",
+        subject="topic",
     ),
     Rule(
         "imminent.preparation.goodbye",
@@ -306,7 +312,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:just |been |already )?(?:cut|cutting|burn|burned|burnt|burning|scratch|scratched"
         r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
         r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
-        r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?(?:self ?harm|sh|cutting)\b"
+        r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?"
+        r"(?:self ?harm|sh|cutting)\b"
         r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b",
         "Reports self-harm",
         past=True,
@@ -661,7 +668,8 @@ IDIOMS: tuple[tuple[str, str], ...] = (
     ),
     (
         "idiom.fixed",
-        r"(?<!want )(?<!wanted )(?<!ready )(?<!wish )\bto die for\b|\b(?:die laughing|dying laughing|died laughing|dead tired|dead serious"
+        r"(?<!want )(?<!wanted )(?<!ready )(?<!wish )\bto die for\b|\b(?:die laughing"
+        r"|dying laughing|died laughing|dead tired|dead serious"
         r"|drop dead|dead on my feet|over my dead body)\b",
     ),
     (
@@ -707,6 +715,22 @@ IDIOMS: tuple[tuple[str, str], ...] = (
         r"|in the gym|working)\b",
     ),
     ("idiom.cross_bridge", r"\bcross (?:that|the) bridge\b"),
+    (
+        "report.completed_suicide",
+        r"\b(?:committed|died by|completed|succeeded in committing|succeeded in|dies by"
+        r"|death by|lost to|lost (?:him|her|them) to) suicide\b",
+    ),
+    (
+        "idiom.suicide_debate",
+        r"\b(?:assisted|physician[ -]assisted|medically assisted|legal|legali[sz]ed|legali[sz]ing"
+        r"|right to) suicide\b|\bsuicide (?:is|should be|being) (?:made )?(?:legal|illegal"
+        r"|a right|a sin|selfish|cowardly)\b",
+    ),
+    (
+        "idiom.subreddit",
+        r"(?:\br/|/r/|\bsubscribed to |\bpost(?:ed|ing)? (?:on|in|to) |\bsub(?:reddit)? )"
+        r"suicide ?watch\b",
+    ),
     (
         "idiom.end_post",
         r"\b(?:i'll|i will|let me|gonna|going to|i'm going to|i'm gonna|will) end (?:it|this"
@@ -774,7 +798,8 @@ REMOTE_PAST = (
     r"|nineteen|twenty)|(?:in|during|back in) (?:high ?school|middle school|college|uni"
     r"|university|my teens|my twenties|my 20s|my youth|(?:19|20)\d\d)|as a (?:kid|child|teen"
     r"|teenager)|growing up|used to|back then|in the past|at (?:the age of |age )?\d{1,2}"
-    r"(?! ?(?:am|pm|mg|%|:))|in (?:19|20)\d\d)\b"
+    r"(?! ?(?:am|pm|mg|%|:))|in (?:19|20)\d\d|(?:been|felt|was) (?:suicidal|there|depressed"
+    r"|like that) before|i was once|once upon a time)\b"
 )
 
 RECENT_OR_PRESENT = (
@@ -905,6 +930,23 @@ THIRD_PERSON = frozenset(
         "patients",
         "client",
         "victim",
+        "coworkers",
+        "classmates",
+        "women",
+        "men",
+        "teens",
+        "kids",
+        "guys",
+        "girls",
+        "boys",
+        "adults",
+        "veterans",
+        "soldiers",
+        "others",
+        "everyone",
+        "everybody",
+        "somebody's",
+        "someone's",
     }
 )
 

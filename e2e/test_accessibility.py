@@ -1,0 +1,156 @@
+"""axe-core on every page a newcomer or member meets, at phone and desktop width, light and dark.
+
+People may arrive here on a bad day, on an old phone, with a screen reader or in dark mode:
+a serious or critical axe violation (colour contrast included) fails the test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.utils import timezone
+
+from peerhaven.accounts.models import User
+from peerhaven.notifications.services import notify
+
+# Without Playwright the `page` fixtures skip (or, in CI, fail) these tests before they run.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Page, expect
+
+PASSWORD = "violet-Harbour-rain-42"
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+PUBLIC_PAGES = [
+    "/",
+    "/help/",
+    "/guidelines/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+]
+MEMBER_PAGES = ["/settings/profile/", "/notifications/", "/settings/privacy/"]
+LOOKS = [
+    pytest.param("phone", "light", id="phone-light"),
+    pytest.param("phone", "dark", id="phone-dark"),
+    pytest.param("desktop", "light", id="desktop-light"),
+    pytest.param("desktop", "dark", id="desktop-dark"),
+]
+
+NewPage = Callable[..., "Page"]
+Axe = Callable[["Page"], dict[str, Any]]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+            if node.get("failureSummary"):
+                summary = " ".join(node["failureSummary"].split())
+                lines.append(f"    {summary[:300]}")
+    return "\n".join(lines)
+
+
+def assert_no_serious_violations(page: Page, axe: Axe) -> None:
+    # Contrast is only meaningful with our stylesheet applied; fail loudly if it did not load.
+    rules = page.evaluate(
+        "[...document.styleSheets].reduce((n, sheet) => n + sheet.cssRules.length, 0)"
+    )
+    assert rules > 0, f"site.css did not load on {page.url}"
+    violations = [v for v in axe(page)["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not violations, f"axe on {page.url}:\n{describe(violations)}"
+
+
+def make_person(*, email: str, display_name: str, onboarded: bool) -> User:
+    now = timezone.now()
+    extra: dict[str, Any] = {"display_name": display_name}
+    if onboarded:
+        extra.update(
+            guidelines_version=settings.GUIDELINES_VERSION,
+            onboarded_at=now,
+            guidelines_accepted_at=now,
+            time_zone="Europe/Dublin",
+            country="IE",
+        )
+    user = User.objects.create_user(email, PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@pytest.mark.parametrize(("viewport", "color_scheme"), LOOKS)
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_has_no_serious_accessibility_violations(
+    new_page: NewPage, axe: Axe, path: str, viewport: str, color_scheme: str
+) -> None:
+    page = new_page(viewport=viewport, color_scheme=color_scheme)
+    response = page.goto(path)
+
+    assert response is not None
+    assert response.status == 200
+    assert_no_serious_violations(page, axe)
+
+
+@pytest.mark.parametrize(("viewport", "color_scheme"), LOOKS)
+def test_signup_form_showing_errors_has_no_serious_accessibility_violations(
+    new_page: NewPage, axe: Axe, viewport: str, color_scheme: str
+) -> None:
+    page = new_page(viewport=viewport, color_scheme=color_scheme)
+    page.goto("/accounts/signup/")
+    page.get_by_label("Display name").fill("Admin")
+    page.get_by_label("Email").fill("not-an-address@")
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+
+    assert_no_serious_violations(page, axe)
+
+
+@pytest.mark.parametrize(("viewport", "color_scheme"), LOOKS)
+def test_welcome_page_has_no_serious_accessibility_violations(
+    new_page: NewPage, axe: Axe, viewport: str, color_scheme: str
+) -> None:
+    make_person(email="new@example.org", display_name="Fresh Start", onboarded=False)
+    page = new_page(viewport=viewport, color_scheme=color_scheme)
+    sign_in(page, "new@example.org")
+
+    expect(page).to_have_url(re.compile(r"/welcome/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Peerhaven")
+    assert_no_serious_violations(page, axe)
+
+
+@pytest.mark.parametrize(("viewport", "color_scheme"), LOOKS)
+@pytest.mark.parametrize("path", MEMBER_PAGES)
+def test_member_page_has_no_serious_accessibility_violations(
+    new_page: NewPage, axe: Axe, path: str, viewport: str, color_scheme: str
+) -> None:
+    member = make_person(email="member@example.org", display_name="Quiet Harbor", onboarded=True)
+    # Something unread, so the badge and the inbox's buttons are on the page too.
+    notify(
+        recipient=member,
+        kind="system",
+        title="Welcome to Peerhaven",
+        body="Your account is ready.",
+        url="/settings/profile/",
+    )
+    page = new_page(viewport=viewport, color_scheme=color_scheme)
+    sign_in(page, "member@example.org")
+    response = page.goto(path)
+
+    assert response is not None
+    assert response.status == 200
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    assert_no_serious_violations(page, axe)
