@@ -72,7 +72,7 @@ def main() -> None:
     figures = {
         "benchmark": "scoring",
         "instrument": "phq9",
-        "command": "python bench/bench_scoring.py " + " ".join(sys.argv[1:]),
+        "command": " ".join([".venv/bin/python bench/bench_scoring.py", *sys.argv[1:]]),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": args.rows,
         "missing_rate": args.missing_rate,

@@ -8,18 +8,17 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from personas import PASSWORD, TOTP_SECRET, login
 
 from peerhaven.accounts.models import Role, User
 from peerhaven.accounts.names import skeleton
 from peerhaven.accounts.services import grant_role, verify_clinician
 
-from personas import PASSWORD, TOTP_SECRET, login
 _counter = itertools.count(1)
 
 

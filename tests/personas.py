@@ -16,8 +16,8 @@ def login(client: Client, user: User) -> Client:
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -9,4 +9,4 @@ import os
 
 os.environ["PEERHAVEN_TESTING"] = "1"
 
-from peerhaven.settings import *  # noqa: E402, F403
+from peerhaven.settings import *  # noqa: F403

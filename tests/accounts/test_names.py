@@ -9,7 +9,12 @@ from peerhaven.accounts.services import check_display_name_available
 
 @pytest.mark.parametrize(
     ("raw", "stored"),
-    [("  Quiet   Harbor ", "Quiet Harbor"), ("Ｑｕｉｅｔ", "Quiet"), ("José", "José"), ("Мария", "Мария")],
+    [
+        ("  Quiet   Harbor ", "Quiet Harbor"),
+        ("Ｑｕｉｅｔ", "Quiet"),
+        ("José", "José"),
+        ("Мария", "Мария"),
+    ],
 )
 def test_display_names_are_unicode_normalised(raw: str, stored: str) -> None:
     assert validate_display_name(raw) == stored

@@ -9,12 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from personas import login
 
 from peerhaven.accounts import services
 from peerhaven.accounts.models import AuditEvent, ConsentPurpose, User
 from peerhaven.accounts.privacy import EraseMode, erase_member, registered_sections
 from peerhaven.notifications.services import notify
-from personas import login
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,9 @@ def _rich_member(make_user, clinician: User) -> User:  # type: ignore[no-untyped
     return user
 
 
-def test_export_contains_everything_held_about_the_member(client: Client, make_user, clinician: User) -> None:  # type: ignore[no-untyped-def]
+def test_export_contains_everything_held_about_the_member(
+    client: Client, make_user, clinician: User
+) -> None:  # type: ignore[no-untyped-def]
     user = _rich_member(make_user, clinician)
     AuditEvent.objects.create(actor=clinician, action="clinical.results.read", subject=user)
     login(client, user)
@@ -73,7 +75,9 @@ def _database_dump() -> str:
 
 
 @pytest.mark.parametrize("mode", [EraseMode.ANONYMISE, EraseMode.REMOVE])
-def test_erasure_leaves_no_personal_data_behind(make_user, clinician: User, mode: EraseMode) -> None:  # type: ignore[no-untyped-def]
+def test_erasure_leaves_no_personal_data_behind(
+    make_user, clinician: User, mode: EraseMode
+) -> None:  # type: ignore[no-untyped-def]
     user = _rich_member(make_user, clinician)
     AuditEvent.objects.create(actor=clinician, action="clinical.results.read", subject=user)
     user_id = user.pk
@@ -89,7 +93,9 @@ def test_erasure_leaves_no_personal_data_behind(make_user, clinician: User, mode
     assert AuditEvent.objects.filter(action="accounts.erase").exists()
 
 
-def test_erasing_from_the_page_needs_the_display_name_and_logs_out(member_client: Client, member: User) -> None:
+def test_erasing_from_the_page_needs_the_display_name_and_logs_out(
+    member_client: Client, member: User
+) -> None:
     url = reverse("accounts:erase")
     response = member_client.post(url, {"mode": "anonymise", "confirm_display_name": "wrong"})
     assert response.status_code == 400
@@ -103,7 +109,9 @@ def test_erasing_from_the_page_needs_the_display_name_and_logs_out(member_client
     assert not member_client.get("/").wsgi_request.user.is_authenticated
 
 
-def test_members_see_who_accessed_their_data(member_client: Client, member: User, clinician: User) -> None:
+def test_members_see_who_accessed_their_data(
+    member_client: Client, member: User, clinician: User
+) -> None:
     AuditEvent.objects.create(actor=clinician, action="clinical.results.read", subject=member)
     html = member_client.get(reverse("accounts:privacy")).content.decode()
     assert clinician.display_name in html

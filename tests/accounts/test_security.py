@@ -9,9 +9,9 @@ import sys
 import pytest
 from django.test import Client
 from django.urls import reverse
+from personas import PASSWORD
 
 from peerhaven.accounts.models import User
-from personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,9 @@ def test_repeated_failed_logins_lock_the_account(client: Client, member: User) -
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_a_lockout_does_not_block_other_accounts(client: Client, member: User, outsider: User) -> None:
+def test_a_lockout_does_not_block_other_accounts(
+    client: Client, member: User, outsider: User
+) -> None:
     url = reverse("account_login")
     for _ in range(5):
         client.post(url, {"login": member.email, "password": "wrong-password"})

@@ -9,10 +9,9 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from personas import PASSWORD
 
 from peerhaven.accounts.models import GuidelinesAcceptance, User
-
-from personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +101,9 @@ def test_onboarding_rejects_an_invalid_time_zone(client: Client, make_user) -> N
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_a_new_guidelines_version_asks_members_again(client: Client, member: User, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_guidelines_version_asks_members_again(
+    client: Client, member: User, settings
+) -> None:  # type: ignore[no-untyped-def]
     settings.GUIDELINES_VERSION = "2099-01"
     client.force_login(member)
     response = client.get(reverse("notifications:inbox"))

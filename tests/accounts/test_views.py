@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from personas import login
 
 from peerhaven.accounts.models import PersonalAccessToken, Role, User
-from personas import login
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_profile_page_saves_and_escapes_user_text(member_client: Client, member: User) -> None:
     response = member_client.post(
         reverse("accounts:profile"),
-        {"form": "profile", "display_name": "Quiet Harbor", "pronouns": "", "bio": "<script>x()</script>"},
+        {
+            "form": "profile",
+            "display_name": "Quiet Harbor",
+            "pronouns": "",
+            "bio": "<script>x()</script>",
+        },
     )
     assert response.status_code == 302
     html = member_client.get(reverse("accounts:member", args=["Quiet Harbor"])).content.decode()
@@ -21,8 +26,12 @@ def test_profile_page_saves_and_escapes_user_text(member_client: Client, member:
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
 
 
-def test_a_public_profile_never_shows_the_email_address(member_client: Client, outsider: User) -> None:
-    html = member_client.get(reverse("accounts:member", args=[outsider.display_name])).content.decode()
+def test_a_public_profile_never_shows_the_email_address(
+    member_client: Client, outsider: User
+) -> None:
+    html = member_client.get(
+        reverse("accounts:member", args=[outsider.display_name])
+    ).content.decode()
     assert outsider.display_name in html
     assert outsider.email not in html
 
@@ -68,7 +77,9 @@ def test_forged_csrf_is_rejected(member: User) -> None:
 
 
 def test_token_page_shows_the_secret_once_and_revokes(member_client: Client, member: User) -> None:
-    response = member_client.post(reverse("accounts:tokens"), {"name": "laptop", "expires_in_days": 30})
+    response = member_client.post(
+        reverse("accounts:tokens"), {"name": "laptop", "expires_in_days": 30}
+    )
     assert response.status_code == 200
     token = PersonalAccessToken.objects.get(user=member)
     html = response.content.decode()
@@ -81,7 +92,9 @@ def test_token_page_shows_the_secret_once_and_revokes(member_client: Client, mem
     assert token.revoked_at is not None
 
 
-def test_nobody_can_revoke_another_members_token(client: Client, member: User, outsider: User) -> None:
+def test_nobody_can_revoke_another_members_token(
+    client: Client, member: User, outsider: User
+) -> None:
     from peerhaven.accounts.services import create_token
 
     token = create_token(user=member, name="mine").token
@@ -91,7 +104,9 @@ def test_nobody_can_revoke_another_members_token(client: Client, member: User, o
     assert token.revoked_at is None
 
 
-def test_nobody_can_revoke_another_members_consent(client: Client, member: User, outsider: User, clinician: User) -> None:
+def test_nobody_can_revoke_another_members_consent(
+    client: Client, member: User, outsider: User, clinician: User
+) -> None:
     from peerhaven.accounts.services import grant_consent
 
     consent = grant_consent(user=member, purpose="clinical_sharing", grantee=clinician)
@@ -102,7 +117,9 @@ def test_nobody_can_revoke_another_members_consent(client: Client, member: User,
 
 
 @pytest.mark.parametrize("url_name", ["accounts:staff_people", "accounts:staff_audit"])
-def test_staff_pages_are_not_found_for_members_and_outsiders(client: Client, member: User, url_name: str) -> None:
+def test_staff_pages_are_not_found_for_members_and_outsiders(
+    client: Client, member: User, url_name: str
+) -> None:
     login(client, member)
     assert client.get(reverse(url_name)).status_code == 404
     client.logout()
@@ -118,7 +135,9 @@ def test_staff_without_two_factor_are_sent_to_set_it_up(client: Client, make_use
         assert response["Location"] == reverse("mfa_activate_totp")
 
 
-def test_an_admin_with_two_factor_manages_roles_and_verifies_clinicians(admin_client: Client, member: User) -> None:
+def test_an_admin_with_two_factor_manages_roles_and_verifies_clinicians(
+    admin_client: Client, member: User
+) -> None:
     assert admin_client.get(reverse("accounts:staff_people")).status_code == 200
     url = reverse("accounts:staff_change_role", args=[member.pk])
     assert admin_client.post(url, {"role": "clinician", "action": "grant"}).status_code == 302
@@ -127,7 +146,9 @@ def test_an_admin_with_two_factor_manages_roles_and_verifies_clinicians(admin_cl
     assert admin_client.post(url, {"role": "clinician", "action": "bogus"}).status_code == 400
 
 
-def test_staff_people_page_has_a_constant_query_count(admin_client: Client, make_user, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_staff_people_page_has_a_constant_query_count(
+    admin_client: Client, make_user, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     for _ in range(60):
         make_user(roles=(Role.PEER_SUPPORTER,), two_factor=False)
     with django_assert_max_num_queries(16):

@@ -4,11 +4,11 @@ import json
 
 import pytest
 from django.test import Client
+from personas import login
 
 from peerhaven.accounts.models import User
 from peerhaven.accounts.services import create_token
 from peerhaven.notifications.services import notify
-from personas import login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,19 @@ def test_me_with_the_web_session(member_client: Client, member: User) -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Bearer", "Bearer ", "Bearer ph_nope", "Token abc", "Bearer " + "x" * 10000, "Basic Zm9vOmJhcg=="],
+    [
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer ph_nope",
+        "Token abc",
+        "Bearer " + "x" * 10000,
+        "Basic Zm9vOmJhcg==",
+    ],
 )
-def test_missing_or_malformed_tokens_get_a_401_in_the_standard_shape(client: Client, header: str) -> None:
+def test_missing_or_malformed_tokens_get_a_401_in_the_standard_shape(
+    client: Client, header: str
+) -> None:
     response = client.get("/api/me", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
@@ -98,7 +108,9 @@ def test_public_profiles_hide_the_email(client: Client, member: User, outsider: 
     assert client.get("/api/profiles/Nobody%20Here", **bearer(member)).status_code == 404
 
 
-def test_tokens_can_be_created_listed_and_revoked_over_the_api(client: Client, member: User) -> None:
+def test_tokens_can_be_created_listed_and_revoked_over_the_api(
+    client: Client, member: User
+) -> None:
     auth = bearer(member)
     created = client.post(
         "/api/tokens", data=json.dumps({"name": "cli"}), content_type="application/json", **auth
@@ -124,7 +136,10 @@ def test_token_creation_is_rate_limited(client: Client, member: User) -> None:
     auth = bearer(member)
     statuses = [
         client.post(
-            "/api/tokens", data=json.dumps({"name": f"t{i}"}), content_type="application/json", **auth
+            "/api/tokens",
+            data=json.dumps({"name": f"t{i}"}),
+            content_type="application/json",
+            **auth,
         ).status_code
         for i in range(11)
     ]
@@ -132,7 +147,9 @@ def test_token_creation_is_rate_limited(client: Client, member: User) -> None:
     assert statuses[10] == 429
 
 
-def test_notifications_paginate_by_cursor(client: Client, member: User, outsider: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_notifications_paginate_by_cursor(
+    client: Client, member: User, outsider: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     for i in range(7):
         notify(recipient=member, kind="system", title=f"n{i}")
     notify(recipient=outsider, kind="system", title="not yours")
@@ -143,11 +160,15 @@ def test_notifications_paginate_by_cursor(client: Client, member: User, outsider
     second = client.get(f"/api/notifications?limit=5&cursor={first['next_cursor']}", **auth).json()
     assert [n["title"] for n in second["items"]] == ["n1", "n0"]
     assert second["next_cursor"] is None
-    assert client.get("/api/notifications?cursor=abc", **auth).json()["error"]["code"] == "bad_cursor"
+    assert (
+        client.get("/api/notifications?cursor=abc", **auth).json()["error"]["code"] == "bad_cursor"
+    )
     assert client.get("/api/notifications?limit=0", **auth).status_code == 400
 
 
-def test_marking_another_members_notification_read_is_not_found(client: Client, member: User, outsider: User) -> None:
+def test_marking_another_members_notification_read_is_not_found(
+    client: Client, member: User, outsider: User
+) -> None:
     theirs = notify(recipient=outsider, kind="system", title="private")
     response = client.post(f"/api/notifications/{theirs.pk}/read", **bearer(member))
     assert response.status_code == 404

@@ -7,16 +7,18 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from personas import login
 
 from peerhaven.accounts.models import User
 from peerhaven.notifications import services
 from peerhaven.notifications.models import Notification
-from personas import login
 
 pytestmark = pytest.mark.django_db
 
 
-def test_notify_creates_an_in_app_notification_and_counts_it_unread(member_client: Client, member: User) -> None:
+def test_notify_creates_an_in_app_notification_and_counts_it_unread(
+    member_client: Client, member: User
+) -> None:
     services.notify(recipient=member, kind="reply", title="Someone replied", url="/x/")
     assert services.unread_count(member) == 1
     html = member_client.get("/").content.decode()
@@ -24,7 +26,9 @@ def test_notify_creates_an_in_app_notification_and_counts_it_unread(member_clien
     assert "1 unread" in html
 
 
-def test_email_goes_through_the_job_queue_when_wanted(member: User, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_email_goes_through_the_job_queue_when_wanted(
+    member: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipient=member, kind="group", title="Your group meets tomorrow")
     assert len(mail.outbox) == 1
@@ -33,14 +37,18 @@ def test_email_goes_through_the_job_queue_when_wanted(member: User, django_captu
     assert Notification.objects.get(recipient=member).emailed_at is not None
 
 
-def test_no_email_for_kinds_the_member_turned_off(member: User, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_no_email_for_kinds_the_member_turned_off(
+    member: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     services.set_preferences(user=member, choices={"group": (True, False)})
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipient=member, kind="group", title="Quiet please")
     assert mail.outbox == []
 
 
-def test_email_waits_for_quiet_hours_to_end(member: User, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_email_waits_for_quiet_hours_to_end(
+    member: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     member.quiet_hours_start, member.quiet_hours_end = time(0, 0), time(23, 59)
     member.time_zone = "UTC"
     member.save()
@@ -76,7 +84,9 @@ def test_unknown_kinds_are_a_programming_error(member: User) -> None:
 def test_mark_read_and_mark_all_read(member_client: Client, member: User) -> None:
     first = services.notify(recipient=member, kind="system", title="one", url="/help/")
     services.notify(recipient=member, kind="system", title="two")
-    response = member_client.post(reverse("notifications:mark_read", args=[first.pk]), {"open": "1"})
+    response = member_client.post(
+        reverse("notifications:mark_read", args=[first.pk]), {"open": "1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/help/"
     assert services.unread_count(member) == 1
@@ -90,7 +100,9 @@ def test_notification_urls_cannot_redirect_off_site(member_client: Client, membe
     assert response["Location"] == reverse("notifications:inbox")
 
 
-def test_nobody_marks_another_members_notification(client: Client, member: User, outsider: User) -> None:
+def test_nobody_marks_another_members_notification(
+    client: Client, member: User, outsider: User
+) -> None:
     n = services.notify(recipient=member, kind="system", title="private")
     login(client, outsider)
     assert client.post(reverse("notifications:mark_read", args=[n.pk])).status_code == 404
@@ -108,7 +120,9 @@ def test_preferences_page_saves_choices(member_client: Client, member: User) -> 
     assert prefs["safety"][0] is True  # cannot be switched off in the app
 
 
-def test_inbox_has_a_constant_query_count(member_client: Client, member: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_inbox_has_a_constant_query_count(
+    member_client: Client, member: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     for i in range(40):
         services.notify(recipient=member, kind="system", title=f"n{i}")
     with django_assert_max_num_queries(10):

@@ -74,6 +74,15 @@ def test_every_error_in_a_row_is_reported(defns):
     )
 
 
+def test_a_row_with_an_error_still_reports_its_safety_flag(defns):
+    bad = ["r7", "1", "7", "1", "1", "1", "1", "1", "1", "3", "", "x"]
+    rows, summary = run(defns, phq9_csv([bad]))
+    assert rows[0]["error"] == "phq9_2: 7 is not one of 0, 1, 2, 3"
+    assert rows[0]["total"] == ""
+    assert rows[0]["flags"] == "item9_positive"
+    assert summary.flag_counts["item9_positive"] == 1
+
+
 def test_question_10_is_validated_but_not_required(defns):
     bad_q10 = [*GOOD[:10], "5", "north"]
     rows, _ = run(defns, phq9_csv([bad_q10]))

@@ -29,7 +29,9 @@ def test_the_landing_page_invites_people_to_join(client: Client) -> None:
     assert 'href="/accounts/signup/"' in html
 
 
-def test_every_page_has_a_get_help_link_skip_link_and_landmarks(client: Client, member: User) -> None:
+def test_every_page_has_a_get_help_link_skip_link_and_landmarks(
+    client: Client, member: User
+) -> None:
     client.force_login(member)
     for url in ("/", "/help/", "/guidelines/", "/settings/profile/", "/notifications/"):
         html = client.get(url).content.decode()

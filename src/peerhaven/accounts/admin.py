@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from peerhaven.accounts.models import AuditEvent, Consent, RoleAssignment, User
 
@@ -25,17 +28,25 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("action",)
     readonly_fields = tuple(f.name for f in AuditEvent._meta.fields)
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
     list_display = ("user", "purpose", "grantee", "granted_at", "expires_at", "revoked_at")
-    readonly_fields = ("user", "purpose", "grantee", "scope", "granted_at", "expires_at", "revoked_at")
+    readonly_fields = (
+        "user",
+        "purpose",
+        "grantee",
+        "scope",
+        "granted_at",
+        "expires_at",
+        "revoked_at",
+    )

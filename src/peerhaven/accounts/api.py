@@ -87,7 +87,9 @@ def patch_profile(request: HttpRequest, payload: ProfileIn) -> MeOut:
     user: User = request.auth  # type: ignore[attr-defined]
     services.update_profile(
         user=user,
-        display_name=payload.display_name if payload.display_name is not None else user.display_name,
+        display_name=payload.display_name
+        if payload.display_name is not None
+        else user.display_name,
         pronouns=payload.pronouns if payload.pronouns is not None else user.pronouns,
         bio=payload.bio if payload.bio is not None else user.bio,
     )

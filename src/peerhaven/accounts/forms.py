@@ -20,7 +20,7 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(tz, tz.replace("_", " ")) for tz in sorted(valid_timezones())]
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, Any]]:
     return [("", _("Choose your country")), *COUNTRIES]
 
 
@@ -69,7 +69,10 @@ class ProfileForm(forms.Form):
     display_name = DisplayNameField()
     pronouns = forms.CharField(label=_("Pronouns"), required=False, max_length=40)
     bio = forms.CharField(
-        label=_("About you"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("About you"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

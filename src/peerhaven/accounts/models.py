@@ -28,9 +28,7 @@ STAFF_ROLES = frozenset({Role.MODERATOR, Role.CLINICIAN, Role.ADMIN})
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(
-        self, email: str, password: str | None = None, **extra: Any
-    ) -> User:
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         from peerhaven.accounts.names import skeleton
 
         if not email:
@@ -75,7 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -115,9 +113,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def needs_onboarding(self) -> bool:
-        return (
-            self.guidelines_version != settings.GUIDELINES_VERSION or self.onboarded_at is None
-        )
+        return self.guidelines_version != settings.GUIDELINES_VERSION or self.onboarded_at is None
 
 
 class RoleAssignment(models.Model):

@@ -55,7 +55,9 @@ RESERVED_WORDS = frozenset(
 
 _ALLOWED = re.compile(r"^[\w .'\-]+$")
 _SEPARATORS = re.compile(r"[\s._'\-]+")
-_DIGIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"}
+)
 
 
 @cache

@@ -28,7 +28,7 @@ from peerhaven.accounts.models import (
 from peerhaven.accounts.names import skeleton, validate_display_name
 from peerhaven.safety.gate import screen_user_text
 
-TOKEN_PREFIX = "ph_"
+TOKEN_PREFIX = "ph_"  # noqa: S105 - a public prefix, not a secret
 MAX_TOKENS_PER_USER = 20
 
 
@@ -51,9 +51,7 @@ def check_display_name_available(name: str, *, exclude: User | None = None) -> s
 
 
 @transaction.atomic
-def update_profile(
-    *, user: User, display_name: str, pronouns: str = "", bio: str = ""
-) -> User:
+def update_profile(*, user: User, display_name: str, pronouns: str = "", bio: str = "") -> User:
     """Change the public profile. Text is screened (profile text is user text too)."""
     value = check_display_name_available(display_name, exclude=user)
     pronouns = pronouns.strip()
@@ -71,7 +69,9 @@ def update_profile(
         with transaction.atomic():
             user.save(update_fields=["display_name", "display_name_key", "pronouns", "bio"])
     except IntegrityError as exc:  # a concurrent sign-up took the name first
-        raise ValidationError(_("That name was just taken. Please choose another."), "taken") from exc
+        raise ValidationError(
+            _("That name was just taken. Please choose another."), "taken"
+        ) from exc
     return user
 
 
@@ -171,7 +171,9 @@ def verify_clinician(*, clinician: User, actor: User | None) -> RoleAssignment:
             user=clinician, role=Role.CLINICIAN
         )
     except RoleAssignment.DoesNotExist as exc:
-        raise ValidationError(_("This person does not hold the clinician role."), "no_role") from exc
+        raise ValidationError(
+            _("This person does not hold the clinician role."), "no_role"
+        ) from exc
     assignment.verified_at = timezone.now()
     assignment.verified_by = actor
     assignment.save(update_fields=["verified_at", "verified_by"])
@@ -294,4 +296,3 @@ def in_quiet_hours(user: User, at: datetime | None = None) -> bool:
     if start < end:
         return start <= local < end
     return local >= start or local < end  # the quiet period spans midnight
-

@@ -13,9 +13,7 @@ urlpatterns = [
     path("settings/tokens/", views.tokens, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("settings/consents/", views.consents, name="consents"),
-    path(
-        "settings/consents/<int:consent_id>/revoke/", views.revoke_consent, name="revoke_consent"
-    ),
+    path("settings/consents/<int:consent_id>/revoke/", views.revoke_consent, name="revoke_consent"),
     path("members/<str:display_name>/", views.member_profile, name="member"),
     path("staff/people/", views.staff_people, name="staff_people"),
     path("staff/people/<int:user_id>/roles/", views.staff_change_role, name="staff_change_role"),

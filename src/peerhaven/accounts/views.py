@@ -1,4 +1,4 @@
-"""Account pages: onboarding, profile, preferences, privacy, tokens, consents, staff people admin."""
+"""Account pages: onboarding, profile, preferences, privacy, tokens, consents, staff admin."""
 
 from __future__ import annotations
 
@@ -27,7 +27,14 @@ from peerhaven.accounts.forms import (
     ProfileForm,
     TokenForm,
 )
-from peerhaven.accounts.models import AuditEvent, Consent, PersonalAccessToken, Role, RoleAssignment, User
+from peerhaven.accounts.models import (
+    AuditEvent,
+    Consent,
+    PersonalAccessToken,
+    Role,
+    RoleAssignment,
+    User,
+)
 
 
 def _add_errors(form: Any, exc: ValidationError, field: str | None = None) -> None:
@@ -239,8 +246,8 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 def consents(request: HttpRequest) -> HttpResponse:
-    items = Consent.objects.filter(user=request.user).select_related("grantee").order_by(
-        "-granted_at"
+    items = (
+        Consent.objects.filter(user=request.user.pk).select_related("grantee").order_by("-granted_at")
     )
     return render(request, "accounts/consents.html", {"consents": items, "now": timezone.now()})
 

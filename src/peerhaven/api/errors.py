@@ -12,7 +12,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if fields:
         error["fields"] = fields
@@ -41,17 +43,19 @@ def install(api: NinjaAPI) -> None:
     def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
-            loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+            loc = [
+                str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")
+            ]
             fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "invalid")))
-        return respond(
-            request, 422, error_body("invalid", "Some fields are not valid.", fields)
-        )
+        return respond(request, 422, error_body("invalid", "Some fields are not valid.", fields))
 
     @api.exception_handler(DjangoValidationError)
     def _django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
             fields = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-            return respond(request, 422, error_body("invalid", "Some fields are not valid.", fields))
+            return respond(
+                request, 422, error_body("invalid", "Some fields are not valid.", fields)
+            )
         code = getattr(exc, "code", None) or "invalid"
         return respond(request, 422, error_body(str(code), " ".join(exc.messages)))
 
@@ -65,7 +69,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Throttled)
     def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-        response = respond(request, 429, error_body("rate_limited", "Too many requests; slow down."))
+        response = respond(
+            request, 429, error_body("rate_limited", "Too many requests; slow down.")
+        )
         if exc.wait:
             response["Retry-After"] = str(int(exc.wait))
         return response
@@ -79,4 +85,6 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-        return respond(request, exc.status_code, error_body(code.get(exc.status_code, "error"), str(exc)))
+        return respond(
+            request, exc.status_code, error_body(code.get(exc.status_code, "error"), str(exc))
+        )

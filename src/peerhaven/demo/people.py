@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 
 from allauth.account.models import EmailAddress
@@ -23,16 +24,46 @@ DEMO_PASSWORD = "peerhaven-demo"  # noqa: S105 - published demo credential, loca
 DEMO_DOMAIN = "demo.peerhaven.local"
 # A fixed TOTP secret (base32) for demo staff, so the demo can be explored with any
 # authenticator app; printed by the demo command.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - published demo value
 SEED = 20261126
 
 ADJECTIVES = [
-    "Quiet", "Morning", "Gentle", "Steady", "Amber", "Silver", "Hidden", "Patient", "Northern",
-    "Brave", "Soft", "Little", "Wandering", "Hopeful", "Autumn", "Misty", "Kind", "Slow",
+    "Quiet",
+    "Morning",
+    "Gentle",
+    "Steady",
+    "Amber",
+    "Silver",
+    "Hidden",
+    "Patient",
+    "Northern",
+    "Brave",
+    "Soft",
+    "Little",
+    "Wandering",
+    "Hopeful",
+    "Autumn",
+    "Misty",
+    "Kind",
+    "Slow",
 ]
 NOUNS = [
-    "Harbor", "Fern", "Lantern", "River", "Sparrow", "Meadow", "Pebble", "Willow", "Tide",
-    "Cedar", "Heron", "Ember", "Moss", "Orchard", "Comet", "Thistle",
+    "Harbor",
+    "Fern",
+    "Lantern",
+    "River",
+    "Sparrow",
+    "Meadow",
+    "Pebble",
+    "Willow",
+    "Tide",
+    "Cedar",
+    "Heron",
+    "Ember",
+    "Moss",
+    "Orchard",
+    "Comet",
+    "Thistle",
 ]
 PRONOUNS = ["", "", "she/her", "he/him", "they/them", "she/they", "he/they"]
 BIO_OPENERS = [
@@ -54,9 +85,15 @@ BIO_CLOSERS = [
     "Working on being as kind to myself as I am to others.",
 ]
 TIMEZONES = [
-    ("America/New_York", "US"), ("America/Chicago", "US"), ("America/Los_Angeles", "US"),
-    ("America/Toronto", "CA"), ("Europe/London", "GB"), ("Europe/Dublin", "IE"),
-    ("Australia/Sydney", "AU"), ("Pacific/Auckland", "NZ"), ("Asia/Kolkata", "IN"),
+    ("America/New_York", "US"),
+    ("America/Chicago", "US"),
+    ("America/Los_Angeles", "US"),
+    ("America/Toronto", "CA"),
+    ("Europe/London", "GB"),
+    ("Europe/Dublin", "IE"),
+    ("Australia/Sydney", "AU"),
+    ("Pacific/Auckland", "NZ"),
+    ("Asia/Kolkata", "IN"),
 ]
 
 
@@ -131,7 +168,7 @@ def _ensure_person(spec: PersonSpec, name: str, rng: random.Random) -> User:
             guidelines_version=settings.GUIDELINES_VERSION,
             guidelines_accepted_at=now,
             onboarded_at=now,
-            date_joined=now - timezone.timedelta(days=joined_days_ago),
+            date_joined=now - timedelta(days=joined_days_ago),
         )
         # Argon2 is slow by design: hash the shared demo password once, not 70 times.
         user.password = _demo_password_hash()
@@ -141,9 +178,10 @@ def _ensure_person(spec: PersonSpec, name: str, rng: random.Random) -> User:
         services.grant_role(user=user, role=role, actor=None)
     if spec.verified_clinician and not user.is_verified_clinician:
         services.verify_clinician(clinician=user, actor=None)
-    if user.holds_staff_role and not Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.TOTP
-    ).exists():
+    if (
+        user.holds_staff_role
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
         TOTP.activate(user, DEMO_TOTP_SECRET)
     return user
 

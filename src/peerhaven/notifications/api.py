@@ -44,7 +44,9 @@ def unread(request: HttpRequest) -> UnreadOut:
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
 def mark_read(request: HttpRequest, notification_id: int) -> Notification:
     notification = get_object_or_404(
-        Notification, pk=notification_id, recipient=request.auth  # type: ignore[attr-defined]
+        Notification,
+        pk=notification_id,
+        recipient=request.auth,  # type: ignore[attr-defined]
     )
     services.mark_read(notification=notification, actor=request.auth)  # type: ignore[attr-defined]
     return notification

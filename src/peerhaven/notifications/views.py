@@ -16,7 +16,7 @@ from peerhaven.notifications.models import Notification
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(recipient=request.user)
+    items = Notification.objects.filter(recipient=request.user.pk)
     page = Paginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
 
@@ -46,8 +46,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         choices = {
-            key: (f"{key}-in_app" in request.POST, f"{key}-email" in request.POST)
-            for key in KINDS
+            key: (f"{key}-in_app" in request.POST, f"{key}-email" in request.POST) for key in KINDS
         }
         services.set_preferences(user=user, choices=choices)  # type: ignore[arg-type]
         messages.success(request, _("Your notification preferences are saved."))

@@ -72,8 +72,9 @@ def score_csv(defn: InstrumentDefinition, infile: TextIO, outfile: TextIO) -> Ba
 
     Item columns are named by item id; every other column is passed through unchanged (an
     existing column named like a result column is replaced, so a scored file can be scored
-    again). A row with a bad or missing answer gets a message in ``error`` and the other rows
-    are still scored. Rows are read and written one at a time, so files of any size work.
+    again). A row with a bad or missing answer gets a message in ``error`` and no total, and
+    the other rows are still scored; flags from its valid answers are still written. Rows are
+    read and written one at a time, so files of any size work.
     """
     reader = csv.DictReader(infile)
     header = reader.fieldnames
@@ -118,23 +119,24 @@ def score_csv(defn: InstrumentDefinition, infile: TextIO, outfile: TextIO) -> Ba
             answers[item_id] = value
 
         out: dict[str, str] = {name: row.get(name) or "" for name in passthrough}
-        if errors:
-            out.update(dict.fromkeys(added, ""))
-        else:
-            result = score(defn, answers)
+        out.update(dict.fromkeys(added, ""))
+        result = score(defn, answers)
+        # Flags are written even for rows with errors: a bad cell elsewhere in the row must
+        # not hide a valid positive answer to a safety item such as PHQ-9 item 9.
+        out["flags"] = ";".join(result.flags)
+        out["missing"] = ";".join(result.missing_items)
+        summary.flag_counts.update(result.flags)
+        if not errors:
             out["total"] = _cell(result.total)
             for rule in defn.subscales:
                 out[f"subscale_{rule.id}"] = _cell(result.subscales[rule.id])
             out["band"] = "" if result.band is None else result.band.id
-            out["flags"] = ";".join(result.flags)
-            out["missing"] = ";".join(result.missing_items)
             if result.total is None:
                 errors.append(f"no total: missing answers for {', '.join(result.missing_items)}")
             else:
                 summary.scored += 1
             if result.band is not None:
                 summary.band_counts[result.band.id] += 1
-            summary.flag_counts.update(result.flags)
         out["error"] = "; ".join(errors)
         if errors:
             summary.errors += 1

@@ -238,7 +238,9 @@ def _judge(ctx: _Context, rule: table.Rule, start: int, end: int) -> tuple[RiskL
         return RiskLevel.NONE, ["quoted"]
 
     modifiers: list[str] = []
-    if rule.subject != "any":
+    # A "self" phrase names the author ("kill myself"); people around it ("everyone would be
+    # better off without me") are not its subject.
+    if rule.subject not in ("any", "self"):
         who = ctx.subject(start, end, forward=rule.subject == "topic")
         if who is None:
             who = _unresolved_subject(ctx, rule)

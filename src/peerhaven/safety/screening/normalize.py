@@ -53,6 +53,9 @@ _PUNCT = {
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
 _LEET_SYMBOLS = frozenset("@$!")
 _TOKEN = re.compile(r"[a-z0-9@$!|]+")
+# Stretched words ("diiiie", "killlll"): letters that rarely double in English shrink to one,
+# the others to two, so both "die" and "kill" come back.
+_ELONGATED_SINGLE = re.compile(r"([aiuyhjkqvwx])\1\1+")
 _ELONGATED = re.compile(r"([a-z])\1\1+")
 # Words spelled out letter by letter: "s u i c i d e", "k.i.l.l", "d-i-e".
 _SPACED = re.compile(r"(?<![a-z0-9'])[a-z](?:[ .\-_*/][a-z](?![a-z0-9'])){3,}")
@@ -223,6 +226,7 @@ def normalize(text: str) -> Normalized:
     leetspeak and letter-spacing undone, long letter runs shortened, spaces collapsed."""
     folded, origin, entity_ends = _fold(text)
     folded = _unleet(folded)
+    folded, origin = _rewrite(folded, origin, _ELONGATED_SINGLE, _keep_first)
     folded, origin = _rewrite(folded, origin, _ELONGATED, _keep_two)
     folded, origin = _rewrite(folded, origin, _SPACED, _keep_letters)
     folded, origin = _rewrite(folded, origin, _SPACES, _keep_first)

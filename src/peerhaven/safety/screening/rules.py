@@ -166,11 +166,13 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:goodbye|bye|farewell) (?:everyone|everybody|world|cruel world|forever|reddit"
         r"|all of you|you all|y'all)\b|\bthis is (?:my )?goodbye\b|\bsaid my goodbyes\b"
+        r"|\b(?:say|saying|said) (?:my )?goodbyes? to (?:everyone|everybody|you all|all of you"
+        r"|the world|this world|life)\b"
         r"|\bsaying (?:my )?goodbyes?\b(?! to (?:him|her|them|my (?:friend|family|dog|cat)))",
         "Saying goodbye (a preparatory act)",
     ),
     Rule(
-        "imminent.preparation.affairs",
+        "ideation.preparation.affairs",
         IDEATION,
         r"\b(?:wrote|writing|made|making|updated|updating|sorted|sorting) (?:out )?(?:my|a) "
         r"(?:will|affairs|final arrangements)\b|\bput(?:ting)? my affairs in order\b",
@@ -309,7 +311,7 @@ RULES: tuple[Rule, ...] = (
         "imminent.behavior.self_harm_act",
         IMMINENT,
         r"\b(?:i|i've|ive|i have|i just|i've been|i have been|i keep|started|start|been) "
-        r"(?:just |been |already )?(?:cut|cutting|burn|burned|burnt|burning|scratch|scratched"
+        r"(?:just |been |already |used to |would )?(?:cut|cutting|burn|burned|burnt|burning|scratch|scratched"
         r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
         r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
         r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?"
@@ -429,7 +431,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:think|thinking|thought|thoughts|considering|considered|consider|contemplating"
         r"|contemplated|contemplate|obsessed|obsessing|fantasi[sz]e|fantasi[sz]ing|dream"
         r"|dreaming|daydream|daydreaming|romantici[sz]e|romantici[sz]ing) (?:about |of )?"
-        r"(?:<gap1>)(?:suicide|killing myself|ending (?:it|my life|things|it all)|dying"
+        r"(?:<gap1>)(?:suicide|sewer ?slide|unaliving(?: myself)?|killing myself|ending (?:it|my life"
+        r"|things|it all)|dying"
         r"|taking my (?:own )?life|not being alive|not existing|being dead|my death)\b",
         "Has thoughts of suicide or of being dead",
     ),

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         jobs = None
         if not options["no_jobs"]:
             # The job worker is its own process so a slow job never holds up a page.
-            jobs = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            jobs = subprocess.Popen(
                 [sys.executable, "-m", "peerhaven", "run_huey", "--quiet"]
             )
         try:

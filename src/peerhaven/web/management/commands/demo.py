@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 bar.set_postfix_str(step.name)
                 step.run(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo community ready: {len(ctx.users)} people."))
-        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for key, label in LOGINS:
             user = ctx.users[key]
             self.stdout.write(f"  {label:36} {demo_email(key):34} shown as “{user.display_name}”")

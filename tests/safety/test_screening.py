@@ -1,0 +1,510 @@
+"""Behaviour of the risk screener. Every sentence here is invented for the test."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peerhaven.safety.screening import Evidence, RiskLevel, Screening, screen_text
+from peerhaven.safety.screening import rules as table
+from peerhaven.safety.screening.engine import _compiled
+from peerhaven.safety.screening.normalize import normalize
+
+NONE, CONCERN, IDEATION, IMMINENT = (
+    RiskLevel.NONE,
+    RiskLevel.CONCERN,
+    RiskLevel.IDEATION,
+    RiskLevel.IMMINENT,
+)
+
+
+def level(text: str) -> RiskLevel:
+    return screen_text(text).level
+
+
+# --- the author's own risk ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to die.",
+        "Honestly I just want to kill myself.",
+        "I don't want to live anymore.",
+        "Everyone would be better off without me.",
+        "I keep thinking about suicide, every single night.",
+        "I hope I don't wake up tomorrow.",
+        "I have no reason to live.",
+        "I wish I had never been born.",
+        "The urge to cut myself is back and it scares me.",
+        "I'm so tired of being alive.",
+    ],
+)
+def test_own_wish_to_be_dead_is_ideation(text: str) -> None:
+    assert level(text) == IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to kill myself tonight.",
+        "I've written my goodbye note and I'm giving away my things.",
+        "I have been stockpiling my pills for weeks.",
+        "I took 40 pills last night.",
+        "Tonight I'm going to jump off the bridge near my flat.",
+        "I tied a noose in the garage.",
+        "I cut myself again yesterday.",
+        "Goodbye everyone, thank you for trying.",
+        "By the time anyone reads this I will be gone.",
+    ],
+)
+def test_intent_plan_method_or_recent_behaviour_is_imminent(text: str) -> None:
+    assert level(text) == IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I feel so hopeless about everything lately.",
+        "I'm worthless and a burden to everyone around me.",
+        "I can't take this anymore.",
+        "I hate myself so much.",
+        "What's the point of anything?",
+    ],
+)
+def test_distress_without_ideation_is_concern(text: str) -> None:
+    assert level(text) == CONCERN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had a lovely walk with my dog today.",
+        "Can anyone recommend a good book about gardening?",
+        "",
+        "   \n\t ",
+        "Thank you all for the kind words yesterday!",
+    ],
+)
+def test_ordinary_text_is_none(text: str) -> None:
+    assert level(text) == NONE
+
+
+# --- negation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would never kill myself, I love my kids too much.",
+        "I'm not suicidal, just really sad this week.",
+        "I don't want to die, I want the pain to stop.",
+        "I won't hurt myself, I promised my sister.",
+        "I am not going to kill myself, don't worry.",
+    ],
+)
+def test_negated_intent_is_not_ideation(text: str) -> None:
+    assert level(text) < IDEATION
+    assert any("negated" in e.modifiers for e in screen_text(text).evidence)
+
+
+def test_negation_does_not_reach_past_but() -> None:
+    assert level("I don't drink much but I want to die.") == IDEATION
+
+
+def test_lacking_courage_is_not_read_as_negation() -> None:
+    assert level("I don't have the guts to kill myself.") >= IDEATION
+
+
+def test_not_yet_keeps_the_risk() -> None:
+    assert level("I haven't tried to kill myself yet.") >= IDEATION
+
+
+# --- idioms and hyperbole ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This exam is killing me.",
+        "I could die of embarrassment after that meeting.",
+        "My feet are killing me after the hike.",
+        "I'm dying to see the new film.",
+        "My mum is going to kill me when she sees the car.",
+        "We were bored to death in that lecture.",
+        "I killed it at the interview!",
+        "Let's hang out on Saturday.",
+        "I'm cutting back on sugar.",
+        "Posting that would be career suicide.",
+        "I shot myself in the foot with that email.",
+    ],
+)
+def test_idioms_are_not_risk(text: str) -> None:
+    assert level(text) == NONE
+
+
+def test_laughter_lowers_a_hyperbolic_phrase_but_not_to_none() -> None:
+    result = screen_text("if I have to redo this essay I'll kill myself lol")
+    assert result.level < IMMINENT
+    assert result.level >= CONCERN
+
+
+# --- supportive replies to someone else -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please don't kill yourself, we're here for you.",
+        "If you are feeling suicidal, please call a crisis line. You are not alone.",
+        "Do you want to die, or do you want the pain to end? Either way, I'm here for you.",
+        "Are you thinking about suicide? Please reach out to someone tonight.",
+        "It gets better, I promise. Your life matters.",
+    ],
+)
+def test_supportive_reply_is_not_the_authors_ideation(text: str) -> None:
+    assert level(text) < IDEATION
+
+
+def test_supportive_reply_that_also_discloses_present_ideation_still_counts() -> None:
+    assert level("You're not alone. Honestly I want to die too some days.") == IDEATION
+
+
+# --- quoted text -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> I want to kill myself\nPlease talk to someone, you matter.",
+        "&gt; i want to die\nSending you hugs.",
+        'She texted me "I want to die" and I am so worried about her.',
+        'The song goes "I wanna die tonight" and it is stuck in my head.',
+    ],
+)
+def test_quoted_text_is_not_the_authors_ideation(text: str) -> None:
+    result = screen_text(text)
+    assert result.level < IDEATION
+    assert any("quoted" in e.modifiers or "third_person" in e.modifiers for e in result.evidence)
+
+
+def test_quoting_ones_own_thought_still_counts() -> None:
+    assert level('I keep thinking "I want to kill myself" over and over.') == IDEATION
+
+
+def test_quoted_line_does_not_hide_the_authors_own_next_line() -> None:
+    assert level("> how are you?\nHonestly I want to die.") == IDEATION
+
+
+# --- news and third-person talk --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to a new study, suicide rates rose last year.",
+        "My friend wants to kill herself and I don't know what to do.",
+        "He said he wants to die and then hung up.",
+        "The actor died by suicide, the news reported this morning.",
+        "Women are more likely to attempt suicide than men.",
+    ],
+)
+def test_news_and_third_person_are_not_the_authors_ideation(text: str) -> None:
+    assert level(text) < IDEATION
+
+
+def test_losing_someone_to_suicide_is_concern_for_the_author() -> None:
+    result = screen_text("My brother killed himself last spring and I can't stop crying.")
+    assert result.level == CONCERN
+    assert any(e.rule == "concern.bereavement_by_suicide" for e in result.evidence)
+
+
+# --- past behaviour in a recovery story ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Two years ago I attempted suicide. Today I'm doing much better now.", IDEATION),
+        ("I used to cut myself when I was 15, but I've been clean for three years.", IDEATION),
+        ("I was suicidal in high school and recovery took a long time.", CONCERN),
+        ("When I was younger I wanted to die all the time.", CONCERN),
+    ],
+)
+def test_past_behaviour_in_recovery_story_is_lower_but_not_none(
+    text: str, expected: RiskLevel
+) -> None:
+    result = screen_text(text)
+    assert result.level == expected
+    assert any("past" in e.modifiers for e in result.evidence)
+
+
+def test_undated_attempt_counts_in_full() -> None:
+    # No date and no recovery story: it may have been last night.
+    assert level("I tried to kill myself.") == IMMINENT
+
+
+def test_recent_attempt_is_imminent_even_in_a_story() -> None:
+    text = "Years ago I was in a dark place. Last week I tried to kill myself again."
+    assert level(text) == IMMINENT
+
+
+# --- obfuscation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to k1ll mys3lf",
+        "I want to k!ll myself",
+        "thinking about $uicide all day",
+        "s u i c i d e is all I think about",
+        "k.i.l.l m.y.s.e.l.f",
+        "kill\u200b my\u200bself",
+        "su\u200dic\u200cide is all i think about",
+        "I want to kіll mуsеlf",  # Cyrillic і, у, е
+        "I want to kιll myself",  # Greek iota
+        "Ｉ ｗａｎｔ ｔｏ ｄｉｅ",  # full-width letters
+        "I want to diiiie",
+        "i wanna unalive myself",
+        "kms honestly",
+        "thinking about sewer slide again tbh",
+    ],
+)
+def test_obfuscated_ideation_is_seen_through(text: str) -> None:
+    assert level(text) >= IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to end it all.",
+        "I just want to go to sleep and never wake up.",
+        "Everyone would be better off without me.",
+        "I'm giving away my cat and my books this week.",
+        "I just wanted to say goodbye to everyone.",
+    ],
+)
+def test_euphemisms_and_preparatory_acts_are_recognised(text: str) -> None:
+    assert level(text) >= IDEATION
+
+
+def test_numbers_are_not_mistaken_for_leetspeak() -> None:
+    assert normalize("meet at 3am, 100mg, 2nd floor").text == "meet at 3am, 100mg, 2nd floor"
+
+
+# --- offsets into the original text -------------------------------------------------------
+
+
+def _only(result: Screening, rule_prefix: str) -> Evidence:
+    matches = [e for e in result.evidence if e.rule.startswith(rule_prefix)]
+    assert matches, result.as_dict()
+    return matches[0]
+
+
+def test_evidence_points_into_the_original_text() -> None:
+    text = "Some days I want to die."
+    evidence = _only(screen_text(text), "ideation.wish_dead")
+    assert text[evidence.start : evidence.end] == evidence.excerpt == "want to die"
+
+
+def test_evidence_offsets_survive_zero_width_characters() -> None:
+    text = "ok\u200b\u200b so. I want to k\u200bill my\u200bself"
+    evidence = _only(screen_text(text), "ideation.kill_self")
+    assert evidence.excerpt == "k\u200bill my\u200bself"
+    assert text[evidence.start : evidence.end] == evidence.excerpt
+
+
+def test_evidence_offsets_survive_leetspeak_and_spacing() -> None:
+    text = "well.  I want to k1ll   mys3lf"
+    evidence = _only(screen_text(text), "ideation.kill_self")
+    assert evidence.excerpt == "k1ll   mys3lf"
+
+
+def test_evidence_offsets_survive_homoglyphs_and_astral_characters() -> None:
+    text = "\U0001f600\U0001f600 I want to dіe"  # emoji before, Cyrillic і inside
+    evidence = _only(screen_text(text), "ideation.wish_dead")
+    assert text[evidence.start : evidence.end] == "want to dіe"
+
+
+def test_evidence_offsets_cover_html_entities() -> None:
+    text = "&quot;fine&quot; I said. I want to die &amp; nobody sees it"
+    evidence = _only(screen_text(text), "ideation.wish_dead")
+    assert evidence.excerpt == "want to die"
+
+
+def test_normalised_span_maps_back_exactly() -> None:
+    norm = normalize("A\u200bB s u i c i d e C")
+    start = norm.text.index("suicide")
+    o_start, o_end = norm.original_span(start, start + len("suicide"))
+    assert norm.original[o_start:o_end] == "s u i c i d e"
+
+
+# --- method text ------------------------------------------------------------------------------
+
+
+def test_method_description_sets_method_flag() -> None:
+    assert screen_text("I know how many pills it would take.").method_text
+    assert screen_text("I'm going to hang myself.").method_text
+
+
+def test_idiom_or_negated_method_does_not_set_method_flag() -> None:
+    assert not screen_text("I'd never hang myself.").method_text
+    assert not screen_text("Let's hang out later.").method_text
+    assert not screen_text("I want to die.").method_text
+
+
+# --- contract: types, JSON, never raises, bounded time -------------------------------------
+
+
+def test_as_dict_is_json_serialisable_and_uses_labels() -> None:
+    data = screen_text("I tied a noose. I want to die.").as_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["level"] == "imminent"
+    assert data["method"] is True
+    assert {e["level"] for e in data["evidence"]} <= {"none", "concern", "ideation", "imminent"}
+    assert all(
+        {"start", "end", "rule", "excerpt", "explanation"} <= e.keys() for e in data["evidence"]
+    )
+
+
+def test_risk_level_labels_and_order() -> None:
+    assert [lv.label for lv in RiskLevel] == ["none", "concern", "ideation", "imminent"]
+    assert NONE < CONCERN < IDEATION < IMMINENT
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_screen_text_never_raises_and_spans_are_valid(text: str) -> None:
+    result = screen_text(text)
+    assert isinstance(result.level, RiskLevel)
+    for evidence in result.evidence:
+        assert 0 <= evidence.start < evidence.end <= len(text)
+        assert text[evidence.start : evidence.end] == evidence.excerpt
+        assert evidence.level <= result.level
+    json.dumps(result.as_dict())
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "i",
+                "want",
+                "to",
+                "die",
+                "kill",
+                "myself",
+                "not",
+                "never",
+                "suicide",
+                ">",
+                '"',
+                "\n",
+                ".",
+                "lol",
+                "you",
+                "he",
+                "years ago",
+                "k1ll",
+                "s u i",
+                "\u200b",
+                "і",
+                "&gt;",
+                "pills",
+                "goodbye",
+                "my",
+                "friend",
+            ]
+        ),
+        max_size=60,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_screen_text_never_raises_on_risky_word_soup(words: list[str]) -> None:
+    text = " ".join(words)
+    result = screen_text(text)
+    for evidence in result.evidence:
+        assert text[evidence.start : evidence.end] == evidence.excerpt
+
+
+def test_lone_surrogates_and_control_characters_do_not_crash() -> None:
+    text = "\ud800 I want \udfff to die \x00\x1b[31m \ufeff\u202e"
+    assert screen_text(text).level == IDEATION
+
+
+def test_emoji_only_text_is_none() -> None:
+    assert level("\U0001f62d\U0001f494\U0001f5a4" * 50) == NONE
+
+
+def test_mixed_scripts_get_a_level() -> None:
+    assert level("Мне грустно. 我很难过. I feel hopeless. لا أستطيع") == CONCERN
+
+
+PATHOLOGICAL = [
+    "a" * 100_000,
+    "1" * 100_000,
+    "k1" * 50_000,
+    "i " * 50_000,
+    "want to " * 12_500,
+    "s u i c i d e " * 7_000,
+    "\u200b" * 100_000,
+    "\"'>" * 33_000,
+    "kill myself " * 8_000,
+    "not " * 25_000 + "kill myself",
+    ("a " * 3 + "\n") * 12_000,
+    "і" * 100_000,
+    "\U0001f600" * 100_000,
+    "&gt;" * 25_000,
+    "!!!" * 33_000,
+    "aaa bbb " * 12_500,
+    "my " * 33_000 + "death",
+    "i want to " + "x" * 100_000 + " die",
+]
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=range(len(PATHOLOGICAL)))
+def test_pathological_100k_inputs_finish(text: str) -> None:
+    # A safety net against exponential backtracking, not a performance assertion: linear
+    # matching takes well under a second here, a catastrophic pattern would take hours.
+    started = time.perf_counter()
+    result = screen_text(text)
+    assert time.perf_counter() - started < 5
+    assert isinstance(result.level, RiskLevel)
+
+
+@pytest.mark.parametrize("rule_index", range(len(table.RULES)))
+def test_each_rule_pattern_is_linear_on_adversarial_input(rule_index: int) -> None:
+    regex = _compiled()[0][rule_index].regex
+    for probe in ("a " * 20_000, "i want to " * 4_000, "my " * 20_000, "x" * 60_000):
+        started = time.perf_counter()
+        for _ in regex.finditer(probe):
+            pass
+        assert time.perf_counter() - started < 5
+
+
+# --- rules are data --------------------------------------------------------------------------
+
+
+def test_rule_ids_are_unique_and_explained() -> None:
+    ids = [rule.id for rule in table.RULES] + [rule_id for rule_id, _ in table.IDIOMS]
+    assert len(ids) == len(set(ids))
+    for rule in table.RULES:
+        assert re.fullmatch(r"(concern|ideation|imminent)\.[a-z_.]+", rule.id)
+        assert rule.id.split(".")[0] == rule.level.label
+        assert rule.explanation
+
+
+def test_rule_patterns_have_no_nested_unbounded_quantifiers() -> None:
+    # A quantified group whose body also has an unbounded quantifier is the shape that
+    # backtracks catastrophically; the bounded word gap (<gapN>) is the one allowed exception.
+    nested = re.compile(r"\((?:\?:)?[^()]*[+*][^()]*\)[+*]")
+    for rule in table.RULES:
+        assert not nested.search(rule.pattern), rule.id
+    for rule_id, pattern in table.IDIOMS:
+        assert not nested.search(pattern), rule_id
