@@ -6,7 +6,9 @@
 
 Stages are timed with time.perf_counter. Peak memory per stage is tracemalloc's peak of Python and
 numpy allocations during the stage (numpy reports to tracemalloc); tracemalloc slows Python-heavy
-code, so run once with --no-trace for clean wall times. ru_maxrss is the process peak so far.
+code, so run once with --no-trace for clean wall times. The growth-model stages are never traced
+(tracemalloc slows statsmodels' per-member loop 20-40x): for them, read maxrss_growth_mib, how much
+the process peak RSS rose during the stage (a lower bound on the stage's own peak).
 Writes bench/results/insights.json (or --out).
 """
 
@@ -66,21 +68,32 @@ def main() -> None:
     stages: list[dict[str, Any]] = []
     state: dict[str, Any] = {}
 
-    def stage(name: str, fn: Callable[[], Any]) -> Any:
-        if trace:
+    def stage(name: str, fn: Callable[[], Any], traced: bool = True) -> Any:
+        # tracemalloc makes statsmodels' per-member Python loop 20-40x slower, so the growth
+        # stages are never traced: their memory is read from ru_maxrss instead.
+        use_trace = trace and traced
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if use_trace:
             tracemalloc.start()
             tracemalloc.reset_peak()
         t0 = time.perf_counter()
         out = fn()
         wall = time.perf_counter() - t0
         peak = None
-        if trace:
+        if use_trace:
             _, peak_b = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             peak = round(peak_b / 2**20, 1)
         rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         stages.append(
-            {"stage": name, "seconds": round(wall, 3), "peak_traced_mib": peak, "maxrss_mib": rss}
+            {
+                "stage": name,
+                "seconds": round(wall, 3),
+                "traced": use_trace,
+                "peak_traced_mib": peak,
+                "maxrss_mib": rss,
+                "maxrss_growth_mib": round(rss - rss_before, 1),
+            }
         )
         print(
             f"{name:44} {wall:9.2f} s  peak {peak if peak is not None else '-':>8} MiB"
@@ -166,6 +179,7 @@ def main() -> None:
         sub = stage(
             f"growth model, sample of {args.also_subsample:,} members",
             lambda: fit_growth_model(long, arm="arm", max_members=args.also_subsample),
+            traced=False,
         )
         growth_runs.append(sub)
     label = (
@@ -174,7 +188,9 @@ def main() -> None:
         else f"growth model, all {args.members:,} members"
     )
     gm = stage(
-        label, lambda: fit_growth_model(long, arm="arm", max_members=args.growth_max_members)
+        label,
+        lambda: fit_growth_model(long, arm="arm", max_members=args.growth_max_members),
+        traced=False,
     )
     growth_runs.append(gm)
 

@@ -8,6 +8,7 @@ disappear from CI silently. When a test fails, each page it left open is saved t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ import pytest
 from django.core.cache import cache
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
     from pytest_django.live_server_helper import LiveServer
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -29,11 +30,12 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-dev-shm-usage",
 ]
-VIEWPORTS: dict[str, dict[str, int]] = {
+VIEWPORTS: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 800},
 }
 Viewport = Literal["phone", "desktop"]
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 ColorScheme = Literal["light", "dark"]
 
 
@@ -60,9 +62,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
-
-
-_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -147,7 +146,9 @@ def new_page(
     if failed and pages:
         SCREENSHOTS.mkdir(exist_ok=True)
         for index, page in enumerate(pages):
-            page.screenshot(path=SCREENSHOTS / _screenshot_name(request.node, index), full_page=True)
+            page.screenshot(
+                path=SCREENSHOTS / _screenshot_name(request.node, index), full_page=True
+            )
     for context in contexts:
         context.close()
 

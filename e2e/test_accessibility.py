@@ -64,6 +64,13 @@ def assert_no_serious_violations(page: Page, axe: Axe) -> None:
         "[...document.styleSheets].reduce((n, sheet) => n + sheet.cssRules.length, 0)"
     )
     assert rules > 0, f"site.css did not load on {page.url}"
+    # Reflow (WCAG 1.4.10), which axe does not check: nothing may need sideways scrolling.
+    scroll_width, view_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll_width <= view_width, (
+        f"{page.url} scrolls sideways: {scroll_width}px > {view_width}px"
+    )
     violations = [v for v in axe(page)["violations"] if v["impact"] in BLOCKING_IMPACTS]
     assert not violations, f"axe on {page.url}:\n{describe(violations)}"
 
@@ -156,3 +163,15 @@ def test_member_page_has_no_serious_accessibility_violations(
     assert response.status == 200
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
     assert_no_serious_violations(page, axe)
+
+
+def test_the_skip_link_appears_on_the_first_tab_and_jumps_to_the_main_content(page: Page) -> None:
+    page.goto("/help/")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("main")).to_be_focused()

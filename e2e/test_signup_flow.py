@@ -20,7 +20,9 @@ PASSWORD = "violet-Harbour-rain-42"
 CONFIRM_LINK = re.compile(r"https?://[^\s]+/accounts/confirm-email/[^\s/]+/")
 
 
-def fill_signup_form(page: Page, *, display_name: str, email: str, password: str, again: str) -> None:
+def fill_signup_form(
+    page: Page, *, display_name: str, email: str, password: str, again: str
+) -> None:
     page.get_by_label("Display name").fill(display_name)
     page.get_by_label("Email").fill(email)
     # Labels end in an aria-hidden "*", which Playwright's label text still includes.
@@ -33,8 +35,9 @@ def confirmation_path(address: str) -> str:
     """The path of the confirmation link in the one e-mail sent to ``address``."""
     messages = [m for m in mail.outbox if address in m.to]
     assert len(messages) == 1, f"expected one e-mail to {address}, got {len(messages)}"
-    match = CONFIRM_LINK.search(messages[0].body)
-    assert match, f"no confirmation link in:\n{messages[0].body}"
+    body = str(messages[0].body)
+    match = CONFIRM_LINK.search(body)
+    assert match, f"no confirmation link in:\n{body}"
     # The link names the host the request came in on; the test server may differ in scheme/port.
     return urlsplit(match.group(0)).path
 

@@ -233,7 +233,12 @@ GUIDELINES_VERSION = "2026-11"
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French"))]
+# Only languages with a complete translation are offered; add one with `peerhaven makemessages`
+# and list it here (or in LANGUAGES, comma-separated codes).
+_LANGUAGE_NAMES = {"en": _("English"), "es": _("Spanish"), "fr": _("French"), "de": _("German")}
+LANGUAGES = [
+    (code, _LANGUAGE_NAMES.get(code, code)) for code in env.list("LANGUAGES", default=["en"])
+]
 LOCALE_PATHS = [BASE_DIR / "src" / "peerhaven" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -59,7 +59,8 @@ def test_unknown_pages_are_a_friendly_404(client: Client) -> None:
     assert "couldn’t find that page" in response.content.decode()
 
 
-def test_the_member_language_is_used(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_member_language_is_used(client: Client, make_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.LANGUAGES = [("en", "English"), ("es", "Spanish")]
     user = make_user(language="es")
     client.force_login(user)
     assert client.get("/").wsgi_request.LANGUAGE_CODE == "es"

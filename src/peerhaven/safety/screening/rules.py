@@ -311,7 +311,8 @@ RULES: tuple[Rule, ...] = (
         "imminent.behavior.self_harm_act",
         IMMINENT,
         r"\b(?:i|i've|ive|i have|i just|i've been|i have been|i keep|started|start|been) "
-        r"(?:just |been |already |used to |would )?(?:cut|cutting|burn|burned|burnt|burning|scratch|scratched"
+        r"(?:just |been |already |used to |would )?(?:cut|cutting|burn|burned|burnt|burning"
+        r"|scratch|scratched"
         r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
         r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
         r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?"
@@ -431,8 +432,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:think|thinking|thought|thoughts|considering|considered|consider|contemplating"
         r"|contemplated|contemplate|obsessed|obsessing|fantasi[sz]e|fantasi[sz]ing|dream"
         r"|dreaming|daydream|daydreaming|romantici[sz]e|romantici[sz]ing) (?:about |of )?"
-        r"(?:<gap1>)(?:suicide|sewer ?slide|unaliving(?: myself)?|killing myself|ending (?:it|my life"
-        r"|things|it all)|dying"
+        r"(?:<gap1>)(?:suicide|sewer ?slide|unaliving(?: myself)?|killing myself"
+        r"|ending (?:it|my life|things|it all)|dying"
         r"|taking my (?:own )?life|not being alive|not existing|being dead|my death)\b",
         "Has thoughts of suicide or of being dead",
     ),
