@@ -35,8 +35,9 @@ VIEWPORTS: dict[str, ViewportSize] = {
     "desktop": {"width": 1280, "height": 800},
 }
 Viewport = Literal["phone", "desktop"]
-_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 ColorScheme = Literal["light", "dark"]
+# Each phase's report of a test (setup, call, teardown), kept for the screenshot-on-failure code.
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 class NewPage(Protocol):
@@ -146,9 +147,11 @@ def new_page(
     if failed and pages:
         SCREENSHOTS.mkdir(exist_ok=True)
         for index, page in enumerate(pages):
-            page.screenshot(
-                path=SCREENSHOTS / _screenshot_name(request.node, index), full_page=True
-            )
+            # A crashed page cannot be photographed; that must not hide the real failure.
+            with contextlib.suppress(Exception):
+                page.screenshot(
+                    path=SCREENSHOTS / _screenshot_name(request.node, index), full_page=True
+                )
     for context in contexts:
         context.close()
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -22,11 +23,13 @@ NOTE_NO_SPREAD = "All scores are identical, so there is no spread to standardise
 
 def as_float_array(values: Iterable[float | None] | npt.ArrayLike) -> FloatArray:
     """Return a 1-D float array; ``None`` becomes NaN so it can be dropped as missing."""
-    if isinstance(values, np.ndarray):
-        arr = values.astype(np.float64, copy=False).ravel()
-    else:
+    try:
+        # Fast path: arrays, pandas Series, lists of numbers (NaN for missing).
+        arr = np.asarray(values, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        # Lists holding None or pd.NA: convert element by element.
         seq = list(values)  # type: ignore[arg-type]  # any iterable of numbers or None
-        arr = np.array([math.nan if v is None else v for v in seq], dtype=np.float64)
+        arr = np.array([math.nan if v is None or v is pd.NA else v for v in seq], dtype=np.float64)
     # Infinite scores are not scores: treat them as missing rather than poison the sums.
     return np.where(np.isfinite(arr), arr, np.nan)
 
