@@ -7,7 +7,10 @@ from ninja import NinjaAPI
 from peerhaven.accounts.api import router as accounts_router
 from peerhaven.api import errors
 from peerhaven.api.auth import API_AUTH
+from peerhaven.forums.api import router as forums_router
 from peerhaven.notifications.api import router as notifications_router
+from peerhaven.outcomes.api import router as outcomes_router
+from peerhaven.safety.api import router as safety_router
 
 api = NinjaAPI(
     title="Peerhaven API",
@@ -24,3 +27,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", accounts_router)
 api.add_router("/", notifications_router)
+api.add_router("/forums", forums_router)
+api.add_router("/safety", safety_router)
+api.add_router("/outcomes", outcomes_router)

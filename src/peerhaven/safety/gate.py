@@ -32,6 +32,19 @@ class GateOutcome:
     def at_least(self, level: str) -> bool:
         return self.rank >= LEVELS.index(level)
 
+    @property
+    def hold(self) -> bool:
+        """Imminent-risk text that describes a method is held for a moderator's review."""
+        return self.level == "imminent" and self.method
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "evidence": self.evidence,
+            "method": self.method,
+            "needs_review": self.needs_review,
+        }
+
 
 def screen_user_text(*, text: str, kind: str, author: Any = None) -> GateOutcome:
     """Screen ``text`` written by ``author`` as ``kind`` (e.g. "profile.bio", "forum.post").
@@ -54,3 +67,27 @@ def screen_user_text(*, text: str, kind: str, author: Any = None) -> GateOutcome
     except Exception as exc:
         logger.exception("Safety screening failed for %s; flagging for review", kind)
         return GateOutcome(level="concern", needs_review=True, error=type(exc).__name__)
+
+
+def report_outcome(
+    *,
+    outcome: GateOutcome,
+    author: Any,
+    kind: str,
+    obj: Any = None,
+    url: str = "",
+    request: Any = None,
+) -> None:
+    """Act on a screening result after the text was stored (call inside the same transaction).
+
+    This is where the safety capability raises alerts for moderators and puts crisis support in
+    front of the author. Apps call it for every stored text; it decides what, if anything, to do.
+    """
+    if outcome.level == "none" and not outcome.needs_review:
+        return
+    try:
+        from peerhaven.safety.services import handle_screening
+    except ImportError:  # the safety capability is not installed yet
+        logger.info("No safety handler for %s at level %s", kind, outcome.level)
+        return
+    handle_screening(outcome=outcome, author=author, kind=kind, obj=obj, url=url, request=request)
