@@ -52,11 +52,14 @@ def test_trajectory_table_matches_the_mean_change_interval(long):
 
 
 def test_trajectory_hides_waves_with_few_people_per_group(long):
-    fig = trajectory_plot(long, group="arm")
-    # 25 per arm at waves 2-3: shown; every cell has >= 10 here
-    assert all(r["mean"] is not None for r in fig.table)
-    small = trajectory_plot(long.query("member_id < 30"), group="arm")
-    assert all(r["mean"] is None for r in small.table if r["wave"] == 0) is False
+    # members 40-59: 10 per arm at waves 0-1, but members 50-59 stop, leaving 5 per arm after
+    fig = trajectory_plot(long.query("member_id >= 40"), group="arm")
+    shown = {(r["group"], r["wave"]): r["mean"] is not None for r in fig.table}
+    assert shown[("0", 0)] and shown[("1", 1)]
+    assert not shown[("0", 2)] and not shown[("1", 3)]
+    hidden = next(r for r in fig.table if r["wave"] == 3)
+    assert hidden["n"] is None and hidden["ci_low"] is None
+    assert "hidden" in (fig.note or "")
     tiny = trajectory_plot(long.query("member_id < 8"))
     assert all(r["mean"] is None for r in tiny.table)
     assert tiny.note
