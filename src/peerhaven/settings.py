@@ -206,7 +206,10 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "peerhaven.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "peerhaven.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "peerhaven.accounts.forms.SignupForm",
+    "login": "peerhaven.accounts.forms.LoginForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -106,3 +106,10 @@ def test_degenerate_inputs_give_a_note_not_a_number(x, dm, dy, fragment):
     res = mediation_analysis(x, dm, dy, n_boot=50)
     assert res.indirect is None and res.a is None
     assert fragment in (res.note or "")
+
+
+def test_an_exact_linear_relation_gives_a_note_not_a_zero_width_interval():
+    x = np.arange(20.0)
+    dm = np.sin(x)
+    res = mediation_analysis(x, dm, 2 * x - 3 * dm, n_boot=50)
+    assert res.indirect is None and "exactly" in (res.note or "")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -16,8 +19,18 @@ from peerhaven.accounts.privacy import EraseMode
 from peerhaven.accounts.services import check_display_name_available, valid_timezones
 
 
+@cache
+def _canonical_zones() -> list[str]:
+    """Current zones from the tz database's zone1970.tab, not the ~300 legacy aliases."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone1970.tab").read_text("utf-8")
+    zones = {
+        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
+    }
+    return sorted((zones & valid_timezones()) | {"UTC"})
+
+
 def timezone_choices() -> list[tuple[str, str]]:
-    return [(tz, tz.replace("_", " ")) for tz in sorted(valid_timezones())]
+    return [(tz, tz.replace("_", " ")) for tz in _canonical_zones()]
 
 
 def country_choices() -> list[tuple[str, Any]]:
@@ -35,6 +48,18 @@ class DisplayNameField(forms.CharField):
         super().__init__(**kwargs)
 
 
+def _drop_placeholders(form: forms.Form) -> None:
+    # Labels are always visible; placeholders only repeat them and vanish while typing.
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _drop_placeholders(self)
+
+
 class SignupForm(AllauthSignupForm):
     """E-mail, password and a pseudonym."""
 
@@ -45,8 +70,7 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = _("Never shown to other members.")
-        for field in self.fields.values():
-            field.widget.attrs.pop("placeholder", None)
+        _drop_placeholders(self)
 
     def clean_display_name(self) -> str:
         return check_display_name_available(self.cleaned_data["display_name"])
@@ -93,7 +117,10 @@ class PreferencesForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("quiet_hours_start") is None) != (data.get("quiet_hours_end") is None):
-            raise ValidationError(_("Give both a start and an end for quiet hours, or neither."))
+            missing = (
+                "quiet_hours_end" if data.get("quiet_hours_end") is None else "quiet_hours_start"
+            )
+            self.add_error(missing, _("Give both a start and an end for quiet hours, or neither."))
         return data
 
 

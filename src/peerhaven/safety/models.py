@@ -1,0 +1,265 @@
+"""Risk alerts and the moderation queue, crisis resources, safety plans, moderation actions."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    NONE = "none", _("None")
+    CONCERN = "concern", _("Concern")
+    IDEATION = "ideation", _("Ideation")
+    IMMINENT = "imminent", _("Imminent")
+
+
+LEVEL_RANK = {"none": 0, "concern": 1, "ideation": 2, "imminent": 3}
+
+
+class AlertSource(models.TextChoices):
+    SCREENING = "screening", _("Risk screening")
+    REVIEW = "review", _("Screening failed: needs review")
+    REPORT = "report", _("Report by a member")
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class AlertOutcome(models.TextChoices):
+    REACHED_OUT = "reached_out", _("Reached out; member is being supported")
+    REFERRED = "referred", _("Referred to crisis or professional services")
+    EMERGENCY = "emergency", _("Emergency services contacted")
+    NO_RISK = "no_risk", _("Reviewed: no risk to the author")
+    CONTENT_ACTION = "content_action", _("Content or member action taken")
+    NO_ACTION = "no_action", _("Reviewed: no action needed")
+
+
+class RiskAlert(models.Model):
+    """One item in the moderation queue: a risk screening result, a failed screening, a report."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="risk_alerts",
+        help_text=_("The person who wrote the text (or who was reported)."),
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_filed",
+    )
+    source = models.CharField(max_length=12, choices=AlertSource.choices)
+    kind = models.CharField(max_length=40, help_text=_("What was written, e.g. forums.post."))
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    evidence = models.JSONField(default=list, blank=True)
+    held = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, help_text=_("The reporter's reason."))
+    status = models.CharField(
+        max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_alerts",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sla_due_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    outreach_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=AlertOutcome.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+    escalation_count = models.PositiveSmallIntegerField(default=0)
+    last_escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "sla_due_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"alert {self.pk} ({self.level}, {self.status})"
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK.get(self.level, 0)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == AlertStatus.OPEN and self.sla_due_at < timezone.now()
+
+
+class ModeratorDuty(models.Model):
+    """Whether a moderator is on duty (receives live alerts and escalations)."""
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_duty"
+    )
+    on_duty = models.BooleanField(default=False)
+    since = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.moderator_id}: {'on' if self.on_duty else 'off'} duty"
+
+
+class OutreachTemplate(models.Model):
+    """A private message from the safety team, editable by admins and moderators."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CrisisResource(models.Model):
+    """A crisis line for one country ("INTL" for the international fallback)."""
+
+    country = models.CharField(_("country"), max_length=4, db_index=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    text = models.CharField(_("text message"), max_length=80, blank=True)
+    chat_url = models.URLField(_("chat"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    hours = models.CharField(_("hours"), max_length=80, blank=True)
+    is_emergency = models.BooleanField(_("emergency number"), default=False)
+    verified_on = models.DateField(_("verified on"))
+    note = models.CharField(_("note for admins"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["country", "sort_order", "name"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["country", "language", "name"], name="unique_crisis_resource"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.name}"
+
+
+class SafetyPlan(models.Model):
+    """A member's Stanley–Brown safety plan. Private to the member."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan"
+    )
+    warning_signs = models.TextField(blank=True)
+    coping_strategies = models.TextField(blank=True)
+    distractions = models.TextField(blank=True)
+    people_to_ask = models.TextField(blank=True)
+    professionals = models.TextField(blank=True)
+    safe_environment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    STEPS: ClassVar[tuple[str, ...]] = (
+        "warning_signs",
+        "coping_strategies",
+        "distractions",
+        "people_to_ask",
+        "professionals",
+        "safe_environment",
+    )
+
+    def __str__(self) -> str:
+        return f"safety plan of {self.user_id}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, step).strip() for step in self.STEPS)
+
+
+class ActionKind(models.TextChoices):
+    WARNING = "warning", _("Warning")
+    MUTE = "mute", _("Mute (cannot post or message)")
+    BAN = "ban", _("Ban (cannot sign in to take part)")
+
+
+class ModerationAction(models.Model):
+    """A mute, ban or warning, with its reason shown to the member."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    kind = models.CharField(max_length=10, choices=ActionKind.choices)
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    alert = models.ForeignKey(
+        RiskAlert, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.member_id}"
+
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return (
+            self.revoked_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    UPHELD = "upheld", _("Decision kept")
+    OVERTURNED = "overturned", _("Decision reversed")
+
+
+class Appeal(models.Model):
+    """A member's appeal against a moderation action."""
+
+    action = models.OneToOneField(ModerationAction, on_delete=models.CASCADE, related_name="appeal")
+    text = models.TextField()
+    status = models.CharField(
+        max_length=12, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    response = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"appeal of action {self.action_id}"

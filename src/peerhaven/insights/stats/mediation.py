@@ -199,6 +199,11 @@ def mediation_analysis(
     beta_a, se_a, hw_a = _ols(z[:, ia], z[:, im], float(stats.t.ppf(1 - alpha / 2, n - len(ia))))
     beta_b, se_b, hw_b = _ols(design_b, z[:, iy], t_crit)
     beta_c, se_c, hw_c = _ols(z[:, ia], z[:, iy], float(stats.t.ppf(1 - alpha / 2, n - len(ia))))
+    if min(float(se_a.min()), float(se_b.min()), float(se_c.min())) <= 1e-12:
+        return empty(
+            "A regression fits the data exactly (no residual variation), so no interval can be "
+            "given; check that the mediator or outcome is not computed from X."
+        )
     a_hat, b_hat = float(beta_a[1]), float(beta_b[-1])
     direct_hat, total_hat = float(beta_b[1]), float(beta_c[1])
     indirect = a_hat * b_hat

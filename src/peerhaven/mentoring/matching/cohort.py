@@ -223,12 +223,14 @@ def _unmatched_reason(problem: _Problem, i: int, cands: _Candidates, method: str
     index, batch = problem.index, problem.batch
     if cands.n_usable[i] > 0:
         n = int(cands.n_usable[i])
+        whose = (
+            "the only suitable mentor's places"
+            if n == 1
+            else (f"the places of all {n} suitable mentors")
+        )
         if method == "optimal":
-            return (
-                f"all places of the {n} suitable mentor{'s' * (n != 1)} were needed to match "
-                "as many mentees as possible"
-            )
-        return f"the places of all {n} suitable mentor{'s' * (n != 1)} were taken first"
+            return f"{whose} were needed to match as many mentees as possible"
+        return f"{whose} were taken first"
     if cands.n_eligible[i] > 0:
         return f"no eligible mentor reaches the minimum score of {problem.min_score:g}"
     if not index.open.any():

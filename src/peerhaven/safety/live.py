@@ -1,0 +1,43 @@
+"""Real-time fan-out of queue events to the moderators' live queue (Channels)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+QUEUE_GROUP = "safety.queue"
+
+
+def alert_event(alert: Any, event: str) -> dict[str, Any]:
+    """The JSON a live queue receives: ids, level and status only, never the member's text."""
+    return {
+        "type": "queue.event",
+        "event": event,
+        "alert": {
+            "id": alert.pk,
+            "level": alert.level,
+            "source": alert.source,
+            "kind": alert.kind,
+            "status": alert.status,
+            "held": alert.held,
+            "created_at": alert.created_at.isoformat(),
+            "sla_due_at": alert.sla_due_at.isoformat(),
+            "assigned_to": alert.assigned_to.display_name if alert.assigned_to else None,
+        },
+    }
+
+
+def broadcast(event: dict[str, Any]) -> None:
+    """Send an event to every connected live queue. Never raises: the queue page also polls."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(QUEUE_GROUP, event)
+    except Exception:
+        logger.exception("Could not broadcast a safety queue event")
