@@ -2,4 +2,10 @@
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from peerhaven.safety.consumers import ModerationQueueConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/moderation/queue/", ModerationQueueConsumer.as_asgi()),
+]

@@ -313,6 +313,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.security": {"level": "WARNING"},
+        "huey": {"level": env.str("HUEY_LOG_LEVEL", default="WARNING" if TESTING else "INFO")},
     },
 }
 

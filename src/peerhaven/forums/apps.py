@@ -5,3 +5,10 @@ class ForumsConfig(AppConfig):
     name = "peerhaven.forums"
     label = "forums"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Forums"
+
+    def ready(self) -> None:
+        from peerhaven.accounts import privacy
+        from peerhaven.forums import services
+
+        privacy.register("forums", services.export_forums, services.erase_forums)

@@ -160,7 +160,8 @@ class MentorIndex:
         lengths = np.array([e - s for s, e in intervals], dtype=np.int64)
         # Free minutes before each cut, then differences between consecutive cuts.
         before = np.clip(self.segment_bounds[:, None] - starts[None, :], 0, lengths[None, :])
-        return np.diff(before.sum(axis=1)).astype(np.float32)
+        free: npt.NDArray[np.float32] = np.diff(before.sum(axis=1)).astype(np.float32)
+        return free
 
     def batch(self, intakes: Sequence[MenteeIntake]) -> MenteeBatch:
         intakes = tuple(intakes)

@@ -149,7 +149,7 @@ class MatchWeights:
 
     @property
     def total(self) -> float:
-        return sum(getattr(self, name) for name in COMPONENT_NAMES)
+        return float(sum(getattr(self, name) for name in COMPONENT_NAMES))
 
     def normalised(self) -> tuple[float, ...]:
         """Weights divided by their sum, in ``COMPONENT_NAMES`` order."""

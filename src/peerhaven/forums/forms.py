@@ -1,0 +1,90 @@
+"""Forms for the forum pages. Validation of substance lives in services; these only shape input.
+
+The message field has no ``maxlength``: a browser would silently cut a long paste. The service
+refuses over-long posts with a message and the form re-renders with the whole text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from peerhaven.forums.models import Board, ContentWarning, ReportReason
+
+WARNING_CHOICES = [("", _("No content warning")), *ContentWarning.choices]
+
+
+class _PostFields(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "data-draft": "body"}),
+        help_text=_("Markdown works: **bold**, *italics*, > quotes, lists and links."),
+    )
+    content_warning = forms.ChoiceField(
+        label=_("Content warning"),
+        choices=WARNING_CHOICES,
+        required=False,
+        help_text=_("Readers see the warning first and open the post if they choose to."),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Post anonymously in this thread"),
+        required=False,
+        help_text=_("Others see “Anonymous member”. Moderators can still see who wrote it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "This field is required" is not a kind way to say it.
+        self.fields["body"].error_messages["required"] = _("Please write something before posting.")
+
+
+class ThreadForm(_PostFields):
+    title = forms.CharField(
+        label=_("Title"), max_length=140, widget=forms.TextInput(attrs={"data-draft": "title"})
+    )
+    field_order = ("title", "body", "content_warning", "anonymous")
+
+
+class ReplyForm(_PostFields):
+    pass
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label=_("Message"), strip=False, widget=forms.Textarea(attrs={"rows": 8}))
+    content_warning = forms.ChoiceField(
+        label=_("Content warning"), choices=WARNING_CHOICES, required=False
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect
+    )
+    detail = forms.CharField(
+        label=_("Anything the moderators should know (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the author sees this)"), max_length=500, widget=forms.TextInput()
+    )
+
+
+class MoveForm(ReasonForm):
+    board = forms.ModelChoiceField(label=_("Move to"), queryset=Board.objects.all())
+
+
+class MuteWarningsForm(forms.Form):
+    warnings = forms.MultipleChoiceField(
+        label=_("Hide threads and collapse posts with these warnings"),
+        choices=ContentWarning.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -1,0 +1,383 @@
+"""Permission-aware reads. Every list the web or the API shows comes from here.
+
+``get_*`` fetch and authorize in one call and raise Http404 for both "missing" and "not
+yours". List functions use a fixed number of queries whatever the size of the forum.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from peerhaven.forums import permissions
+from peerhaven.forums.models import (
+    Block,
+    Board,
+    Mute,
+    Post,
+    Reaction,
+    Report,
+    Thread,
+    ThreadFollow,
+    ThreadReadState,
+    Visibility,
+)
+
+THREADS_PER_PAGE = 30
+
+
+def posts_per_page() -> int:
+    return int(getattr(settings, "FORUMS_POSTS_PER_PAGE", 50))
+
+
+def page_for_position(position: int) -> int:
+    return (max(position, 1) - 1) // posts_per_page() + 1
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def _board_filter(user: Any, prefix: str = "") -> Q:
+    if permissions.is_moderator(user):
+        return Q()
+    return ~Q(**{f"{prefix}visibility": Visibility.ROLE}) | Q(
+        **{f"{prefix}required_role__in": sorted(user.roles)}
+    )
+
+
+def blocked_ids(user: Any) -> list[int]:
+    return list(Block.objects.filter(blocker=user).values_list("blocked_id", flat=True))
+
+
+def visible_threads(user: Any) -> QuerySet[Thread]:
+    """Threads ``user`` may open: seen boards; removed or held ones only for their author."""
+    if not permissions.is_member(user):
+        return Thread.objects.none()
+    qs = Thread.objects.filter(_board_filter(user, "board__"))
+    if not permissions.is_moderator(user):
+        qs = qs.filter(Q(deleted_at__isnull=True, is_held=False) | Q(author=user))
+    return qs
+
+
+def visible_posts(user: Any, *, blocked: list[int] | None = None) -> QuerySet[Post]:
+    """Posts whose text ``user`` may read: held/hidden ones only for author and moderators;
+    posts of members ``user`` blocked are left out."""
+    if not permissions.is_member(user):
+        return Post.objects.none()
+    qs = Post.objects.filter(_board_filter(user, "thread__board__"))
+    if not permissions.is_moderator(user):
+        qs = qs.filter(
+            Q(thread__deleted_at__isnull=True, thread__is_held=False, is_held=False, is_hidden=False)
+            | Q(author=user)
+        )
+    blocked = blocked_ids(user) if blocked is None else blocked
+    if blocked:
+        qs = qs.exclude(author_id__in=blocked)
+    return qs
+
+
+def visible_boards(user: Any) -> list[Board]:
+    if not permissions.is_member(user):
+        return []
+    return list(Board.objects.filter(_board_filter(user)))
+
+
+def get_board(user: Any, slug: str) -> Board:
+    board = Board.objects.filter(slug=slug).first()
+    if board is None or not permissions.can_see_board(user, board):
+        raise Http404
+    return board
+
+
+def get_thread(user: Any, thread_id: int) -> Thread:
+    thread = Thread.objects.select_related("board", "author").filter(pk=thread_id).first()
+    if thread is None or not permissions.can_see_thread(user, thread):
+        raise Http404
+    return thread
+
+
+def get_post(user: Any, post_id: int) -> Post:
+    """A post in a thread ``user`` can see, whose text they may read."""
+    post = (
+        Post.objects.select_related("thread__board", "thread__author", "author")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not permissions.can_see_thread(user, post.thread):
+        raise Http404
+    if not permissions.can_see_post_body(user, post):
+        raise Http404
+    return post
+
+
+# --- board page -------------------------------------------------------------------------------
+
+
+def encode_cursor(thread: Thread) -> str:
+    raw = f"{thread.last_activity_at.isoformat()}|{thread.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.split("|")
+        when = parse_datetime(stamp)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if when is None:
+        return None
+    return when, int(pk)
+
+
+@dataclass
+class ThreadRow:
+    thread: Thread
+    unread: bool
+    new_posts: int
+    muted: bool = False
+
+
+@dataclass
+class ThreadPage:
+    pinned: list[ThreadRow] = field(default_factory=list)
+    rows: list[ThreadRow] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def _rows(user: Any, threads: list[Thread]) -> list[ThreadRow]:
+    states = dict(
+        ThreadReadState.objects.filter(user=user, thread__in=[t.pk for t in threads]).values_list(
+            "thread_id", "last_read_position"
+        )
+    )
+    rows = []
+    for t in threads:
+        read = states.get(t.pk, 0)
+        rows.append(ThreadRow(thread=t, unread=read < t.last_position, new_posts=max(t.last_position - read, 0)))
+    return rows
+
+
+def board_threads(
+    user: Any, board: Board, *, cursor: str | None = None, limit: int = THREADS_PER_PAGE
+) -> ThreadPage:
+    """A page of ``board``'s threads, newest activity first, keyset-paginated.
+
+    Pinned threads come first on the first page. Threads the person muted, or whose warning
+    category they muted, and threads started (non-anonymously) by people they blocked, are
+    left out. Four queries whatever the number of threads.
+    """
+    mutes = list(Mute.objects.filter(user=user).values_list("thread_id", "warning"))
+    muted_threads = [t for t, _w in mutes if t]
+    muted_warnings = [w for t, w in mutes if not t and w]
+    qs = (
+        visible_threads(user)
+        .filter(board=board)
+        .exclude(pk__in=muted_threads)
+        .exclude(content_warning__in=muted_warnings)
+        .exclude(author_id__in=Block.objects.filter(blocker=user).values("blocked_id"))
+        .select_related("author")
+    )
+    page = ThreadPage()
+    position = decode_cursor(cursor) if cursor else None
+    if position is None:
+        pinned = list(qs.filter(is_pinned=True).order_by("-last_activity_at", "-id")[:10])
+        page.pinned = _rows(user, pinned)
+    else:
+        when, pk = position
+        qs = qs.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=pk))
+    threads = list(qs.filter(is_pinned=False).order_by("-last_activity_at", "-id")[: limit + 1])
+    more = len(threads) > limit
+    threads = threads[:limit]
+    page.rows = _rows(user, threads)
+    if more and threads:
+        page.next_cursor = encode_cursor(threads[-1])
+    return page
+
+
+# --- thread page ------------------------------------------------------------------------------
+
+
+@dataclass
+class PostView:
+    post: Post
+    show_body: bool
+    blocked: bool
+    muted_warning: bool
+    author_visible: bool
+    reacted: set[str]
+    reactors: dict[str, list[str]]
+    can_edit: bool
+
+
+@dataclass
+class ThreadView:
+    thread: Thread
+    posts: list[PostView]
+    page: int
+    pages: int
+    following: bool
+    muted: bool
+    moderator: bool
+    can_reply: bool
+    moderation: list[Any] = field(default_factory=list)
+
+
+def thread_view(user: Any, thread: Thread, *, page: int = 1) -> ThreadView:
+    """One page of a thread's posts with reactions (counts and who), in constant queries."""
+    size = posts_per_page()
+    pages = page_for_position(thread.last_position)
+    page = min(max(page, 1), pages)
+    start = (page - 1) * size + 1
+    moderator = permissions.is_moderator(user)
+    qs = Post.objects.filter(
+        thread=thread, position__gte=start, position__lt=start + size
+    ).select_related("author")
+    if not moderator:
+        qs = qs.filter(Q(is_held=False) | Q(author=user))
+    reactions = Reaction.objects.select_related("user").order_by("created_at", "id")
+    posts = list(qs.order_by("position").prefetch_related(Prefetch("reactions", queryset=reactions)))
+    blocked = set(blocked_ids(user))
+    mutes = list(Mute.objects.filter(user=user).values_list("thread_id", "warning"))
+    muted_warnings = {w for t, w in mutes if not t and w}
+    now = timezone.now()
+    views: list[PostView] = []
+    for post in posts:
+        post.thread = thread
+        reacted: set[str] = set()
+        reactors: dict[str, list[str]] = {}
+        for r in post.reactions.all():
+            reactors.setdefault(r.kind, []).append(r.user.display_name)
+            if r.user_id == user.pk:
+                reacted.add(r.kind)
+        is_blocked = post.author_id in blocked and post.author_id != user.pk
+        views.append(
+            PostView(
+                post=post,
+                show_body=permissions.can_see_post_body(user, post) and not is_blocked,
+                blocked=is_blocked,
+                muted_warning=bool(post.content_warning in muted_warnings),
+                author_visible=permissions.can_see_author(user, post),
+                reacted=reacted,
+                reactors=reactors,
+                can_edit=permissions.can_edit_post(user, post, now=now),
+            )
+        )
+    moderation = list(thread.moderation.select_related("actor", "post")[:20])
+    flags = ThreadFollow.objects.filter(user=user, thread=thread).exists()
+    muted = any(t == thread.pk for t, _w in mutes)
+    return ThreadView(
+        thread=thread,
+        posts=views,
+        page=page,
+        pages=pages,
+        following=flags,
+        muted=muted,
+        moderator=moderator,
+        can_reply=permissions.can_reply(user, thread),
+        moderation=moderation,
+    )
+
+
+# --- needs a reply, search, reports ------------------------------------------------------------
+
+
+def needs_reply_age() -> timedelta:
+    return timedelta(hours=float(getattr(settings, "FORUMS_NEEDS_REPLY_HOURS", 12)))
+
+
+def needs_reply(user: Any, *, older_than: timedelta | None = None, limit: int = 50) -> list[Thread]:
+    """Threads older than ``older_than`` that nobody else has answered yet, oldest first."""
+    cutoff = timezone.now() - (older_than if older_than is not None else needs_reply_age())
+    return list(
+        visible_threads(user)
+        .filter(answered_at__isnull=True, created_at__lte=cutoff, is_locked=False)
+        .filter(deleted_at__isnull=True, is_held=False)
+        .exclude(board__visibility=Visibility.ANNOUNCEMENTS)
+        .exclude(author=user)
+        .select_related("board", "author")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+@dataclass
+class SearchHit:
+    post: Post
+    rank: float
+
+
+def search(user: Any, query: str, *, limit: int = 20) -> list[SearchHit]:
+    """Posts matching ``query`` that ``user`` may read, best first.
+
+    PostgreSQL: full-text search (websearch syntax, English stemming) ranked with ts_rank on
+    the post body, plus thread titles for opening posts, served by GIN expression indexes.
+    SQLite: case-insensitive substring match, newest first.
+    """
+    query = " ".join((query or "").split())[:200]
+    if len(query) < 2 or not permissions.is_member(user):
+        return []
+    base = visible_posts(user).select_related("thread__board", "author")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        q = SearchQuery(query, config="english", search_type="websearch")
+        body_vector = SearchVector("body", config="english")
+        by_body = list(
+            base.annotate(vector=body_vector, rank=SearchRank(body_vector, q))
+            .filter(vector=q)
+            .order_by("-rank", "-id")[:limit]
+        )
+        title_vector = SearchVector("title", config="english")
+        thread_ids = list(
+            visible_threads(user)
+            .annotate(vector=title_vector)
+            .filter(vector=q)
+            .values_list("pk", flat=True)[:limit]
+        )
+        by_title = list(
+            base.filter(thread_id__in=thread_ids, position=1).annotate(
+                rank=SearchRank(SearchVector("thread__title", config="english"), q)
+            )
+        )
+        hits: dict[int, SearchHit] = {}
+        for post in by_body:
+            hits[post.pk] = SearchHit(post=post, rank=float(post.rank))  # type: ignore[attr-defined]
+        for post in by_title:
+            # A title match counts for more than a match in the body.
+            rank = float(post.rank) * 2  # type: ignore[attr-defined]
+            if post.pk in hits:
+                hits[post.pk].rank += rank
+            else:
+                hits[post.pk] = SearchHit(post=post, rank=rank)
+        return sorted(hits.values(), key=lambda h: (-h.rank, -h.post.pk))[:limit]
+    posts = base.filter(
+        Q(body__icontains=query) | Q(position=1, thread__title__icontains=query)
+    ).order_by("-created_at", "-id")[:limit]
+    return [SearchHit(post=p, rank=0.0) for p in posts]
+
+
+def open_reports(user: Any, *, limit: int = 100) -> list[Report]:
+    permissions.check_moderate(user)
+    return list(
+        Report.objects.filter(resolved_at__isnull=True)
+        .select_related("post__thread__board", "post__author", "reporter")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def held_posts(user: Any, *, limit: int = 100) -> list[Post]:
+    permissions.check_moderate(user)
+    return list(
+        Post.objects.filter(is_held=True)
+        .select_related("thread__board", "author")
+        .order_by("created_at", "id")[:limit]
+    )

@@ -1,0 +1,790 @@
+"""Every write in the forums: threads, replies, edits, reactions, follows, mutes, blocks,
+reports and moderation. Views, the API, the demo and tests all call these functions.
+
+Each function screens member text through the safety gate *before* storing it, reports the
+outcome in the same transaction, keeps the denormalised counts right and schedules
+notifications. Moderator actions are recorded twice: a ``ModerationAction`` the author sees
+(with the reason) and an audit event.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerhaven.accounts import audit, ratelimit
+from peerhaven.accounts.models import User
+from peerhaven.forums import permissions
+from peerhaven.forums.models import (
+    Block,
+    Board,
+    ContentWarning,
+    ModAction,
+    ModerationAction,
+    Mute,
+    Post,
+    PostRevision,
+    Reaction,
+    ReactionKind,
+    Report,
+    ReportReason,
+    Thread,
+    ThreadFollow,
+    ThreadReadState,
+)
+from peerhaven.forums.rendering import render_markdown
+from peerhaven.notifications.services import notify
+from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
+
+MAX_BODY = 20_000
+MAX_TITLE = 140
+MIN_TITLE = 3
+MAX_REASON = 500
+POST_RATE = (30, 600)  # posts per member per 10 minutes
+REPORT_RATE = (20, 3600)
+SCREEN_KIND = "forums.post"
+ANONYMOUS = "Anonymous member"
+MENTION = re.compile(r"(?<![\w@])@(\w[\w .'-]{0,29})")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _validate_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n")
+    if not body.strip():
+        raise ValidationError({"body": [_("Please write something before posting.")]})
+    if len(body) > MAX_BODY:
+        raise ValidationError(
+            {
+                "body": [
+                    _(
+                        "Posts can be up to %(max)d characters; this one has %(n)d. "
+                        "Your text is still here: split it into two posts, perhaps."
+                    )
+                    % {"max": MAX_BODY, "n": len(body)}
+                ]
+            }
+        )
+    return body
+
+
+def _validate_warning(warning: str) -> str:
+    warning = warning or ""
+    if warning and warning not in ContentWarning.values:
+        raise ValidationError({"content_warning": [_("Choose a content warning from the list.")]})
+    return warning
+
+
+def _validate_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if len(title) < MIN_TITLE:
+        raise ValidationError({"title": [_("Give your thread a title of a few words.")]})
+    if len(title) > MAX_TITLE:
+        raise ValidationError(
+            {"title": [_("Titles can be up to %(max)d characters.") % {"max": MAX_TITLE}]}
+        )
+    return title
+
+
+def _validate_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": [_("Give a reason: the author will see it.")]}, code="reason"
+        )
+    return reason[:MAX_REASON]
+
+
+def _rate_limit(scope: str, user: User, rate: tuple[int, int]) -> None:
+    limit, window = rate
+    if not ratelimit.hit(scope, str(user.pk), limit=limit, window=window):
+        raise ValidationError(
+            _("You are posting very quickly. Please wait a few minutes and try again."),
+            code="rate_limited",
+        )
+
+
+def _screen(text: str, author: User) -> GateOutcome:
+    return screen_user_text(text=text, kind=SCREEN_KIND, author=author)
+
+
+def post_url(post: Post) -> str:
+    from peerhaven.forums.queries import page_for_position
+
+    url = reverse("forums:thread", args=[post.thread_id])
+    page = page_for_position(post.position)
+    if page > 1:
+        url += f"?page={page}"
+    return f"{url}#post-{post.position}"
+
+
+def author_label(post: Post) -> str:
+    if post.is_anonymous:
+        return ANONYMOUS
+    return post.author.display_name if post.author else _("[deleted member]")
+
+
+def _blockers_of(author: User) -> set[int]:
+    return set(Block.objects.filter(blocked=author).values_list("blocker_id", flat=True))
+
+
+def _mentioned(text: str, author: User) -> list[User]:
+    """Members named as ``@Display Name`` in ``text`` (longest matching name wins)."""
+    candidates: set[str] = set()
+    for match in MENTION.finditer(text[:MAX_BODY]):
+        words = match.group(1).split(" ")
+        for n in range(1, min(len(words), 4) + 1):
+            name = " ".join(words[:n]).rstrip(".,'!?-")
+            if name:
+                candidates.add(name)
+        if len(candidates) > 60:
+            break
+    if not candidates:
+        return []
+    users = User.objects.filter(display_name__in=candidates, is_active=True).exclude(pk=author.pk)
+    return list(users[:10])
+
+
+def _notify_new_post(post: Post, *, first_reply: bool) -> None:
+    """Tell followers, the author (on a first reply) and mentioned members about ``post``."""
+    thread = post.thread
+    author = post.author
+    if author is None:
+        return
+    who = author_label(post)
+    url = post_url(post)
+    blockers = _blockers_of(author)
+    muted = set(Mute.objects.filter(thread=thread).values_list("user_id", flat=True))
+    skip = blockers | muted | {author.pk}
+    done: set[int] = set()
+    for user in _mentioned(post.body, author):
+        if user.pk in skip or not permissions.can_see_thread(user, thread):
+            continue
+        notify(
+            recipient=user,
+            kind="mention",
+            title=_("%(who)s mentioned you in “%(title)s”") % {"who": who, "title": thread.title},
+            url=url,
+        )
+        done.add(user.pk)
+    if first_reply and thread.author is not None and thread.author_id not in skip | done:
+        notify(
+            recipient=thread.author,
+            kind="reply",
+            title=_("Your thread “%(title)s” has its first reply") % {"title": thread.title},
+            body=_("%(who)s replied. You are not alone in this.") % {"who": who},
+            url=url,
+        )
+        done.add(thread.author_id)
+    follows = ThreadFollow.objects.filter(thread=thread).exclude(user_id__in=skip | done)
+    for follow in follows.select_related("user"):
+        if not follow.user.is_active:
+            continue
+        notify(
+            recipient=follow.user,
+            kind="reply",
+            title=_("New reply in “%(title)s”") % {"title": thread.title},
+            body=_("%(who)s replied.") % {"who": who},
+            url=url,
+        )
+
+
+def _publish_counts(post: Post, *, now: Any) -> bool:
+    """Count a newly visible reply on its thread and board; True if it is the first answer."""
+    thread = post.thread
+    first_answer = (
+        post.position > 1
+        and thread.answered_at is None
+        and post.author_id is not None
+        and post.author_id != thread.author_id
+    )
+    updates: dict[str, Any] = {"last_activity_at": now}
+    if post.position > 1:
+        updates["reply_count"] = F("reply_count") + 1
+    if first_answer:
+        updates["answered_at"] = now
+    Thread.objects.filter(pk=thread.pk).update(**updates)
+    Board.objects.filter(pk=thread.board_id).update(
+        post_count=F("post_count") + 1, last_activity_at=now
+    )
+    thread.refresh_from_db(
+        fields=["last_activity_at", "reply_count", "answered_at", "last_position"]
+    )
+    return first_answer
+
+
+# --- threads and posts ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_thread(
+    *,
+    board: Board,
+    author: User,
+    title: str,
+    body: str,
+    content_warning: str = "",
+    anonymous: bool = False,
+    request: HttpRequest | None = None,
+) -> Thread:
+    """Start a thread with its opening post.
+
+    Preconditions: ``author`` may start threads in ``board``. The text is screened first; an
+    opening post held for safety review holds the whole thread (author and moderators only).
+    The author follows the thread automatically.
+    """
+    permissions.check_start_thread(author, board)
+    errors: dict[str, Any] = {}
+    for check, value in ((_validate_title, title), (_validate_body, body)):
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    title = _validate_title(title)
+    body = _validate_body(body)
+    content_warning = _validate_warning(content_warning)
+    _rate_limit("forums.post", author, POST_RATE)
+    outcome = _screen(f"{title}\n\n{body}", author)
+    now = timezone.now()
+    thread = Thread.objects.create(
+        board=board,
+        author=author,
+        title=title,
+        content_warning=content_warning,
+        is_anonymous=anonymous,
+        created_at=now,
+        last_activity_at=now,
+        is_held=outcome.hold,
+    )
+    post = Post.objects.create(
+        thread=thread,
+        author=author,
+        position=1,
+        body=body,
+        body_html=render_markdown(body),
+        content_warning=content_warning,
+        is_anonymous=anonymous,
+        risk_level=outcome.level,
+        risk_evidence=outcome.as_dict(),
+        is_held=outcome.hold,
+        created_at=now,
+    )
+    ThreadFollow.objects.create(user=author, thread=thread)
+    ThreadReadState.objects.create(user=author, thread=thread, last_read_position=1)
+    if not outcome.hold:
+        Board.objects.filter(pk=board.pk).update(
+            thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_activity_at=now
+        )
+        _notify_new_post(post, first_reply=False)
+    report_outcome(
+        outcome=outcome, author=author, kind=SCREEN_KIND, obj=post, url=post_url(post),
+        request=request,
+    )  # fmt: skip
+    return thread
+
+
+@transaction.atomic
+def reply(
+    *,
+    thread: Thread,
+    author: User,
+    body: str,
+    content_warning: str = "",
+    anonymous: bool = False,
+    request: HttpRequest | None = None,
+) -> Post:
+    """Add a reply. Refuses locked threads (ValidationError "locked") and unseen boards.
+
+    Side effects: counts and last activity, the author follows the thread, followers and
+    mentioned members are notified, and the thread's author hears about the first reply
+    from someone else. A held reply is stored but only counted once a moderator releases it.
+    """
+    permissions.check_reply(author, thread)
+    body = _validate_body(body)
+    content_warning = _validate_warning(content_warning)
+    _rate_limit("forums.post", author, POST_RATE)
+    outcome = _screen(body, author)
+    now = timezone.now()
+    # The UPDATE takes the thread's row lock, so concurrent replies get distinct positions.
+    Thread.objects.filter(pk=thread.pk).update(last_position=F("last_position") + 1)
+    thread.refresh_from_db(fields=["last_position"])
+    post = Post.objects.create(
+        thread=thread,
+        author=author,
+        position=thread.last_position,
+        body=body,
+        body_html=render_markdown(body),
+        content_warning=content_warning,
+        is_anonymous=anonymous,
+        risk_level=outcome.level,
+        risk_evidence=outcome.as_dict(),
+        is_held=outcome.hold,
+        created_at=now,
+    )
+    ThreadFollow.objects.get_or_create(user=author, thread=thread)
+    ThreadReadState.objects.update_or_create(
+        user=author, thread=thread, defaults={"last_read_position": post.position, "read_at": now}
+    )
+    if not outcome.hold:
+        first = _publish_counts(post, now=now)
+        _notify_new_post(post, first_reply=first)
+    report_outcome(
+        outcome=outcome, author=author, kind=SCREEN_KIND, obj=post, url=post_url(post),
+        request=request,
+    )  # fmt: skip
+    return post
+
+
+@transaction.atomic
+def edit_post(
+    *,
+    post: Post,
+    actor: User,
+    body: str,
+    content_warning: str | None = None,
+    request: HttpRequest | None = None,
+) -> Post:
+    """Change a post's text within the edit window, keeping the old text as a revision."""
+    permissions.check_edit_post(actor, post)
+    body = _validate_body(body)
+    warning = post.content_warning if content_warning is None else content_warning
+    warning = _validate_warning(warning)
+    if body == post.body and warning == post.content_warning:
+        return post
+    outcome = _screen(body, actor)
+    PostRevision.objects.create(post=post, body=post.body, editor=actor)
+    post.body = body
+    post.body_html = render_markdown(body)
+    post.content_warning = warning
+    post.risk_level = outcome.level
+    post.risk_evidence = outcome.as_dict()
+    post.is_held = post.is_held or outcome.hold
+    post.edited_at = timezone.now()
+    post.save()
+    if post.position == 1:
+        Thread.objects.filter(pk=post.thread_id).update(
+            content_warning=warning, is_held=post.is_held
+        )
+    report_outcome(
+        outcome=outcome, author=actor, kind=SCREEN_KIND, obj=post, url=post_url(post),
+        request=request,
+    )  # fmt: skip
+    return post
+
+
+# --- reactions --------------------------------------------------------------------------------
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ReactionKind.values:
+        raise ValidationError(_("Unknown reaction."), code="unknown_reaction")
+
+
+@transaction.atomic
+def react(*, post: Post, user: User, kind: str) -> Reaction:
+    """Add one reaction. Reacting twice with the same kind raises ValidationError "duplicate"."""
+    _check_kind(kind)
+    if not permissions.can_react(user, post):
+        raise PermissionDenied(_("You cannot react to this post."))
+    thread_first_me_too = (
+        kind == ReactionKind.ME_TOO
+        and not Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).exists()
+    )
+    try:
+        with transaction.atomic():
+            reaction = Reaction.objects.create(post=post, user=user, kind=kind)
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already reacted with “%(kind)s”.") % {"kind": ReactionKind(kind).label},
+            code="duplicate",
+        ) from None
+    Post.objects.filter(pk=post.pk).update(**{f"{kind}_count": F(f"{kind}_count") + 1})
+    if thread_first_me_too:
+        Thread.objects.filter(pk=post.thread_id).update(me_too_count=F("me_too_count") + 1)
+    post.refresh_from_db(fields=[f"{kind}_count"])
+    return reaction
+
+
+@transaction.atomic
+def unreact(*, post: Post, user: User, kind: str) -> bool:
+    """Take a reaction back; False if there was none."""
+    _check_kind(kind)
+    deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if not deleted:
+        return False
+    Post.objects.filter(pk=post.pk, **{f"{kind}_count__gt": 0}).update(
+        **{f"{kind}_count": F(f"{kind}_count") - 1}
+    )
+    if (
+        kind == ReactionKind.ME_TOO
+        and not Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).exists()
+    ):
+        Thread.objects.filter(pk=post.thread_id, me_too_count__gt=0).update(
+            me_too_count=F("me_too_count") - 1
+        )
+    post.refresh_from_db(fields=[f"{kind}_count"])
+    return True
+
+
+# --- per-member state -------------------------------------------------------------------------
+
+
+def follow_thread(*, thread: Thread, user: User) -> None:
+    if not permissions.can_see_thread(user, thread):
+        raise PermissionDenied
+    ThreadFollow.objects.get_or_create(user=user, thread=thread)
+
+
+def unfollow_thread(*, thread: Thread, user: User) -> None:
+    ThreadFollow.objects.filter(user=user, thread=thread).delete()
+
+
+def mark_read(*, thread: Thread, user: User, position: int) -> None:
+    """Remember that ``user`` has read ``thread`` up to ``position`` (never moves backwards)."""
+    position = min(position, thread.last_position)
+    updated = ThreadReadState.objects.filter(
+        user=user, thread=thread, last_read_position__lt=position
+    ).update(last_read_position=position, read_at=timezone.now())
+    if not updated:
+        ThreadReadState.objects.get_or_create(
+            user=user, thread=thread, defaults={"last_read_position": position}
+        )
+
+
+def block_member(*, blocker: User, blocked: User) -> None:
+    """Hide ``blocked``'s posts from ``blocker``. Blocking staff or oneself is refused."""
+    if blocked.pk == blocker.pk:
+        raise ValidationError(_("You cannot block yourself."), code="self_block")
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+
+
+def unblock_member(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+def mute_thread(*, thread: Thread, user: User) -> None:
+    Mute.objects.get_or_create(user=user, thread=thread, warning="")
+    ThreadFollow.objects.filter(user=user, thread=thread).delete()
+
+
+def unmute_thread(*, thread: Thread, user: User) -> None:
+    Mute.objects.filter(user=user, thread=thread).delete()
+
+
+def mute_warning(*, user: User, warning: str) -> None:
+    if warning not in ContentWarning.values:
+        raise ValidationError(_("Choose a content warning from the list."), code="warning")
+    Mute.objects.get_or_create(user=user, thread=None, warning=warning)
+
+
+def unmute_warning(*, user: User, warning: str) -> None:
+    Mute.objects.filter(user=user, thread=None, warning=warning).delete()
+
+
+@transaction.atomic
+def report_post(
+    *,
+    post: Post,
+    reporter: User,
+    reason: str,
+    detail: str = "",
+    request: HttpRequest | None = None,
+) -> Report:
+    """File a report for the moderators' queue. The reporter's note is screened too."""
+    if not permissions.can_report(reporter, post):
+        raise PermissionDenied(_("You cannot report this post."))
+    if reason not in ReportReason.values:
+        raise ValidationError({"reason": [_("Choose a reason.")]})
+    detail = (detail or "").strip()
+    if len(detail) > 1000:
+        raise ValidationError({"detail": [_("Keep the note under 1000 characters.")]})
+    _rate_limit("forums.report", reporter, REPORT_RATE)
+    outcome = screen_user_text(text=detail, kind="forums.report", author=reporter)
+    report = Report.objects.create(post=post, reporter=reporter, reason=reason, detail=detail)
+    report_outcome(outcome=outcome, author=reporter, kind="forums.report", obj=report)
+    return report
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+
+def _moderate(
+    *,
+    actor: User,
+    action: str,
+    thread: Thread,
+    post: Post | None,
+    reason: str,
+    request: HttpRequest | None,
+    tell_author: bool = True,
+) -> ModerationAction:
+    record = ModerationAction.objects.create(
+        actor=actor, action=action, thread=thread, post=post, reason=reason
+    )
+    subject = post.author if post is not None else thread.author
+    audit.record(
+        actor=actor,
+        action=f"forums.{'post' if post is not None else 'thread'}.{action}",
+        subject=subject,
+        obj=post if post is not None else thread,
+        detail={"thread": thread.pk, "moderation_action": record.pk},
+        request=request,
+    )
+    # Close open reports on this post (or on every post of a removed thread).
+    reports = Report.objects.filter(resolved_at__isnull=True)
+    reports = reports.filter(post=post) if post is not None else reports.filter(post__thread=thread)
+    if action not in (ModAction.PIN, ModAction.UNPIN):
+        reports.update(
+            resolved_at=timezone.now(), resolved_by=actor, resolution=f"{action}: {reason}"
+        )
+    if tell_author and subject is not None and subject.pk != actor.pk:
+        label = ModAction(action).label
+        url = reverse("forums:thread", args=[thread.pk])
+        if post is not None:
+            url = post_url(post)
+        notify(
+            recipient=subject,
+            kind="moderation",
+            title=_("A moderator acted on your post: %(action)s") % {"action": label},
+            body=_("Reason: %(reason)s") % {"reason": reason},
+            url=url,
+        )
+    return record
+
+
+@transaction.atomic
+def hide_post(
+    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None
+) -> ModerationAction:
+    """Hide a post behind a notice with the reason; the author still sees it and why."""
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    post.is_hidden = True
+    post.hidden_reason = reason
+    post.save(update_fields=["is_hidden", "hidden_reason"])
+    return _moderate(
+        actor=actor, action=ModAction.HIDE, thread=post.thread, post=post, reason=reason,
+        request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def unhide_post(
+    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None
+) -> ModerationAction:
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    post.is_hidden = False
+    post.hidden_reason = ""
+    post.save(update_fields=["is_hidden", "hidden_reason"])
+    return _moderate(
+        actor=actor, action=ModAction.UNHIDE, thread=post.thread, post=post, reason=reason,
+        request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def release_post(
+    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None
+) -> ModerationAction:
+    """Publish a post that was held for safety review, with its counts and notifications."""
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    if not post.is_held:
+        raise ValidationError(_("This post is not held."), code="not_held")
+    post.is_held = False
+    post.save(update_fields=["is_held"])
+    thread = post.thread
+    now = timezone.now()
+    if post.position == 1:
+        Thread.objects.filter(pk=thread.pk).update(is_held=False)
+        thread.is_held = False
+        Board.objects.filter(pk=thread.board_id).update(
+            thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_activity_at=now
+        )
+        _notify_new_post(post, first_reply=False)
+    else:
+        first = _publish_counts(post, now=now)
+        _notify_new_post(post, first_reply=first)
+    return _moderate(
+        actor=actor, action=ModAction.RELEASE, thread=thread, post=post, reason=reason,
+        request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def set_locked(
+    *, thread: Thread, actor: User, locked: bool, reason: str, request: HttpRequest | None = None
+) -> ModerationAction:
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    thread.is_locked = locked
+    thread.save(update_fields=["is_locked"])
+    action = ModAction.LOCK if locked else ModAction.UNLOCK
+    return _moderate(
+        actor=actor, action=action, thread=thread, post=None, reason=reason, request=request
+    )
+
+
+@transaction.atomic
+def set_pinned(
+    *, thread: Thread, actor: User, pinned: bool, reason: str, request: HttpRequest | None = None
+) -> ModerationAction:
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    thread.is_pinned = pinned
+    thread.save(update_fields=["is_pinned"])
+    action = ModAction.PIN if pinned else ModAction.UNPIN
+    return _moderate(
+        actor=actor, action=action, thread=thread, post=None, reason=reason, request=request,
+        tell_author=False,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def move_thread(
+    *, thread: Thread, actor: User, board: Board, reason: str, request: HttpRequest | None = None
+) -> ModerationAction:
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    old = thread.board
+    if board.pk == old.pk:
+        raise ValidationError(_("The thread is already in that board."), code="same_board")
+    posts = thread.reply_count + 1
+    Board.objects.filter(pk=old.pk).update(
+        thread_count=F("thread_count") - 1, post_count=F("post_count") - posts
+    )
+    Board.objects.filter(pk=board.pk).update(
+        thread_count=F("thread_count") + 1, post_count=F("post_count") + posts
+    )
+    thread.board = board
+    thread.save(update_fields=["board"])
+    return _moderate(
+        actor=actor, action=ModAction.MOVE, thread=thread, post=None, reason=reason, request=request
+    )
+
+
+@transaction.atomic
+def delete_thread(
+    *, thread: Thread, actor: User, reason: str, request: HttpRequest | None = None
+) -> ModerationAction:
+    """Remove a thread from view. Its author can still open it and read the reason."""
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    if thread.deleted_at is None:
+        thread.deleted_at = timezone.now()
+        thread.deleted_reason = reason
+        thread.save(update_fields=["deleted_at", "deleted_reason"])
+        Board.objects.filter(pk=thread.board_id).update(
+            thread_count=F("thread_count") - 1, post_count=F("post_count") - thread.reply_count - 1
+        )
+    return _moderate(
+        actor=actor, action=ModAction.DELETE, thread=thread, post=None, reason=reason,
+        request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def dismiss_report(
+    *, report: Report, actor: User, reason: str, request: HttpRequest | None = None
+) -> None:
+    """Close a report without acting on the post (the reporter's note stays in the log)."""
+    permissions.check_moderate(actor)
+    reason = _validate_reason(reason)
+    report.resolved_at = timezone.now()
+    report.resolved_by = actor
+    report.resolution = f"dismiss: {reason}"
+    report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    audit.record(
+        actor=actor,
+        action="forums.report.dismiss",
+        subject=report.post.author,
+        obj=report,
+        detail={"post": report.post_id},
+        request=request,
+    )
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+
+def export_forums(user: User) -> dict[str, Any]:
+    posts = Post.objects.filter(author=user).select_related("thread").order_by("created_at")
+    return {
+        "posts": [
+            {
+                "thread": p.thread.title,
+                "thread_id": p.thread_id,
+                "position": p.position,
+                "body": p.body,
+                "content_warning": p.content_warning,
+                "anonymous": p.is_anonymous,
+                "created_at": p.created_at.isoformat(),
+                "edited_at": p.edited_at.isoformat() if p.edited_at else None,
+                "hidden_reason": p.hidden_reason,
+            }
+            for p in posts
+        ],
+        "reactions": [
+            {"post_id": r.post_id, "kind": r.kind, "created_at": r.created_at.isoformat()}
+            for r in Reaction.objects.filter(user=user)
+        ],
+        "following": list(ThreadFollow.objects.filter(user=user).values_list("thread_id", flat=True)),
+        "blocked": [
+            b.blocked.display_name
+            for b in Block.objects.filter(blocker=user).select_related("blocked")
+        ],
+        "muted_threads": list(
+            Mute.objects.filter(user=user, thread__isnull=False).values_list("thread_id", flat=True)
+        ),
+        "muted_warnings": list(
+            Mute.objects.filter(user=user, thread__isnull=True).values_list("warning", flat=True)
+        ),
+        "reports": [
+            {"post_id": r.post_id, "reason": r.reason, "detail": r.detail}
+            for r in Report.objects.filter(reporter=user)
+        ],
+    }
+
+
+def erase_forums(user: User, mode: Any) -> None:
+    """ANONYMISE: posts stay as "[deleted member]" (author set NULL by the cascade).
+    REMOVE: the person's posts go; their threads go unless others replied, in which case
+    the opening post's text is removed and the replies stay."""
+    from peerhaven.accounts.privacy import EraseMode
+
+    Reaction.objects.filter(user=user).delete()
+    Report.objects.filter(reporter=user).update(detail="")
+    PostRevision.objects.filter(editor=user).update(editor=None)
+    if mode != EraseMode.REMOVE:
+        return
+    PostRevision.objects.filter(post__author=user).delete()
+    removed = _("[removed by its author]")
+    for thread in Thread.objects.filter(author=user):
+        if Post.objects.filter(thread=thread).exclude(author=user).exists():
+            Post.objects.filter(thread=thread, position=1).update(
+                body=removed, body_html=f"<p>{removed}</p>", author=None
+            )
+            thread.title = removed
+            thread.author = None
+            thread.save(update_fields=["title", "author"])
+        else:
+            thread.delete()
+    affected = set(
+        Post.objects.filter(author=user).values_list("thread_id", flat=True).distinct()
+    )
+    Post.objects.filter(author=user).delete()
+    for thread in Thread.objects.filter(pk__in=affected):
+        thread.reply_count = max(Post.objects.filter(thread=thread, is_held=False).count() - 1, 0)
+        thread.save(update_fields=["reply_count"])

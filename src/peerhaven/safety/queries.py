@@ -1,0 +1,122 @@
+"""Permission-aware reads for safety: crisis resources, the queue, the dashboard."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from peerhaven.safety.models import (
+    AlertStatus,
+    CrisisResource,
+    ModerationAction,
+    RiskAlert,
+    SafetyPlan,
+)
+from peerhaven.safety.resources import INTERNATIONAL
+
+
+@dataclass(frozen=True)
+class CrisisDirectory:
+    country: str
+    local: list[CrisisResource]
+    international: list[CrisisResource]
+
+
+def crisis_resources(*, country: str, language: str = "en") -> CrisisDirectory:
+    """Lines for ``country`` (in the member's language first), and the international fallback."""
+    country = (country or "").upper()
+    rows = list(
+        CrisisResource.objects.filter(is_active=True, country__in={country, INTERNATIONAL})
+    )
+    lang = (language or "en").split("-")[0]
+
+    def order(r: CrisisResource) -> tuple[int, int, str]:
+        return (0 if r.language == lang else 1, r.sort_order, r.name)
+
+    local = sorted((r for r in rows if r.country == country and country), key=order)
+    intl = sorted((r for r in rows if r.country == INTERNATIONAL), key=order)
+    return CrisisDirectory(country=country, local=local, international=intl)
+
+
+def countries_with_resources() -> list[str]:
+    return sorted(
+        set(
+            CrisisResource.objects.filter(is_active=True)
+            .exclude(country=INTERNATIONAL)
+            .values_list("country", flat=True)
+        )
+    )
+
+
+def safety_plan_for(user: Any) -> SafetyPlan | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return SafetyPlan.objects.filter(user=user).first()
+
+
+def queue(
+    *, status: str = "active", level: str = "", source: str = "", mine_for: Any = None
+) -> QuerySet[RiskAlert]:
+    """Alerts for moderators, most urgent first. ``status`` "active" is open + acknowledged."""
+    qs = RiskAlert.objects.select_related("author", "assigned_to", "reporter")
+    if status == "active":
+        qs = qs.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
+    elif status in AlertStatus.values:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    if source:
+        qs = qs.filter(source=source)
+    if mine_for is not None:
+        qs = qs.filter(assigned_to=mine_for)
+    return qs.order_by("status", "sla_due_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    open_alerts: int
+    acknowledged_alerts: int
+    imminent_open: int
+    median_minutes_to_acknowledge: float | None
+    sla_breaches_open: int
+    sla_breaches_30_days: int
+    resolved_30_days: int
+
+
+def dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=30)
+    counts = {
+        status: RiskAlert.objects.filter(status=status).count()
+        for status in (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+    }
+    acknowledged = list(
+        RiskAlert.objects.filter(acknowledged_at__isnull=False, created_at__gte=since).values_list(
+            "created_at", "acknowledged_at"
+        )
+    )
+    waits = [(ack - created).total_seconds() / 60 for created, ack in acknowledged]
+    return Dashboard(
+        open_alerts=counts[AlertStatus.OPEN],
+        acknowledged_alerts=counts[AlertStatus.ACKNOWLEDGED],
+        imminent_open=RiskAlert.objects.filter(status=AlertStatus.OPEN, level="imminent").count(),
+        median_minutes_to_acknowledge=round(statistics.median(waits), 1) if waits else None,
+        sla_breaches_open=RiskAlert.objects.filter(
+            status=AlertStatus.OPEN, sla_due_at__lt=now
+        ).count(),
+        sla_breaches_30_days=RiskAlert.objects.filter(created_at__gte=since)
+        .filter(Q(escalation_count__gt=0))
+        .count(),
+        resolved_30_days=RiskAlert.objects.filter(
+            status=AlertStatus.RESOLVED, resolved_at__gte=since
+        ).count(),
+    )
+
+
+def actions_for_member(user: Any) -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.filter(member=user).select_related("appeal")

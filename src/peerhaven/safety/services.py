@@ -1,0 +1,756 @@
+"""Every safety write: acting on screening results, the queue, outreach, plans, sanctions.
+
+Apps reach safety through ``peerhaven.safety.gate`` (screening) and ``file_report`` (reports);
+moderators' actions all pass through here and are audited.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerhaven.accounts import audit
+from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.privacy import EraseMode
+from peerhaven.accounts.ratelimit import hit
+from peerhaven.notifications.services import notify
+from peerhaven.safety import live
+from peerhaven.safety.models import (
+    LEVEL_RANK,
+    ActionKind,
+    AlertOutcome,
+    AlertSource,
+    AlertStatus,
+    Appeal,
+    AppealStatus,
+    CrisisResource,
+    ModerationAction,
+    ModeratorDuty,
+    OutreachTemplate,
+    RiskAlert,
+    SafetyPlan,
+)
+
+logger = logging.getLogger(__name__)
+
+# Minutes a moderator has to acknowledge an alert, by level (and for reports / failed screening).
+DEFAULT_SLA_MINUTES = {"imminent": 15, "ideation": 60, "concern": 240, "report": 240}
+SESSION_PANEL_KEY = "safety_panel"
+REPORT_LIMIT_PER_HOUR = 20
+
+
+class AlertUnavailable(ValidationError):
+    """Another moderator has this alert, or it is resolved."""
+
+
+def sla_minutes(level: str, source: str = AlertSource.SCREENING) -> int:
+    table = {**DEFAULT_SLA_MINUTES, **getattr(settings, "SAFETY_SLA_MINUTES", {})}
+    key = "report" if source == AlertSource.REPORT else level
+    return int(table.get(key, table["concern"]))
+
+
+def _object_ref(obj: Any) -> tuple[ContentType | None, str]:
+    if isinstance(obj, Model) and obj.pk is not None:
+        return ContentType.objects.get_for_model(obj), str(obj.pk)
+    return None, ""
+
+
+def _is_user(value: Any) -> bool:
+    return isinstance(value, User) and value.pk is not None
+
+
+# --- Screening results ---------------------------------------------------------------------------
+
+
+def _show_panel(request: Any, author: Any, *, level: str, held: bool, kind: str) -> None:
+    """Ask the next page the author sees to show the crisis / support panel once."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is None or user is None or getattr(user, "pk", None) != getattr(author, "pk", 0):
+        return
+    previous = session.get(SESSION_PANEL_KEY) or {}
+    if LEVEL_RANK.get(previous.get("level", "none"), 0) > LEVEL_RANK.get(level, 0):
+        return
+    session[SESSION_PANEL_KEY] = {"level": level, "held": held, "kind": kind}
+
+
+def handle_screening(
+    *,
+    outcome: Any,
+    author: Any,
+    kind: str,
+    obj: Any = None,
+    url: str = "",
+    request: Any = None,
+) -> RiskAlert | None:
+    """Act on a screening result for text that was just stored (inside the caller's transaction).
+
+    - ``concern``: the author sees gentle support links on their next page. Nothing else.
+    - ``ideation``: the author sees crisis lines and their safety plan at once; an alert enters
+      the moderation queue.
+    - ``imminent``: as ideation, plus a live alert to moderators on duty and an e-mail.
+    - a screening error (``needs_review``): a review item enters the queue; the text stays.
+
+    Returns the alert created or updated, if any. Never raises for the author's sake: a failure
+    here is logged and must not lose the text the caller just stored.
+    """
+    try:
+        with transaction.atomic():
+            return _handle_screening(
+                outcome=outcome, author=author, kind=kind, obj=obj, url=url, request=request
+            )
+    except Exception:
+        logger.exception("Safety handling failed for %s; the text was kept", kind)
+        return None
+
+
+def _handle_screening(
+    *, outcome: Any, author: Any, kind: str, obj: Any, url: str, request: Any
+) -> RiskAlert | None:
+    level = outcome.level
+    if level != "none":
+        _show_panel(request, author, level=level, held=bool(outcome.hold), kind=kind)
+    if outcome.needs_review:
+        source = AlertSource.REVIEW
+    elif LEVEL_RANK.get(level, 0) >= LEVEL_RANK["ideation"]:
+        source = AlertSource.SCREENING
+    else:
+        return None
+    return raise_alert(
+        author=author if _is_user(author) else None,
+        source=source,
+        kind=kind,
+        obj=obj,
+        url=url,
+        level=level,
+        evidence=list(outcome.evidence),
+        held=bool(outcome.hold),
+        reason=_("Screening failed (%(error)s); please read the text.")
+        % {"error": getattr(outcome, "error", "") or "error"}
+        if outcome.needs_review
+        else "",
+    )
+
+
+def raise_alert(
+    *,
+    author: User | None,
+    source: str,
+    kind: str,
+    obj: Any,
+    url: str,
+    level: str,
+    evidence: list[Any],
+    held: bool = False,
+    reason: str = "",
+    reporter: User | None = None,
+) -> RiskAlert:
+    """Put an item in the queue, or raise the level of the open item for the same object."""
+    content_type, object_id = _object_ref(obj)
+    now = timezone.now()
+    existing = None
+    if content_type is not None and source != AlertSource.REPORT:
+        existing = (
+            RiskAlert.objects.select_for_update()
+            .filter(
+                content_type=content_type,
+                object_id=object_id,
+                source=source,
+                status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+            )
+            .first()
+        )
+    if existing is not None:
+        alert = existing
+        if LEVEL_RANK[level] > alert.rank:
+            alert.level = level
+            alert.sla_due_at = min(alert.sla_due_at, now + datetime.timedelta(minutes=sla_minutes(level, source)))
+        alert.evidence = evidence
+        alert.held = held
+        alert.url = url[:500] or alert.url
+        alert.save()
+        event = "updated"
+    else:
+        alert = RiskAlert.objects.create(
+            author=author,
+            reporter=reporter,
+            source=source,
+            kind=kind[:40],
+            content_type=content_type,
+            object_id=object_id,
+            url=url[:500],
+            level=level,
+            evidence=evidence,
+            held=held,
+            reason=reason,
+            created_at=now,
+            sla_due_at=now + datetime.timedelta(minutes=sla_minutes(level, source)),
+        )
+        event = "created"
+    transaction.on_commit(partial(live.broadcast, live.alert_event(alert, event)))
+    if level == "imminent" and event == "created":
+        _alert_moderators_on_duty(alert)
+    return alert
+
+
+def on_duty_moderators() -> list[User]:
+    ids = ModeratorDuty.objects.filter(on_duty=True).order_by("since").values("moderator_id")
+    return [
+        u
+        for u in User.objects.filter(pk__in=ids, is_active=True).prefetch_related(
+            "role_assignments"
+        )
+        if u.has_role(Role.MODERATOR)
+    ]
+
+
+def _users_with_role(role: str) -> list[User]:
+    return list(User.objects.filter(role_assignments__role=role, is_active=True).distinct())
+
+
+def _alert_moderators_on_duty(alert: RiskAlert) -> None:
+    """In-app notification and e-mail (kind "safety") to moderators on duty, or all if none is."""
+    recipients = on_duty_moderators() or _users_with_role(Role.MODERATOR) + _users_with_role(
+        Role.ADMIN
+    )
+    for person in recipients:
+        notify(
+            recipient=person,
+            kind="safety",
+            title=_("Imminent-risk alert: please acknowledge within %(n)d minutes")
+            % {"n": sla_minutes(alert.level, alert.source)},
+            body=_("A member's text was screened as imminent risk. Open the queue to respond."),
+            url=f"/moderation/alerts/{alert.pk}/",
+        )
+
+
+# --- Reports from other apps ----------------------------------------------------------------------
+
+
+def file_report(
+    *, reporter: User, obj: Any, reason: str, url: str, author: User | None = None
+) -> RiskAlert:
+    """A member reports a post, message or person; it lands in the moderation queue.
+
+    ``author`` defaults to ``obj.author`` (or ``obj.user``, or ``obj`` itself for a person).
+    Rate-limited per reporter; raises ``ValidationError`` when over the limit or without a reason.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please say briefly what is wrong."), code="reason_required")
+    if len(reason) > 1000:
+        raise ValidationError(_("Please keep the reason under 1,000 characters."), code="too_long")
+    if not hit("safety.report", str(reporter.pk), limit=REPORT_LIMIT_PER_HOUR, window=3600):
+        raise ValidationError(
+            _("You have sent many reports in the last hour. Please try again later."),
+            code="rate_limited",
+        )
+    if author is None:
+        if isinstance(obj, User):
+            author = obj
+        else:
+            author = getattr(obj, "author", None) or getattr(obj, "user", None)
+    kind = obj._meta.label_lower if isinstance(obj, Model) else "report"
+    with transaction.atomic():
+        return raise_alert(
+            author=author if _is_user(author) else None,
+            source=AlertSource.REPORT,
+            kind=kind,
+            obj=obj,
+            url=url,
+            level="concern",
+            evidence=[],
+            reason=reason,
+            reporter=reporter,
+        )
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+def _check_moderator(moderator: Any) -> None:
+    from peerhaven.safety.permissions import check_moderate
+
+    check_moderate(moderator)
+
+
+def set_on_duty(*, moderator: User, on_duty: bool, request: Any = None) -> ModeratorDuty:
+    _check_moderator(moderator)
+    duty, _created = ModeratorDuty.objects.update_or_create(
+        moderator=moderator, defaults={"on_duty": on_duty, "since": timezone.now()}
+    )
+    audit.record(
+        actor=moderator,
+        action="safety.duty.on" if on_duty else "safety.duty.off",
+        obj=duty,
+        request=request,
+    )
+    return duty
+
+
+def is_on_duty(user: Any) -> bool:
+    return ModeratorDuty.objects.filter(moderator_id=user.pk, on_duty=True).exists()
+
+
+@transaction.atomic
+def claim_alert(*, alert_id: int, moderator: User, request: Any = None) -> RiskAlert:
+    """Acknowledge an open alert: it becomes this moderator's, and nobody else's.
+
+    On PostgreSQL the row is locked with SKIP LOCKED, so a second moderator claiming at the same
+    moment gets ``AlertUnavailable`` at once instead of waiting; on every database the conditional
+    update only succeeds for the first claim.
+    """
+    _check_moderator(moderator)
+    locked = (
+        RiskAlert.objects.select_for_update(skip_locked=True)
+        .filter(pk=alert_id, status=AlertStatus.OPEN)
+        .first()
+    )
+    if locked is None:
+        raise AlertUnavailable(
+            _("Another moderator has this alert already, or it is resolved."), code="taken"
+        )
+    now = timezone.now()
+    updated = RiskAlert.objects.filter(pk=alert_id, status=AlertStatus.OPEN).update(
+        status=AlertStatus.ACKNOWLEDGED, assigned_to=moderator, acknowledged_at=now
+    )
+    if updated != 1:
+        raise AlertUnavailable(
+            _("Another moderator has this alert already, or it is resolved."), code="taken"
+        )
+    alert = RiskAlert.objects.select_related("author", "assigned_to").get(pk=alert_id)
+    audit.record(
+        actor=moderator,
+        action="safety.alert.acknowledge",
+        subject=alert.author,
+        obj=alert,
+        detail={"alert": alert.pk, "level": alert.level},
+        request=request,
+    )
+    transaction.on_commit(partial(live.broadcast, live.alert_event(alert, "acknowledged")))
+    return alert
+
+
+def claim_next_alert(*, moderator: User, request: Any = None) -> RiskAlert | None:
+    """Take the most urgent open alert nobody else is taking right now."""
+    _check_moderator(moderator)
+    for _attempt in range(5):
+        with transaction.atomic():
+            candidate = (
+                RiskAlert.objects.select_for_update(skip_locked=True)
+                .filter(status=AlertStatus.OPEN)
+                .order_by("sla_due_at", "pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if candidate is None:
+            return None
+        try:
+            return claim_alert(alert_id=candidate, moderator=moderator, request=request)
+        except AlertUnavailable:
+            continue
+    return None
+
+
+def get_alert_for_moderator(*, user: Any, alert_id: int, request: Any = None) -> RiskAlert:
+    """Fetch an alert for a moderator (404 for anyone else) and log the read."""
+    from django.http import Http404
+
+    from peerhaven.safety.permissions import can_moderate
+
+    if not can_moderate(user):
+        raise Http404
+    alert = (
+        RiskAlert.objects.select_related("author", "assigned_to", "reporter", "content_type")
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None:
+        raise Http404
+    audit.record(
+        actor=user,
+        action="safety.alert.read",
+        subject=alert.author,
+        obj=alert,
+        detail={"alert": alert.pk},
+        request=request,
+    )
+    return alert
+
+
+def _check_handler(alert: RiskAlert, moderator: User) -> None:
+    if alert.status == AlertStatus.RESOLVED:
+        raise AlertUnavailable(_("This alert is already resolved."), code="resolved")
+    if alert.assigned_to_id != moderator.pk:
+        raise PermissionDenied(_("Acknowledge the alert first; it may be another moderator's."))
+
+
+def render_template(template: OutreachTemplate, member: User) -> tuple[str, str]:
+    values = {"name": member.display_name}
+    try:
+        return template.title.format(**values), template.body.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template.title, template.body
+
+
+@transaction.atomic
+def send_outreach(
+    *,
+    alert: RiskAlert,
+    moderator: User,
+    template: OutreachTemplate | None = None,
+    title: str = "",
+    body: str = "",
+    request: Any = None,
+) -> None:
+    """Send the member a private message from the safety team (a "safety" notification)."""
+    _check_moderator(moderator)
+    alert = RiskAlert.objects.select_for_update().select_related("author").get(pk=alert.pk)
+    _check_handler(alert, moderator)
+    if alert.author is None:
+        raise ValidationError(_("This member's account no longer exists."), code="no_author")
+    if template is not None:
+        default_title, default_body = render_template(template, alert.author)
+        title = title.strip() or default_title
+        body = body.strip() or default_body
+    if not title.strip() or not body.strip():
+        raise ValidationError(_("Write a title and a message."), code="empty")
+    notify(
+        recipient=alert.author,
+        kind="safety",
+        title=title.strip(),
+        body=body.strip(),
+        url="/safety/plan/",
+    )
+    alert.outreach_at = timezone.now()
+    alert.save(update_fields=["outreach_at"])
+    audit.record(
+        actor=moderator,
+        action="safety.alert.outreach",
+        subject=alert.author,
+        obj=alert,
+        detail={"alert": alert.pk, "template": template.pk if template else None},
+        request=request,
+    )
+
+
+# Apps that hold content register how to release it when a moderator clears it.
+_hold_releasers: dict[str, Callable[[str, bool], None]] = {}
+
+
+def register_hold_releaser(label: str, release: Callable[[str, bool], None]) -> None:
+    """``release(object_id, publish)`` is called when a moderator resolves a held item.
+
+    ``label`` is the model's ``app_label.model_name``; ``publish`` says whether to show the
+    content to everyone again (False keeps it hidden).
+    """
+    _hold_releasers[label] = release
+
+
+@transaction.atomic
+def resolve_alert(
+    *,
+    alert: RiskAlert,
+    moderator: User,
+    outcome: str,
+    note: str = "",
+    release_held: bool = True,
+    request: Any = None,
+) -> RiskAlert:
+    """Close an alert with an outcome. The moderator must have acknowledged it."""
+    _check_moderator(moderator)
+    if outcome not in AlertOutcome.values:
+        raise ValidationError(_("Choose an outcome."), code="invalid_outcome")
+    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    _check_handler(alert, moderator)
+    alert.status = AlertStatus.RESOLVED
+    alert.outcome = outcome
+    alert.resolution_note = note.strip()
+    alert.resolved_at = timezone.now()
+    alert.save(update_fields=["status", "outcome", "resolution_note", "resolved_at"])
+    if alert.held and alert.content_type is not None:
+        releaser = _hold_releasers.get(
+            f"{alert.content_type.app_label}.{alert.content_type.model}"
+        )
+        if releaser is not None:
+            releaser(alert.object_id, release_held)
+    audit.record(
+        actor=moderator,
+        action="safety.alert.resolve",
+        subject=alert.author,
+        obj=alert,
+        detail={"alert": alert.pk, "outcome": outcome, "released": release_held},
+        request=request,
+    )
+    transaction.on_commit(partial(live.broadcast, live.alert_event(alert, "resolved")))
+    return alert
+
+
+def escalate_overdue_alerts(*, now: datetime.datetime | None = None) -> int:
+    """Escalate open alerts past their SLA to the next moderator on duty and to the admins.
+
+    Each overdue alert is escalated at most once per SLA period; returns how many were.
+    """
+    now = now or timezone.now()
+    admins = _users_with_role(Role.ADMIN)
+    count = 0
+    overdue = list(
+        RiskAlert.objects.filter(status=AlertStatus.OPEN, sla_due_at__lt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for alert_id in overdue:
+        with transaction.atomic():
+            alert = (
+                RiskAlert.objects.select_for_update(skip_locked=True)
+                .filter(pk=alert_id, status=AlertStatus.OPEN, sla_due_at__lt=now)
+                .first()
+            )
+            if alert is None:
+                continue
+            moderators = on_duty_moderators()
+            target = None
+            if moderators:
+                target = moderators[alert.escalation_count % len(moderators)]
+            alert.escalation_count += 1
+            alert.last_escalated_at = now
+            alert.assigned_to = target
+            alert.sla_due_at = now + datetime.timedelta(
+                minutes=sla_minutes(alert.level, alert.source)
+            )
+            alert.save(
+                update_fields=["escalation_count", "last_escalated_at", "assigned_to", "sla_due_at"]
+            )
+            title = _("Unacknowledged %(level)s alert escalated (%(n)d×)") % {
+                "level": alert.level,
+                "n": alert.escalation_count,
+            }
+            body = _("Nobody acknowledged this alert in time. Please open the queue now.")
+            for person in {p.pk: p for p in ([target] if target else []) + admins}.values():
+                notify(
+                    recipient=person,
+                    kind="safety",
+                    title=title,
+                    body=body,
+                    url=f"/moderation/alerts/{alert.pk}/",
+                )
+            audit.record(
+                actor=None,
+                action="safety.alert.escalate",
+                subject=alert.author,
+                obj=alert,
+                detail={"alert": alert.pk, "to": target.pk if target else None},
+            )
+            transaction.on_commit(partial(live.broadcast, live.alert_event(alert, "escalated")))
+            count += 1
+    return count
+
+
+# --- Safety plans -------------------------------------------------------------------------------
+
+
+def save_safety_plan(*, user: User, steps: dict[str, str]) -> SafetyPlan:
+    """Create or update the member's own safety plan.
+
+    The plan is private and never broadcast, so it is not screened: it is *meant* to talk about
+    warning signs and means, and alerts on it would only punish making a plan.
+    """
+    unknown = set(steps) - set(SafetyPlan.STEPS)
+    if unknown:
+        raise ValidationError(_("Unknown safety plan step."), code="unknown_step")
+    for key, value in steps.items():
+        if len(value) > 4000:
+            raise ValidationError({key: [_("Please keep each step under 4,000 characters.")]})
+    plan, _created = SafetyPlan.objects.get_or_create(user=user)
+    for key, value in steps.items():
+        setattr(plan, key, value.strip())
+    plan.updated_at = timezone.now()
+    plan.save()
+    return plan
+
+
+# --- Crisis resources ---------------------------------------------------------------------------
+
+
+def update_crisis_resource(
+    *, resource: CrisisResource, actor: User, fields: dict[str, Any], request: Any = None
+) -> CrisisResource:
+    from peerhaven.safety.permissions import can_manage_resources
+
+    if not can_manage_resources(actor):
+        raise PermissionDenied
+    for key, value in fields.items():
+        setattr(resource, key, value)
+    resource.full_clean()
+    resource.save()
+    audit.record(
+        actor=actor,
+        action="safety.resource.update",
+        obj=resource,
+        detail={"fields": sorted(fields)},
+        request=request,
+    )
+    return resource
+
+
+# --- Moderation actions and appeals --------------------------------------------------------------
+
+
+def take_action(
+    *,
+    member: User,
+    moderator: User,
+    kind: str,
+    reason: str,
+    hours: int | None = None,
+    alert: RiskAlert | None = None,
+    request: Any = None,
+) -> ModerationAction:
+    """Warn, mute or ban a member, for ``hours`` (None: until revoked). The member sees why."""
+    _check_moderator(moderator)
+    if kind not in ActionKind.values:
+        raise ValidationError(_("Choose warning, mute or ban."), code="invalid_kind")
+    if not reason.strip():
+        raise ValidationError(_("Give the member a reason."), code="reason_required")
+    if member.pk == moderator.pk:
+        raise ValidationError(_("You cannot act on yourself."), code="self")
+    now = timezone.now()
+    action = ModerationAction.objects.create(
+        member=member,
+        kind=kind,
+        reason=reason.strip(),
+        starts_at=now,
+        ends_at=now + datetime.timedelta(hours=hours) if hours else None,
+        created_by=moderator,
+        alert=alert,
+    )
+    notify(
+        recipient=member,
+        kind="moderation",
+        title=_("A moderator has acted on your account: %(kind)s") % {"kind": action.get_kind_display()},
+        body=action.reason,
+        url="/safety/actions/",
+    )
+    audit.record(
+        actor=moderator,
+        action=f"safety.action.{kind}",
+        subject=member,
+        obj=action,
+        detail={"action": action.pk, "hours": hours},
+        request=request,
+    )
+    return action
+
+
+def file_appeal(*, action: ModerationAction, member: User, text: str) -> Appeal:
+    if action.member_id != member.pk:
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError(_("Tell us why the decision should change."), code="empty")
+    if Appeal.objects.filter(action=action).exists():
+        raise ValidationError(_("You have already appealed this decision."), code="duplicate")
+    return Appeal.objects.create(action=action, text=text.strip()[:4000])
+
+
+@transaction.atomic
+def decide_appeal(
+    *, appeal: Appeal, moderator: User, overturn: bool, response: str, request: Any = None
+) -> Appeal:
+    _check_moderator(moderator)
+    appeal = Appeal.objects.select_for_update().select_related("action").get(pk=appeal.pk)
+    if appeal.status != AppealStatus.OPEN:
+        raise ValidationError(_("This appeal is already decided."), code="decided")
+    if appeal.action.created_by_id == moderator.pk:
+        raise PermissionDenied(_("Another moderator must decide an appeal against your action."))
+    now = timezone.now()
+    appeal.status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
+    appeal.decided_by = moderator
+    appeal.decided_at = now
+    appeal.response = response.strip()
+    appeal.save()
+    if overturn:
+        appeal.action.revoked_at = now
+        appeal.action.save(update_fields=["revoked_at"])
+    member = User.objects.get(pk=appeal.action.member_id)
+    notify(
+        recipient=member,
+        kind="moderation",
+        title=_("Your appeal was decided: %(status)s") % {"status": appeal.get_status_display()},
+        body=appeal.response,
+        url="/safety/actions/",
+    )
+    audit.record(
+        actor=moderator,
+        action="safety.appeal.decide",
+        subject=member,
+        obj=appeal,
+        detail={"appeal": appeal.pk, "overturn": overturn},
+        request=request,
+    )
+    return appeal
+
+
+# --- Personal data -------------------------------------------------------------------------------
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def export_safety(user: User) -> dict[str, Any]:
+    plan = SafetyPlan.objects.filter(user=user).first()
+    return {
+        "safety_plan": {step: getattr(plan, step) for step in SafetyPlan.STEPS}
+        | {"updated_at": _iso(plan.updated_at)}
+        if plan
+        else None,
+        "risk_alerts_about_me": [
+            {
+                "kind": a.kind,
+                "level": a.level,
+                "source": a.source,
+                "created_at": _iso(a.created_at),
+                "status": a.status,
+                "outcome": a.outcome,
+            }
+            for a in RiskAlert.objects.filter(author=user)
+        ],
+        "reports_i_filed": [
+            {"kind": a.kind, "reason": a.reason, "created_at": _iso(a.created_at)}
+            for a in RiskAlert.objects.filter(reporter=user)
+        ],
+        "moderation_actions": [
+            {
+                "kind": m.kind,
+                "reason": m.reason,
+                "starts_at": _iso(m.starts_at),
+                "ends_at": _iso(m.ends_at),
+                "revoked_at": _iso(m.revoked_at),
+                "appeal": {"text": m.appeal.text, "status": m.appeal.status}
+                if hasattr(m, "appeal")
+                else None,
+            }
+            for m in ModerationAction.objects.filter(member=user).select_related("appeal")
+        ],
+    }
+
+
+def erase_safety(user: User, mode: EraseMode) -> None:
+    """Alerts about the member hold excerpts of their text: they go in either mode."""
+    SafetyPlan.objects.filter(user=user).delete()
+    RiskAlert.objects.filter(author=user).delete()
+    RiskAlert.objects.filter(reporter=user).update(reporter=None, reason="")
+    ModeratorDuty.objects.filter(moderator=user).delete()
+    ModerationAction.objects.filter(member=user).delete()
+    RiskAlert.objects.filter(Q(assigned_to=user)).update(assigned_to=None)
