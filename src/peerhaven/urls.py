@@ -1,14 +1,20 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from peerhaven.accounts import views as account_views
 from peerhaven.api.api import api
 from peerhaven.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
     path("guidelines/", web.guidelines, name="guidelines"),
-    path("help/", web.get_help, name="help"),
+    path("", include("peerhaven.safety.root_urls")),  # /help/ and /moderation/
     path("healthz", web.healthz, name="healthz"),
+    re_path(
+        r"^accounts/confirm-email/(?P<key>[-:\w]+)/$",
+        account_views.ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("peerhaven.notifications.urls")),
     path("forums/", include("peerhaven.forums.urls")),

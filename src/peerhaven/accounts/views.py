@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allauth.account.views import ConfirmEmailView as AllauthConfirmEmailView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -247,7 +248,9 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 @login_required
 def consents(request: HttpRequest) -> HttpResponse:
     items = (
-        Consent.objects.filter(user=request.user.pk).select_related("grantee").order_by("-granted_at")
+        Consent.objects.filter(user=request.user.pk)
+        .select_related("grantee")
+        .order_by("-granted_at")
     )
     return render(request, "accounts/consents.html", {"consents": items, "now": timezone.now()})
 
@@ -327,3 +330,13 @@ def staff_audit(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     audit.record(actor=admin, action="accounts.audit.read")
     return render(request, "accounts/staff_audit.html", {"page": page, "action": action})
+
+
+class ConfirmEmailView(AllauthConfirmEmailView):
+    """allauth's confirmation page, answering 404 for an unknown or expired link."""
+
+    def get(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(*args, **kwargs)
+        if getattr(self, "object", None) is None and response.status_code == 200:
+            response.status_code = 404
+        return response

@@ -25,9 +25,7 @@ class Command(BaseCommand):
         jobs = None
         if not options["no_jobs"]:
             # The job worker is its own process so a slow job never holds up a page.
-            jobs = subprocess.Popen(
-                [sys.executable, "-m", "peerhaven", "run_huey", "--quiet"]
-            )
+            jobs = subprocess.Popen([sys.executable, "-m", "peerhaven", "run_huey", "--quiet"])
         try:
             import uvicorn
 
