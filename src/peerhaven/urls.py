@@ -20,6 +20,8 @@ urlpatterns = [
     path("forums/", include("peerhaven.forums.urls")),
     path("safety/", include("peerhaven.safety.urls")),
     path("outcomes/", include("peerhaven.outcomes.urls")),
+    path("groups/", include("peerhaven.groups.urls")),
+    path("mentoring/", include("peerhaven.mentoring.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("peerhaven.accounts.urls")),

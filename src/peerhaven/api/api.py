@@ -8,6 +8,8 @@ from peerhaven.accounts.api import router as accounts_router
 from peerhaven.api import errors
 from peerhaven.api.auth import API_AUTH
 from peerhaven.forums.api import router as forums_router
+from peerhaven.groups.api import router as groups_router
+from peerhaven.mentoring.api import router as mentoring_router
 from peerhaven.notifications.api import router as notifications_router
 from peerhaven.outcomes.api import router as outcomes_router
 from peerhaven.safety.api import router as safety_router
@@ -30,3 +32,5 @@ api.add_router("/", notifications_router)
 api.add_router("/forums", forums_router)
 api.add_router("/safety", safety_router)
 api.add_router("/outcomes", outcomes_router)
+api.add_router("/groups", groups_router)
+api.add_router("/mentoring", mentoring_router)
