@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/bench_insights.py                      # full data everywhere
     .venv/bin/python bench/bench_insights.py --members 5000       # quick
-    .venv/bin/python bench/bench_insights.py --no-trace           # wall times without tracemalloc
+    .venv/bin/python bench/bench_insights.py --no-trace           # skip the memory runs
 
-Stages are timed with time.perf_counter. Peak memory per stage is tracemalloc's peak of Python and
-numpy allocations during the stage (numpy reports to tracemalloc); tracemalloc slows Python-heavy
-code, so run once with --no-trace for clean wall times. The growth-model stages are never traced
-(tracemalloc slows statsmodels' per-member loop 20-40x): for them, read maxrss_growth_mib, how much
-the process peak RSS rose during the stage (a lower bound on the stage's own peak).
+Stages are timed with time.perf_counter without tracemalloc. Peak memory per stage is
+tracemalloc's peak of Python and numpy allocations (numpy reports to tracemalloc) from a second,
+traced run of the same stage. The growth-model stages are not traced (tracemalloc slows
+statsmodels' per-member loop 20-40x): for them, read maxrss_growth_mib, how much the process peak
+RSS rose during the stage (a lower bound on the stage's own peak).
 Writes bench/results/insights.json (or --out).
 """
 
@@ -69,35 +69,34 @@ def main() -> None:
     state: dict[str, Any] = {}
 
     def stage(name: str, fn: Callable[[], Any], traced: bool = True) -> Any:
-        # tracemalloc makes statsmodels' per-member Python loop 20-40x slower, so the growth
-        # stages are never traced: their memory is read from ru_maxrss instead.
-        use_trace = trace and traced
+        # Each stage runs once untimed by tracemalloc (the wall time we report) and, for the
+        # cheap stages, a second time under tracemalloc for its peak memory. The growth stages
+        # are never traced (tracemalloc slows statsmodels' per-member loop 20-40x): for them,
+        # maxrss_growth_mib is how much the process peak RSS rose during the stage.
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        if use_trace:
-            tracemalloc.start()
-            tracemalloc.reset_peak()
         t0 = time.perf_counter()
         out = fn()
         wall = time.perf_counter() - t0
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         peak = None
-        if use_trace:
+        if trace and traced:
+            tracemalloc.start()
+            fn()
             _, peak_b = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             peak = round(peak_b / 2**20, 1)
-        rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         stages.append(
             {
                 "stage": name,
                 "seconds": round(wall, 3),
-                "traced": use_trace,
                 "peak_traced_mib": peak,
-                "maxrss_mib": rss,
+                "maxrss_mib": round(rss, 1),
                 "maxrss_growth_mib": round(rss - rss_before, 1),
             }
         )
         print(
-            f"{name:44} {wall:9.2f} s  peak {peak if peak is not None else '-':>8} MiB"
-            f"  maxrss {rss:8.1f} MiB",
+            f"{name:50} {wall:8.2f} s  peak {peak if peak is not None else '-':>7} MiB"
+            f"  maxrss {rss:7.1f} MiB (+{rss - rss_before:.1f})",
             flush=True,
         )
         return out
@@ -113,6 +112,27 @@ def main() -> None:
         lambda: prepost_frame(long, columns=["phq9", "mspss"], carry=["arm", "site", "dose"]),
     )
     prog, comp = w[w.arm == 1], w[w.arm == 0]
+    # The growth fits run before the bootstrap so that the rise in peak RSS during them is theirs
+    # (the bootstrap's chunk buffers would otherwise set a higher peak first).
+    growth_runs = []
+    if args.also_subsample and args.also_subsample < args.members:
+        sub = stage(
+            f"growth model, sample of {args.also_subsample:,} members",
+            lambda: fit_growth_model(long, arm="arm", max_members=args.also_subsample),
+            traced=False,
+        )
+        growth_runs.append(sub)
+    label = (
+        f"growth model, sample of {args.growth_max_members:,} members"
+        if args.growth_max_members
+        else f"growth model, all {args.members:,} members"
+    )
+    gm = stage(
+        label,
+        lambda: fit_growth_model(long, arm="arm", max_members=args.growth_max_members),
+        traced=False,
+    )
+    growth_runs.append(gm)
 
     def effects() -> None:
         state["mc"] = mean_change(prog.phq9_pre, prog.phq9_post)
@@ -174,28 +194,8 @@ def main() -> None:
             keep=("site", "wave"),
         ),
     )
-    growth_runs = []
-    if args.also_subsample and args.also_subsample < args.members:
-        sub = stage(
-            f"growth model, sample of {args.also_subsample:,} members",
-            lambda: fit_growth_model(long, arm="arm", max_members=args.also_subsample),
-            traced=False,
-        )
-        growth_runs.append(sub)
-    label = (
-        f"growth model, sample of {args.growth_max_members:,} members"
-        if args.growth_max_members
-        else f"growth model, all {args.members:,} members"
-    )
-    gm = stage(
-        label,
-        lambda: fit_growth_model(long, arm="arm", max_members=args.growth_max_members),
-        traced=False,
-    )
-    growth_runs.append(gm)
-
     total = sum(s["seconds"] for s in stages)
-    print(f"{'total':44} {total:9.2f} s")
+    print(f"{'total':50} {total:8.2f} s")
     truth = sim.truth
     checks = {
         "mean_change_programme": [state["mc"].mean_change, truth.mean_change_programme],

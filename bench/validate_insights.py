@@ -1,7 +1,7 @@
 """Simulation validation of the insights statistics: bias and 95% CI coverage against known truth.
 
     .venv/bin/python bench/validate_insights.py                  # full study (1,000 replications)
-    .venv/bin/python bench/validate_insights.py --reps 100 --growth-reps 50   # quick
+    .venv/bin/python bench/validate_insights.py --reps 100 --growth-reps 50 --out /tmp/v.json
 
 Each replication simulates one programme (peerhaven.insights.stats.simulate) and runs the
 estimators on it. The growth model is slower (MixedLM), so it runs on the first --growth-reps
@@ -16,7 +16,7 @@ import math
 import platform
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +86,7 @@ def main() -> None:
     ap.add_argument("--n-boot", type=int, default=1000)
     ap.add_argument("--growth-members", type=int, default=300)
     ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = ap.parse_args()
 
     cfg = SimulationConfig(n_members=args.members, n_waves=args.waves, n_sites=args.sites)
@@ -106,9 +107,7 @@ def main() -> None:
     growth_fallbacks = 0
     started = time.perf_counter()
     for rep in range(args.reps):
-        sim = simulate_programme(
-            SimulationConfig(**{**asdict(cfg), "seed": args.seed + rep})  # type: ignore[arg-type]
-        )
+        sim = simulate_programme(replace(cfg, seed=args.seed + rep))
         t = sim.truth
         w = prepost_frame(sim.long, columns=["phq9", "mspss"], carry=["arm", "site", "dose"])
         prog, comp = w[w.arm == 1], w[w.arm == 0]
@@ -186,7 +185,7 @@ def main() -> None:
         )
     print(f"\ngrowth model fell back to random intercept in {growth_fallbacks} fits")
     print(f"elapsed {elapsed:.0f} s")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     out = {
         "command": "python bench/validate_insights.py " + " ".join(sys.argv[1:]),
         "config": {
@@ -199,8 +198,8 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    args.out.write_text(json.dumps(out, indent=2, default=str) + "\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -176,3 +176,4 @@ def axe() -> Callable[[Page], dict[str, Any]]:
         return results
 
     return run
+

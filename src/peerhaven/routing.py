@@ -4,8 +4,10 @@ from typing import Any
 
 from django.urls import path
 
+from peerhaven.groups.consumers import RoomConsumer
 from peerhaven.safety.consumers import ModerationQueueConsumer
 
 websocket_urlpatterns: list[Any] = [
     path("ws/moderation/queue/", ModerationQueueConsumer.as_asgi()),
+    path("ws/groups/rooms/<int:meeting_id>/", RoomConsumer.as_asgi()),
 ]

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "peerhaven.outcomes",
     "peerhaven.groups",
     "peerhaven.mentoring",
+    "peerhaven.clinical",
     "allauth",
     "allauth.account",
     "allauth.mfa",

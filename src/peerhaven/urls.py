@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("peerhaven.accounts.urls")),
+    path("", include("peerhaven.clinical.urls")),
 ]
 
 handler400 = "peerhaven.web.views.error_400"

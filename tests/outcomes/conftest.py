@@ -95,3 +95,70 @@ def write_definition(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# --- Django-side fixtures (check-ins, schedules, the safety link) ---------------------------
+
+
+@pytest.fixture
+def enable_instruments(db: Any) -> Callable[..., None]:
+    """Switch instruments on (some, such as UCLA-3, ship switched off)."""
+    from peerhaven.outcomes.models import InstrumentSetting
+
+    def enable(*instrument_ids: str, enabled: bool = True) -> None:
+        for instrument_id in instrument_ids:
+            InstrumentSetting.objects.update_or_create(
+                instrument_id=instrument_id, defaults={"enabled": enabled}
+            )
+
+    return enable
+
+
+@pytest.fixture
+def report_outcome(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Record calls to the safety entry point instead of running the safety capability."""
+    from unittest import mock
+
+    from peerhaven.safety import gate
+
+    recorder = mock.Mock(name="report_outcome")
+    monkeypatch.setattr(gate, "report_outcome", recorder)
+    return recorder
+
+
+def make_phq9_answers(total: int, *, item9: int = 0, difficulty: int | None = 1) -> dict[str, int]:
+    """PHQ-9 answers adding up to ``total`` with item 9 set as given."""
+    answers = {f"phq9_{i}": 0 for i in range(1, 10)}
+    answers["phq9_9"] = item9
+    remaining = total - item9
+    for i in range(1, 9):
+        step = min(3, remaining)
+        answers[f"phq9_{i}"] = step
+        remaining -= step
+    assert remaining == 0, total
+    if difficulty is not None:
+        answers["phq9_10"] = difficulty
+    return answers
+
+
+@pytest.fixture
+def complete_phq9(db: Any) -> Callable[..., Any]:
+    """Store a finished PHQ-9 for ``user`` with the given total, completed at ``at``."""
+    from peerhaven.outcomes import services
+
+    def make(user: Any, total: int, *, at: Any = None, item9: int = 0) -> Any:
+        response, _created = services.submit_response(
+            user=user, instrument_id="phq9", answers=make_phq9_answers(total, item9=item9)
+        )
+        if at is not None:
+            response.completed_at = at
+            response.started_at = at
+            response.save(update_fields=["completed_at", "started_at"])
+        return response
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def phq9_answers() -> Callable[..., dict[str, int]]:
+    return make_phq9_answers

@@ -40,3 +40,25 @@ def record(
         detail=detail or {},
         ip_address=client_ip(request),
     )
+
+
+def record_many(
+    *,
+    actor: User | None,
+    action: str,
+    subjects: list[User],
+    request: HttpRequest | None = None,
+) -> None:
+    """One event per subject in a single INSERT (a dashboard reads many people at once)."""
+    ip = client_ip(request)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                action=action,
+                subject=subject,
+                ip_address=ip,
+            )
+            for subject in subjects
+        ]
+    )

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from peerhaven.accounts.api import router as accounts_router
 from peerhaven.api import errors
 from peerhaven.api.auth import API_AUTH
+from peerhaven.clinical.api import router as clinical_router
 from peerhaven.forums.api import router as forums_router
 from peerhaven.groups.api import router as groups_router
 from peerhaven.mentoring.api import router as mentoring_router
@@ -34,3 +35,4 @@ api.add_router("/safety", safety_router)
 api.add_router("/outcomes", outcomes_router)
 api.add_router("/groups", groups_router)
 api.add_router("/mentoring", mentoring_router)
+api.add_router("/clinical", clinical_router)

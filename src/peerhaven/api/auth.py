@@ -31,3 +31,8 @@ class MemberSessionAuth(SessionAuth):
 
 
 API_AUTH = [TokenAuth(), MemberSessionAuth(csrf=True)]
+
+
+def auth_user(request: HttpRequest) -> Any:
+    """The authenticated member of an API request (set by TokenAuth or MemberSessionAuth)."""
+    return request.auth  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peerhaven.demo import people
+from peerhaven.demo import clinical, forums, groups, mentoring, outcomes, people, safety
 
 
 @dataclass(frozen=True)
@@ -21,4 +21,10 @@ class Step:
 
 STEPS: list[Step] = [
     Step("people", people.load_people, weight=len(people.PEOPLE_SPEC)),
+    Step("safety", safety.load_safety, weight=5),
+    Step("outcomes", outcomes.load_outcomes, weight=len(outcomes.TRAJECTORIES)),
+    Step("forums", forums.load_forums, weight=len(forums.THREADS)),
+    Step("mentoring", mentoring.load_mentoring, weight=mentoring.WEIGHT),
+    Step("clinical", clinical.load_clinical, weight=2),
+    Step("groups", groups.load_groups, weight=len(groups.GROUPS)),
 ]

@@ -53,7 +53,9 @@ class ReplyForm(_PostFields):
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(label=_("Message"), strip=False, widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(
+        label=_("Message"), strip=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
     content_warning = forms.ChoiceField(
         label=_("Content warning"), choices=WARNING_CHOICES, required=False
     )

@@ -87,7 +87,9 @@ class Thread(models.Model):
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["board", "-last_activity_at", "-id"], name="forums_thread_activity"),
+            models.Index(
+                fields=["board", "-last_activity_at", "-id"], name="forums_thread_activity"
+            ),
             models.Index(fields=["answered_at", "created_at"], name="forums_thread_unanswered"),
         ]
 
@@ -202,8 +204,12 @@ class ThreadFollow(models.Model):
 class Block(models.Model):
     """``blocker`` no longer sees ``blocked``'s posts (and, elsewhere, gets no DMs from them)."""
 
-    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

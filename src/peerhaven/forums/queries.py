@@ -25,6 +25,7 @@ from peerhaven.forums.models import (
     Mute,
     Post,
     Reaction,
+    ReactionKind,
     Report,
     Thread,
     ThreadFollow,
@@ -76,7 +77,12 @@ def visible_posts(user: Any, *, blocked: list[int] | None = None) -> QuerySet[Po
     qs = Post.objects.filter(_board_filter(user, "thread__board__"))
     if not permissions.is_moderator(user):
         qs = qs.filter(
-            Q(thread__deleted_at__isnull=True, thread__is_held=False, is_held=False, is_hidden=False)
+            Q(
+                thread__deleted_at__isnull=True,
+                thread__is_held=False,
+                is_held=False,
+                is_hidden=False,
+            )
             | Q(author=user)
         )
     blocked = blocked_ids(user) if blocked is None else blocked
@@ -163,7 +169,11 @@ def _rows(user: Any, threads: list[Thread]) -> list[ThreadRow]:
     rows = []
     for t in threads:
         read = states.get(t.pk, 0)
-        rows.append(ThreadRow(thread=t, unread=read < t.last_position, new_posts=max(t.last_position - read, 0)))
+        rows.append(
+            ThreadRow(
+                thread=t, unread=read < t.last_position, new_posts=max(t.last_position - read, 0)
+            )
+        )
     return rows
 
 
@@ -185,7 +195,7 @@ def board_threads(
         .exclude(pk__in=muted_threads)
         .exclude(content_warning__in=muted_warnings)
         .exclude(author_id__in=Block.objects.filter(blocker=user).values("blocked_id"))
-        .select_related("author")
+        .select_related("author", "board")
     )
     page = ThreadPage()
     position = decode_cursor(cursor) if cursor else None
@@ -208,6 +218,15 @@ def board_threads(
 
 
 @dataclass
+class ReactionRow:
+    kind: str
+    label: str
+    count: int
+    mine: bool
+    names: list[str]
+
+
+@dataclass
 class PostView:
     post: Post
     show_body: bool
@@ -217,6 +236,21 @@ class PostView:
     reacted: set[str]
     reactors: dict[str, list[str]]
     can_edit: bool
+    is_own: bool = False
+
+    @property
+    def reactions(self) -> list[ReactionRow]:
+        """The four reactions in order, with counts, whether I gave it, and who did."""
+        return [
+            ReactionRow(
+                kind=kind,
+                label=str(label),
+                count=self.post.count_for(kind),
+                mine=kind in self.reacted,
+                names=self.reactors.get(kind, []),
+            )
+            for kind, label in ReactionKind.choices
+        ]
 
 
 @dataclass
@@ -232,26 +266,24 @@ class ThreadView:
     moderation: list[Any] = field(default_factory=list)
 
 
-def thread_view(user: Any, thread: Thread, *, page: int = 1) -> ThreadView:
-    """One page of a thread's posts with reactions (counts and who), in constant queries."""
-    size = posts_per_page()
-    pages = page_for_position(thread.last_position)
-    page = min(max(page, 1), pages)
-    start = (page - 1) * size + 1
+def post_views(user: Any, thread: Thread, posts: QuerySet[Post]) -> list[PostView]:
+    """``posts`` of ``thread`` as ``user`` sees them, with reactions, in three queries."""
     moderator = permissions.is_moderator(user)
-    qs = Post.objects.filter(
-        thread=thread, position__gte=start, position__lt=start + size
-    ).select_related("author")
     if not moderator:
-        qs = qs.filter(Q(is_held=False) | Q(author=user))
+        posts = posts.filter(Q(is_held=False) | Q(author=user))
     reactions = Reaction.objects.select_related("user").order_by("created_at", "id")
-    posts = list(qs.order_by("position").prefetch_related(Prefetch("reactions", queryset=reactions)))
+    rows = list(
+        posts.select_related("author")
+        .order_by("position")
+        .prefetch_related(Prefetch("reactions", queryset=reactions))
+    )
     blocked = set(blocked_ids(user))
-    mutes = list(Mute.objects.filter(user=user).values_list("thread_id", "warning"))
-    muted_warnings = {w for t, w in mutes if not t and w}
+    muted_warnings = set(
+        Mute.objects.filter(user=user, thread__isnull=True).values_list("warning", flat=True)
+    )
     now = timezone.now()
     views: list[PostView] = []
-    for post in posts:
+    for post in rows:
         post.thread = thread
         reacted: set[str] = set()
         reactors: dict[str, list[str]] = {}
@@ -270,19 +302,31 @@ def thread_view(user: Any, thread: Thread, *, page: int = 1) -> ThreadView:
                 reacted=reacted,
                 reactors=reactors,
                 can_edit=permissions.can_edit_post(user, post, now=now),
+                is_own=post.author_id == user.pk,
             )
         )
+    return views
+
+
+def thread_view(user: Any, thread: Thread, *, page: int = 1) -> ThreadView:
+    """One page of a thread's posts with reactions (counts and who), in constant queries."""
+    size = posts_per_page()
+    pages = page_for_position(thread.last_position)
+    page = min(max(page, 1), pages)
+    start = (page - 1) * size + 1
+    posts = Post.objects.filter(thread=thread, position__gte=start, position__lt=start + size)
+    views = post_views(user, thread, posts)
     moderation = list(thread.moderation.select_related("actor", "post")[:20])
-    flags = ThreadFollow.objects.filter(user=user, thread=thread).exists()
-    muted = any(t == thread.pk for t, _w in mutes)
+    following = ThreadFollow.objects.filter(user=user, thread=thread).exists()
+    muted = Mute.objects.filter(user=user, thread=thread).exists()
     return ThreadView(
         thread=thread,
         posts=views,
         page=page,
         pages=pages,
-        following=flags,
+        following=following,
         muted=muted,
-        moderator=moderator,
+        moderator=permissions.is_moderator(user),
         can_reply=permissions.can_reply(user, thread),
         moderation=moderation,
     )
@@ -331,7 +375,7 @@ def search(user: Any, query: str, *, limit: int = 20) -> list[SearchHit]:
 
         q = SearchQuery(query, config="english", search_type="websearch")
         body_vector = SearchVector("body", config="english")
-        by_body = list(
+        by_body: list[Any] = list(
             base.annotate(vector=body_vector, rank=SearchRank(body_vector, q))
             .filter(vector=q)
             .order_by("-rank", "-id")[:limit]
@@ -343,17 +387,17 @@ def search(user: Any, query: str, *, limit: int = 20) -> list[SearchHit]:
             .filter(vector=q)
             .values_list("pk", flat=True)[:limit]
         )
-        by_title = list(
+        by_title: list[Any] = list(
             base.filter(thread_id__in=thread_ids, position=1).annotate(
                 rank=SearchRank(SearchVector("thread__title", config="english"), q)
             )
         )
         hits: dict[int, SearchHit] = {}
         for post in by_body:
-            hits[post.pk] = SearchHit(post=post, rank=float(post.rank))  # type: ignore[attr-defined]
+            hits[post.pk] = SearchHit(post=post, rank=float(post.rank))
         for post in by_title:
             # A title match counts for more than a match in the body.
-            rank = float(post.rank) * 2  # type: ignore[attr-defined]
+            rank = float(post.rank) * 2
             if post.pk in hits:
                 hits[post.pk].rank += rank
             else:

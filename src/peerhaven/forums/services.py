@@ -176,7 +176,7 @@ def _notify_new_post(post: Post, *, first_reply: bool) -> None:
             url=url,
         )
         done.add(user.pk)
-    if first_reply and thread.author is not None and thread.author_id not in skip | done:
+    if first_reply and thread.author is not None and thread.author.pk not in skip | done:
         notify(
             recipient=thread.author,
             kind="reply",
@@ -184,7 +184,7 @@ def _notify_new_post(post: Post, *, first_reply: bool) -> None:
             body=_("%(who)s replied. You are not alone in this.") % {"who": who},
             url=url,
         )
-        done.add(thread.author_id)
+        done.add(thread.author.pk)
     follows = ThreadFollow.objects.filter(thread=thread).exclude(user_id__in=skip | done)
     for follow in follows.select_related("user"):
         if not follow.user.is_active:
@@ -457,8 +457,10 @@ def mark_read(*, thread: Thread, user: User, position: int) -> None:
         user=user, thread=thread, last_read_position__lt=position
     ).update(last_read_position=position, read_at=timezone.now())
     if not updated:
-        ThreadReadState.objects.get_or_create(
-            user=user, thread=thread, defaults={"last_read_position": position}
+        # One INSERT; if a row exists already (read further elsewhere) it is left alone.
+        ThreadReadState.objects.bulk_create(
+            [ThreadReadState(user=user, thread=thread, last_read_position=position)],
+            ignore_conflicts=True,
         )
 
 
@@ -740,7 +742,9 @@ def export_forums(user: User) -> dict[str, Any]:
             {"post_id": r.post_id, "kind": r.kind, "created_at": r.created_at.isoformat()}
             for r in Reaction.objects.filter(user=user)
         ],
-        "following": list(ThreadFollow.objects.filter(user=user).values_list("thread_id", flat=True)),
+        "following": list(
+            ThreadFollow.objects.filter(user=user).values_list("thread_id", flat=True)
+        ),
         "blocked": [
             b.blocked.display_name
             for b in Block.objects.filter(blocker=user).select_related("blocked")
@@ -781,9 +785,7 @@ def erase_forums(user: User, mode: Any) -> None:
             thread.save(update_fields=["title", "author"])
         else:
             thread.delete()
-    affected = set(
-        Post.objects.filter(author=user).values_list("thread_id", flat=True).distinct()
-    )
+    affected = set(Post.objects.filter(author=user).values_list("thread_id", flat=True).distinct())
     Post.objects.filter(author=user).delete()
     for thread in Thread.objects.filter(pk__in=affected):
         thread.reply_count = max(Post.objects.filter(thread=thread, is_held=False).count() - 1, 0)

@@ -5,3 +5,10 @@ class GroupsConfig(AppConfig):
     name = "peerhaven.groups"
     label = "groups"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Support groups"
+
+    def ready(self) -> None:
+        from peerhaven.accounts import privacy
+        from peerhaven.groups import services
+
+        privacy.register("groups", services.export_groups, services.erase_groups)

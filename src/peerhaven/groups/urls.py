@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from peerhaven.groups import views
 
 app_name = "groups"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("staff/", views.staff, name="staff"),
+    path("calendar/<str:token>.ics", views.ical_member, name="ical_member"),
+    path("meetings/<int:meeting_id>/rsvp/", views.rsvp, name="rsvp"),
+    path("meetings/<int:meeting_id>/room/", views.room, name="room"),
+    path("meetings/<int:meeting_id>/after/", views.after, name="after"),
+    path("g/<slug:slug>/", views.detail, name="detail"),
+    path("g/<slug:slug>/join/", views.join, name="join"),
+    path("g/<slug:slug>/leave/", views.leave, name="leave"),
+    path("g/<slug:slug>/manage/", views.manage, name="manage"),
+    path("g/<slug:slug>/calendar/<str:token>.ics", views.ical_group, name="ical_group"),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,9 +11,9 @@ from django.utils import formats, timezone
 
 from peerhaven.outcomes.instruments import InstrumentDefinition
 
-WIDTH = 640
-HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
+WIDTH = 400
+HEIGHT = 220
+LEFT, RIGHT, TOP, BOTTOM = 34, 12, 12, 30
 #: Beyond this many check-ins the chart draws the line only (the table still lists them all).
 MAX_MARKERS = 160
 
@@ -28,6 +29,7 @@ class Marker:
 class Tick:
     pos: float
     label: str
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,26 @@ class Chart:
 
 def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def nice_ticks(lo: float, hi: float, most: int = 7) -> list[float]:
+    """Round tick values (steps of 1, 2, 5 x 10^k) covering [lo, hi], at most ``most`` of them."""
+    span = hi - lo
+    if span <= 0:
+        return [lo]
+    step = 1.0
+    for magnitude in (0.1, 1, 10, 100, 1000):
+        found = next((m * magnitude for m in (1, 2, 5) if span / (m * magnitude) < most), None)
+        if found is not None:
+            step = found
+            break
+    first = math.ceil(lo / step) * step
+    ticks = []
+    value = first
+    while value <= hi + 1e-9:
+        ticks.append(round(value, 6))
+        value += step
+    return ticks
 
 
 def build_chart(
@@ -79,17 +101,18 @@ def build_chart(
             Marker(x, y, f"{formats.date_format(timezone.localtime(at), 'j M Y')}: {_fmt(t)}")
             for x, y, at, t in coords
         )
-    steps = 4
-    y_ticks = tuple(
-        Tick(y_of(lo + span_y * i / steps), _fmt(round(lo + span_y * i / steps, 1)))
-        for i in range(steps + 1)
-    )
-    chosen = {0, len(coords) - 1}
+    y_ticks = tuple(Tick(y_of(v), _fmt(v), "end") for v in nice_ticks(lo, hi))
+    chosen = [0] if len(coords) == 1 else [0, len(coords) - 1]
     if len(coords) > 4:
-        chosen.add(len(coords) // 2)
+        chosen.insert(1, len(coords) // 2)
+    anchors = {0: "start", len(coords) - 1: "end"} if len(coords) > 1 else {0: "middle"}
     x_ticks = tuple(
-        Tick(coords[i][0], formats.date_format(timezone.localtime(coords[i][2]), "M Y"))
-        for i in sorted(chosen)
+        Tick(
+            coords[i][0],
+            formats.date_format(timezone.localtime(coords[i][2]), "M Y"),
+            anchors.get(i, "middle"),
+        )
+        for i in chosen
     )
     cutoff = defn.clinical_cutoff
     return Chart(

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["QUESTIONS", "Question", "evidence", "level_for", "next_question"]
 
@@ -29,20 +29,38 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("q1", _("In the past month, have you wished you were dead or wished you could go to sleep and not wake up?")),  # noqa: E501
+    Question(
+        "q1",
+        _(
+            "In the past month, have you wished you were dead or wished you could go to sleep "
+            "and not wake up?"
+        ),
+    ),
     Question("q2", _("In the past month, have you had any actual thoughts of killing yourself?")),
     Question("q3", _("In the past month, have you been thinking about how you might do this?")),
     Question(
         "q4",
-        _("In the past month, have you had these thoughts and had some intention of acting on them?"),  # noqa: E501
+        _(
+            "In the past month, have you had these thoughts and had some intention of acting "
+            "on them?"
+        ),
         imminent_if_yes=True,
     ),
     Question(
         "q5",
-        _("In the past month, have you started to work out or worked out the details of how to kill yourself, and do you intend to carry out this plan?"),  # noqa: E501
+        _(
+            "In the past month, have you started to work out or worked out the details of how "
+            "to kill yourself, and do you intend to carry out this plan?"
+        ),
         imminent_if_yes=True,
     ),
-    Question("q6", _("Have you ever done anything, started to do anything, or prepared to do anything to end your life?")),  # noqa: E501
+    Question(
+        "q6",
+        _(
+            "Have you ever done anything, started to do anything, or prepared to do anything "
+            "to end your life?"
+        ),
+    ),
     Question(
         "q6_recent",
         _("Was any of that in the past 3 months?"),
@@ -74,7 +92,9 @@ def next_question(answers: Mapping[str, bool]) -> Question | None:
 
 def position(question_id: str, answers: Mapping[str, bool]) -> tuple[int, int]:
     """(number of this question, number of questions that apply) for "2 of 6"."""
-    ids = [q.id for q in QUESTIONS if applicable(q.id, {**answers, question_id: False})]
+    # Until question 2 is answered "no", all six may apply.
+    assumed = {"q2": True, **answers}
+    ids = [q.id for q in QUESTIONS if applicable(q.id, assumed)]
     # q6_recent is a follow-up of q6 and shown as part of "6 of 6".
     main = [i for i in ids if i != "q6_recent"]
     shown = "q6" if question_id == "q6_recent" else question_id
@@ -82,7 +102,7 @@ def position(question_id: str, answers: Mapping[str, bool]) -> tuple[int, int]:
 
 
 def level_for(answers: Mapping[str, bool]) -> str:
-    """"imminent" for intent, a plan, or behaviour in the past 3 months; else "ideation"."""
+    """ "imminent" for intent, a plan, or behaviour in the past 3 months; else "ideation"."""
     for question in QUESTIONS:
         if (
             question.imminent_if_yes

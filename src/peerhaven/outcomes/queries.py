@@ -36,7 +36,9 @@ def get_screen_for_member(user: User, response_id: int) -> SafetyScreen:
 
 
 def get_schedule_for_member(user: User, instrument_id: str) -> CheckInSchedule:
-    schedule = CheckInSchedule.objects.filter(member_id=user.pk, instrument_id=instrument_id).first()
+    schedule = CheckInSchedule.objects.filter(
+        member_id=user.pk, instrument_id=instrument_id
+    ).first()
     if schedule is None:
         raise Http404
     return schedule
@@ -107,6 +109,7 @@ def progress(user: User, instrument_id: str) -> Progress:
     points = [
         Point(response_id=pk, at=at, total=total, band=defn.band_for(total), context=context)
         for pk, at, total, context in rows
+        if at is not None and total is not None
     ]
     result = Progress(defn=defn, points=points)
     if len(points) >= 2:
@@ -142,7 +145,7 @@ def overview(user: User) -> dict[str, Any]:
         .distinct()
     )
     now = timezone.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for instrument_id, defn in defns.items():
         if not enabled[instrument_id] and instrument_id not in with_history:
             continue

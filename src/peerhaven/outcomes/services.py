@@ -317,7 +317,12 @@ def _open_safety_flow(
         position = defn.item_ids.index(item_id) + 1
         kind = kind or f"outcomes.{defn.id}_item{position}"
         evidence.append(
-            {"rule": f"{defn.id}.item{position}", "flag": flag.id, "item": item_id, "value": observed}
+            {
+                "rule": f"{defn.id}.item{position}",
+                "flag": flag.id,
+                "item": item_id,
+                "value": observed,
+            }
         )
     if not evidence:
         return
@@ -376,7 +381,7 @@ def answer_screener(
 
 
 def decline_screener(*, screen: SafetyScreen, user: User) -> SafetyScreen:
-    """"Not now": the check-in carries on; the ideation alert already sent stays."""
+    """ "Not now": the check-in carries on; the ideation alert already sent stays."""
     if screen.member_id != user.pk:
         raise Http404
     if screen.status == SafetyScreen.Status.IN_PROGRESS:

@@ -32,7 +32,9 @@ def _user(request: HttpRequest) -> User:
 
 
 def _unavailable(request: HttpRequest, error: ValidationError, status: int = 409) -> HttpResponse:
-    return render(request, "outcomes/unavailable.html", {"message": " ".join(error.messages)}, status=status)
+    return render(
+        request, "outcomes/unavailable.html", {"message": " ".join(error.messages)}, status=status
+    )
 
 
 class ItemForm(forms.Form):
@@ -42,7 +44,9 @@ class ItemForm(forms.Form):
         error_messages={"required": gettext_lazy("Please choose an answer.")},
     )
 
-    def __init__(self, *args: object, defn: InstrumentDefinition, item_id: str, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, defn: InstrumentDefinition, item_id: str, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         item = defn.item(item_id)
         field = self.fields["answer"]

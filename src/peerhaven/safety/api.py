@@ -1,3 +1,188 @@
-from ninja import Router
+"""Safety API: my safety plan, crisis resources for me, and the moderators' queue."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from peerhaven.api.errors import ApiError
+from peerhaven.api.pagination import Page, keyset_page
+from peerhaven.safety import queries, services
+from peerhaven.safety.models import AlertStatus, RiskAlert, SafetyPlan
+from peerhaven.safety.permissions import can_moderate
 
 router = Router(tags=["safety"])
+
+
+class SafetyPlanIn(Schema):
+    warning_signs: str = ""
+    coping_strategies: str = ""
+    distractions: str = ""
+    people_to_ask: str = ""
+    professionals: str = ""
+    safe_environment: str = ""
+
+
+class SafetyPlanOut(SafetyPlanIn):
+    updated_at: datetime.datetime | None = None
+
+
+class ResourceOut(Schema):
+    country: str
+    language: str
+    name: str
+    description: str
+    phone: str
+    text: str
+    chat_url: str
+    url: str
+    hours: str
+    is_emergency: bool
+    verified_on: datetime.date
+
+
+class ResourcesOut(Schema):
+    country: str
+    local: list[ResourceOut]
+    international: list[ResourceOut]
+
+
+class AlertOut(Schema):
+    id: int
+    level: str
+    source: str
+    kind: str
+    status: str
+    held: bool
+    url: str
+    author: str | None
+    assigned_to: str | None
+    created_at: datetime.datetime
+    sla_due_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None
+    resolved_at: datetime.datetime | None
+    outcome: str
+    escalation_count: int
+    evidence: list[Any]
+
+
+class ResolveIn(Schema):
+    outcome: str
+    note: str = ""
+    release_held: bool = True
+
+
+def _user(request: HttpRequest) -> Any:
+    """The signed-in person (Ninja puts them on ``request.auth``)."""
+    return getattr(request, "auth", None)
+
+
+def _plan_out(plan: SafetyPlan | None) -> dict[str, Any]:
+    data: dict[str, Any] = {step: getattr(plan, step, "") for step in SafetyPlan.STEPS}
+    data["updated_at"] = plan.updated_at if plan else None
+    return data
+
+
+@router.get("/plan", response=SafetyPlanOut, summary="My safety plan")
+def get_plan(request: HttpRequest) -> dict[str, Any]:
+    return _plan_out(queries.safety_plan_for(_user(request)))
+
+
+@router.put("/plan", response=SafetyPlanOut, summary="Replace my safety plan")
+def put_plan(request: HttpRequest, payload: SafetyPlanIn) -> dict[str, Any]:
+    plan = services.save_safety_plan(user=_user(request), steps=payload.dict())
+    return _plan_out(plan)
+
+
+@router.get("/resources", response=ResourcesOut, summary="Crisis lines for me")
+def my_resources(request: HttpRequest, country: str = "") -> dict[str, Any]:
+    user: Any = _user(request)
+    directory = queries.crisis_resources(country=country or user.country, language=user.language)
+    return {
+        "country": directory.country,
+        "local": directory.local,
+        "international": directory.international,
+    }
+
+
+def _moderator(request: HttpRequest) -> Any:
+    if not can_moderate(_user(request)):
+        raise ApiError(403, "forbidden", "Moderators with two-factor authentication only.")
+    return _user(request)
+
+
+def _alert_out(alert: RiskAlert) -> dict[str, Any]:
+    return {
+        "id": alert.pk,
+        "level": alert.level,
+        "source": alert.source,
+        "kind": alert.kind,
+        "status": alert.status,
+        "held": alert.held,
+        "url": alert.url,
+        "author": alert.author.display_name if alert.author else None,
+        "assigned_to": alert.assigned_to.display_name if alert.assigned_to else None,
+        "created_at": alert.created_at,
+        "sla_due_at": alert.sla_due_at,
+        "acknowledged_at": alert.acknowledged_at,
+        "resolved_at": alert.resolved_at,
+        "outcome": alert.outcome,
+        "escalation_count": alert.escalation_count,
+        "evidence": alert.evidence,
+    }
+
+
+@router.get("/alerts", response=Page[AlertOut], summary="The moderation queue")
+def list_alerts(
+    request: HttpRequest,
+    status: str = "active",
+    level: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    _moderator(request)
+    if status not in ("active", *AlertStatus.values):
+        raise ApiError(400, "bad_status", "Unknown status.")
+    qs = queries.queue(status=status, level=level)
+    return keyset_page(qs, cursor=cursor, limit=limit, serialize=_alert_out)
+
+
+@router.post("/alerts/{alert_id}/claim", response=AlertOut, summary="Acknowledge an alert")
+def claim(request: HttpRequest, alert_id: int) -> dict[str, Any]:
+    user = _moderator(request)
+    if not RiskAlert.objects.filter(pk=alert_id).exists():
+        raise ApiError(404, "not_found", "Not found.")
+    try:
+        alert = services.claim_alert(alert_id=alert_id, moderator=user, request=request)
+    except services.AlertUnavailableError:
+        raise ApiError(
+            409, "taken", "Another moderator has this alert, or it is resolved."
+        ) from None
+    return _alert_out(alert)
+
+
+@router.post("/alerts/{alert_id}/resolve", response=AlertOut, summary="Resolve an alert")
+def resolve(request: HttpRequest, alert_id: int, payload: ResolveIn) -> dict[str, Any]:
+    user = _moderator(request)
+    alert = RiskAlert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        raise ApiError(404, "not_found", "Not found.")
+    try:
+        alert = services.resolve_alert(
+            alert=alert,
+            moderator=user,
+            outcome=payload.outcome,
+            note=payload.note,
+            release_held=payload.release_held,
+            request=request,
+        )
+    except services.AlertUnavailableError:
+        raise ApiError(409, "resolved", "This alert is already resolved.") from None
+    except PermissionDenied:
+        raise ApiError(409, "not_yours", "Acknowledge the alert first.") from None
+    alert = RiskAlert.objects.select_related("author", "assigned_to").get(pk=alert.pk)
+    return _alert_out(alert)

@@ -53,7 +53,6 @@ class SafetyPlanForm(forms.ModelForm):
             field.label = label
             field.help_text = help_text
             field.required = False
-            field.max_length = 4000
             field.widget = forms.Textarea(attrs={"rows": 3, "maxlength": 4000})
 
 
@@ -115,6 +114,9 @@ class AppealDecisionForm(forms.Form):
 
 
 class CrisisResourceForm(forms.ModelForm):
+    chat_url = forms.URLField(label=_("Chat"), required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = CrisisResource
         fields: ClassVar[list[str]] = [
@@ -134,3 +136,13 @@ class CrisisResourceForm(forms.ModelForm):
             "is_active",
         ]
         widgets: ClassVar[dict[str, Any]] = {"verified_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class OutreachTemplateForm(forms.ModelForm):
+    class Meta:
+        model = OutreachTemplate
+        fields: ClassVar[list[str]] = ["name", "title", "body", "is_active"]
+        widgets: ClassVar[dict[str, Any]] = {"body": forms.Textarea(attrs={"rows": 6})}
+        help_texts: ClassVar[dict[str, Any]] = {
+            "body": _("{name} is replaced by the member's display name."),
+        }

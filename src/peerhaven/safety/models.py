@@ -71,9 +71,7 @@ class RiskAlert(models.Model):
     evidence = models.JSONField(default=list, blank=True)
     held = models.BooleanField(default=False)
     reason = models.TextField(blank=True, help_text=_("The reporter's reason."))
-    status = models.CharField(
-        max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN
-    )
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -167,6 +165,18 @@ class CrisisResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country}: {self.name}"
+
+    @property
+    def tel(self) -> str:
+        """The first number in ``phone`` as a ``tel:`` target ("112 or 999" gives "112")."""
+        first = self.phone.split(" or ")[0]
+        return "".join(c for c in first if c.isdigit() or c == "+")
+
+    @property
+    def sms(self) -> str:
+        """A ``sms:`` target when ``text`` is just a number; empty for instructions."""
+        value = self.text.replace(" ", "")
+        return value if value.isdigit() else ""
 
 
 class SafetyPlan(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from peerhaven.safety.models import (
     RiskAlert,
     SafetyPlan,
 )
-from peerhaven.safety.resources import INTERNATIONAL
+from peerhaven.safety.resources import INTERNATIONAL, read_resources
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,11 @@ class CrisisDirectory:
 def crisis_resources(*, country: str, language: str = "en") -> CrisisDirectory:
     """Lines for ``country`` (in the member's language first), and the international fallback."""
     country = (country or "").upper()
-    rows = list(
-        CrisisResource.objects.filter(is_active=True, country__in={country, INTERNATIONAL})
-    )
+    rows = list(CrisisResource.objects.filter(is_active=True, country__in={country, INTERNATIONAL}))
+    if not rows and not CrisisResource.objects.exists():
+        # An empty directory (a database restored without the data migration's rows) must never
+        # leave a person in crisis with nothing: fall back to the shipped file, read-only.
+        rows = [r for r in shipped_resources() if r.country in {country, INTERNATIONAL}]
     lang = (language or "en").split("-")[0]
 
     def order(r: CrisisResource) -> tuple[int, int, str]:
@@ -41,6 +44,16 @@ def crisis_resources(*, country: str, language: str = "en") -> CrisisDirectory:
     local = sorted((r for r in rows if r.country == country and country), key=order)
     intl = sorted((r for r in rows if r.country == INTERNATIONAL), key=order)
     return CrisisDirectory(country=country, local=local, international=intl)
+
+
+@functools.cache
+def _shipped_rows() -> tuple[dict[str, Any], ...]:
+    return tuple(read_resources())
+
+
+def shipped_resources() -> list[CrisisResource]:
+    """The resources in the shipped data file, as unsaved rows."""
+    return [CrisisResource(**row) for row in _shipped_rows()]
 
 
 def countries_with_resources() -> list[str]:
@@ -100,7 +113,7 @@ def dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
             "created_at", "acknowledged_at"
         )
     )
-    waits = [(ack - created).total_seconds() / 60 for created, ack in acknowledged]
+    waits = [(ack - created).total_seconds() / 60 for created, ack in acknowledged if ack]
     return Dashboard(
         open_alerts=counts[AlertStatus.OPEN],
         acknowledged_alerts=counts[AlertStatus.ACKNOWLEDGED],

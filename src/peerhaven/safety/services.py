@@ -50,7 +50,7 @@ SESSION_PANEL_KEY = "safety_panel"
 REPORT_LIMIT_PER_HOUR = 20
 
 
-class AlertUnavailable(ValidationError):
+class AlertUnavailableError(ValidationError):
     """Another moderator has this alert, or it is resolved."""
 
 
@@ -175,7 +175,9 @@ def raise_alert(
         alert = existing
         if LEVEL_RANK[level] > alert.rank:
             alert.level = level
-            alert.sla_due_at = min(alert.sla_due_at, now + datetime.timedelta(minutes=sla_minutes(level, source)))
+            alert.sla_due_at = min(
+                alert.sla_due_at, now + datetime.timedelta(minutes=sla_minutes(level, source))
+            )
         alert.evidence = evidence
         alert.held = held
         alert.url = url[:500] or alert.url
@@ -307,9 +309,9 @@ def is_on_duty(user: Any) -> bool:
 def claim_alert(*, alert_id: int, moderator: User, request: Any = None) -> RiskAlert:
     """Acknowledge an open alert: it becomes this moderator's, and nobody else's.
 
-    On PostgreSQL the row is locked with SKIP LOCKED, so a second moderator claiming at the same
-    moment gets ``AlertUnavailable`` at once instead of waiting; on every database the conditional
-    update only succeeds for the first claim.
+    On PostgreSQL the row is locked with SKIP LOCKED, so a second moderator claiming at the
+    same moment gets ``AlertUnavailableError`` at once instead of waiting; on every database the
+    conditional update only succeeds for the first claim.
     """
     _check_moderator(moderator)
     locked = (
@@ -318,7 +320,7 @@ def claim_alert(*, alert_id: int, moderator: User, request: Any = None) -> RiskA
         .first()
     )
     if locked is None:
-        raise AlertUnavailable(
+        raise AlertUnavailableError(
             _("Another moderator has this alert already, or it is resolved."), code="taken"
         )
     now = timezone.now()
@@ -326,7 +328,7 @@ def claim_alert(*, alert_id: int, moderator: User, request: Any = None) -> RiskA
         status=AlertStatus.ACKNOWLEDGED, assigned_to=moderator, acknowledged_at=now
     )
     if updated != 1:
-        raise AlertUnavailable(
+        raise AlertUnavailableError(
             _("Another moderator has this alert already, or it is resolved."), code="taken"
         )
     alert = RiskAlert.objects.select_related("author", "assigned_to").get(pk=alert_id)
@@ -358,7 +360,7 @@ def claim_next_alert(*, moderator: User, request: Any = None) -> RiskAlert | Non
             return None
         try:
             return claim_alert(alert_id=candidate, moderator=moderator, request=request)
-        except AlertUnavailable:
+        except AlertUnavailableError:
             continue
     return None
 
@@ -391,7 +393,7 @@ def get_alert_for_moderator(*, user: Any, alert_id: int, request: Any = None) ->
 
 def _check_handler(alert: RiskAlert, moderator: User) -> None:
     if alert.status == AlertStatus.RESOLVED:
-        raise AlertUnavailable(_("This alert is already resolved."), code="resolved")
+        raise AlertUnavailableError(_("This alert is already resolved."), code="resolved")
     if alert.assigned_to_id != moderator.pk:
         raise PermissionDenied(_("Acknowledge the alert first; it may be another moderator's."))
 
@@ -416,7 +418,9 @@ def send_outreach(
 ) -> None:
     """Send the member a private message from the safety team (a "safety" notification)."""
     _check_moderator(moderator)
-    alert = RiskAlert.objects.select_for_update().select_related("author").get(pk=alert.pk)
+    alert = (
+        RiskAlert.objects.select_for_update(of=("self",)).select_related("author").get(pk=alert.pk)
+    )
     _check_handler(alert, moderator)
     if alert.author is None:
         raise ValidationError(_("This member's account no longer exists."), code="no_author")
@@ -443,6 +447,25 @@ def send_outreach(
         detail={"alert": alert.pk, "template": template.pk if template else None},
         request=request,
     )
+
+
+def save_outreach_template(
+    *, template: OutreachTemplate, actor: User, fields: dict[str, Any], request: Any = None
+) -> OutreachTemplate:
+    """Create or edit a message template of the safety team (moderators and admins)."""
+    _check_moderator(actor)
+    for key, value in fields.items():
+        setattr(template, key, value)
+    template.full_clean()
+    template.save()
+    audit.record(
+        actor=actor,
+        action="safety.template.save",
+        obj=template,
+        detail={"template": template.pk},
+        request=request,
+    )
+    return template
 
 
 # Apps that hold content register how to release it when a moderator clears it.
@@ -480,9 +503,7 @@ def resolve_alert(
     alert.resolved_at = timezone.now()
     alert.save(update_fields=["status", "outcome", "resolution_note", "resolved_at"])
     if alert.held and alert.content_type is not None:
-        releaser = _hold_releasers.get(
-            f"{alert.content_type.app_label}.{alert.content_type.model}"
-        )
+        releaser = _hold_releasers.get(f"{alert.content_type.app_label}.{alert.content_type.model}")
         if releaser is not None:
             releaser(alert.object_id, release_held)
     audit.record(
@@ -638,7 +659,8 @@ def take_action(
     notify(
         recipient=member,
         kind="moderation",
-        title=_("A moderator has acted on your account: %(kind)s") % {"kind": action.get_kind_display()},
+        title=_("A moderator has acted on your account: %(kind)s")
+        % {"kind": action.get_kind_display()},
         body=action.reason,
         url="/safety/actions/",
     )

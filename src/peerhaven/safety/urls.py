@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from peerhaven.safety import views
 
 app_name = "safety"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("plan/", views.safety_plan, name="plan"),
+    path("plan/edit/", views.safety_plan_edit, name="plan_edit"),
+    path("plan/print/", views.safety_plan_print, name="plan_print"),
+    path("actions/", views.my_actions, name="my_actions"),
+    path("actions/<int:action_id>/appeal/", views.appeal, name="appeal"),
+]

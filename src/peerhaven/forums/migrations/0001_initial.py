@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,207 +15,555 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Board',
+            name="Board",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('visibility', models.CharField(choices=[('members', 'All members'), ('role', 'Only people with a role'), ('announcements', 'Announcements (read-only for members)')], default='members', max_length=20)),
-                ('required_role', models.CharField(blank=True, max_length=20)),
-                ('thread_count', models.PositiveIntegerField(default=0)),
-                ('post_count', models.PositiveIntegerField(default=0)),
-                ('last_activity_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("members", "All members"),
+                            ("role", "Only people with a role"),
+                            ("announcements", "Announcements (read-only for members)"),
+                        ],
+                        default="members",
+                        max_length=20,
+                    ),
+                ),
+                ("required_role", models.CharField(blank=True, max_length=20)),
+                ("thread_count", models.PositiveIntegerField(default=0)),
+                ("post_count", models.PositiveIntegerField(default=0)),
+                ("last_activity_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('body', models.TextField(verbose_name='message')),
-                ('body_html', models.TextField()),
-                ('content_warning', models.CharField(blank=True, choices=[('self_harm', 'Self-harm'), ('suicide', 'Suicide'), ('abuse', 'Abuse'), ('eating', 'Eating and food'), ('substance', 'Substance use'), ('grief', 'Grief and loss'), ('other', 'Something difficult')], max_length=20)),
-                ('is_anonymous', models.BooleanField(default=False)),
-                ('risk_level', models.CharField(default='none', max_length=10)),
-                ('risk_evidence', models.JSONField(blank=True, default=dict)),
-                ('is_held', models.BooleanField(default=False)),
-                ('is_hidden', models.BooleanField(default=False)),
-                ('hidden_reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('edited_at', models.DateTimeField(blank=True, null=True)),
-                ('hear_you_count', models.PositiveIntegerField(default=0)),
-                ('me_too_count', models.PositiveIntegerField(default=0)),
-                ('thank_you_count', models.PositiveIntegerField(default=0)),
-                ('strength_count', models.PositiveIntegerField(default=0)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("body", models.TextField(verbose_name="message")),
+                ("body_html", models.TextField()),
+                (
+                    "content_warning",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self_harm", "Self-harm"),
+                            ("suicide", "Suicide"),
+                            ("abuse", "Abuse"),
+                            ("eating", "Eating and food"),
+                            ("substance", "Substance use"),
+                            ("grief", "Grief and loss"),
+                            ("other", "Something difficult"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_anonymous", models.BooleanField(default=False)),
+                ("risk_level", models.CharField(default="none", max_length=10)),
+                ("risk_evidence", models.JSONField(blank=True, default=dict)),
+                ("is_held", models.BooleanField(default=False)),
+                ("is_hidden", models.BooleanField(default=False)),
+                ("hidden_reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("edited_at", models.DateTimeField(blank=True, null=True)),
+                ("hear_you_count", models.PositiveIntegerField(default=0)),
+                ("me_too_count", models.PositiveIntegerField(default=0)),
+                ("thank_you_count", models.PositiveIntegerField(default=0)),
+                ("strength_count", models.PositiveIntegerField(default=0)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['thread', 'position'],
+                "ordering": ["thread", "position"],
             },
         ),
         migrations.CreateModel(
-            name='PostRevision',
+            name="PostRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('editor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='forums.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="forums.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=140, verbose_name='title')),
-                ('content_warning', models.CharField(blank=True, choices=[('self_harm', 'Self-harm'), ('suicide', 'Suicide'), ('abuse', 'Abuse'), ('eating', 'Eating and food'), ('substance', 'Substance use'), ('grief', 'Grief and loss'), ('other', 'Something difficult')], max_length=20)),
-                ('is_anonymous', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_activity_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reply_count', models.PositiveIntegerField(default=0)),
-                ('last_position', models.PositiveIntegerField(default=1)),
-                ('me_too_count', models.PositiveIntegerField(default=0)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('is_locked', models.BooleanField(default=False)),
-                ('is_pinned', models.BooleanField(default=False)),
-                ('is_held', models.BooleanField(default=False)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_reason', models.CharField(blank=True, max_length=500)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='threads', to='forums.board')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=140, verbose_name="title")),
+                (
+                    "content_warning",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self_harm", "Self-harm"),
+                            ("suicide", "Suicide"),
+                            ("abuse", "Abuse"),
+                            ("eating", "Eating and food"),
+                            ("substance", "Substance use"),
+                            ("grief", "Grief and loss"),
+                            ("other", "Something difficult"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_anonymous", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_activity_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reply_count", models.PositiveIntegerField(default=0)),
+                ("last_position", models.PositiveIntegerField(default=1)),
+                ("me_too_count", models.PositiveIntegerField(default=0)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("is_locked", models.BooleanField(default=False)),
+                ("is_pinned", models.BooleanField(default=False)),
+                ("is_held", models.BooleanField(default=False)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("deleted_reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="threads",
+                        to="forums.board",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='post',
-            name='thread',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='forums.thread'),
+            model_name="post",
+            name="thread",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="posts",
+                to="forums.thread",
+            ),
         ),
         migrations.CreateModel(
-            name='Mute',
+            name="Mute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('warning', models.CharField(blank=True, choices=[('self_harm', 'Self-harm'), ('suicide', 'Suicide'), ('abuse', 'Abuse'), ('eating', 'Eating and food'), ('substance', 'Substance use'), ('grief', 'Grief and loss'), ('other', 'Something difficult')], max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='forums.thread')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "warning",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self_harm", "Self-harm"),
+                            ("suicide", "Suicide"),
+                            ("abuse", "Abuse"),
+                            ("eating", "Eating and food"),
+                            ("substance", "Substance use"),
+                            ("grief", "Grief and loss"),
+                            ("other", "Something difficult"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="forums.thread",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ModerationAction',
+            name="ModerationAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('hide', 'Hidden'), ('unhide', 'Shown again'), ('release', 'Released after review'), ('lock', 'Locked'), ('unlock', 'Unlocked'), ('pin', 'Pinned'), ('unpin', 'Unpinned'), ('move', 'Moved'), ('delete', 'Removed'), ('dismiss', 'Report dismissed')], max_length=20)),
-                ('reason', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='forums.post')),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moderation', to='forums.thread')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("hide", "Hidden"),
+                            ("unhide", "Shown again"),
+                            ("release", "Released after review"),
+                            ("lock", "Locked"),
+                            ("unlock", "Unlocked"),
+                            ("pin", "Pinned"),
+                            ("unpin", "Unpinned"),
+                            ("move", "Moved"),
+                            ("delete", "Removed"),
+                            ("dismiss", "Report dismissed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="forums.post",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderation",
+                        to="forums.thread",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ThreadFollow',
+            name="ThreadFollow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='forums.thread')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="forums.thread",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ThreadReadState',
+            name="ThreadReadState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_read_position', models.PositiveIntegerField(default=0)),
-                ('read_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='forums.thread')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_read_position", models.PositiveIntegerField(default=0)),
+                ("read_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="forums.thread",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Block',
+            name="Block",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('blocked', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('blocker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "blocked",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "blocker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('blocker', 'blocked'), name='forums_one_block'), models.CheckConstraint(condition=models.Q(('blocker', models.F('blocked')), _negated=True), name='forums_no_self_block')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("blocker", "blocked"), name="forums_one_block"),
+                    models.CheckConstraint(
+                        condition=models.Q(("blocker", models.F("blocked")), _negated=True),
+                        name="forums_no_self_block",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reaction',
+            name="Reaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hear_you', 'I hear you'), ('me_too', 'Me too'), ('thank_you', 'Thank you'), ('strength', 'Sending strength')], max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reactions', to='forums.post')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hear_you", "I hear you"),
+                            ("me_too", "Me too"),
+                            ("thank_you", "Thank you"),
+                            ("strength", "Sending strength"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reactions",
+                        to="forums.post",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'kind'], name='forums_reaction_user')],
-                'constraints': [models.UniqueConstraint(fields=('post', 'user', 'kind'), name='forums_one_reaction')],
+                "indexes": [models.Index(fields=["user", "kind"], name="forums_reaction_user")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("post", "user", "kind"), name="forums_one_reaction"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('risk', 'Someone may be at risk'), ('unkind', 'Unkind or harassing'), ('harmful', 'Harmful detail (methods, graphic content)'), ('spam', 'Spam or advertising'), ('privacy', "Shares someone's private information"), ('other', 'Something else')], max_length=20)),
-                ('detail', models.CharField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.CharField(blank=True, max_length=500)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='forums.post')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("risk", "Someone may be at risk"),
+                            ("unkind", "Unkind or harassing"),
+                            ("harmful", "Harmful detail (methods, graphic content)"),
+                            ("spam", "Spam or advertising"),
+                            ("privacy", "Shares someone's private information"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.CharField(blank=True, max_length=500)),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="forums.post",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['resolved_at', 'created_at'], name='forums_report_queue')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["resolved_at", "created_at"], name="forums_report_queue")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['board', '-last_activity_at', '-id'], name='forums_thread_activity'),
+            model_name="thread",
+            index=models.Index(
+                fields=["board", "-last_activity_at", "-id"], name="forums_thread_activity"
+            ),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['answered_at', 'created_at'], name='forums_thread_unanswered'),
+            model_name="thread",
+            index=models.Index(
+                fields=["answered_at", "created_at"], name="forums_thread_unanswered"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['author', '-created_at'], name='forums_post_author'),
+            model_name="post",
+            index=models.Index(fields=["author", "-created_at"], name="forums_post_author"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(fields=('thread', 'position'), name='forums_post_position'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                fields=("thread", "position"), name="forums_post_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mute',
-            constraint=models.UniqueConstraint(condition=models.Q(('thread__isnull', False)), fields=('user', 'thread'), name='forums_one_thread_mute'),
+            model_name="mute",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("thread__isnull", False)),
+                fields=("user", "thread"),
+                name="forums_one_thread_mute",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mute',
-            constraint=models.UniqueConstraint(condition=models.Q(('thread__isnull', True)), fields=('user', 'warning'), name='forums_one_warning_mute'),
+            model_name="mute",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("thread__isnull", True)),
+                fields=("user", "warning"),
+                name="forums_one_warning_mute",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='threadfollow',
-            constraint=models.UniqueConstraint(fields=('user', 'thread'), name='forums_one_follow'),
+            model_name="threadfollow",
+            constraint=models.UniqueConstraint(fields=("user", "thread"), name="forums_one_follow"),
         ),
         migrations.AddConstraint(
-            model_name='threadreadstate',
-            constraint=models.UniqueConstraint(fields=('user', 'thread'), name='forums_one_read_state'),
+            model_name="threadreadstate",
+            constraint=models.UniqueConstraint(
+                fields=("user", "thread"), name="forums_one_read_state"
+            ),
         ),
     ]

@@ -17,11 +17,14 @@ so the pre-post mediation model is exactly linear: a-path a, b-path b, direct c'
 total c' + a*b per session. The growth model Y ~ time + dose with a random intercept and slope per
 member is also correctly specified: time coefficient gamma, dose coefficient c' + a*b.
 
-Missing waves are MAR: the chance of missing a follow-up wave rises with baseline PHQ-9 (always
-observed). Because change is independent of the baseline level here, complete-case pre-post
-estimates stay unbiased; missingness that depends on engagement or the trajectory would bias them
-(and is not simulated). Scores are continuous and are not clipped to the instrument's range, so
-the true effects hold exactly.
+Missing waves are MAR: the chance of missing a follow-up wave rises with the observed baseline
+PHQ-9 (always observed). The growth model is valid under this. Complete-case (completer) pre-post
+estimates are slightly biased by it: the observed baseline contains occasion noise that also enters
+the change score (regression to the mean), and people with a high observed baseline, who would show
+larger drops, are more often missing at follow-up. The validation measures this bias; it cancels
+in between-arm contrasts. Missingness that depends on engagement or the trajectory (not simulated)
+would bias completer analyses more. Scores are continuous and are not clipped to the instrument's
+range, so the true effects hold exactly.
 """
 
 from __future__ import annotations

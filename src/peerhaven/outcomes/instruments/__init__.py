@@ -10,6 +10,7 @@ from .loader import (
     DefinitionError,
     InstrumentDefinition,
     get_definition,
+    shipped_definitions,
     load_all,
     load_definition,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "UnknownItem",
     "describe_change",
     "get_definition",
+    "shipped_definitions",
     "jacobson_truax",
     "load_all",
     "load_definition",

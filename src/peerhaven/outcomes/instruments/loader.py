@@ -341,6 +341,11 @@ def _shipped() -> Mapping[str, InstrumentDefinition]:
     return MappingProxyType(load_all())
 
 
+def shipped_definitions() -> Mapping[str, InstrumentDefinition]:
+    """Every shipped definition by id, loaded once per process (read-only)."""
+    return _shipped()
+
+
 def get_definition(instrument_id: str) -> InstrumentDefinition:
     """A shipped definition by id, loaded once per process."""
     try:

@@ -7,148 +7,362 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutreachTemplate',
+            name="OutreachTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='name')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(verbose_name='message')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="name")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(verbose_name="message")),
+                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CrisisResource',
+            name="CrisisResource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(db_index=True, max_length=4, verbose_name='country')),
-                ('language', models.CharField(default='en', max_length=10, verbose_name='language')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('text', models.CharField(blank=True, max_length=80, verbose_name='text message')),
-                ('chat_url', models.URLField(blank=True, verbose_name='chat')),
-                ('url', models.URLField(blank=True, verbose_name='website')),
-                ('hours', models.CharField(blank=True, max_length=80, verbose_name='hours')),
-                ('is_emergency', models.BooleanField(default=False, verbose_name='emergency number')),
-                ('verified_on', models.DateField(verbose_name='verified on')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note for admins')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100)),
-                ('is_active', models.BooleanField(default=True, verbose_name='shown')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("country", models.CharField(db_index=True, max_length=4, verbose_name="country")),
+                (
+                    "language",
+                    models.CharField(default="en", max_length=10, verbose_name="language"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("text", models.CharField(blank=True, max_length=80, verbose_name="text message")),
+                ("chat_url", models.URLField(blank=True, verbose_name="chat")),
+                ("url", models.URLField(blank=True, verbose_name="website")),
+                ("hours", models.CharField(blank=True, max_length=80, verbose_name="hours")),
+                (
+                    "is_emergency",
+                    models.BooleanField(default=False, verbose_name="emergency number"),
+                ),
+                ("verified_on", models.DateField(verbose_name="verified on")),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=300, verbose_name="note for admins"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=100)),
+                ("is_active", models.BooleanField(default=True, verbose_name="shown")),
             ],
             options={
-                'ordering': ['country', 'sort_order', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('country', 'language', 'name'), name='unique_crisis_resource')],
+                "ordering": ["country", "sort_order", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("country", "language", "name"), name="unique_crisis_resource"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ModerationAction',
+            name="ModerationAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('warning', 'Warning'), ('mute', 'Mute (cannot post or message)'), ('ban', 'Ban (cannot sign in to take part)')], max_length=10)),
-                ('reason', models.TextField()),
-                ('starts_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ends_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moderation_actions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("warning", "Warning"),
+                            ("mute", "Mute (cannot post or message)"),
+                            ("ban", "Ban (cannot sign in to take part)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("starts_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ends_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderation_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_at'],
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('status', models.CharField(choices=[('open', 'Waiting for review'), ('upheld', 'Decision kept'), ('overturned', 'Decision reversed')], default='open', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('response', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('action', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='appeal', to='safety.moderationaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for review"),
+                            ("upheld", "Decision kept"),
+                            ("overturned", "Decision reversed"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("response", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "action",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appeal",
+                        to="safety.moderationaction",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ModeratorDuty',
+            name="ModeratorDuty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_duty', models.BooleanField(default=False)),
-                ('since', models.DateTimeField(default=django.utils.timezone.now)),
-                ('moderator', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='moderator_duty', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on_duty", models.BooleanField(default=False)),
+                ("since", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "moderator",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderator_duty",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RiskAlert',
+            name="RiskAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('screening', 'Risk screening'), ('review', 'Screening failed: needs review'), ('report', 'Report by a member')], max_length=12)),
-                ('kind', models.CharField(help_text='What was written, e.g. forums.post.', max_length=40)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('level', models.CharField(choices=[('none', 'None'), ('concern', 'Concern'), ('ideation', 'Ideation'), ('imminent', 'Imminent')], max_length=10)),
-                ('evidence', models.JSONField(blank=True, default=list)),
-                ('held', models.BooleanField(default=False)),
-                ('reason', models.TextField(blank=True, help_text="The reporter's reason.")),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved')], default='open', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sla_due_at', models.DateTimeField()),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('outreach_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('reached_out', 'Reached out; member is being supported'), ('referred', 'Referred to crisis or professional services'), ('emergency', 'Emergency services contacted'), ('no_risk', 'Reviewed: no risk to the author'), ('content_action', 'Content or member action taken'), ('no_action', 'Reviewed: no action needed')], max_length=20)),
-                ('resolution_note', models.TextField(blank=True)),
-                ('escalation_count', models.PositiveSmallIntegerField(default=0)),
-                ('last_escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_alerts', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(blank=True, help_text='The person who wrote the text (or who was reported).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='risk_alerts', to=settings.AUTH_USER_MODEL)),
-                ('content_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contenttypes.contenttype')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports_filed', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("screening", "Risk screening"),
+                            ("review", "Screening failed: needs review"),
+                            ("report", "Report by a member"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="What was written, e.g. forums.post.", max_length=40
+                    ),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("none", "None"),
+                            ("concern", "Concern"),
+                            ("ideation", "Ideation"),
+                            ("imminent", "Imminent"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("evidence", models.JSONField(blank=True, default=list)),
+                ("held", models.BooleanField(default=False)),
+                ("reason", models.TextField(blank=True, help_text="The reporter's reason.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sla_due_at", models.DateTimeField()),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("outreach_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reached_out", "Reached out; member is being supported"),
+                            ("referred", "Referred to crisis or professional services"),
+                            ("emergency", "Emergency services contacted"),
+                            ("no_risk", "Reviewed: no risk to the author"),
+                            ("content_action", "Content or member action taken"),
+                            ("no_action", "Reviewed: no action needed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("resolution_note", models.TextField(blank=True)),
+                ("escalation_count", models.PositiveSmallIntegerField(default=0)),
+                ("last_escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_alerts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The person who wrote the text (or who was reported).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="risk_alerts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports_filed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='moderationaction',
-            name='alert',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='safety.riskalert'),
+            model_name="moderationaction",
+            name="alert",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="actions",
+                to="safety.riskalert",
+            ),
         ),
         migrations.CreateModel(
-            name='SafetyPlan',
+            name="SafetyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('warning_signs', models.TextField(blank=True)),
-                ('coping_strategies', models.TextField(blank=True)),
-                ('distractions', models.TextField(blank=True)),
-                ('people_to_ask', models.TextField(blank=True)),
-                ('professionals', models.TextField(blank=True)),
-                ('safe_environment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='safety_plan', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("warning_signs", models.TextField(blank=True)),
+                ("coping_strategies", models.TextField(blank=True)),
+                ("distractions", models.TextField(blank=True)),
+                ("people_to_ask", models.TextField(blank=True)),
+                ("professionals", models.TextField(blank=True)),
+                ("safe_environment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="safety_plan",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='riskalert',
-            index=models.Index(fields=['status', 'sla_due_at'], name='safety_risk_status_29a3ce_idx'),
+            model_name="riskalert",
+            index=models.Index(
+                fields=["status", "sla_due_at"], name="safety_risk_status_29a3ce_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='riskalert',
-            index=models.Index(fields=['content_type', 'object_id'], name='safety_risk_content_0086ae_idx'),
+            model_name="riskalert",
+            index=models.Index(
+                fields=["content_type", "object_id"], name="safety_risk_content_0086ae_idx"
+            ),
         ),
     ]

@@ -59,6 +59,15 @@ _ELONGATED_SINGLE = re.compile(r"([aiuyhjkqvwx])\1\1+")
 _ELONGATED = re.compile(r"([a-z])\1\1+")
 # Words spelled out letter by letter: "s u i c i d e", "k.i.l.l", "d-i-e".
 _SPACED = re.compile(r"(?<![a-z0-9'])[a-z](?:[ .\-_*/][a-z](?![a-z0-9'])){3,}")
+# Risk words broken into chunks by one separator ("sui cide", "suic.idal", "una live"). Only
+# words no two ordinary English words join into; each optional separator is a single character,
+# so matching stays linear.
+_SEP = r"[ .\-_*]?"
+_CHUNKED = re.compile(
+    r"(?<![a-z])(?:"
+    + "|".join(_SEP.join(word[:-1]) + _SEP + f"(?:{word[-1]})" for word in ("suicid", "unaliv"))
+    + r")(?:e|es|al|ed|ing)?(?![a-z])"
+)
 _SPACES = re.compile(r"[ \t]{2,}")
 # Posts copied from web pages keep HTML entities; "&gt;" starts a quoted line.
 _ENTITY = re.compile(r"&(?:gt|lt|amp|quot|apos|nbsp|#39|#34|#x27|#62);")
@@ -229,6 +238,7 @@ def normalize(text: str) -> Normalized:
     folded, origin = _rewrite(folded, origin, _ELONGATED_SINGLE, _keep_first)
     folded, origin = _rewrite(folded, origin, _ELONGATED, _keep_two)
     folded, origin = _rewrite(folded, origin, _SPACED, _keep_letters)
+    folded, origin = _rewrite(folded, origin, _CHUNKED, _keep_letters)
     folded, origin = _rewrite(folded, origin, _SPACES, _keep_first)
     ends = tuple(entity_ends.get(o, o + 1) for o in origin) if entity_ends else ()
     return Normalized(text=folded, origin=tuple(origin), original=text, origin_end=ends)

@@ -1,0 +1,29 @@
+"""Helpers shared by browser tests (importable: e2e/ is on pytest's pythonpath)."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+
+def totp_now(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(page: Page, email: str, password: str, *, totp_secret: str | None = None) -> None:
+    """Sign in through the real login form, answering the two-factor step when asked."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password\W*$")).fill(password)
+    page.locator("main form button[type=submit]").first.click()
+    if totp_secret is not None:
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        page.get_by_label(re.compile("code", re.IGNORECASE)).fill(totp_now(totp_secret))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()

@@ -1,0 +1,219 @@
+"""A member writes imminent-risk text and sees help at once; a moderator on duty handles it."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.services import grant_role
+from peerhaven.safety import services
+from peerhaven.safety.gate import screen_user_text
+from peerhaven.safety.models import AlertStatus, RiskAlert
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def _person(name: str, *, country: str = "GB", roles: tuple[str, ...] = ()) -> User:
+    now = timezone.now()
+    user = User.objects.create_user(
+        f"{name.lower().replace(' ', '.')}@example.org",
+        "a-Long-test-passphrase-1",
+        display_name=name,
+        country=country,
+        guidelines_version=settings.GUIDELINES_VERSION,
+        guidelines_accepted_at=now,
+        onboarded_at=now,
+    )
+    for role in roles:
+        grant_role(user=user, role=role, actor=None)
+    if roles:
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, SECRET)
+    return User.objects.get(pk=user.pk)
+
+
+def _sign_in(page: Page, user: User, base_url: str) -> None:
+    """Sign in through a session cookie (the TOTP login flow has its own tests)."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
+
+
+@pytest.fixture
+def asgi_url(live_server: Any) -> Iterator[str]:
+    """The real ASGI app (HTTP and WebSockets) in a uvicorn thread, on the live test database.
+
+    The WSGI live server cannot carry WebSockets; the live queue needs the ASGI stack, and both
+    the member's post and the moderator's socket go through it so they share the channel layer.
+    """
+    uvicorn = pytest.importorskip("uvicorn")
+    from peerhaven.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_a_moderator_on_duty_gets_the_live_alert_over_websockets(
+    new_page: Callable[..., Page], asgi_url: str
+) -> None:
+    from peerhaven.forums.models import Board
+
+    Board.objects.get_or_create(slug="evenings", defaults={"name": "Evenings"})
+    member = _person("Amber Reed")
+    moderator = _person("Lantern Keeper", roles=(Role.MODERATOR,))
+    services.set_on_duty(moderator=moderator, on_duty=True)
+
+    staff = new_page(viewport="desktop")
+    _sign_in(staff, moderator, asgi_url)
+    staff.goto(f"{asgi_url}/moderation/")
+    expect(staff.locator("#live-status")).to_have_text("Live: new alerts appear here.")
+
+    page = new_page(viewport="phone")
+    _sign_in(page, member, asgi_url)
+    page.goto(f"{asgi_url}/forums/b/evenings/new/")
+    page.get_by_label("Title").fill("Can't sleep")
+    page.get_by_label("Message").fill("I am going to overdose on my pills tonight.")
+    page.get_by_role("button", name=re.compile("Post|Start|Publish", re.I)).click()
+    expect(page.locator(".safety-panel")).to_contain_text("You matter")
+
+    alert = RiskAlert.objects.get(author=member)
+    # The new row arrives without a reload.
+    live_row = staff.locator(f'tr[data-alert="{alert.pk}"]')
+    expect(live_row).to_contain_text("imminent")
+    expect(staff.locator("#live-status")).to_contain_text(f"New imminent alert #{alert.pk}")
+
+
+def test_imminent_risk_text_shows_help_at_once_and_a_moderator_resolves_the_alert(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    from peerhaven.forums.models import Board
+
+    Board.objects.get_or_create(slug="day-to-day", defaults={"name": "Day to day"})
+    member = _person("Tidal Fern")
+    services.save_safety_plan(
+        user=member,
+        steps={
+            "people_to_ask": "Ring my cousin Perpetua",
+            "coping_strategies": "Cold water on my face",
+        },
+    )
+    moderator = _person("Night Owl", roles=(Role.MODERATOR,))
+    services.set_on_duty(moderator=moderator, on_duty=True)
+
+    # The member writes; the next page shows crisis lines and their plan, and says it is held.
+    page = new_page(viewport="phone")
+    _sign_in(page, member, live_server.url)
+    page.goto("/forums/b/day-to-day/new/")
+    page.get_by_label("Title").fill("Tonight")
+    page.get_by_label("Message").fill(
+        "I can't do this anymore. I am going to overdose on my pills tonight."
+    )
+    page.get_by_role("button", name=re.compile("Post|Start|Publish", re.I)).click()
+
+    panel = page.locator(".safety-panel")
+    expect(panel.get_by_role("heading", name="You matter. Help is here right now.")).to_be_visible()
+    expect(panel.get_by_text("Call Samaritans on 116 123")).to_be_visible()
+    expect(panel.get_by_text("Ring my cousin Perpetua")).to_be_visible()
+    expect(panel.get_by_text("waiting for a moderator")).to_be_visible()
+    panel.get_by_role("link", name="Open my whole safety plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My safety plan")
+
+    alert = RiskAlert.objects.get(author=member)
+    assert alert.level == "imminent" and alert.held
+
+    # The moderator on duty sees the alert, acknowledges and resolves it.
+    staff = new_page(viewport="desktop")
+    _sign_in(staff, moderator, live_server.url)
+    staff.goto("/moderation/")
+    expect(staff.get_by_text("You are on duty.")).to_be_visible()
+    row = staff.locator(f'tr[data-alert="{alert.pk}"]')
+    expect(row).to_contain_text("Imminent")
+    row.get_by_role("button", name="Acknowledge").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text(f"Alert {alert.pk}")
+    expect(staff.locator(".evidence")).to_contain_text("overdose")
+    staff.get_by_label("Outcome").select_option("reached_out")
+    staff.get_by_role("button", name="Resolve alert").click()
+    expect(staff.get_by_text("Resolved. Thank you.")).to_be_visible()
+
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.RESOLVED and alert.assigned_to == moderator
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_safety_pages_have_no_serious_accessibility_violations(
+    new_page: Callable[..., Page],
+    live_server: Any,
+    axe: Callable[[Page], dict[str, Any]],
+    look: str,
+) -> None:
+    member = _person("Calm Brook")
+    services.save_safety_plan(
+        user=member, steps={"warning_signs": "Not eating", "professionals": "Dr Ash"}
+    )
+    moderator = _person("Kind Beacon", roles=(Role.MODERATOR,))
+    alert = services.handle_screening(
+        outcome=screen_user_text(text="I am going to overdose on my pills tonight", kind="x"),
+        author=member,
+        kind="forums.post",
+    )
+    assert alert is not None
+    problems: list[str] = []
+    page = new_page(viewport="phone", color_scheme=look)
+    _sign_in(page, member, live_server.url)
+    for path in (
+        "/help/",
+        "/help/?country=IE",
+        "/safety/plan/",
+        "/safety/plan/edit/",
+        "/safety/plan/print/",
+    ):
+        page.goto(path)
+        problems += _serious(axe(page), path)
+    staff = new_page(viewport="desktop", color_scheme=look)
+    _sign_in(staff, moderator, live_server.url)
+    for path in ("/moderation/", f"/moderation/alerts/{alert.pk}/", "/moderation/dashboard/"):
+        staff.goto(path)
+        problems += _serious(axe(staff), path)
+    services.claim_alert(alert_id=alert.pk, moderator=moderator)
+    staff.goto(f"/moderation/alerts/{alert.pk}/")
+    problems += _serious(axe(staff), "alert (acknowledged)")
+    assert not problems, "\n".join(problems)
+
+
+def _serious(results: dict[str, Any], where: str) -> list[str]:
+    return [
+        f"{where}: {v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:3])
+        for v in results.get("violations", [])
+        if v.get("impact") in ("serious", "critical")
+    ]

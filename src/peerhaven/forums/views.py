@@ -1,0 +1,533 @@
+"""Forum pages. Thin: fetch-and-authorize through ``queries``, write through ``services``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peerhaven.accounts import audit
+from peerhaven.accounts.models import User
+from peerhaven.forums import fragments, permissions, queries, services
+from peerhaven.forums.forms import (
+    EditForm,
+    MoveForm,
+    MuteWarningsForm,
+    ReasonForm,
+    ReplyForm,
+    ReportForm,
+    ThreadForm,
+)
+from peerhaven.forums.models import Block, Mute, Post, ReactionKind, Report, Thread
+from peerhaven.forums.rendering import quote_markdown
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in member (every view here is behind login_required)."""
+    return cast(User, request.user)
+
+
+# Service error codes that are not "fix the form" (422) but a refusal of another kind.
+STATUS_BY_CODE = {"locked": 403, "edit_window": 403, "duplicate": 409, "rate_limited": 429}
+
+
+def status_for(exc: ValidationError) -> int:
+    codes = (
+        {getattr(e, "code", None) for e in exc.error_list} if hasattr(exc, "error_list") else set()
+    )
+    for code, status in STATUS_BY_CODE.items():
+        if code in codes:
+            return status
+    return 422
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _held_message(request: HttpRequest) -> None:
+    messages.warning(
+        request,
+        _(
+            "Thank you for trusting us with this. Your post is saved, and because it mentions a "
+            "way of ending your life, a moderator will read it before others can. You are not in "
+            "trouble. If you are in danger now, please use “Get help now” at the top of the page."
+        ),
+    )
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    boards = queries.visible_boards(_user(request))
+    return render(request, "forums/index.html", {"boards": boards})
+
+
+@login_required
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    b = queries.get_board(_user(request), slug)
+    page = queries.board_threads(_user(request), b, cursor=request.GET.get("after"))
+    return render(
+        request,
+        "forums/board.html",
+        {
+            "board": b,
+            "page": page,
+            "can_start": permissions.can_start_thread(_user(request), b),
+            "first_page": not request.GET.get("after"),
+        },
+    )
+
+
+@login_required
+def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
+    b = queries.get_board(_user(request), slug)
+    if not permissions.can_start_thread(_user(request), b):
+        raise PermissionDenied
+    form = ThreadForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                thread = services.create_thread(
+                    board=b,
+                    author=_user(request),
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    content_warning=form.cleaned_data["content_warning"],
+                    anonymous=form.cleaned_data["anonymous"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = status_for(exc)
+            else:
+                if thread.is_held:
+                    _held_message(request)
+                else:
+                    messages.success(request, _("Your thread is posted."))
+                return redirect("forums:thread", thread.pk)
+    return render(request, "forums/new_thread.html", {"board": b, "form": form}, status=status)
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    if raw == "last":
+        return 10**9
+    try:
+        return int(raw)
+    except ValueError:
+        return 1
+
+
+@login_required
+def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+    t = queries.get_thread(_user(request), thread_id)
+    view = queries.thread_view(_user(request), t, page=_page_number(request))
+    if view.posts:
+        services.mark_read(
+            thread=t,
+            user=_user(request),
+            position=view.posts[-1].post.position,
+        )
+    return render(
+        request,
+        "forums/thread.html",
+        {
+            "view": view,
+            "posts_html": fragments.render_posts(request, view),
+            "thread": t,
+            "form": ReplyForm(),
+            "kinds": ReactionKind.choices,
+            "boards_for_move": queries.visible_boards(_user(request)) if view.moderator else [],
+        },
+    )
+
+
+@login_required
+def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
+    t = queries.get_thread(_user(request), thread_id)
+    initial: dict[str, Any] = {}
+    quote_id = request.GET.get("quote", "")
+    if quote_id.isdigit():
+        quoted = queries.get_post(_user(request), int(quote_id))
+        if quoted.thread_id == t.pk:
+            label = (
+                services.author_label(quoted)
+                if permissions.can_see_author(_user(request), quoted) or quoted.is_anonymous
+                else services.ANONYMOUS
+            )
+            if quoted.is_anonymous:
+                label = services.ANONYMOUS
+            initial["body"] = quote_markdown(quoted.body, label)
+    form = ReplyForm(request.POST or None, initial=initial)
+    status = 200
+    if not permissions.can_reply(_user(request), t):
+        status = 403
+        messages.error(
+            request,
+            _("This thread is locked, so it cannot take new replies.")
+            if t.is_locked
+            else _("You cannot reply in this thread."),
+        )
+        if request.method == "POST":
+            # Keep what they wrote on screen even though it cannot be posted here.
+            form.is_valid()
+        return render(
+            request, "forums/reply.html", {"thread": t, "form": form, "closed": True}, status=status
+        )
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                post = services.reply(
+                    thread=t,
+                    author=_user(request),
+                    body=form.cleaned_data["body"],
+                    content_warning=form.cleaned_data["content_warning"],
+                    anonymous=form.cleaned_data["anonymous"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = status_for(exc)
+            else:
+                if post.is_held:
+                    _held_message(request)
+                else:
+                    messages.success(request, _("Your reply is posted."))
+                return redirect(services.post_url(post))
+    return render(request, "forums/reply.html", {"thread": t, "form": form}, status=status)
+
+
+@login_required
+def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = queries.get_post(_user(request), post_id)
+    if post.author_id != _user(request).pk:
+        raise Http404
+    form = EditForm(
+        request.POST or None,
+        initial={"body": post.body, "content_warning": post.content_warning},
+    )
+    status = 200
+    if not permissions.can_edit_post(_user(request), post):
+        status = 403
+        form.is_valid()
+        messages.error(
+            request,
+            _("The time for editing this post has passed. You can add a reply instead."),
+        )
+        return render(
+            request, "forums/edit.html", {"post": post, "form": form, "closed": True}, status=status
+        )
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.edit_post(
+                    post=post,
+                    actor=_user(request),
+                    body=form.cleaned_data["body"],
+                    content_warning=form.cleaned_data["content_warning"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = status_for(exc)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(services.post_url(post))
+    return render(request, "forums/edit.html", {"post": post, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def react(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Toggle one reaction: the same button says it and, pressed again, takes it back."""
+    user = _user(request)
+    post = queries.get_post(user, post_id)
+    kind = request.POST.get("toggle", "")
+    if kind not in ReactionKind.values:
+        return HttpResponse(_("Unknown reaction."), status=400)
+    if not services.unreact(post=post, user=user, kind=kind):
+        try:
+            services.react(post=post, user=user, kind=kind)
+        except ValidationError as exc:
+            messages.info(request, " ".join(exc.messages))
+        except PermissionDenied:
+            messages.error(request, _("You cannot react to this post."))
+    return redirect(services.post_url(post))
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, thread_id: int) -> HttpResponse:
+    t = queries.get_thread(_user(request), thread_id)
+    if request.POST.get("follow") == "1":
+        services.follow_thread(thread=t, user=_user(request))
+        messages.success(request, _("You will be told about new replies."))
+    else:
+        services.unfollow_thread(thread=t, user=_user(request))
+        messages.success(request, _("You will no longer be told about new replies."))
+    return redirect("forums:thread", t.pk)
+
+
+@login_required
+@require_POST
+def mute(request: HttpRequest, thread_id: int) -> HttpResponse:
+    t = queries.get_thread(_user(request), thread_id)
+    if request.POST.get("mute") == "1":
+        services.mute_thread(thread=t, user=_user(request))
+        messages.success(request, _("Thread muted: it leaves your lists and sends no news."))
+    else:
+        services.unmute_thread(thread=t, user=_user(request))
+        messages.success(request, _("Thread unmuted."))
+    return redirect("forums:thread", t.pk)
+
+
+@login_required
+@require_POST
+def block(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Block the author of a post (works for anonymous posts without revealing who it is)."""
+    post = queries.get_post(_user(request), post_id)
+    if post.author is None or post.author_id == _user(request).pk:
+        raise Http404
+    services.block_member(blocker=_user(request), blocked=post.author)
+    messages.success(
+        request,
+        _("Blocked. You will not see their posts; you can undo this in your forum settings."),
+    )
+    return redirect("forums:thread", post.thread_id)
+
+
+@login_required
+def report(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = queries.get_post(_user(request), post_id)
+    if not permissions.can_report(_user(request), post):
+        raise Http404
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.report_post(
+                    post=post,
+                    reporter=_user(request),
+                    reason=form.cleaned_data["reason"],
+                    detail=form.cleaned_data["detail"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = status_for(exc)
+            else:
+                messages.success(request, _("Thank you. A moderator will look at it soon."))
+                return redirect(services.post_url(post))
+    return render(request, "forums/report.html", {"post": post, "form": form}, status=status)
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Muted warning categories, muted threads and blocked members, with undo."""
+    user = _user(request)
+    current = list(
+        Mute.objects.filter(user=user, thread__isnull=True).values_list("warning", flat=True)
+    )
+    form = MuteWarningsForm(request.POST or None, initial={"warnings": current})
+    if request.method == "POST":
+        if request.POST.get("unblock"):
+            blocked = Block.objects.filter(blocker=user, pk=request.POST["unblock"]).first()
+            if blocked is not None:
+                services.unblock_member(blocker=user, blocked=blocked.blocked)
+            messages.success(request, _("Unblocked."))
+            return redirect("forums:settings")
+        if request.POST.get("unmute"):
+            muted = (
+                Mute.objects.filter(user=user, pk=request.POST["unmute"])
+                .select_related("thread")
+                .first()
+            )
+            if muted is not None and muted.thread is not None:
+                services.unmute_thread(thread=muted.thread, user=user)
+            messages.success(request, _("Thread unmuted."))
+            return redirect("forums:settings")
+        if form.is_valid():
+            chosen = set(form.cleaned_data["warnings"])
+            for warning in chosen - set(current):
+                services.mute_warning(user=user, warning=warning)
+            for warning in set(current) - chosen:
+                services.unmute_warning(user=user, warning=warning)
+            messages.success(request, _("Your forum settings are saved."))
+            return redirect("forums:settings")
+    return render(
+        request,
+        "forums/settings.html",
+        {
+            "form": form,
+            "blocks": Block.objects.filter(blocker=user).select_related("blocked"),
+            "muted_threads": Mute.objects.filter(user=user, thread__isnull=False).select_related(
+                "thread"
+            ),
+        },
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    hits = queries.search(_user(request), query)
+    return render(request, "forums/search.html", {"query": query, "hits": hits})
+
+
+@login_required
+def needs_reply(request: HttpRequest) -> HttpResponse:
+    try:
+        hours = float(request.GET.get("hours", ""))
+        age = timedelta(hours=min(max(hours, 0), 24 * 30))
+    except ValueError:
+        age = queries.needs_reply_age()
+    threads = queries.needs_reply(_user(request), older_than=age)
+    return render(
+        request,
+        "forums/needs_reply.html",
+        {"threads": threads, "hours": int(age.total_seconds() // 3600)},
+    )
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+
+def _moderator(request: HttpRequest) -> None:
+    if not permissions.is_moderator(_user(request)):
+        raise Http404
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    return render(
+        request,
+        "forums/moderation.html",
+        {
+            "reports": queries.open_reports(_user(request)),
+            "held": queries.held_posts(_user(request)),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderate_post(request: HttpRequest, post_id: int, action: str) -> HttpResponse:
+    _moderator(request)
+    post = get_object_or_404(Post.objects.select_related("thread__board", "author"), pk=post_id)
+    form = ReasonForm(request.POST)
+    actions = {
+        "hide": services.hide_post,
+        "unhide": services.unhide_post,
+        "release": services.release_post,
+    }
+    if action not in actions:
+        raise Http404
+    if not form.is_valid():
+        messages.error(request, _("Give a reason: the author will see it."))
+    else:
+        try:
+            actions[action](
+                post=post,
+                actor=_user(request),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Done. The author can see what happened and why."))
+    return redirect(request.POST.get("next") or services.post_url(post))
+
+
+@login_required
+@require_POST
+def moderate_thread(request: HttpRequest, thread_id: int, action: str) -> HttpResponse:
+    _moderator(request)
+    t = get_object_or_404(Thread.objects.select_related("board", "author"), pk=thread_id)
+    form: ReasonForm = MoveForm(request.POST) if action == "move" else ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason: the author will see it."))
+        return redirect("forums:thread", t.pk)
+    reason = form.cleaned_data["reason"]
+    kwargs: dict[str, Any] = {
+        "thread": t,
+        "actor": _user(request),
+        "reason": reason,
+        "request": request,
+    }
+    try:
+        if action in ("lock", "unlock"):
+            services.set_locked(locked=action == "lock", **kwargs)
+        elif action in ("pin", "unpin"):
+            services.set_pinned(pinned=action == "pin", **kwargs)
+        elif action == "move":
+            services.move_thread(board=form.cleaned_data["board"], **kwargs)
+        elif action == "delete":
+            services.delete_thread(**kwargs)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done. The author can see what happened and why."))
+    return redirect("forums:thread", t.pk)
+
+
+@login_required
+@require_POST
+def dismiss_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    _moderator(request)
+    r = get_object_or_404(Report.objects.select_related("post__author"), pk=report_id)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        services.dismiss_report(
+            report=r,
+            actor=_user(request),
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        messages.success(request, _("Report closed."))
+    else:
+        messages.error(request, _("Give a reason for closing the report."))
+    return redirect("forums:moderation")
+
+
+@login_required
+def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Earlier versions of a post, for moderators; each look is written to the audit log."""
+    _moderator(request)
+    post = get_object_or_404(Post.objects.select_related("thread", "author"), pk=post_id)
+    revisions = list(post.revisions.select_related("editor"))
+    audit.record(
+        actor=_user(request),
+        action="forums.post.history.read",
+        subject=post.author,
+        obj=post,
+        detail={"thread": post.thread_id},
+        request=request,
+    )
+    return render(request, "forums/history.html", {"post": post, "revisions": revisions})
+
+
+def thread_url(thread: Thread) -> str:
+    return reverse("forums:thread", args=[thread.pk])

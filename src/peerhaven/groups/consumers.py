@@ -1,0 +1,249 @@
+"""The live room of a meeting: a JSON protocol over one WebSocket (see docs/groups.md).
+
+Authorisation on connect uses ``services.open_room``, the same fetch-and-authorize the room
+page uses. Every chat message is screened, stored, broadcast after commit, and then
+acknowledged with its stored id; a client that reconnects sends ``hello`` with the last id it
+saw and receives what it missed from the database, so a restarted server process loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from peerhaven.groups import conf, live, services
+
+# Close codes (the reason a client sees). 1000 is used after an "ended" event.
+CLOSE_BAD_FRAME = 4400
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_REMOVED = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_ROOM_CLOSED = 4409
+CLOSE_TOO_LARGE = 4413
+CLOSE_RATE_LIMITED = 4429
+
+FACILITATOR_ACTIONS = frozenset(
+    {
+        "welcome",
+        "checkin.start",
+        "checkin.next",
+        "pause",
+        "unpause",
+        "mute",
+        "unmute",
+        "remove",
+        "end",
+    }
+)
+
+
+def _code(exc: ValidationError) -> str:
+    return str(getattr(exc, "code", None) or "invalid")
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    meeting_id: int = 0
+    is_facilitator = False
+    joined = False
+    closing = False
+
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        if self.user is None or not getattr(self.user, "is_authenticated", False):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        try:
+            meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
+            access = await database_sync_to_async(services.open_room)(
+                user=self.user, meeting_id=meeting_id
+            )
+        except (Http404, ValueError, KeyError):
+            # Missing and not-yours look the same, and the handshake is refused outright.
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        except PermissionDenied:
+            await self._refuse(
+                "removed", "A facilitator removed you from this meeting.", CLOSE_REMOVED
+            )
+            return
+        except ValidationError as exc:
+            await self._refuse(_code(exc), _message(exc), CLOSE_ROOM_CLOSED)
+            return
+        self.meeting_id = meeting_id
+        self.is_facilitator = access.is_facilitator
+        self.window: deque[float] = deque()
+        await self.channel_layer.group_add(live.room_group(meeting_id), self.channel_name)
+        await self.accept()
+        await database_sync_to_async(services.enter_room)(
+            meeting_id=meeting_id, user=self.user, channel_name=self.channel_name
+        )
+        self.joined = True
+
+    async def _refuse(self, code: str, message: str, close_code: int) -> None:
+        # Accept so the browser learns why (a refused handshake carries no reason).
+        await self.accept()
+        await self.send_json({"type": "error", "code": code, "message": message})
+        await self.close(code=close_code)
+
+    async def disconnect(self, code: int) -> None:
+        if not self.meeting_id:
+            return
+        await self.channel_layer.group_discard(live.room_group(self.meeting_id), self.channel_name)
+        if self.joined:
+            self.joined = False
+            await database_sync_to_async(services.leave_room)(
+                meeting_id=self.meeting_id, user=self.user, channel_name=self.channel_name
+            )
+
+    # --- Incoming frames -------------------------------------------------------------------
+
+    def _allow(self) -> bool:
+        now = time.monotonic()
+        window = conf.get("ROOM_RATE_WINDOW")
+        while self.window and self.window[0] <= now - window:
+            self.window.popleft()
+        self.window.append(now)
+        return len(self.window) <= conf.get("ROOM_RATE_COUNT")
+
+    async def _shut(self, code: str, message: str, close_code: int) -> None:
+        self.closing = True
+        await self.send_json({"type": "error", "code": code, "message": message})
+        await self.close(code=close_code)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if self.closing or not self.joined:
+            return
+        if text_data is None:
+            await self._shut("bad_frame", "Send JSON text frames.", CLOSE_BAD_FRAME)
+            return
+        if len(text_data) > conf.get("ROOM_MAX_FRAME"):
+            await self._shut("too_large", "That frame is too large.", CLOSE_TOO_LARGE)
+            return
+        if not self._allow():
+            await self._shut(
+                "rate_limited", "Too many messages; please slow down.", CLOSE_RATE_LIMITED
+            )
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._shut("bad_frame", "That was not JSON.", CLOSE_BAD_FRAME)
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "bad_message",
+                    "message": "Each frame is an object with a type.",
+                }
+            )
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content["type"]
+        try:
+            if kind in FACILITATOR_ACTIONS and not self.is_facilitator:
+                raise PermissionDenied
+            await self.dispatch_action(kind, content)
+        except ValidationError as exc:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": _code(exc),
+                    "message": _message(exc),
+                    "client_id": content.get("client_id"),
+                }
+            )
+        except PermissionDenied:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "forbidden",
+                    "message": "Only facilitators can do that.",
+                    "client_id": content.get("client_id"),
+                }
+            )
+
+    async def dispatch_action(self, kind: str, content: dict[str, Any]) -> None:
+        db = database_sync_to_async
+        mid, user = self.meeting_id, self.user
+        if kind in ("hello", "resume"):
+            last = content.get("last_seen_id")
+            last_id = last if isinstance(last, int) and last >= 0 else None
+            state = await db(services.room_state)(meeting_id=mid, user=user, last_seen_id=last_id)
+            await self.send_json(state)
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "message":
+            body = content.get("body")
+            if not isinstance(body, str):
+                raise ValidationError("The message needs a text body.", code="bad_message")
+            client_id = str(content.get("client_id") or "")[:64]
+            msg = await db(services.post_room_message)(meeting_id=mid, author=user, body=body)
+            # Stored and published: only now is it acknowledged.
+            await self.send_json(
+                {"type": "ack", "client_id": client_id, "id": msg.pk, "held": msg.held}
+            )
+        elif kind in ("checkin.pass", "checkin.done", "checkin.next"):
+            await db(services.advance_checkin)(
+                meeting_id=mid, actor=user, passed=kind == "checkin.pass"
+            )
+        elif kind == "welcome":
+            text = content.get("body") if isinstance(content.get("body"), str) else ""
+            await db(services.post_welcome)(meeting_id=mid, actor=user, text=text)
+        elif kind == "checkin.start":
+            await db(services.start_checkin)(meeting_id=mid, actor=user)
+        elif kind in ("pause", "unpause"):
+            await db(services.set_paused)(meeting_id=mid, actor=user, paused=kind == "pause")
+        elif kind in ("mute", "unmute", "remove"):
+            target = content.get("user_id")
+            if not isinstance(target, int):
+                raise ValidationError("Say whom (user_id).", code="invalid_target")
+            await db(services.restrict_participant)(
+                meeting_id=mid,
+                actor=user,
+                user_id=target,
+                mute=None if kind == "remove" else kind == "mute",
+                remove=kind == "remove",
+            )
+        elif kind == "end":
+            await db(services.end_meeting)(meeting_id=mid, actor=user)
+        else:
+            raise ValidationError(f"Unknown message type {kind[:40]!r}.", code="unknown_type")
+
+    # --- Events from the channel layer ------------------------------------------------------
+
+    async def room_event(self, message: dict[str, Any]) -> None:
+        event = message["event"]
+        if (
+            message.get("audience") == live.FACILITATORS
+            and not self.is_facilitator
+            and message.get("also_user") != self.user.pk
+        ):
+            return
+        if self.closing:
+            return
+        await self.send_json(event)
+        kind = event.get("type")
+        if kind == "removed" and (event.get("user") or {}).get("id") == self.user.pk:
+            self.closing = True
+            self.joined = False  # the visit was closed by the service
+            await self.close(code=CLOSE_REMOVED)
+        elif kind == "ended":
+            self.closing = True
+            self.joined = False
+            await self.close(code=1000)

@@ -1,0 +1,43 @@
+"""Fan-out of live-room events through the channel layer (in-memory, or Redis across processes).
+
+Events are JSON dicts with a ``type``. They are published only after the transaction that
+stored them commits, so a participant never sees something that was rolled back, and a
+reconnecting participant can always fetch from the database what the fan-out carried.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+ALL = "all"
+FACILITATORS = "facilitators"
+
+
+def room_group(meeting_id: int) -> str:
+    return f"groups.room.{meeting_id}"
+
+
+def envelope(event: dict[str, Any], *, audience: str = ALL, also_user: int | None = None) -> dict:
+    """The channel-layer message a RoomConsumer receives (handler ``room_event``)."""
+    return {"type": "room.event", "event": event, "audience": audience, "also_user": also_user}
+
+
+def publish(
+    meeting_id: int, event: dict[str, Any], *, audience: str = ALL, also_user: int | None = None
+) -> None:
+    """Send an event to every connection in a room. Never raises: clients resume from the DB."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            room_group(meeting_id), envelope(event, audience=audience, also_user=also_user)
+        )
+    except Exception:
+        logger.exception("Could not publish a room event to meeting %s", meeting_id)

@@ -1,0 +1,128 @@
+"""Recurrence rules and time zones, as pure functions (no database).
+
+A rule is an RFC 5545 RRULE ("FREQ=WEEKLY;BYDAY=TU", "FREQ=MONTHLY;BYDAY=2TU") evaluated on the
+group's local wall-clock time. Each occurrence is then placed in the group's time zone and
+converted to UTC, so a weekly 19:00 meeting is 19:00 local before and after a daylight-saving
+change (its UTC time moves instead).
+
+A local time that does not exist (inside a spring-forward gap) resolves with the offset before
+the change, i.e. it moves forward by the size of the gap; an ambiguous local time (autumn) takes
+the first occurrence (``fold=0``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, available_timezones
+
+from dateutil.rrule import rrule, rrulestr  # type: ignore[import-untyped]  # no stubs installed
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# Meetings are at most daily: finer frequencies are almost certainly a mistake.
+ALLOWED_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+
+
+def validate_time_zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or a ValidationError saying what is wrong."""
+    if not name or name not in _zones():
+        raise ValidationError(
+            _("“%(tz)s” is not a time zone we know. Use an IANA name such as Europe/London.")
+            % {"tz": name},
+            code="invalid_time_zone",
+        )
+    return ZoneInfo(name)
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def _zones() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+def normalise_rule(text: str) -> str:
+    rule = (text or "").strip()
+    if rule.upper().startswith("RRULE:"):
+        rule = rule[len("RRULE:") :]
+    return rule.strip()
+
+
+def parse_rule(text: str, *, dtstart: datetime) -> rrule:
+    """Parse and check an RRULE; raise ValidationError with a clear message when invalid."""
+    rule = normalise_rule(text)
+    if not rule:
+        raise ValidationError(_("Please give a recurrence rule."), code="invalid_rrule")
+    if "\n" in rule or "DTSTART" in rule.upper():
+        raise ValidationError(
+            _("Give only the RRULE part (for example FREQ=WEEKLY;BYDAY=TU)."),
+            code="invalid_rrule",
+        )
+    parts = dict(p.split("=", 1) for p in rule.upper().split(";") if "=" in p)
+    freq = parts.get("FREQ")
+    if freq not in ALLOWED_FREQS:
+        raise ValidationError(
+            _("The rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY (got “%(freq)s”).")
+            % {"freq": freq or ""},
+            code="invalid_rrule",
+        )
+    if parts.get("UNTIL", "").endswith("Z"):
+        raise ValidationError(
+            _("Give UNTIL as a local date, without “Z” (for example UNTIL=20271231)."),
+            code="invalid_rrule",
+        )
+    try:
+        parsed = rrulestr(rule, dtstart=dtstart)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise ValidationError(
+            _("This is not a valid recurrence rule: %(error)s") % {"error": str(exc) or rule},
+            code="invalid_rrule",
+        ) from None
+    if not isinstance(parsed, rrule):  # pragma: no cover - rrulestr returns rruleset for sets
+        raise ValidationError(_("Give a single RRULE."), code="invalid_rrule")
+    return parsed
+
+
+def local_occurrences(
+    *, rule: str, starts_on: date, local_start: time, until: date, after: date | None = None
+) -> list[datetime]:
+    """Naive local datetimes of the occurrences from ``after`` (or the start) to ``until``."""
+    dtstart = datetime.combine(starts_on, local_start)
+    parsed = parse_rule(rule, dtstart=dtstart)
+    lo = datetime.combine(max(after or starts_on, starts_on), time.min)
+    hi = datetime.combine(until, time.max)
+    return list(parsed.between(lo, hi, inc=True))
+
+
+def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
+    """Place a naive local wall time in ``tz`` and convert it to UTC."""
+    aware = local.replace(tzinfo=tz, fold=0)
+    # Round-trip through UTC: a time inside a spring-forward gap comes back shifted forward.
+    return aware.astimezone(UTC)
+
+
+def occurrences_utc(
+    *,
+    rule: str,
+    time_zone: str,
+    starts_on: date,
+    local_start: time,
+    duration: timedelta,
+    until: date,
+    after: date | None = None,
+) -> list[tuple[datetime, datetime]]:
+    """(start, end) in UTC for each occurrence; the end is the local start plus ``duration``."""
+    tz = validate_time_zone(time_zone)
+    out = []
+    for local in local_occurrences(
+        rule=rule, starts_on=starts_on, local_start=local_start, until=until, after=after
+    ):
+        start = to_utc(local, tz)
+        end = to_utc(local + duration, tz)
+        if end <= start:  # a meeting across a fall-back hour: keep the real duration
+            end = start + duration
+        out.append((start, end))
+    return out

@@ -1,0 +1,1145 @@
+"""Every write in support groups. Keyword-only, with an explicit actor; side effects after commit.
+
+Errors a person can fix or should understand are ``ValidationError`` with a stable ``code``
+(``full``, ``invitation_required``, ``agreement_required``, ``cancelled``, ``invalid_rrule``,
+``invalid_time_zone``, ``no_facilitator``, ``room_closed``, ``paused``, ``muted`` …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from peerhaven.accounts import audit
+from peerhaven.accounts.models import User
+from peerhaven.accounts.privacy import EraseMode
+from peerhaven.groups import conf, live, permissions
+from peerhaven.groups.models import (
+    Attendance,
+    AttendanceSource,
+    CalendarFeed,
+    Facilitator,
+    FacilitatorCheckIn,
+    FacilitatorNote,
+    FacilitatorTraining,
+    GroupFormat,
+    JoinPolicy,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Membership,
+    MembershipStatus,
+    PostMeetingMood,
+    RoomMessage,
+    RoomMessageKind,
+    RoomRestriction,
+    RoomVisit,
+    Rsvp,
+    RsvpResponse,
+    SupportGroup,
+)
+from peerhaven.groups.recurrence import occurrences_utc, parse_rule, validate_time_zone
+from peerhaven.notifications.services import notify
+from peerhaven.safety.gate import report_outcome, screen_user_text
+
+ROOM_KIND = "groups.room"
+
+
+# --- Groups, training and facilitators ----------------------------------------------------------
+
+
+@transaction.atomic
+def create_group(
+    *,
+    actor: User,
+    name: str,
+    topic: str,
+    agreement_text: str,
+    time_zone: str,
+    format: str = GroupFormat.ONLINE,
+    address: str = "",
+    language: str = "en",
+    capacity: int = 12,
+    join_policy: str = JoinPolicy.OPEN,
+    description: str = "",
+    agreement_version: str = "1",
+    room_opens_minutes: int = 15,
+    slug: str = "",
+) -> SupportGroup:
+    """Create a group (admins only). Validates the time zone and the in-person address."""
+    permissions.check_manage_groups(actor)
+    validate_time_zone(time_zone)
+    errors: dict[str, list[str]] = {}
+    if format not in GroupFormat.values:
+        errors["format"] = [_("Choose online, in person or hybrid.")]
+    if join_policy not in JoinPolicy.values:
+        errors["join_policy"] = [_("Choose open, approval or closed.")]
+    if format in (GroupFormat.IN_PERSON, GroupFormat.HYBRID) and not address.strip():
+        errors["address"] = [_("A group that meets in person needs an address.")]
+    if not agreement_text.strip():
+        errors["agreement_text"] = [_("Every group needs an agreement members accept.")]
+    if capacity < 1:
+        errors["capacity"] = [_("Capacity must be at least 1.")]
+    if errors:
+        raise ValidationError(errors)
+    base = slugify(slug or name)[:70] or "group"
+    candidate, n = base, 1
+    while SupportGroup.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    group = SupportGroup.objects.create(
+        name=name.strip(),
+        slug=candidate,
+        topic=topic.strip(),
+        description=description.strip(),
+        format=format,
+        address=address.strip(),
+        language=language,
+        time_zone=time_zone,
+        capacity=capacity,
+        join_policy=join_policy,
+        agreement_text=agreement_text.strip(),
+        agreement_version=agreement_version,
+        room_opens_minutes=room_opens_minutes,
+        created_by=actor,
+    )
+    audit.record(actor=actor, action="groups.group.create", obj=group)
+    return group
+
+
+@transaction.atomic
+def record_training(
+    *, actor: User | None, peer_supporter: User, completed_on: date, trainer: str, expires_on: date
+) -> FacilitatorTraining:
+    if actor is not None:
+        permissions.check_manage_groups(actor)
+    if expires_on <= completed_on:
+        raise ValidationError(
+            {"expires_on": [_("The training must expire after it was completed.")]}
+        )
+    training = FacilitatorTraining.objects.create(
+        peer_supporter=peer_supporter,
+        completed_on=completed_on,
+        trainer=trainer.strip(),
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    audit.record(actor=actor, action="groups.training.record", subject=peer_supporter, obj=training)
+    return training
+
+
+@transaction.atomic
+def assign_facilitator(*, group: SupportGroup, user: User, actor: User) -> Facilitator:
+    """Assign a facilitator. They must be a peer supporter with a current training record."""
+    permissions.check_manage_groups(actor)
+    if not permissions.can_be_facilitator(user):
+        raise ValidationError(
+            _("%(name)s needs the peer supporter role and a current facilitator training.")
+            % {"name": user.display_name},
+            code="not_trained",
+        )
+    facilitator, _created = Facilitator.objects.get_or_create(
+        group=group, user=user, defaults={"assigned_by": actor}
+    )
+    audit.record(actor=actor, action="groups.facilitator.assign", subject=user, obj=group)
+    return facilitator
+
+
+@transaction.atomic
+def unassign_facilitator(*, group: SupportGroup, user: User, actor: User) -> None:
+    permissions.check_manage_groups(actor)
+    Facilitator.objects.filter(group=group, user=user).delete()
+    audit.record(actor=actor, action="groups.facilitator.unassign", subject=user, obj=group)
+
+
+# --- Membership ---------------------------------------------------------------------------------
+
+
+def _lock_group(group: SupportGroup) -> SupportGroup:
+    return SupportGroup.objects.select_for_update().get(pk=group.pk)
+
+
+def _check_capacity(group: SupportGroup) -> None:
+    active = Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).count()
+    if active >= group.capacity:
+        raise ValidationError(
+            _(
+                "This group is full (%(n)s of %(n)s places taken). Try another group or ask a "
+                "facilitator to tell you when a place opens."
+            )
+            % {"n": group.capacity},
+            code="full",
+        )
+
+
+def _sync_member_count(group: SupportGroup) -> None:
+    count = Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).count()
+    SupportGroup.objects.filter(pk=group.pk).update(member_count=count)
+    group.member_count = count
+
+
+@transaction.atomic
+def join_group(*, group: SupportGroup, user: User, accept_agreement: bool) -> Membership:
+    """Join (open), request to join (approval) or accept an invitation (closed).
+
+    The person must accept the group's agreement. Raises ``ValidationError`` with code
+    ``agreement_required``, ``full``, ``invitation_required`` or ``inactive``.
+    """
+    if not accept_agreement:
+        raise ValidationError(
+            _("Please read and accept the group agreement to join."), code="agreement_required"
+        )
+    group = _lock_group(group)
+    if not group.active:
+        raise ValidationError(_("This group is not meeting any more."), code="inactive")
+    membership = Membership.objects.filter(group=group, user=user).first()
+    if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        return membership
+    if membership is not None and membership.status == MembershipStatus.REMOVED:
+        raise ValidationError(
+            _("You were removed from this group; a facilitator can invite you again."),
+            code="invitation_required",
+        )
+    now = timezone.now()
+    invited = membership is not None and membership.status == MembershipStatus.INVITED
+    if group.join_policy == JoinPolicy.CLOSED and not invited:
+        raise ValidationError(
+            _("This group is by invitation only. A facilitator can invite you."),
+            code="invitation_required",
+        )
+    if group.join_policy == JoinPolicy.APPROVAL and not invited:
+        status = MembershipStatus.REQUESTED
+    else:
+        _check_capacity(group)
+        status = MembershipStatus.ACTIVE
+    if membership is None:
+        membership = Membership(group=group, user=user)
+    membership.status = status
+    membership.agreement_version = group.agreement_version
+    membership.agreement_accepted_at = now
+    membership.joined_at = now if status == MembershipStatus.ACTIVE else None
+    membership.left_at = None
+    membership.save()
+    _sync_member_count(group)
+    if status == MembershipStatus.REQUESTED:
+        for f in Facilitator.objects.filter(group=group).select_related("user"):
+            notify(
+                recipient=f.user,
+                kind="group",
+                title=_("%(name)s asked to join %(group)s")
+                % {"name": user.display_name, "group": group.name},
+                url=reverse("groups:manage", args=[group.slug]),
+            )
+    return membership
+
+
+@transaction.atomic
+def leave_group(*, group: SupportGroup, user: User) -> None:
+    group = _lock_group(group)
+    updated = Membership.objects.filter(
+        group=group,
+        user=user,
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED],
+    ).update(status=MembershipStatus.LEFT, left_at=timezone.now())
+    if updated:
+        _sync_member_count(group)
+
+
+@transaction.atomic
+def invite_member(*, group: SupportGroup, user: User, actor: User) -> Membership:
+    permissions.check_manage_group(actor, group)
+    membership, _created = Membership.objects.get_or_create(
+        group=group,
+        user=user,
+        defaults={"status": MembershipStatus.INVITED, "invited_by": actor},
+    )
+    if membership.status != MembershipStatus.ACTIVE:
+        membership.status = MembershipStatus.INVITED
+        membership.invited_by = actor
+        membership.save(update_fields=["status", "invited_by"])
+        notify(
+            recipient=user,
+            kind="group",
+            title=_("You are invited to join %(group)s") % {"group": group.name},
+            url=reverse("groups:detail", args=[group.slug]),
+        )
+    return membership
+
+
+@transaction.atomic
+def decide_request(*, membership: Membership, actor: User, approve: bool) -> Membership:
+    group = _lock_group(membership.group)
+    permissions.check_manage_group(actor, group)
+    membership.refresh_from_db()
+    if membership.status != MembershipStatus.REQUESTED:
+        raise ValidationError(_("This request was already answered."), code="answered")
+    if approve:
+        _check_capacity(group)
+        membership.status = MembershipStatus.ACTIVE
+        membership.joined_at = timezone.now()
+    else:
+        membership.status = MembershipStatus.LEFT
+        membership.left_at = timezone.now()
+    membership.save(update_fields=["status", "joined_at", "left_at"])
+    _sync_member_count(group)
+    notify(
+        recipient=membership.user,
+        kind="group",
+        title=(_("Welcome to %(group)s") if approve else _("Your request to join %(group)s"))
+        % {"group": group.name},
+        body="" if approve else _("The facilitators could not offer you a place this time."),
+        url=reverse("groups:detail", args=[group.slug]),
+    )
+    audit.record(
+        actor=actor,
+        action="groups.request.approve" if approve else "groups.request.decline",
+        subject=membership.user,
+        obj=group,
+    )
+    return membership
+
+
+# --- Schedules and meetings ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_series(
+    *,
+    group: SupportGroup,
+    actor: User,
+    rrule: str,
+    starts_on: date,
+    local_start: time,
+    duration_minutes: int = 90,
+    weeks: int | None = None,
+) -> MeetingSeries:
+    """Add a recurring schedule (validated RRULE) and generate its first meetings."""
+    permissions.check_manage_group(actor, group)
+    validate_time_zone(group.time_zone)
+    parse_rule(rrule, dtstart=datetime.combine(starts_on, local_start))
+    if duration_minutes < 10 or duration_minutes > 600:
+        raise ValidationError(
+            {"duration_minutes": [_("A meeting lasts between 10 minutes and 10 hours.")]}
+        )
+    series = MeetingSeries.objects.create(
+        group=group,
+        rrule=rrule.strip().removeprefix("RRULE:"),
+        starts_on=starts_on,
+        local_start=local_start,
+        duration_minutes=duration_minutes,
+    )
+    generate_meetings(series=series, weeks=weeks)
+    audit.record(actor=actor, action="groups.series.add", obj=series)
+    return series
+
+
+def generate_meetings(
+    *, series: MeetingSeries, weeks: int | None = None, now: datetime | None = None
+) -> int:
+    """Create the series' meetings for the next ``weeks`` weeks. Idempotent; returns new count.
+
+    A meeting that was moved or cancelled keeps its ``original_starts_at``, so regenerating
+    never brings it back.
+    """
+    at = now or timezone.now()
+    tz = ZoneInfo(series.group.time_zone)
+    today = at.astimezone(tz).date()
+    until = today + timedelta(weeks=weeks or conf.get("GENERATE_WEEKS"))
+    created = 0
+    for start, end in occurrences_utc(
+        rule=series.rrule,
+        time_zone=series.group.time_zone,
+        starts_on=series.starts_on,
+        local_start=series.local_start,
+        duration=timedelta(minutes=series.duration_minutes),
+        until=until,
+        after=today,
+    ):
+        if end < at:
+            continue
+        _m, was_created = Meeting.objects.get_or_create(
+            series=series,
+            original_starts_at=start,
+            defaults={"group": series.group, "starts_at": start, "ends_at": end},
+        )
+        created += int(was_created)
+    return created
+
+
+def generate_all_meetings(*, weeks: int | None = None, now: datetime | None = None) -> int:
+    total = 0
+    for series in MeetingSeries.objects.filter(active=True, group__active=True).select_related(
+        "group"
+    ):
+        total += generate_meetings(series=series, weeks=weeks, now=now)
+    return total
+
+
+@transaction.atomic
+def schedule_meeting(
+    *, group: SupportGroup, actor: User, starts_at: datetime, duration_minutes: int = 90
+) -> Meeting:
+    """A one-off meeting outside any series."""
+    permissions.check_manage_group(actor, group)
+    return Meeting.objects.create(
+        group=group, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=duration_minutes)
+    )
+
+
+def participants(group: SupportGroup) -> list[User]:
+    """Active members and facilitators: the people who get notices about the group's meetings."""
+    members = User.objects.filter(
+        group_memberships__group=group,
+        group_memberships__status=MembershipStatus.ACTIVE,
+        is_active=True,
+    )
+    facilitators = User.objects.filter(facilitating__group=group, is_active=True)
+    return list((members | facilitators).distinct())
+
+
+def when(meeting: Meeting, user: User) -> str:
+    """The meeting's start in the person's own time zone, for notices."""
+    try:
+        tz = ZoneInfo(user.time_zone or "UTC")
+    except Exception:
+        tz = ZoneInfo("UTC")
+    local = meeting.starts_at.astimezone(tz)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({tz.key})"
+
+
+def _notify_participants(meeting: Meeting, title: str, body_for: Any) -> None:
+    url = reverse("groups:detail", args=[meeting.group.slug])
+    for person in participants(meeting.group):
+        notify(recipient=person, kind="group", title=title, body=body_for(person), url=url)
+
+
+@transaction.atomic
+def move_meeting(
+    *,
+    meeting: Meeting,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    note: str = "",
+) -> Meeting:
+    """Move one meeting; members are told. Bumps the iCalendar SEQUENCE."""
+    permissions.check_manage_group(actor, meeting.group)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError(_("Only a scheduled meeting can be moved."), code="not_scheduled")
+    duration = meeting.ends_at - meeting.starts_at
+    end = ends_at or starts_at + duration
+    if end <= starts_at:
+        raise ValidationError(_("The meeting must end after it starts."), code="invalid")
+    old = meeting.starts_at
+    meeting.starts_at, meeting.ends_at = starts_at, end
+    meeting.sequence = F("sequence") + 1
+    meeting.change_note = note[:300]
+    meeting.reminder_sent_at = None
+    meeting.updated_at = timezone.now()
+    meeting.save()
+    meeting.refresh_from_db()
+    _notify_participants(
+        meeting,
+        _("%(group)s: a meeting has moved") % {"group": meeting.group.name},
+        lambda p: (
+            _("It now starts %(when)s.") % {"when": when(meeting, p)} + (f" {note}" if note else "")
+        ),
+    )
+    audit.record(
+        actor=actor, action="groups.meeting.move", obj=meeting, detail={"from": old.isoformat()}
+    )
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, actor: User, note: str = "") -> Meeting:
+    """Cancel one meeting; members are told; the room will not open. Bumps SEQUENCE."""
+    permissions.check_manage_group(actor, meeting.group)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError(_("This meeting is not scheduled."), code="not_scheduled")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence = F("sequence") + 1
+    meeting.change_note = note[:300]
+    meeting.updated_at = timezone.now()
+    meeting.save()
+    meeting.refresh_from_db()
+    _notify_participants(
+        meeting,
+        _("%(group)s: a meeting is cancelled") % {"group": meeting.group.name},
+        lambda p: (
+            _("The meeting on %(when)s will not take place.") % {"when": when(meeting, p)}
+            + (f" {note}" if note else "")
+        ),
+    )
+    audit.record(actor=actor, action="groups.meeting.cancel", obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def rsvp(*, meeting: Meeting, user: User, response: str) -> Rsvp:
+    if not permissions.can_take_part(user, meeting.group):
+        raise PermissionDenied
+    if response not in RsvpResponse.values:
+        raise ValidationError(_("Answer yes, maybe or no."), code="invalid")
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(
+            _("This meeting was cancelled, so there is nothing to reply to."), code="cancelled"
+        )
+    if meeting.status == MeetingStatus.ENDED or meeting.ends_at < timezone.now():
+        raise ValidationError(_("This meeting is over."), code="over")
+    row, _created = Rsvp.objects.update_or_create(
+        meeting=meeting, user=user, defaults={"response": response, "updated_at": timezone.now()}
+    )
+    return row
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Remind participants of meetings starting within the reminder lead time. Idempotent."""
+    at = now or timezone.now()
+    lead = timedelta(minutes=conf.get("REMINDER_MINUTES"))
+    due = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=at,
+        starts_at__lte=at + lead,
+        group__active=True,
+    ).select_related("group")
+    sent = 0
+    for meeting in due:
+        with transaction.atomic():
+            claimed = Meeting.objects.filter(pk=meeting.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=at
+            )
+            if not claimed:
+                continue
+            declined = set(
+                Rsvp.objects.filter(meeting=meeting, response=RsvpResponse.NO).values_list(
+                    "user_id", flat=True
+                )
+            )
+            url = reverse("groups:detail", args=[meeting.group.slug])
+            for person in participants(meeting.group):
+                if person.pk in declined:
+                    continue
+                notify(
+                    recipient=person,
+                    kind="group",
+                    title=_("Reminder: %(group)s meets soon") % {"group": meeting.group.name},
+                    body=_("The meeting starts %(when)s.") % {"when": when(meeting, person)},
+                    url=url,
+                )
+                sent += 1
+    return sent
+
+
+@transaction.atomic
+def record_manual_attendance(
+    *, meeting: Meeting, actor: User, present: list[User]
+) -> list[Attendance]:
+    """A facilitator records who came to an in-person meeting."""
+    permissions.check_manage_group(actor, meeting.group)
+    allowed = {u.pk for u in participants(meeting.group)}
+    rows = []
+    for person in present:
+        if person.pk not in allowed:
+            raise ValidationError(
+                _("%(name)s is not a member of this group.") % {"name": person.display_name},
+                code="not_member",
+            )
+        row, _created = Attendance.objects.get_or_create(
+            meeting=meeting,
+            user=person,
+            defaults={"source": AttendanceSource.MANUAL, "recorded_by": actor},
+        )
+        rows.append(row)
+    audit.record(
+        actor=actor,
+        action="groups.attendance.record",
+        obj=meeting,
+        detail={"user_ids": [u.pk for u in present]},
+    )
+    return rows
+
+
+def calendar_feed_for(user: User) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def reset_calendar_feed(*, user: User) -> CalendarFeed:
+    CalendarFeed.objects.filter(user=user).delete()
+    return CalendarFeed.objects.create(user=user)
+
+
+# --- The live room -------------------------------------------------------------------------------
+
+
+def person(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.display_name}
+
+
+def message_json(msg: RoomMessage) -> dict[str, Any]:
+    return {
+        "id": msg.pk,
+        "kind": msg.kind,
+        "author": person(msg.author)
+        if msg.author_id
+        else ({"id": None, "name": _("[deleted member]")} if msg.kind == "chat" else None),
+        "body": msg.body,
+        "held": msg.held,
+        "created_at": msg.created_at.isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class RoomAccess:
+    meeting: Meeting
+    is_facilitator: bool
+
+
+def check_room_open(meeting: Meeting, now: datetime | None = None) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
+    if meeting.status == MeetingStatus.ENDED:
+        raise ValidationError(_("This meeting has ended."), code="ended")
+    if not permissions.can_hold_meeting(meeting.group):
+        raise ValidationError(
+            _("This group has no trained facilitator at the moment, so the room stays closed."),
+            code="no_facilitator",
+        )
+    if not meeting.room_is_open(now):
+        raise ValidationError(
+            _("The room opens %(minutes)s minutes before the meeting.")
+            % {"minutes": meeting.group.room_opens_minutes},
+            code="room_closed",
+        )
+
+
+def open_room(*, user: User, meeting_id: int) -> RoomAccess:
+    """Fetch-and-authorize for the room: Http404 if not a participant, ValidationError if the
+    room is not open, PermissionDenied if a facilitator removed the person."""
+    from peerhaven.groups.queries import get_meeting_for_participant
+
+    meeting = get_meeting_for_participant(user, meeting_id)
+    check_room_open(meeting)
+    if RoomRestriction.objects.filter(meeting=meeting, user=user, removed=True).exists():
+        raise PermissionDenied
+    return RoomAccess(meeting=meeting, is_facilitator=permissions.can_run_room(user, meeting))
+
+
+def presence(meeting_id: int) -> list[dict[str, Any]]:
+    seen: dict[int, dict[str, Any]] = {}
+    for visit in (
+        RoomVisit.objects.filter(meeting_id=meeting_id, left_at__isnull=True)
+        .select_related("user")
+        .order_by("joined_at")
+    ):
+        seen.setdefault(visit.user_id, person(visit.user) or {})
+    return list(seen.values())
+
+
+def checkin_json(meeting: Meeting) -> dict[str, Any]:
+    order = list(meeting.checkin_order or [])
+    names = dict(User.objects.filter(pk__in=order).values_list("pk", "display_name"))
+    current = order[meeting.checkin_index] if 0 <= meeting.checkin_index < len(order) else None
+    return {
+        "type": "checkin",
+        "active": current is not None,
+        "order": [{"id": uid, "name": names.get(uid, "")} for uid in order],
+        "current": current,
+    }
+
+
+def room_state(*, meeting_id: int, user: User, last_seen_id: int | None) -> dict[str, Any]:
+    """What a (re)connecting participant needs: presence, pause, check-in and missed messages."""
+    meeting = Meeting.objects.select_related("group").get(pk=meeting_id)
+    is_fac = permissions.can_run_room(user, meeting)
+    qs = RoomMessage.objects.filter(meeting=meeting).select_related("author")
+    if last_seen_id:
+        qs = qs.filter(pk__gt=last_seen_id)
+    if not is_fac:
+        qs = qs.filter(Q(held=False) | Q(author=user))
+    backlog = list(qs.order_by("-pk")[: conf.get("ROOM_BACKLOG")])[::-1]
+    restriction = RoomRestriction.objects.filter(meeting=meeting, user=user).first()
+    return {
+        "type": "state",
+        "meeting": {
+            "id": meeting.pk,
+            "group": meeting.group.name,
+            "starts_at": meeting.starts_at.isoformat(),
+            "ends_at": meeting.ends_at.isoformat(),
+            "status": meeting.status,
+        },
+        "me": {
+            **(person(user) or {}),
+            "facilitator": is_fac,
+            "muted": bool(restriction and restriction.muted),
+        },
+        "paused": meeting.room_paused,
+        "present": presence(meeting.pk),
+        "checkin": checkin_json(meeting),
+        "messages": [message_json(m) for m in backlog],
+    }
+
+
+@transaction.atomic
+def enter_room(*, meeting_id: int, user: User, channel_name: str) -> RoomVisit:
+    visit = RoomVisit.objects.create(meeting_id=meeting_id, user=user, channel_name=channel_name)
+    transaction.on_commit(
+        partial(
+            live.publish,
+            meeting_id,
+            {
+                "type": "presence",
+                "event": "join",
+                "user": person(user),
+                "present": presence(meeting_id),
+            },
+        )
+    )
+    return visit
+
+
+@transaction.atomic
+def leave_room(*, meeting_id: int, user: User, channel_name: str) -> None:
+    RoomVisit.objects.filter(
+        meeting_id=meeting_id, user=user, channel_name=channel_name, left_at__isnull=True
+    ).update(left_at=timezone.now())
+    transaction.on_commit(
+        partial(
+            live.publish,
+            meeting_id,
+            {
+                "type": "presence",
+                "event": "leave",
+                "user": person(user),
+                "present": presence(meeting_id),
+            },
+        )
+    )
+
+
+def _room_for_write(meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.select_related("group").select_for_update().get(pk=meeting_id)
+    check_room_open(meeting)
+    return meeting
+
+
+def room_url(meeting: Meeting) -> str:
+    return reverse("groups:room", args=[meeting.pk])
+
+
+@transaction.atomic
+def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessage:
+    """Screen, store, then (after commit) broadcast a chat message.
+
+    Preconditions: the author is a participant and the room is open; not muted or removed;
+    the room is not paused (facilitators may still speak). A message at ideation level or
+    above pushes a risk alert to the facilitators in the room; ``report_outcome`` alerts
+    moderators. Imminent risk describing a method is held: only the author and facilitators
+    see it until a moderator reviews it.
+    """
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("The message is empty."), code="empty")
+    if len(body) > conf.get("ROOM_MAX_MESSAGE"):
+        raise ValidationError(
+            _("Messages can be up to %(n)s characters.") % {"n": conf.get("ROOM_MAX_MESSAGE")},
+            code="too_long",
+        )
+    meeting = _room_for_write(meeting_id)
+    is_fac = permissions.can_run_room(author, meeting)
+    if not is_fac and not permissions.is_active_member(author, meeting.group):
+        raise PermissionDenied
+    restriction = RoomRestriction.objects.filter(meeting=meeting, user=author).first()
+    if restriction and restriction.removed:
+        raise PermissionDenied
+    if restriction and restriction.muted and not is_fac:
+        raise ValidationError(_("A facilitator has muted you for now."), code="muted")
+    if meeting.room_paused and not is_fac:
+        raise ValidationError(_("The room is paused for a moment."), code="paused")
+    outcome = screen_user_text(text=body, kind=ROOM_KIND, author=author)
+    msg = RoomMessage.objects.create(
+        meeting=meeting,
+        author=author,
+        body=body,
+        risk_level=outcome.level,
+        risk_evidence=outcome.as_dict().get("evidence", []),
+        held=outcome.hold,
+    )
+    url = room_url(meeting)
+    report_outcome(outcome=outcome, author=author, kind=ROOM_KIND, obj=msg, url=url)
+    payload = {"type": "message", "message": message_json(msg)}
+    if msg.held:
+        transaction.on_commit(
+            partial(
+                live.publish, meeting.pk, payload, audience=live.FACILITATORS, also_user=author.pk
+            )
+        )
+    else:
+        transaction.on_commit(partial(live.publish, meeting.pk, payload))
+    if outcome.needs_review or outcome.at_least("ideation"):
+        alert = {
+            "type": "risk_alert",
+            "message_id": msg.pk,
+            "level": outcome.level,
+            "held": msg.held,
+            "author": person(author),
+        }
+        transaction.on_commit(partial(live.publish, meeting.pk, alert, audience=live.FACILITATORS))
+    return msg
+
+
+def _check_runner(meeting: Meeting, actor: User) -> None:
+    if not permissions.can_run_room(actor, meeting):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage:
+    """The facilitator posts the welcome and the group's agreement as a room notice."""
+    meeting = _room_for_write(meeting_id)
+    _check_runner(meeting, actor)
+    body = (text or "").strip() or _(
+        "Welcome, everyone. A reminder of our agreement before we start:\n\n%(agreement)s"
+    ) % {"agreement": meeting.group.agreement_text}
+    outcome = screen_user_text(text=body, kind=ROOM_KIND, author=actor)
+    msg = RoomMessage.objects.create(
+        meeting=meeting,
+        author=actor,
+        kind=RoomMessageKind.WELCOME,
+        body=body[: conf.get("ROOM_MAX_MESSAGE") * 3],
+        risk_level=outcome.level,
+    )
+    report_outcome(outcome=outcome, author=actor, kind=ROOM_KIND, obj=msg, url=room_url(meeting))
+    transaction.on_commit(
+        partial(live.publish, meeting.pk, {"type": "message", "message": message_json(msg)})
+    )
+    return msg
+
+
+@transaction.atomic
+def set_paused(*, meeting_id: int, actor: User, paused: bool) -> None:
+    meeting = _room_for_write(meeting_id)
+    _check_runner(meeting, actor)
+    meeting.room_paused = paused
+    meeting.save(update_fields=["room_paused"])
+    transaction.on_commit(
+        partial(live.publish, meeting.pk, {"type": "paused", "paused": paused, "by": person(actor)})
+    )
+
+
+@transaction.atomic
+def start_checkin(*, meeting_id: int, actor: User) -> dict[str, Any]:
+    """Start a check-in round: everyone present gets a turn, facilitators first."""
+    meeting = _room_for_write(meeting_id)
+    _check_runner(meeting, actor)
+    fac_ids = set(Facilitator.objects.filter(group=meeting.group).values_list("user_id", flat=True))
+    present = [p["id"] for p in presence(meeting.pk)]
+    order = [u for u in present if u in fac_ids] + [u for u in present if u not in fac_ids]
+    meeting.checkin_order = order
+    meeting.checkin_index = 0 if order else -1
+    meeting.save(update_fields=["checkin_order", "checkin_index"])
+    state = checkin_json(meeting)
+    transaction.on_commit(partial(live.publish, meeting.pk, state))
+    return state
+
+
+@transaction.atomic
+def advance_checkin(*, meeting_id: int, actor: User, passed: bool = False) -> dict[str, Any]:
+    """End the current turn (the person themselves, or a facilitator moving on)."""
+    meeting = _room_for_write(meeting_id)
+    order = list(meeting.checkin_order or [])
+    current = order[meeting.checkin_index] if 0 <= meeting.checkin_index < len(order) else None
+    if current is None:
+        raise ValidationError(_("There is no check-in round going on."), code="no_round")
+    if actor.pk != current and not permissions.can_run_room(actor, meeting):
+        raise ValidationError(_("It is not your turn."), code="not_your_turn")
+    nxt = meeting.checkin_index + 1
+    meeting.checkin_index = nxt if nxt < len(order) else -1
+    meeting.save(update_fields=["checkin_index"])
+    state = checkin_json(meeting)
+    state["previous"] = {"id": current, "passed": passed}
+    transaction.on_commit(partial(live.publish, meeting.pk, state))
+    return state
+
+
+@transaction.atomic
+def restrict_participant(
+    *,
+    meeting_id: int,
+    actor: User,
+    user_id: int,
+    mute: bool | None = None,
+    remove: bool = False,
+) -> RoomRestriction:
+    """Mute/unmute or remove someone from this meeting's room (facilitators only)."""
+    meeting = _room_for_write(meeting_id)
+    _check_runner(meeting, actor)
+    target = User.objects.filter(pk=user_id).first()
+    if target is None or target.pk == actor.pk:
+        raise ValidationError(_("Choose someone else in the room."), code="invalid_target")
+    row, _created = RoomRestriction.objects.get_or_create(meeting=meeting, user=target)
+    if mute is not None:
+        row.muted = mute
+    if remove:
+        row.removed = True
+    row.by = actor
+    row.updated_at = timezone.now()
+    row.save()
+    audit.record(
+        actor=actor,
+        action="groups.room.remove" if remove else "groups.room.mute",
+        subject=target,
+        obj=meeting,
+        detail={"muted": row.muted, "removed": row.removed},
+    )
+    if remove:
+        RoomVisit.objects.filter(meeting=meeting, user=target, left_at__isnull=True).update(
+            left_at=timezone.now()
+        )
+        event: dict[str, Any] = {"type": "removed", "user": person(target)}
+    else:
+        event = {"type": "muted", "user": person(target), "muted": row.muted}
+    transaction.on_commit(partial(live.publish, meeting.pk, event))
+    return row
+
+
+@transaction.atomic
+def end_meeting(*, meeting_id: int, actor: User) -> int:
+    """End the meeting: record attendance from the room's visits, close the room.
+
+    Everyone who was in the room during the meeting (any visit) is recorded as attending;
+    returns the number of people recorded.
+    """
+    meeting = Meeting.objects.select_related("group").select_for_update().get(pk=meeting_id)
+    if not permissions.can_manage_group(actor, meeting.group):
+        raise PermissionDenied
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError(_("This meeting is not running."), code="not_scheduled")
+    now = timezone.now()
+    fac_ids = set(Facilitator.objects.filter(group=meeting.group).values_list("user_id", flat=True))
+    removed = set(
+        RoomRestriction.objects.filter(meeting=meeting, removed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    visitors = set(RoomVisit.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+    recorded = 0
+    for uid in sorted(visitors - removed):
+        Attendance.objects.get_or_create(
+            meeting=meeting,
+            user_id=uid,
+            defaults={"source": AttendanceSource.ROOM, "as_facilitator": uid in fac_ids},
+        )
+        recorded += 1
+    RoomVisit.objects.filter(meeting=meeting, left_at__isnull=True).update(left_at=now)
+    meeting.status = MeetingStatus.ENDED
+    meeting.ended_at = now
+    meeting.room_paused = False
+    meeting.checkin_index = -1
+    meeting.save(update_fields=["status", "ended_at", "room_paused", "checkin_index"])
+    audit.record(actor=actor, action="groups.meeting.end", obj=meeting, detail={"n": recorded})
+    after = reverse("groups:after", args=[meeting.pk])
+    transaction.on_commit(
+        partial(
+            live.publish, meeting.pk, {"type": "ended", "attendance": recorded, "after_url": after}
+        )
+    )
+    return recorded
+
+
+# --- Afterwards ----------------------------------------------------------------------------------
+
+
+def _attended_or_facilitated(user: User, meeting: Meeting) -> bool:
+    return Attendance.objects.filter(
+        meeting=meeting, user=user
+    ).exists() or permissions.can_take_part(user, meeting.group)
+
+
+@transaction.atomic
+def record_mood(*, meeting: Meeting, user: User, score: int) -> PostMeetingMood:
+    """The optional "How are you feeling after today's meeting?" (1–5)."""
+    if not _attended_or_facilitated(user, meeting):
+        raise PermissionDenied
+    if not 1 <= int(score) <= 5:
+        raise ValidationError(_("Choose a number from 1 to 5."), code="invalid")
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("This meeting has not happened yet."), code="not_yet")
+    row, _created = PostMeetingMood.objects.update_or_create(
+        meeting=meeting, user=user, defaults={"score": int(score)}
+    )
+    return row
+
+
+@transaction.atomic
+def write_facilitator_note(
+    *, meeting: Meeting, actor: User, text: str, concern: str = ""
+) -> FacilitatorNote:
+    """A short note on how the meeting went (never what members said), and optionally a
+    concern for the moderators, filed through the safety team's report queue."""
+    if not permissions.can_manage_group(actor, meeting.group):
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Please write a few words.")]})
+    if len(text) > 1000:
+        raise ValidationError({"text": [_("Keep the note under 1,000 characters.")]})
+    outcome = screen_user_text(text=text, kind="groups.note", author=actor)
+    note = FacilitatorNote.objects.create(
+        meeting=meeting,
+        author=actor,
+        text=text,
+        risk_level=outcome.level,
+        risk_evidence=outcome.as_dict().get("evidence", []),
+    )
+    url = reverse("groups:after", args=[meeting.pk])
+    report_outcome(outcome=outcome, author=actor, kind="groups.note", obj=note, url=url)
+    if concern.strip():
+        flag_concern(meeting=meeting, actor=actor, reason=concern, obj=note)
+    return note
+
+
+def flag_concern(*, meeting: Meeting, actor: User, reason: str, obj: Any = None) -> None:
+    """Send a facilitator's concern to the moderation queue."""
+    from peerhaven.safety.services import file_report
+
+    file_report(
+        reporter=actor,
+        obj=obj or meeting,
+        reason=reason.strip(),
+        url=reverse("groups:after", args=[meeting.pk]),
+        author=None,
+    )
+    audit.record(actor=actor, action="groups.concern.flag", obj=meeting)
+
+
+@transaction.atomic
+def facilitator_checkin(
+    *,
+    user: User,
+    score: int,
+    note: str = "",
+    wants_support: bool = False,
+    meeting: Meeting | None = None,
+) -> FacilitatorCheckIn:
+    """ "How are you doing after facilitating?" Asking for support notifies the admins."""
+    if not Facilitator.objects.filter(user=user).exists():
+        raise PermissionDenied
+    if not 1 <= int(score) <= 5:
+        raise ValidationError(_("Choose a number from 1 to 5."), code="invalid")
+    note = (note or "").strip()[:1000]
+    outcome = screen_user_text(text=note, kind="groups.facilitator_checkin", author=user)
+    row = FacilitatorCheckIn.objects.create(
+        user=user,
+        meeting=meeting,
+        score=int(score),
+        note=note,
+        wants_support=wants_support,
+        risk_level=outcome.level,
+        risk_evidence=outcome.as_dict().get("evidence", []),
+    )
+    report_outcome(outcome=outcome, author=user, kind="groups.facilitator_checkin", obj=row)
+    if wants_support:
+        from peerhaven.accounts.models import Role
+
+        for admin in User.objects.filter(
+            role_assignments__role=Role.ADMIN, is_active=True
+        ).distinct():
+            notify(
+                recipient=admin,
+                kind="group",
+                title=_("A facilitator asked for support"),
+                body=_("%(name)s would like someone to check in with them.")
+                % {"name": user.display_name},
+                url=reverse("groups:staff"),
+            )
+    return row
+
+
+# --- Personal data -------------------------------------------------------------------------------
+
+
+def export_groups(user: User) -> dict[str, Any]:
+    def iso(v: Any) -> Any:
+        return v.isoformat() if v is not None else None
+
+    return {
+        "memberships": [
+            {
+                "group": m.group.name,
+                "status": m.status,
+                "agreement_version": m.agreement_version,
+                "agreement_accepted_at": iso(m.agreement_accepted_at),
+                "joined_at": iso(m.joined_at),
+                "left_at": iso(m.left_at),
+            }
+            for m in Membership.objects.filter(user=user).select_related("group")
+        ],
+        "rsvps": [
+            {"meeting": r.meeting_id, "response": r.response, "at": iso(r.updated_at)}
+            for r in Rsvp.objects.filter(user=user)
+        ],
+        "attendance": [
+            {"meeting": a.meeting_id, "source": a.source, "at": iso(a.recorded_at)}
+            for a in Attendance.objects.filter(user=user)
+        ],
+        "room_messages": [
+            {"meeting": m.meeting_id, "body": m.body, "at": iso(m.created_at)}
+            for m in RoomMessage.objects.filter(author=user)
+        ],
+        "moods": [
+            {"meeting": m.meeting_id, "score": m.score, "at": iso(m.created_at)}
+            for m in PostMeetingMood.objects.filter(user=user)
+        ],
+        "facilitator_trainings": [
+            {
+                "completed_on": iso(t.completed_on),
+                "trainer": t.trainer,
+                "expires_on": iso(t.expires_on),
+            }
+            for t in FacilitatorTraining.objects.filter(peer_supporter=user)
+        ],
+        "facilitator_notes": [
+            {"meeting": n.meeting_id, "text": n.text, "at": iso(n.created_at)}
+            for n in FacilitatorNote.objects.filter(author=user)
+        ],
+        "facilitator_checkins": [
+            {"score": c.score, "note": c.note, "at": iso(c.created_at)}
+            for c in FacilitatorCheckIn.objects.filter(user=user)
+        ],
+    }
+
+
+def erase_groups(user: User, mode: EraseMode) -> None:
+    """Room messages and facilitator notes stay as "[deleted member]" or go, by ``mode``;
+    everything else about the person is deleted with the account (cascade)."""
+    if mode == EraseMode.REMOVE:
+        RoomMessage.objects.filter(author=user).delete()
+        FacilitatorNote.objects.filter(author=user).delete()
+    else:
+        RoomMessage.objects.filter(author=user).update(author=None)
+        FacilitatorNote.objects.filter(author=user).update(author=None)
+    groups = list(
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values_list(
+            "group_id", flat=True
+        )
+    )
+    Membership.objects.filter(user=user).delete()
+    for group in SupportGroup.objects.filter(pk__in=groups):
+        _sync_member_count(group)

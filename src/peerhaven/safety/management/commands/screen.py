@@ -1,0 +1,71 @@
+"""`peerhaven screen`: screen JSON lines from stdin, or run the evaluation with --evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Read JSON lines with a `text` field on stdin; write one JSON line per input with its "
+        "`level` and `evidence` (streaming). With --evaluate PATH, run the screener's evaluation."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--evaluate", metavar="PATH", help="evaluate on a labelled JSONL file")
+        parser.add_argument(
+            "--half", choices=["all", "tune", "check"], default="all", help="with --evaluate"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("evaluate"):
+            from peerhaven.safety.screening import evaluate
+
+            argv = [options["evaluate"]]
+            if options.get("half") and options["half"] != "all":
+                argv += ["--half", options["half"]]
+            evaluate.main(argv)
+            return
+        self.screen_stream(sys.stdin, self.stdout)
+
+    def screen_stream(self, source: Any, out: Any) -> int:
+        from peerhaven.safety.screening import screen_text
+
+        count = 0
+        for number, raw in enumerate(source, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            count += 1
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError("expected an object with a string `text` field")
+            except (ValueError, json.JSONDecodeError) as exc:
+                result: dict[str, Any] = {"line": number, "error": str(exc)}
+            else:
+                try:
+                    data = screen_text(item["text"]).as_dict()
+                except Exception as exc:  # fail safe: never stop a whole export
+                    result = {
+                        "line": number,
+                        "level": "concern",
+                        "needs_review": True,
+                        "error": type(exc).__name__,
+                    }
+                else:
+                    result = {
+                        "line": number,
+                        "level": data["level"],
+                        "evidence": data["evidence"],
+                        "method": data["method"],
+                    }
+                if "id" in item:
+                    result["id"] = item["id"]
+            out.write(json.dumps(result, ensure_ascii=False))
+            out.flush()
+        return count

@@ -1,0 +1,435 @@
+"""Web pages: Get help now, the safety plan, my moderation actions, the moderation queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peerhaven.accounts.countries import COUNTRIES, COUNTRY_CODES
+from peerhaven.safety import queries, services
+from peerhaven.safety.forms import (
+    STEP_LABELS,
+    ActionForm,
+    AppealDecisionForm,
+    AppealForm,
+    CrisisResourceForm,
+    OutreachForm,
+    OutreachTemplateForm,
+    ResolveForm,
+    SafetyPlanForm,
+)
+from peerhaven.safety.models import (
+    AlertSource,
+    AlertStatus,
+    Appeal,
+    AppealStatus,
+    CrisisResource,
+    Level,
+    ModerationAction,
+    OutreachTemplate,
+    SafetyPlan,
+)
+from peerhaven.safety.permissions import can_manage_resources, can_moderate
+
+# --- Get help now ------------------------------------------------------------------------------
+
+
+def _country_from_language(request: HttpRequest) -> str:
+    """A region in the browser's preferred language ("en-GB") is a fair first guess."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    first = header.split(",")[0].split(";")[0].strip()
+    if "-" in first:
+        region = first.split("-")[-1].upper()
+        if region in COUNTRY_CODES:
+            return region
+    return ""
+
+
+def get_help(request: HttpRequest) -> HttpResponse:
+    """Crisis lines by country, reachable from every page without JavaScript or an account."""
+    user: Any = request.user
+    chosen = request.GET.get("country", "").upper()
+    if chosen and chosen not in COUNTRY_CODES:
+        chosen = ""
+    country = chosen or (user.country if user.is_authenticated else "")
+    if not country:
+        country = _country_from_language(request)
+    language = user.language if user.is_authenticated else getattr(request, "LANGUAGE_CODE", "en")
+    directory = queries.crisis_resources(country=country, language=language)
+    names = dict(COUNTRIES)
+    return render(
+        request,
+        "web/help.html",
+        {
+            "directory": directory,
+            "country": country,
+            "country_name": names.get(country, ""),
+            "countries": COUNTRIES,
+            "plan": queries.safety_plan_for(user),
+        },
+    )
+
+
+# --- Safety plan ------------------------------------------------------------------------------
+
+
+def _plan_steps(plan: SafetyPlan | None) -> list[dict[str, Any]]:
+    return [
+        {"key": key, "label": label, "help": help_text, "value": getattr(plan, key, "")}
+        for key, (label, help_text) in STEP_LABELS.items()
+    ]
+
+
+@login_required
+def safety_plan(request: HttpRequest) -> HttpResponse:
+    plan = queries.safety_plan_for(request.user)
+    return render(request, "safety/plan.html", {"plan": plan, "steps": _plan_steps(plan)})
+
+
+@login_required
+def safety_plan_print(request: HttpRequest) -> HttpResponse:
+    plan = queries.safety_plan_for(request.user)
+    user: Any = request.user
+    return render(
+        request,
+        "safety/plan_print.html",
+        {
+            "plan": plan,
+            "steps": _plan_steps(plan),
+            "directory": queries.crisis_resources(country=user.country, language=user.language),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_plan_edit(request: HttpRequest) -> HttpResponse:
+    plan = queries.safety_plan_for(request.user)
+    form = SafetyPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_safety_plan(
+                user=request.user,  # type: ignore[arg-type]
+                steps={k: form.cleaned_data[k] for k in SafetyPlan.STEPS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your safety plan is saved. You can change it any time."))
+            return redirect("safety:plan")
+    return render(request, "safety/plan_edit.html", {"form": form})
+
+
+# --- My moderation actions and appeals ------------------------------------------------------------
+
+
+@login_required
+def my_actions(request: HttpRequest) -> HttpResponse:
+    actions = list(queries.actions_for_member(request.user))
+    return render(request, "safety/my_actions.html", {"actions": actions, "form": AppealForm()})
+
+
+@login_required
+@require_POST
+def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
+    # Fetch and authorize in one: someone else's action is simply not found.
+    action = get_object_or_404(ModerationAction, pk=action_id, member=request.user)
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.file_appeal(
+                action=action,
+                member=request.user,  # type: ignore[arg-type]
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your appeal is sent. Another moderator will review it."))
+    else:
+        messages.error(request, _("Please write why the decision should change."))
+    return redirect("safety:my_actions")
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+def _moderator(request: HttpRequest) -> Any:
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    status = request.GET.get("status", "active")
+    level = request.GET.get("level", "")
+    source = request.GET.get("source", "")
+    if level not in Level.values:
+        level = ""
+    if source not in AlertSource.values:
+        source = ""
+    alerts = list(
+        queries.queue(
+            status=status,
+            level=level,
+            source=source,
+            mine_for=user if request.GET.get("mine") else None,
+        )[:200]
+    )
+    return render(
+        request,
+        "safety/moderation/queue.html",
+        {
+            "alerts": alerts,
+            "on_duty": services.is_on_duty(user),
+            "status": status,
+            "level": level,
+            "source": source,
+            "levels": Level.choices,
+            "sources": AlertSource.choices,
+            "statuses": [("active", _("Open and acknowledged")), *AlertStatus.choices],
+        },
+    )
+
+
+@require_POST
+def toggle_duty(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    on = request.POST.get("on_duty") == "1"
+    services.set_on_duty(moderator=user, on_duty=on, request=request)
+    messages.success(request, _("You are on duty.") if on else _("You are off duty."))
+    return redirect("moderation:queue")
+
+
+@require_POST
+def claim_next(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    alert = services.claim_next_alert(moderator=user, request=request)
+    if alert is None:
+        messages.info(request, _("No open alerts right now."))
+        return redirect("moderation:queue")
+    return redirect("moderation:alert", alert_id=alert.pk)
+
+
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = _moderator(request)
+    alert = services.get_alert_for_moderator(user=user, alert_id=alert_id, request=request)
+    return render(
+        request,
+        "safety/moderation/alert.html",
+        {
+            "alert": alert,
+            "mine": alert.assigned_to_id == user.pk and alert.status == AlertStatus.ACKNOWLEDGED,
+            "outreach_form": OutreachForm(),
+            "resolve_form": ResolveForm(),
+            "action_form": ActionForm(),
+        },
+    )
+
+
+def _alert_or_404(alert_id: int) -> Any:
+    from peerhaven.safety.models import RiskAlert
+
+    return get_object_or_404(RiskAlert.objects.select_related("author"), pk=alert_id)
+
+
+@require_POST
+def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = _moderator(request)
+    try:
+        services.claim_alert(alert_id=alert_id, moderator=user, request=request)
+    except services.AlertUnavailableError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("moderation:queue")
+    messages.success(request, _("Acknowledged. This alert is yours."))
+    return redirect("moderation:alert", alert_id=alert_id)
+
+
+@require_POST
+def outreach(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = _moderator(request)
+    alert = _alert_or_404(alert_id)
+    form = OutreachForm(request.POST)
+    if form.is_valid():
+        try:
+            services.send_outreach(
+                alert=alert,
+                moderator=user,
+                template=form.cleaned_data["template"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("Your message was sent to the member."))
+    return redirect("moderation:alert", alert_id=alert_id)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("You may not do that.")
+
+
+@require_POST
+def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = _moderator(request)
+    alert = _alert_or_404(alert_id)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome."))
+        return redirect("moderation:alert", alert_id=alert_id)
+    try:
+        services.resolve_alert(
+            alert=alert,
+            moderator=user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            release_held=form.cleaned_data["release_held"],
+            request=request,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+        return redirect("moderation:alert", alert_id=alert_id)
+    messages.success(request, _("Resolved. Thank you."))
+    return redirect("moderation:queue")
+
+
+@require_POST
+def take_action(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = _moderator(request)
+    alert = _alert_or_404(alert_id)
+    if alert.author is None:
+        raise Http404
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.take_action(
+                member=alert.author,
+                moderator=user,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                hours=form.cleaned_data["hours"],
+                alert=alert,
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("Done. The member sees the reason."))
+    else:
+        messages.error(request, _("Choose an action and give a reason."))
+    return redirect("moderation:alert", alert_id=alert_id)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    return render(
+        request,
+        "safety/moderation/dashboard.html",
+        {"stats": queries.dashboard(), "on_duty": services.on_duty_moderators()},
+    )
+
+
+def appeals(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    items = list(
+        Appeal.objects.filter(status=AppealStatus.OPEN)
+        .select_related("action", "action__member", "action__created_by")
+        .order_by("created_at")[:200]
+    )
+    return render(
+        request, "safety/moderation/appeals.html", {"appeals": items, "form": AppealDecisionForm()}
+    )
+
+
+@require_POST
+def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = _moderator(request)
+    item = get_object_or_404(Appeal, pk=appeal_id)
+    form = AppealDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_appeal(
+                appeal=item,
+                moderator=user,
+                overturn=form.cleaned_data["overturn"],
+                response=form.cleaned_data["response"],
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("The appeal is decided and the member told."))
+    else:
+        messages.error(request, _("Write a response to the member."))
+    return redirect("moderation:appeals")
+
+
+def resources(request: HttpRequest) -> HttpResponse:
+    if not can_manage_resources(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "safety/moderation/resources.html",
+        {"resources": list(CrisisResource.objects.all())},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, resource_id: int | None = None) -> HttpResponse:
+    if not can_manage_resources(request.user):
+        raise PermissionDenied
+    resource = get_object_or_404(CrisisResource, pk=resource_id) if resource_id else None
+    form = CrisisResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        target = resource or CrisisResource()
+        services.update_crisis_resource(
+            resource=target,
+            actor=request.user,  # type: ignore[arg-type]
+            fields={k: form.cleaned_data[k] for k in form.Meta.fields},
+            request=request,
+        )
+        messages.success(request, _("Saved."))
+        return redirect("moderation:resources")
+    return render(
+        request, "safety/moderation/resource_edit.html", {"form": form, "resource": resource}
+    )
+
+
+def templates(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    return render(
+        request,
+        "safety/moderation/templates.html",
+        {"templates": list(OutreachTemplate.objects.all())},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, template_id: int | None = None) -> HttpResponse:
+    user = _moderator(request)
+    template = get_object_or_404(OutreachTemplate, pk=template_id) if template_id else None
+    form = OutreachTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        services.save_outreach_template(
+            template=template or OutreachTemplate(),
+            actor=user,
+            fields={k: form.cleaned_data[k] for k in ("name", "title", "body", "is_active")},
+            request=request,
+        )
+        messages.success(request, _("Saved."))
+        return redirect("moderation:templates")
+    return render(
+        request, "safety/moderation/template_edit.html", {"form": form, "template": template}
+    )

@@ -1,0 +1,107 @@
+"""Factories for support groups: groups, trained facilitators, members and meetings."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from peerhaven.accounts.models import Role, User
+from peerhaven.groups import services
+from peerhaven.groups.models import (
+    Facilitator,
+    FacilitatorTraining,
+    Meeting,
+    Membership,
+    MembershipStatus,
+    SupportGroup,
+)
+
+_n = itertools.count(1)
+
+
+@pytest.fixture
+def facilitator(make_user: Callable[..., User]) -> User:
+    user = make_user(display_name="Gentle Beacon", roles=(Role.PEER_SUPPORTER,))
+    today = timezone.localdate()
+    FacilitatorTraining.objects.create(
+        peer_supporter=user,
+        completed_on=today - timedelta(days=30),
+        trainer="Peer Trainer",
+        expires_on=today + timedelta(days=335),
+    )
+    return user
+
+
+@pytest.fixture
+def make_group(db: Any) -> Callable[..., SupportGroup]:
+    def factory(**fields: Any) -> SupportGroup:
+        n = next(_n)
+        defaults: dict[str, Any] = {
+            "name": f"Group {n}",
+            "slug": f"group-{n}",
+            "topic": "Young adults",
+            "agreement_text": "What is said here stays here. We listen without judging.",
+            "time_zone": "Europe/London",
+            "capacity": 10,
+        }
+        defaults.update(fields)
+        return SupportGroup.objects.create(**defaults)
+
+    return factory
+
+
+@pytest.fixture
+def add_member(db: Any) -> Callable[[SupportGroup, User], Membership]:
+    def add(group: SupportGroup, user: User) -> Membership:
+        m = Membership.objects.create(
+            group=group,
+            user=user,
+            status=MembershipStatus.ACTIVE,
+            agreement_version=group.agreement_version,
+            agreement_accepted_at=timezone.now(),
+            joined_at=timezone.now(),
+        )
+        services._sync_member_count(group)
+        return m
+
+    return add
+
+
+@pytest.fixture
+def group(
+    make_group: Callable[..., SupportGroup],
+    facilitator: User,
+    member: User,
+    add_member: Callable[[SupportGroup, User], Membership],
+) -> SupportGroup:
+    g = make_group(name="Evening Circle", slug="evening-circle")
+    Facilitator.objects.create(group=g, user=facilitator)
+    add_member(g, member)
+    return g
+
+
+@pytest.fixture
+def make_meeting(db: Any) -> Callable[..., Meeting]:
+    def factory(
+        group: SupportGroup,
+        *,
+        starts_in: timedelta = timedelta(minutes=5),
+        minutes: int = 90,
+        **fields: Any,
+    ) -> Meeting:
+        start = timezone.now() + starts_in
+        return Meeting.objects.create(
+            group=group, starts_at=start, ends_at=start + timedelta(minutes=minutes), **fields
+        )
+
+    return factory
+
+
+@pytest.fixture
+def meeting(group: SupportGroup, make_meeting: Callable[..., Meeting]) -> Meeting:
+    return make_meeting(group)

@@ -1,0 +1,362 @@
+"""The live room over WebSockets (channels.testing.WebsocketCommunicator, in-memory layer)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+
+from peerhaven.accounts.models import User
+from peerhaven.groups.models import Attendance, Meeting, Membership, RoomMessage, SupportGroup
+from peerhaven.routing import websocket_urlpatterns
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+APP = URLRouter(websocket_urlpatterns)
+
+
+@pytest.fixture(autouse=True)
+def _close_thread_connections() -> Any:
+    # database_sync_to_async runs in worker threads whose connections would outlive the test
+    # (CONN_MAX_AGE) and keep PostgreSQL from dropping the test database.
+    from django.db import connections
+
+    conf = connections.settings["default"]
+    previous = conf.get("CONN_MAX_AGE", 0)
+    conf["CONN_MAX_AGE"] = 0
+    yield
+    conf["CONN_MAX_AGE"] = previous
+
+
+class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
+    """channels.testing's communicator, inlined: importing channels.testing needs daphne."""
+
+    def __init__(self, application: Any, path: str) -> None:
+        self.scope = {
+            "type": "websocket",
+            "path": path,
+            "query_string": b"",
+            "headers": [],
+            "subprotocols": [],
+        }
+        super().__init__(application, self.scope)
+
+    async def connect(self, timeout: float = 1) -> tuple[bool, Any]:
+        await self.send_input({"type": "websocket.connect"})
+        response = await self.receive_output(timeout)
+        if response["type"] == "websocket.close":
+            return False, response.get("code", 1000)
+        return True, response.get("subprotocol")
+
+    async def send_to(self, text_data: str) -> None:
+        await self.send_input({"type": "websocket.receive", "text": text_data})
+
+    async def send_json_to(self, data: Any) -> None:
+        await self.send_to(json.dumps(data))
+
+    async def receive_json_from(self, timeout: float = 1) -> Any:
+        response = await self.receive_output(timeout)
+        assert response["type"] == "websocket.send", response
+        return json.loads(response["text"])
+
+    async def disconnect(self, code: int = 1000, timeout: float = 1) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": code})
+        await self.wait(timeout)
+
+
+async def connect(user: Any, meeting_id: int) -> tuple[WebsocketCommunicator, bool, Any]:
+    comm = WebsocketCommunicator(APP, f"/ws/groups/rooms/{meeting_id}/")
+    comm.scope["user"] = user
+    ok, code = await comm.connect(timeout=5)
+    return comm, ok, code
+
+
+async def until(comm: WebsocketCommunicator, kind: str, timeout: float = 3) -> dict[str, Any]:
+    """Read frames until one of ``kind`` arrives (others, like presence, are skipped)."""
+    for _ in range(50):
+        frame = await comm.receive_json_from(timeout=timeout)
+        if frame.get("type") == kind:
+            return frame
+    raise AssertionError(f"no {kind} frame")
+
+
+async def joined(user: Any, meeting_id: int, last_seen: int | None = None) -> Any:
+    comm, ok, _code = await connect(user, meeting_id)
+    assert ok
+    await comm.send_json_to({"type": "hello", "last_seen_id": last_seen})
+    state = await until(comm, "state")
+    return comm, state
+
+
+async def closed_with(comm: WebsocketCommunicator) -> int:
+    for _ in range(50):
+        out = await comm.receive_output(timeout=3)
+        if out["type"] == "websocket.close":
+            return int(out.get("code", 1000))
+    raise AssertionError("not closed")
+
+
+async def test_outsider_is_refused_before_the_handshake(meeting: Meeting, outsider: User) -> None:
+    _comm, ok, code = await connect(outsider, meeting.pk)
+    assert (ok, code) == (False, 4404)
+
+
+async def test_anonymous_visitor_is_refused(meeting: Meeting) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    _comm, ok, code = await connect(AnonymousUser(), meeting.pk)
+    assert (ok, code) == (False, 4401)
+
+
+async def test_forged_meeting_ids_are_refused_the_same_way(
+    meeting: Meeting,
+    member: User,
+    make_group: Callable[..., SupportGroup],
+    make_meeting: Callable[..., Meeting],
+) -> None:
+    other = await database_sync_to_async(make_group)()
+    other_meeting = await database_sync_to_async(make_meeting)(other)
+    for forged in (meeting.pk + 10_000, other_meeting.pk):
+        _comm, ok, code = await connect(member, forged)
+        assert (ok, code) == (False, 4404)
+
+
+async def test_room_that_is_not_open_yet_says_why(
+    group: SupportGroup, member: User, make_meeting: Callable[..., Meeting]
+) -> None:
+    later = await database_sync_to_async(make_meeting)(group, starts_in=timedelta(days=2))
+    comm, ok, _ = await connect(member, later.pk)
+    assert ok
+    error = await comm.receive_json_from()
+    assert error["code"] == "room_closed"
+    assert await closed_with(comm) == 4409
+
+
+async def test_message_is_stored_before_it_is_acknowledged(meeting: Meeting, member: User) -> None:
+    comm, _state = await joined(member, meeting.pk)
+    await comm.send_json_to({"type": "message", "body": "Hello, everyone", "client_id": "c1"})
+    ack = await until(comm, "ack")
+    assert ack["client_id"] == "c1"
+    stored = await database_sync_to_async(RoomMessage.objects.get)(pk=ack["id"])
+    assert stored.body == "Hello, everyone"
+    await comm.disconnect()
+
+
+async def test_members_see_each_others_messages_and_presence(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, state = await joined(member, meeting.pk)
+    assert {p["name"] for p in state["present"]} == {"Gentle Beacon", "Quiet Harbor"}
+    presence = await until(fac, "presence")
+    assert presence["event"] == "join"
+    await mem.send_json_to({"type": "message", "body": "Glad to be here"})
+    got = await until(fac, "message")
+    assert got["message"]["body"] == "Glad to be here"
+    assert got["message"]["author"]["name"] == "Quiet Harbor"
+    await mem.disconnect()
+    left = await until(fac, "presence")
+    assert left["event"] == "leave"
+    await fac.disconnect()
+
+
+async def test_reconnecting_participant_gets_what_they_missed(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await mem.send_json_to({"type": "message", "body": "first"})
+    first = await until(mem, "ack")
+    await mem.disconnect()
+    for body in ("second", "third"):
+        await fac.send_json_to({"type": "message", "body": body})
+        await until(fac, "ack")
+    mem2, state = await joined(member, meeting.pk, last_seen=first["id"])
+    assert [m["body"] for m in state["messages"]] == ["second", "third"]
+    await mem2.disconnect()
+    await fac.disconnect()
+
+
+async def test_flooding_closes_only_the_flooder(
+    meeting: Meeting, member: User, facilitator: User, settings: Any
+) -> None:
+    settings.GROUPS_ROOM_RATE_COUNT = 5
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    for _ in range(10):
+        await mem.send_json_to({"type": "ping"})
+    error = await until(mem, "error")
+    assert error["code"] == "rate_limited"
+    assert await closed_with(mem) == 4429
+    await fac.send_json_to({"type": "message", "body": "Still here"})
+    assert (await until(fac, "ack"))["id"]
+    await fac.disconnect()
+
+
+async def test_oversized_frame_closes_the_connection(
+    meeting: Meeting, member: User, settings: Any
+) -> None:
+    settings.GROUPS_ROOM_MAX_FRAME = 200
+    mem, _ = await joined(member, meeting.pk)
+    await mem.send_to(text_data='{"type": "message", "body": "' + "x" * 500 + '"}')
+    assert (await until(mem, "error"))["code"] == "too_large"
+    assert await closed_with(mem) == 4413
+
+
+async def test_too_long_message_is_refused_without_closing(
+    meeting: Meeting, member: User, settings: Any
+) -> None:
+    settings.GROUPS_ROOM_MAX_MESSAGE = 20
+    mem, _ = await joined(member, meeting.pk)
+    await mem.send_json_to({"type": "message", "body": "y" * 50, "client_id": "c9"})
+    error = await until(mem, "error")
+    assert (error["code"], error["client_id"]) == ("too_long", "c9")
+    await mem.send_json_to({"type": "ping"})
+    await until(mem, "pong")
+    await mem.disconnect()
+
+
+async def test_members_cannot_use_facilitator_tools(meeting: Meeting, member: User) -> None:
+    mem, _ = await joined(member, meeting.pk)
+    for action in ("end", "pause", "checkin.start", "welcome"):
+        await mem.send_json_to({"type": action})
+        assert (await until(mem, "error"))["code"] == "forbidden"
+    await mem.disconnect()
+
+
+async def test_pause_stops_members_but_not_facilitators(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await fac.send_json_to({"type": "pause"})
+    assert (await until(mem, "paused"))["paused"] is True
+    await mem.send_json_to({"type": "message", "body": "can I speak?"})
+    assert (await until(mem, "error"))["code"] == "paused"
+    await fac.send_json_to({"type": "message", "body": "Let's breathe for a minute."})
+    await until(fac, "ack")
+    await fac.send_json_to({"type": "unpause"})
+    assert (await until(mem, "paused"))["paused"] is False
+    await mem.disconnect()
+    await fac.disconnect()
+
+
+async def test_checkin_round_gives_each_person_a_turn(
+    meeting: Meeting,
+    member: User,
+    facilitator: User,
+    make_user: Callable[..., User],
+    add_member: Callable[..., Membership],
+    group: SupportGroup,
+) -> None:
+    other = await database_sync_to_async(make_user)(display_name="Soft Meadow")
+    await database_sync_to_async(add_member)(group, other)
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    oth, _ = await joined(other, meeting.pk)
+    await fac.send_json_to({"type": "checkin.start"})
+    state = await until(mem, "checkin")
+    assert [p["name"] for p in state["order"]] == ["Gentle Beacon", "Quiet Harbor", "Soft Meadow"]
+    assert state["current"] == facilitator.pk
+    await mem.send_json_to({"type": "checkin.pass"})  # not their turn yet
+    assert (await until(mem, "error"))["code"] == "not_your_turn"
+    await fac.send_json_to({"type": "checkin.done"})
+    assert (await until(mem, "checkin"))["current"] == member.pk
+    await mem.send_json_to({"type": "checkin.pass"})
+    turn = await until(oth, "checkin")
+    while turn["current"] != other.pk:
+        turn = await until(oth, "checkin")
+    assert turn["previous"] == {"id": member.pk, "passed": True}
+    await oth.send_json_to({"type": "checkin.done"})
+    done = await until(fac, "checkin")
+    while done["active"]:
+        done = await until(fac, "checkin")
+    assert done["current"] is None
+    for c in (fac, mem, oth):
+        await c.disconnect()
+
+
+async def test_risk_alert_reaches_the_facilitator_only(
+    meeting: Meeting,
+    member: User,
+    facilitator: User,
+    make_user: Callable[..., User],
+    add_member: Callable[..., Membership],
+    group: SupportGroup,
+) -> None:
+    other = await database_sync_to_async(make_user)()
+    await database_sync_to_async(add_member)(group, other)
+    fac, _ = await joined(facilitator, meeting.pk)
+    oth, _ = await joined(other, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await mem.send_json_to({"type": "message", "body": "I keep thinking about killing myself."})
+    ack = await until(mem, "ack")
+    alert = await until(fac, "risk_alert")
+    assert alert["message_id"] == ack["id"]
+    assert alert["level"] in ("ideation", "imminent")
+    stored = await database_sync_to_async(RoomMessage.objects.get)(pk=ack["id"])
+    assert stored.risk_level == alert["level"]
+    # The other member sees the message (unless held) but never the alert.
+    # (A receive timeout would cancel the application: read up to a pong instead.)
+    await oth.send_json_to({"type": "ping"})
+    frames = []
+    while not frames or frames[-1]["type"] != "pong":
+        frames.append(await oth.receive_json_from(timeout=3))
+    assert "risk_alert" not in {f["type"] for f in frames}
+    for c in (fac, oth, mem):
+        await c.disconnect()
+
+
+async def test_facilitator_removes_a_participant(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await fac.send_json_to({"type": "remove", "user_id": member.pk})
+    assert (await until(mem, "removed"))["user"]["id"] == member.pk
+    assert await closed_with(mem) == 4403
+    again, ok, _ = await connect(member, meeting.pk)
+    assert ok
+    assert (await again.receive_json_from())["code"] == "removed"
+    assert await closed_with(again) == 4403
+    await fac.disconnect()
+
+
+async def test_facilitator_mutes_a_participant(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await fac.send_json_to({"type": "mute", "user_id": member.pk})
+    assert (await until(mem, "muted"))["muted"] is True
+    await mem.send_json_to({"type": "message", "body": "hello?"})
+    assert (await until(mem, "error"))["code"] == "muted"
+    await mem.disconnect()
+    await fac.disconnect()
+
+
+async def test_facilitator_ends_the_meeting_and_attendance_is_recorded(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await fac.send_json_to({"type": "welcome"})
+    welcome = await until(mem, "message")
+    assert welcome["message"]["kind"] == "welcome"
+    await fac.send_json_to({"type": "end"})
+    ended = await until(mem, "ended")
+    assert ended["attendance"] == 2
+    assert await closed_with(mem) == 1000
+    rows = await database_sync_to_async(
+        lambda: sorted(Attendance.objects.filter(meeting=meeting).values_list("user_id", "source"))
+    )()
+    assert rows == sorted([(member.pk, "room"), (facilitator.pk, "room")])
+    again, _ok, _ = await connect(member, meeting.pk)
+    assert (await again.receive_json_from())["code"] == "ended"
+    await fac.disconnect()

@@ -1,0 +1,155 @@
+"""Two server processes share a room through the Redis channel layer.
+
+Runs only with REDIS_URL set and on PostgreSQL (the server processes need a database they can
+reach: the test database pytest-django created). CI sets both on its PostgreSQL run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from personas import login
+
+from peerhaven.accounts.models import User
+from peerhaven.groups.models import Meeting, RoomMessage
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (Redis layer)"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def start_servers(count: int) -> Iterator[list[int]]:
+    """Start ``count`` uvicorn processes against the test database and Redis; yield ports."""
+    prefix = f"phtest{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "peerhaven.settings",
+        "DATABASE_URL": _database_url(),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "CHANNEL_PREFIX": prefix,
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    env.pop("PEERHAVEN_TESTING", None)
+    procs, ports = [], []
+    for _ in range(count):
+        port = _free_port()
+        ports.append(port)
+        procs.append(
+            subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "uvicorn", "peerhaven.asgi:application",
+                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                env=env, cwd=ROOT,
+            )
+        )
+    try:
+        deadline = time.monotonic() + 60
+        for port in ports:
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("server did not start") from None
+                    time.sleep(0.2)
+        yield ports
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+@pytest.fixture
+def servers() -> Iterator[list[int]]:
+    if connection.vendor != "postgresql":
+        pytest.skip("the server processes need a shared PostgreSQL database (set DATABASE_URL)")
+    yield from start_servers(2)
+
+
+def session_cookie(user: User) -> str:
+    client = login(Client(), user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+async def _recv_until(ws: Any, kind: str) -> dict[str, Any]:
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+        if frame.get("type") == kind:
+            return frame
+
+
+@pytest.mark.django_db(transaction=True)
+def test_member_on_one_process_sees_a_message_sent_through_the_other(
+    servers: list[int], meeting: Meeting, member: User, facilitator: User,
+    make_user: Callable[..., User],
+) -> None:
+    import websockets
+
+    first, second = servers
+    cookies = {member.pk: session_cookie(member), facilitator.pk: session_cookie(facilitator)}
+    path = f"/ws/groups/rooms/{meeting.pk}/"
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with (
+            websockets.connect(
+                f"ws://127.0.0.1:{first}{path}",
+                additional_headers={"Cookie": cookies[member.pk]},
+                origin=f"http://127.0.0.1:{first}",  # type: ignore[arg-type]
+                proxy=None,
+            ) as a,
+            websockets.connect(
+                f"ws://127.0.0.1:{second}{path}",
+                additional_headers={"Cookie": cookies[facilitator.pk]},
+                origin=f"http://127.0.0.1:{second}",  # type: ignore[arg-type]
+                proxy=None,
+            ) as b,
+        ):
+            await a.send(json.dumps({"type": "hello"}))
+            await _recv_until(a, "state")
+            await b.send(json.dumps({"type": "hello"}))
+            await _recv_until(b, "state")
+            await b.send(json.dumps({"type": "message", "body": "Across processes"}))
+            ack = await _recv_until(b, "ack")
+            got = await _recv_until(a, "message")
+            return ack, got
+
+    ack, got = asyncio.run(scenario())
+    assert got["message"]["body"] == "Across processes"
+    assert got["message"]["id"] == ack["id"]
+    assert RoomMessage.objects.filter(pk=ack["id"], meeting=meeting).exists()
