@@ -255,6 +255,18 @@ def measure_pages(info: dict[str, Any], repeat: int) -> dict[str, Any]:
         "max_ms": round(max(search_times), 1),
         "hits_last_query": hits,
     }
+    if settings.USING_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        from peerhaven.forums.models import Post
+
+        q = SearchQuery("appointment", config="english", search_type="websearch")
+        plan = (
+            Post.objects.annotate(vector=SearchVector("body", config="english"))
+            .filter(vector=q)
+            .explain()
+        )
+        results["search"]["uses_gin_index"] = "forums_post_body_fts" in plan
     return results
 
 
@@ -392,6 +404,9 @@ def main() -> None:
     from django.db import connection
 
     if args.reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
         info = existing()
         print(f"Reusing {info['threads']} threads / {info['posts']} posts on {connection.vendor}")
     else:

@@ -42,7 +42,7 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:  # noqa: PLR0915 - one linear script
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeat", type=int, default=20)
@@ -259,7 +259,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     result = {
         "benchmark": "mentoring through Django (services, ORM, matching engine)",
         "database": connection.vendor,
-        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+        ),
         "mentors": n_mentors,
         "load_profiles": {"queries": load_queries, "p50_ms": ms(load_times)},
         "build_index": {"p50_ms": ms(index_times)},

@@ -1,4 +1,4 @@
-"""Clinical integration in a real browser: verify, refer, accept with a scope, PHQ-9, FHIR, revoke."""
+"""Clinical integration in a browser: verify, refer, accept a scope, PHQ-9, FHIR, revoke."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from peerhaven.accounts.services import grant_role
 from peerhaven.clinical.services import register_clinician
 
 pytest.importorskip("playwright")
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
 PASSWORD = "a-Long-e2e-passphrase-7"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -50,7 +50,9 @@ def test_clinician_refers_client_sees_phq9_exports_fhir_and_loses_access_on_revo
     grant_role(user=admin, role=Role.ADMIN, actor=None)
     TOTP.activate(admin, SECRET)
     doctor = _person("doctor@example.org", "Careful Cedar")
-    register_clinician(user=doctor, profession="Psychiatrist", licence_number="GMC-1", organisation_name="")
+    register_clinician(
+        user=doctor, profession="Psychiatrist", licence_number="GMC-1", organisation_name=""
+    )
     TOTP.activate(doctor, SECRET)
     client = _person("client@example.org", "Morning Fern")
 
@@ -61,7 +63,8 @@ def test_clinician_refers_client_sees_phq9_exports_fhir_and_loses_access_on_revo
     row = admin_page.get_by_role("row").filter(has_text="Careful Cedar")
     row.get_by_role("button", name="Verify clinician").click()
     expect(admin_page.get_by_text("Saved for Careful Cedar")).to_be_visible()
-    expect(admin_page.get_by_role("row").filter(has_text="Careful Cedar")).to_contain_text("verified")
+    verified_row = admin_page.get_by_role("row").filter(has_text="Careful Cedar")
+    expect(verified_row).to_contain_text("verified")
 
     # The clinician creates an invitation.
     doc = new_page(viewport="desktop")
@@ -105,7 +108,7 @@ def test_clinician_refers_client_sees_phq9_exports_fhir_and_loses_access_on_revo
     expect(doc.get_by_role("cell", name="8", exact=True).first).to_be_visible()
     with doc.expect_download() as info:
         doc.get_by_role("link", name="Download FHIR R4 Bundle").click()
-    data = json.loads(open(info.value.path()).read())  # noqa: SIM115, PTH123
+    data = json.loads(open(info.value.path()).read())  # noqa: SIM115
     bundle = Bundle.model_validate(data)
     totals = [e.resource for e in bundle.entry if e.resource.__resource_type__ == "Observation"]
     assert [o.valueInteger for o in totals] == [8]

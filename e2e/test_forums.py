@@ -161,3 +161,45 @@ def test_a_half_written_post_survives_a_closed_tab(
     expect(reopened.get_by_role("heading", level=1)).to_have_text("I went outside")
     reopened.goto("/forums/b/small-wins/new/")
     expect(reopened.get_by_label("Message")).to_have_value("")
+
+
+def test_forum_pages_have_no_serious_accessibility_violations(
+    new_page: Callable[..., Page], live_server: Any, axe: Callable[[Page], dict[str, Any]]
+) -> None:
+    from peerhaven.forums import services
+
+    board = Board.objects.create(slug="students", name="Students")
+    author = _person("Hidden Pebble")
+    member = _person("Brave Willow")
+    thread = services.create_thread(
+        board=board,
+        author=author,
+        title="Exams and a brain that will not switch on",
+        body="Finals in six weeks. *Any* tips?\n\n> a quote\n\n- one\n- two",
+        content_warning="other",
+    )
+    services.reply(thread=thread, author=member, body="Ask for an extension, it helped me.")
+    services.react(post=thread.posts.get(position=1), user=member, kind="me_too")
+    for viewport, scheme in (("phone", "light"), ("desktop", "dark")):
+        page = new_page(viewport=viewport, color_scheme=scheme)
+        _sign_in(page, member, live_server.url)
+        for path in (
+            "/forums/",
+            f"/forums/b/{board.slug}/",
+            f"/forums/t/{thread.pk}/",
+            f"/forums/b/{board.slug}/new/",
+            "/forums/search/?q=exams",
+            "/forums/needs-reply/",
+            "/forums/settings/",
+        ):
+            page.goto(path)
+            width = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert width[0] <= width[1], f"{path} scrolls sideways at {viewport}"
+            serious = [
+                f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+                for v in axe(page)["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert not serious, f"{path} ({viewport}, {scheme}): {serious}"

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -201,3 +202,52 @@ def test_intake_suggestions_request_accept_messages_goal_end_and_cohort_matching
     staff.get_by_role("button", name="Confirm and create these mentorships").click()
     expect(staff.get_by_role("status")).to_contain_text("3 mentorships were created")
     assert Mentorship.objects.filter(cohort__isnull=False).count() == 3
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_mentoring_pages_have_no_serious_accessibility_violations(
+    new_page: Callable[..., Page], live_server: Any, axe: Any, viewport: str, color_scheme: str
+) -> None:
+    from test_accessibility import assert_no_serious_violations
+
+    services._index_cache.clear()
+    grief = _tag("bereavement", "Bereavement")
+    mentors = [_mentor(name, [grief]) for name in ("Kind Beacon", "Gentle Fjord", "Calm Willow")]
+    member = _person("Quiet Harbor")
+    services.save_intake(
+        member=member,
+        support_text="",
+        tags=[grief],
+        languages=["en"],
+        time_zone="Europe/London",
+        availability=EVENINGS,
+    )
+    req = services.request_mentor(mentee=member, mentor=mentors[0])
+    mentorship = services.accept_request(req=req, mentor=mentors[0])
+    services.send_message(mentorship=mentorship, sender=member, body="Hello there")
+    services.create_goal(mentorship=mentorship, owner=member, title="Walk", steps=["Shoes"])
+    services.log_session(
+        mentorship=mentorship,
+        mentor=mentors[0],
+        held_on=timezone.localdate(),
+        duration_minutes=30,
+        topics="Getting started",
+    )
+    page = new_page(viewport=viewport, color_scheme=color_scheme)
+    _sign_in(page, member, live_server.url)
+    for path in (
+        "/mentoring/",
+        "/mentoring/intake/",
+        "/mentoring/suggestions/",
+        f"/mentoring/m/{mentorship.pk}/",
+        f"/mentoring/m/{mentorship.pk}/end/",
+        "/mentoring/services/",
+    ):
+        page.goto(path)
+        assert_no_serious_violations(page, axe)
+    mentor_page = new_page(viewport=viewport, color_scheme=color_scheme)
+    _sign_in(mentor_page, mentors[0], live_server.url)
+    for path in ("/mentoring/inbox/", "/mentoring/profile/", "/mentoring/caseload/"):
+        mentor_page.goto(path)
+        assert_no_serious_violations(mentor_page, axe)

@@ -70,6 +70,17 @@ def answer(page: Page, label: str, *, keyboard: bool = False) -> None:
     page.get_by_role("button", name=re.compile(r"^Save and (continue|finish)$")).click()
 
 
+def assert_accessible(page: Page, axe: Axe) -> None:
+    """No serious or critical axe violations, and nothing scrolls sideways on a phone."""
+    results = axe(page)
+    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{page.url}: {serious}"
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width[0] <= width[1], f"{page.url} scrolls sideways on a phone"
+
+
 def take_phq9(page: Page, values: list[int], *, difficulty: str = "Somewhat difficult") -> None:
     for number, value in enumerate(values, start=1):
         expect(page.get_by_text(f"Question {number} of 10")).to_be_visible()
@@ -92,6 +103,7 @@ def test_a_member_checks_in_is_reminded_checks_in_again_and_sees_reliable_change
     expect(page.get_by_role("link", name="Check-ins: 2 check-ins are due")).to_be_visible()
     page.get_by_role("link", name="Check-ins: 2 check-ins are due").click()
     expect(page.get_by_text("Only you. Not other members")).to_be_visible()
+    assert_accessible(page, axe)
 
     # Baseline PHQ-9, one question per screen.
     page.get_by_role("link", name="Start PHQ-9").click()
@@ -100,9 +112,7 @@ def test_a_member_checks_in_is_reminded_checks_in_again_and_sees_reliable_change
     expect(
         page.get_by_role("group", name="Little interest or pleasure in doing things")
     ).to_be_visible()
-    results = axe(page)
-    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, serious
+    assert_accessible(page, axe)
     take_phq9(page, BASELINE)
     expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
     expect(page.get_by_text("Moderately severe:")).to_be_visible()
@@ -140,13 +150,7 @@ def test_a_member_checks_in_is_reminded_checks_in_again_and_sees_reliable_change
     expect(page.get_by_text(re.compile("A change of 6 points or more is larger"))).to_be_visible()
     table = page.get_by_role("table")
     expect(table.get_by_role("row")).to_have_count(3)
-    results = axe(page)
-    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, serious
-    width = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width[0] <= width[1], "the progress page scrolls sideways on a phone"
+    assert_accessible(page, axe)
 
 
 @pytest.mark.parametrize("java_script", [False], ids=["no-js"])

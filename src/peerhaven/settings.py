@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "peerhaven.groups",
     "peerhaven.mentoring",
     "peerhaven.clinical",
+    "peerhaven.insights",
     "allauth",
     "allauth.account",
     "allauth.mfa",

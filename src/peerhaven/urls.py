@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("peerhaven.accounts.urls")),
     path("", include("peerhaven.clinical.urls")),
+    path("", include("peerhaven.insights.urls")),
 ]
 
 handler400 = "peerhaven.web.views.error_400"

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from peerhaven.accounts.models import User
 from peerhaven.accounts.services import create_token
 from peerhaven.forums import services
-from peerhaven.forums.models import Board, Post, Reaction, Report, Thread
+from peerhaven.forums.models import Board, Reaction, Report, Thread
 
 pytestmark = pytest.mark.django_db
 
@@ -141,11 +139,6 @@ def test_reacting_twice_is_a_409_and_unreacting_works(
     assert post_json(client, url, {"kind": "hugs"}, outsider).status_code == 422
     assert client.delete(f"{url}/me_too", **bearer(outsider)).status_code == 204
     assert not Reaction.objects.exists()
-
-
-def test_editing_window_applies_to_the_api_too(thread: Thread, member: User) -> None:
-    # The API has no edit endpoint yet; the service refuses late edits (see test_services).
-    Post.objects.update(created_at=timezone.now() - timedelta(days=1))
 
 
 def test_follow_and_report(client: Client, thread: Thread, outsider: User) -> None:

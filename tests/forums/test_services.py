@@ -316,3 +316,15 @@ def test_posting_is_rate_limited(thread: Thread, outsider: User) -> None:
         with pytest.raises(ValidationError) as exc:
             services.reply(thread=thread, author=outsider, body="three")
     assert exc.value.code == "rate_limited"
+
+
+def test_the_author_hears_about_reactions_unless_they_blocked_the_reactor(
+    thread: Thread, member: User, outsider: User, peer_supporter: User
+) -> None:
+    post = thread.posts.get()
+    services.react(post=post, user=outsider, kind="me_too")
+    note = Notification.objects.get(recipient=member, kind="reaction")
+    assert note.title == "Stray Comet said “Me too” to your post"
+    services.block_member(blocker=member, blocked=peer_supporter)
+    services.react(post=post, user=peer_supporter, kind="strength")
+    assert Notification.objects.filter(recipient=member, kind="reaction").count() == 1

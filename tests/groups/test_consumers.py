@@ -30,7 +30,12 @@ def _close_thread_connections() -> Any:
     conf = connections.settings["default"]
     previous = conf.get("CONN_MAX_AGE", 0)
     conf["CONN_MAX_AGE"] = 0
+    # Each test runs in its own event loop; a Redis layer's connections belong to one loop.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
     yield
+    channel_layers.backends.clear()
     conf["CONN_MAX_AGE"] = previous
 
 

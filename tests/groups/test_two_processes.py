@@ -68,9 +68,20 @@ def start_servers(count: int) -> Iterator[list[int]]:
         ports.append(port)
         procs.append(
             subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "uvicorn", "peerhaven.asgi:application",
-                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                env=env, cwd=ROOT,
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "peerhaven.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+                cwd=ROOT,
             )
         )
     try:
@@ -116,7 +127,10 @@ async def _recv_until(ws: Any, kind: str) -> dict[str, Any]:
 
 @pytest.mark.django_db(transaction=True)
 def test_member_on_one_process_sees_a_message_sent_through_the_other(
-    servers: list[int], meeting: Meeting, member: User, facilitator: User,
+    servers: list[int],
+    meeting: Meeting,
+    member: User,
+    facilitator: User,
     make_user: Callable[..., User],
 ) -> None:
     import websockets

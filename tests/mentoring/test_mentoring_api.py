@@ -248,3 +248,21 @@ def test_list_endpoints_make_a_constant_number_of_queries(
     ):
         with django_assert_max_num_queries(12):
             assert api.get(path).status_code == 200, path
+
+
+def test_members_see_a_peer_supporters_public_profile_only(
+    mentor: User, member: User, outsider: User
+) -> None:
+    public = Api(member).get(f"/profiles/{mentor.pk}").json()
+    assert public["story"] and public["availability"] == []
+    assert Api(mentor).get(f"/profiles/{mentor.pk}").json()["availability"]
+    assert Api(outsider).get(f"/profiles/{member.pk}").status_code == 404
+
+
+def test_a_specialist_sees_their_caseload_and_others_do_not(
+    mentor: User, member: User, outsider: User
+) -> None:
+    services.open_case(specialist=mentor, member=member)
+    rows = Api(mentor).get("/caseload").json()
+    assert [r["member_id"] for r in rows] == [member.pk]
+    assert Api(outsider).get("/caseload").status_code == 403

@@ -147,6 +147,19 @@ def test_a_second_open_request_to_someone_else_is_refused(
     assert _code(exc) == "pending_exists"
 
 
+def test_a_mentee_with_a_mentor_cannot_ask_a_second_one(
+    mentorship: Mentorship, mentee: User, mentor: User, make_mentor: Callable[..., User]
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.request_mentor(mentee=mentee, mentor=make_mentor())
+    assert _code(exc) == "has_mentor"
+    with pytest.raises(ValidationError) as exc:
+        services.request_mentor(mentee=mentee, mentor=mentor)
+    assert _code(exc) == "duplicate"
+    services.end_mentorship(mentorship=mentorship, actor=mentee, helpfulness=None, reason="other")
+    services.request_mentor(mentee=mentee, mentor=make_mentor())
+
+
 def test_requesting_someone_blocked_is_refused(mentee: User, mentor: User) -> None:
     Block.objects.create(blocker=mentee, blocked=mentor)
     with pytest.raises(ValidationError) as exc:
@@ -639,3 +652,62 @@ def test_erasing_a_mentee_keeps_the_mentor_history_without_them(
     assert ("poems about rain" in bodies) == (mode == EraseMode.ANONYMISE)
     assert not Goal.objects.exists()
     assert not ExperienceTag.objects.filter(intakes__isnull=False).exists()
+
+
+def test_mentor_inputs_come_from_the_database_with_load_training_and_tags(
+    make_mentor: Callable[..., User], make_user: Callable[..., User]
+) -> None:
+    mentor = make_mentor(tag_slugs=("carer", "student"), capacity=3)
+    lapsed = make_mentor(trained=False)
+    gone = make_mentor()
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    plain = make_user()
+    Mentorship.objects.create(mentee=plain, mentor=mentor)
+    Mentorship.objects.create(mentee=make_user(), mentor=mentor, status="ended")
+    inputs = {p.id: p for p in services.build_mentor_profiles()}
+    assert set(inputs) == {mentor.pk, lapsed.pk}
+    assert inputs[mentor.pk].current_load == 1 and inputs[mentor.pk].capacity == 3
+    assert inputs[mentor.pk].experience_tags == {"carer", "student"}
+    assert inputs[mentor.pk].training_current and not inputs[lapsed.pk].training_current
+    assert set(services.build_mentor_profiles([lapsed.pk])[0].languages) == {"en"}
+
+
+@pytest.mark.parametrize("mode", [EraseMode.ANONYMISE, EraseMode.REMOVE])
+def test_erasing_a_mentor_leaves_none_of_their_words_but_their_messages_by_choice(
+    mentorship: Mentorship, mentee: User, mentor: User, admin: User, mode: EraseMode
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.save_mentor_profile(
+        user=mentor,
+        tags=[],
+        languages=["en"],
+        time_zone="UTC",
+        availability=[],
+        capacity=1,
+        story="UNIQUE-STORY-TEXT",
+    )
+    services.record_wellbeing(mentor=mentor, feeling=3, note="UNIQUE-WELLBEING")
+    services.log_session(
+        mentorship=mentorship,
+        mentor=mentor,
+        held_on=timezone.localdate(),
+        duration_minutes=30,
+        topics="UNIQUE-TOPICS",
+        private_notes="UNIQUE-NOTES",
+    )
+    services.send_message(mentorship=mentorship, sender=mentor, body="UNIQUE-MESSAGE")
+    services.end_mentorship(
+        mentorship=mentorship, actor=mentor, helpfulness=3, reason="other", comment="UNIQUE-EXIT"
+    )
+    services.open_case(specialist=mentor, member=mentee)
+    erase_member(user=mentor, mode=mode)
+    out = StringIO()
+    call_command("dumpdata", "mentoring", stdout=out)
+    dump = out.getvalue()
+    for text in ("UNIQUE-STORY-TEXT", "UNIQUE-WELLBEING", "UNIQUE-NOTES", "UNIQUE-EXIT"):
+        assert text not in dump, text
+    assert ("UNIQUE-MESSAGE" in dump) == (mode == EraseMode.ANONYMISE)
+    assert Mentorship.objects.get(pk=mentorship.pk).mentor_id is None

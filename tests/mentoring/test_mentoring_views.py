@@ -140,7 +140,11 @@ def test_goals_with_empty_steps_show_an_error_and_save_nothing(
         {"title": "Sleep better", "steps": "   "},
         follow=True,
     )
-    assert "at least one step" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "at least one step" in html
+    # Nothing lost: the title is still in the form.
+    assert 'value="Sleep better"' in html
     assert not Goal.objects.exists()
 
 
@@ -215,6 +219,7 @@ def test_an_outsider_member_gets_404_on_staff_and_peer_pages(outsider: User) -> 
         ("mentoring:cohort", []),
         ("mentoring:service_totals", []),
         ("mentoring:admin_mentor", [outsider.pk]),
+        ("mentoring:admin_mentors", []),
         ("mentoring:cohort_run", [1]),
         ("mentoring:case", [1]),
         ("mentoring:supervisee", [1]),
@@ -386,3 +391,53 @@ def test_suggestions_page_query_count_does_not_grow_with_mentors(
     services._index_cache.clear()
     with django_assert_max_num_queries(25):
         assert client.get(reverse("mentoring:suggestions")).status_code == 200
+
+
+def test_a_refused_message_is_shown_again_without_javascript(
+    mentorship: Mentorship, mentee: User, mentor: User
+) -> None:
+    services.pause_mentorship(mentorship=mentorship, actor=mentor)
+    response = _client(mentee).post(
+        reverse("mentoring:send_message", args=[mentorship.pk]),
+        {"body": "A long thought I do not want to lose"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "paused" in html and "A long thought I do not want to lose" in html
+    assert not DirectMessage.objects.exists()
+
+
+def test_the_mentor_sees_what_the_mentee_would_like_support_with(
+    mentee: User, mentor: User
+) -> None:
+    services.request_mentor(mentee=mentee, mentor=mentor)
+    inbox = _client(mentor).get(reverse("mentoring:inbox")).content.decode()
+    assert "lost a parent too" in inbox
+
+
+def test_a_supervisor_logs_a_supervision_session(
+    mentor: User, admin: User, make_user: Callable[..., User]
+) -> None:
+    supervisor = make_user(display_name="Wise Oak")
+    sup = services.assign_supervisor(mentor=mentor, supervisor=supervisor, actor=admin)
+    client = _client(supervisor)
+    assert mentor.display_name in client.get(reverse("mentoring:supervision")).content.decode()
+    client.post(
+        reverse("mentoring:supervisee", args=[sup.pk]),
+        {"held_on": timezone.localdate().isoformat(), "duration_minutes": "45", "notes": "Fine"},
+    )
+    assert sup.sessions.count() == 1
+
+
+def test_admins_list_peer_supporters_with_training_and_load(
+    admin_client: Client,
+    make_mentor: Callable[..., User],
+    django_assert_max_num_queries: Any,
+) -> None:
+    names = [make_mentor().display_name for _ in range(12)]
+    make_mentor(trained=False)
+    with django_assert_max_num_queries(15):
+        response = admin_client.get(reverse("mentoring:admin_mentors"))
+    html = response.content.decode()
+    assert all(name in html for name in names)
+    assert "expired" in html

@@ -194,3 +194,16 @@ def test_my_results_list_has_a_constant_query_count(
         body = client.get("/api/outcomes/responses?limit=100", **headers).json()
     assert len(body["items"]) == 100
     assert body["next_cursor"]
+
+
+def test_a_runaway_client_is_rate_limited(
+    client: Client, member: User, phq9_answers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerhaven.outcomes import api
+
+    monkeypatch.setattr(api, "SUBMIT_LIMIT", 2)
+    codes = [
+        submit(client, member, instrument="phq9", answers=phq9_answers(3)).status_code
+        for _ in range(3)
+    ]
+    assert codes == [201, 201, 429]

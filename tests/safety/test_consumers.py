@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,10 +18,13 @@ except ImportError:
     _stub.DaphneProcess = object  # type: ignore[attr-defined]
     sys.modules.setdefault("daphne", types.ModuleType("daphne"))
     sys.modules["daphne.testing"] = _stub
+import pytest_asyncio
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 
 from peerhaven.accounts.models import Role, User
 from peerhaven.routing import websocket_urlpatterns
@@ -28,6 +32,16 @@ from peerhaven.safety import services
 from peerhaven.safety.gate import screen_user_text
 
 PATH = "/ws/moderation/queue/"
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_worker_connections() -> AsyncIterator[None]:
+    # The consumer's database work runs in a worker thread whose connection would outlive the
+    # test (CONN_MAX_AGE on PostgreSQL) and block dropping the test database.
+    yield
+    await database_sync_to_async(connections.close_all)()
+
+
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 

@@ -362,3 +362,27 @@ def test_export_and_erasure_cover_safety_data(
     assert not SafetyPlan.objects.exists()
     assert not RiskAlert.objects.exists()
     assert not ModerationAction.objects.exists()
+
+
+def test_live_rooms_get_the_crisis_panel_as_json(make_user: Callable[..., User]) -> None:
+    from peerhaven.safety.queries import crisis_payload
+
+    person = make_user(country="CA")
+    payload = crisis_payload(person, level="imminent", held=True)
+    assert payload["type"] == "safety.panel" and payload["held"]
+    assert any(line["phone"] == "988" for line in payload["lines"])
+    assert payload["plan_url"] == "/safety/plan/edit/" and not payload["has_plan"]
+
+
+def test_the_dashboard_counts_late_acknowledgements_as_breaches(
+    make_alert: Callable[..., RiskAlert], moderator: User
+) -> None:
+    from peerhaven.safety.queries import dashboard
+
+    alert = make_alert()
+    RiskAlert.objects.filter(pk=alert.pk).update(
+        sla_due_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    services.claim_alert(alert_id=alert.pk, moderator=moderator)
+    stats = dashboard()
+    assert stats.sla_breaches_30_days == 1 and stats.median_minutes_to_acknowledge is not None

@@ -332,3 +332,27 @@ def test_moderators_edit_outreach_templates_and_outsiders_cannot(
         == 403
     )
     assert client.get("/moderation/templates/").status_code == 403
+
+
+def test_open_alerts_come_before_acknowledged_ones_in_the_queue(
+    moderator_client: Client,
+    moderator: User,
+    member: User,
+    outcome_for: Callable[[str], GateOutcome],
+) -> None:
+    taken = services.handle_screening(outcome=outcome_for(IMMINENT_TEXT), author=member, kind="a")
+    waiting = services.handle_screening(
+        outcome=outcome_for("I wish I was dead"), author=member, kind="b"
+    )
+    assert taken and waiting
+    services.claim_alert(alert_id=taken.pk, moderator=moderator)
+    html = moderator_client.get("/moderation/").content.decode()
+    assert html.index(f'data-alert="{waiting.pk}"') < html.index(f'data-alert="{taken.pk}"')
+
+
+@pytest.mark.parametrize("url", MODERATION_PAGES)
+def test_anonymous_visitors_are_asked_to_sign_in_for_the_moderation_area(
+    client: Client, db: None, url: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

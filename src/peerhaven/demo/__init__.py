@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peerhaven.demo import clinical, forums, groups, mentoring, outcomes, people, safety
+from peerhaven.demo import clinical, forums, groups, insights, mentoring, outcomes, people, safety
 
 
 @dataclass(frozen=True)
@@ -26,5 +26,6 @@ STEPS: list[Step] = [
     Step("forums", forums.load_forums, weight=len(forums.THREADS)),
     Step("mentoring", mentoring.load_mentoring, weight=mentoring.WEIGHT),
     Step("clinical", clinical.load_clinical, weight=2),
+    Step("insights", insights.load_insights, weight=1),
     Step("groups", groups.load_groups, weight=len(groups.GROUPS)),
 ]

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from peerhaven.accounts.models import User
 from peerhaven.demo.people import DemoContext
 from peerhaven.groups import services
 from peerhaven.groups.models import (
@@ -48,28 +49,78 @@ class GroupSpec:
 
 
 GROUPS = (
-    GroupSpec("young-adults-evening", "Young Adults Evening Circle", "Young adults",
-              "For people aged 18–25 finding their way with low mood.", "online",
-              "Europe/London", "FREQ=WEEKLY;BYDAY=TU", time(19, 0), ("peer", "peer2")),
-    GroupSpec("new-parents", "New Parents Peer Group", "Postpartum",
-              "For parents in the first two years after a birth.", "hybrid",
-              "America/New_York", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", time(10, 30),
-              ("peer3",), address="Community Hall, 12 Harbour Road (invented)"),
-    GroupSpec("rainbow-circle", "Rainbow Circle", "LGBTQ+",
-              "A space for LGBTQ+ people living with depression.", "online",
-              "Europe/Berlin", "FREQ=WEEKLY;BYDAY=WE", time(20, 0), ("peer4", "peer5"),
-              join_policy="approval"),
-    GroupSpec("carers-together", "Carers Together", "Carers",
-              "For people who care for someone and need care too.", "in_person",
-              "Europe/London", "FREQ=MONTHLY;BYDAY=2TU", time(18, 30), ("peer6",),
-              address="Library meeting room, 3 Elm Street (invented)"),
-    GroupSpec("mens-group", "Monday Men's Group", "Men's group",
-              "Talking about how things really are.", "online", "America/Chicago",
-              "FREQ=WEEKLY;BYDAY=MO", time(19, 30), ("peer7", "peer8"), capacity=10),
-    GroupSpec("after-loss", "After a Loss", "Bereavement",
-              "For people grieving and struggling with low mood.", "online",
-              "Australia/Sydney", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU", time(16, 0),
-              ("peer9", "peer10"), join_policy="closed", capacity=8),
+    GroupSpec(
+        "young-adults-evening",
+        "Young Adults Evening Circle",
+        "Young adults",
+        "For people aged 18–25 finding their way with low mood.",
+        "online",
+        "Europe/London",
+        "FREQ=WEEKLY;BYDAY=TU",
+        time(19, 0),
+        ("peer", "peer2"),
+    ),
+    GroupSpec(
+        "new-parents",
+        "New Parents Peer Group",
+        "Postpartum",
+        "For parents in the first two years after a birth.",
+        "hybrid",
+        "America/New_York",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+        time(10, 30),
+        ("peer3",),
+        address="Community Hall, 12 Harbour Road (invented)",
+    ),
+    GroupSpec(
+        "rainbow-circle",
+        "Rainbow Circle",
+        "LGBTQ+",
+        "A space for LGBTQ+ people living with depression.",
+        "online",
+        "Europe/Berlin",
+        "FREQ=WEEKLY;BYDAY=WE",
+        time(20, 0),
+        ("peer4", "peer5"),
+        join_policy="approval",
+    ),
+    GroupSpec(
+        "carers-together",
+        "Carers Together",
+        "Carers",
+        "For people who care for someone and need care too.",
+        "in_person",
+        "Europe/London",
+        "FREQ=MONTHLY;BYDAY=2TU",
+        time(18, 30),
+        ("peer6",),
+        address="Library meeting room, 3 Elm Street (invented)",
+    ),
+    GroupSpec(
+        "mens-group",
+        "Monday Men's Group",
+        "Men's group",
+        "Talking about how things really are.",
+        "online",
+        "America/Chicago",
+        "FREQ=WEEKLY;BYDAY=MO",
+        time(19, 30),
+        ("peer7", "peer8"),
+        capacity=10,
+    ),
+    GroupSpec(
+        "after-loss",
+        "After a Loss",
+        "Bereavement",
+        "For people grieving and struggling with low mood.",
+        "online",
+        "Australia/Sydney",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU",
+        time(16, 0),
+        ("peer9", "peer10"),
+        join_policy="closed",
+        capacity=8,
+    ),
 )
 
 
@@ -94,7 +145,7 @@ def load_groups(ctx: DemoContext) -> None:
 
 
 @transaction.atomic
-def _load_group(ctx: DemoContext, spec: GroupSpec, members: list) -> None:  # type: ignore[type-arg]
+def _load_group(ctx: DemoContext, spec: GroupSpec, members: list[User]) -> None:
     group, _created = SupportGroup.objects.get_or_create(
         slug=spec.slug,
         defaults={
@@ -147,9 +198,7 @@ def _load_group(ctx: DemoContext, spec: GroupSpec, members: list) -> None:  # ty
             meeting.save(update_fields=["status", "ended_at"])
         if meeting.attendance.exists():
             continue
-        source = (
-            AttendanceSource.MANUAL if spec.format == "in_person" else AttendanceSource.ROOM
-        )
+        source = AttendanceSource.MANUAL if spec.format == "in_person" else AttendanceSource.ROOM
         for person in members:
             if rng.random() < 0.7:
                 Attendance.objects.get_or_create(

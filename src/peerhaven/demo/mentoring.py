@@ -56,26 +56,32 @@ MENTORSHIPS = [
     (
         "member",
         "peer",
-        ["Hi, thanks for saying yes. I am a bit nervous about this.",
-         "That is completely normal. There is no right way to do this. What would help most?",
-         "Mostly getting out of the house more. Some days I do not open the curtains.",
-         "Opening the curtains counts. Shall we make that a first goal?"],
+        [
+            "Hi, thanks for saying yes. I am a bit nervous about this.",
+            "That is completely normal. There is no right way to do this. What would help most?",
+            "Mostly getting out of the house more. Some days I do not open the curtains.",
+            "Opening the curtains counts. Shall we make that a first goal?",
+        ],
         ("Open the curtains every morning", ["Curtains open by 10", "Step outside for 5 minutes"]),
     ),
     (
         "member2",
         "peer2",
-        ["I started the job applications we talked about.",
-         "That is a big step. How did it feel?",
-         "Tiring, but better than not trying."],
+        [
+            "I started the job applications we talked about.",
+            "That is a big step. How did it feel?",
+            "Tiring, but better than not trying.",
+        ],
         ("Apply for two jobs a week", ["Update my CV", "Ask a friend to read it", "Send two"]),
     ),
     (
         "member3",
         "peer3",
-        ["Exams are in three weeks and I cannot focus at all.",
-         "I remember that feeling. Short blocks helped me: twenty-five minutes, then a break.",
-         "I will try that tomorrow morning."],
+        [
+            "Exams are in three weeks and I cannot focus at all.",
+            "I remember that feeling. Short blocks helped me: twenty-five minutes, then a break.",
+            "I will try that tomorrow morning.",
+        ],
         ("Study in short blocks", ["Two blocks on Monday", "Tell my tutor I am struggling"]),
     ),
 ]
@@ -107,8 +113,10 @@ def _mentor_profiles(ctx: DemoContext, tags: dict[str, ExperienceTag]) -> list[U
             )
         if not TrainingRecord.objects.filter(mentor=user).exists():
             # One mentor's training has lapsed, so the demo shows that rule.
-            expires = today - dt.timedelta(days=10) if key == "peer12" else today + dt.timedelta(
-                days=200 + 10 * i
+            expires = (
+                today - dt.timedelta(days=10)
+                if key == "peer12"
+                else today + dt.timedelta(days=200 + 10 * i)
             )
             TrainingRecord.objects.create(
                 mentor=user,

@@ -87,8 +87,15 @@ class Thread(models.Model):
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
+            # Board pages walk this index in order (keyset), skipping the few pinned threads.
             models.Index(
                 fields=["board", "-last_activity_at", "-id"], name="forums_thread_activity"
+            ),
+            # The pinned threads at the top of a board's first page.
+            models.Index(
+                fields=["board", "-last_activity_at"],
+                condition=models.Q(is_pinned=True),
+                name="forums_thread_pinned",
             ),
             models.Index(fields=["answered_at", "created_at"], name="forums_thread_unanswered"),
         ]

@@ -63,10 +63,13 @@ def visible_threads(user: Any) -> QuerySet[Thread]:
     """Threads ``user`` may open: seen boards; removed or held ones only for their author."""
     if not permissions.is_member(user):
         return Thread.objects.none()
-    qs = Thread.objects.filter(_board_filter(user, "board__"))
-    if not permissions.is_moderator(user):
-        qs = qs.filter(Q(deleted_at__isnull=True, is_held=False) | Q(author=user))
-    return qs
+    return Thread.objects.filter(_board_filter(user, "board__")).filter(_thread_filter(user))
+
+
+def _thread_filter(user: Any) -> Q:
+    if permissions.is_moderator(user):
+        return Q()
+    return Q(deleted_at__isnull=True, is_held=False) | Q(author=user)
 
 
 def visible_posts(user: Any, *, blocked: list[int] | None = None) -> QuerySet[Post]:
@@ -189,9 +192,10 @@ def board_threads(
     mutes = list(Mute.objects.filter(user=user).values_list("thread_id", "warning"))
     muted_threads = [t for t, _w in mutes if t]
     muted_warnings = [w for t, w in mutes if not t and w]
+    # ``board`` was authorized by get_board; no join on it keeps the index order usable.
     qs = (
-        visible_threads(user)
-        .filter(board=board)
+        Thread.objects.filter(board=board)
+        .filter(_thread_filter(user))
         .exclude(pk__in=muted_threads)
         .exclude(content_warning__in=muted_warnings)
         .exclude(author_id__in=Block.objects.filter(blocker=user).values("blocked_id"))
@@ -200,12 +204,21 @@ def board_threads(
     page = ThreadPage()
     position = decode_cursor(cursor) if cursor else None
     if position is None:
-        pinned = list(qs.filter(is_pinned=True).order_by("-last_activity_at", "-id")[:10])
+        # Unordered in SQL so that the planner picks the small partial index of pinned
+        # threads instead of walking the whole board in activity order; sorted here.
+        pinned = sorted(
+            qs.filter(is_pinned=True).order_by()[:50],
+            key=lambda t: (t.last_activity_at, t.pk),
+            reverse=True,
+        )[:10]
         page.pinned = _rows(user, pinned)
     else:
         when, pk = position
-        qs = qs.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=pk))
-    threads = list(qs.filter(is_pinned=False).order_by("-last_activity_at", "-id")[: limit + 1])
+        # The first condition bounds the index range; the second breaks ties on the same time.
+        qs = qs.filter(last_activity_at__lte=when).filter(
+            Q(last_activity_at__lt=when) | Q(id__lt=pk)
+        )
+    threads = list(qs.exclude(is_pinned=True).order_by("-last_activity_at", "-id")[: limit + 1])
     more = len(threads) > limit
     threads = threads[:limit]
     page.rows = _rows(user, threads)

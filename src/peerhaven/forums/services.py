@@ -413,6 +413,20 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
     if thread_first_me_too:
         Thread.objects.filter(pk=post.thread_id).update(me_too_count=F("me_too_count") + 1)
     post.refresh_from_db(fields=[f"{kind}_count"])
+    author = post.author
+    if (
+        author is not None
+        and author.is_active
+        and not Block.objects.filter(blocker=author, blocked=user).exists()
+        and not Mute.objects.filter(user=author, thread=post.thread_id).exists()
+    ):
+        notify(
+            recipient=author,
+            kind="reaction",
+            title=_("%(who)s said “%(kind)s” to your post")
+            % {"who": user.display_name, "kind": ReactionKind(kind).label},
+            url=post_url(post),
+        )
     return reaction
 
 

@@ -698,39 +698,26 @@ def room_state(*, meeting_id: int, user: User, last_seen_id: int | None) -> dict
 
 @transaction.atomic
 def enter_room(*, meeting_id: int, user: User, channel_name: str) -> RoomVisit:
+    """Open a visit (presence). Broadcasts only the change; "state" carries the full list."""
     visit = RoomVisit.objects.create(meeting_id=meeting_id, user=user, channel_name=channel_name)
-    transaction.on_commit(
-        partial(
-            live.publish,
-            meeting_id,
-            {
-                "type": "presence",
-                "event": "join",
-                "user": person(user),
-                "present": presence(meeting_id),
-            },
-        )
-    )
+    event = {"type": "presence", "event": "join", "user": person(user)}
+    transaction.on_commit(partial(live.publish, meeting_id, event))
     return visit
 
 
 @transaction.atomic
 def leave_room(*, meeting_id: int, user: User, channel_name: str) -> None:
-    RoomVisit.objects.filter(
+    closed = RoomVisit.objects.filter(
         meeting_id=meeting_id, user=user, channel_name=channel_name, left_at__isnull=True
     ).update(left_at=timezone.now())
-    transaction.on_commit(
-        partial(
-            live.publish,
-            meeting_id,
-            {
-                "type": "presence",
-                "event": "leave",
-                "user": person(user),
-                "present": presence(meeting_id),
-            },
-        )
-    )
+    if not closed:
+        return
+    # Someone with a second tab open is still here.
+    still_here = RoomVisit.objects.filter(
+        meeting_id=meeting_id, user=user, left_at__isnull=True
+    ).exists()
+    event = {"type": "presence", "event": "leave", "user": person(user), "still_here": still_here}
+    transaction.on_commit(partial(live.publish, meeting_id, event))
 
 
 def _room_for_write(meeting_id: int) -> Meeting:
@@ -979,7 +966,7 @@ def record_mood(*, meeting: Meeting, user: User, score: int) -> PostMeetingMood:
         raise PermissionDenied
     if not 1 <= int(score) <= 5:
         raise ValidationError(_("Choose a number from 1 to 5."), code="invalid")
-    if meeting.starts_at > timezone.now():
+    if meeting.status != MeetingStatus.ENDED and meeting.starts_at > timezone.now():
         raise ValidationError(_("This meeting has not happened yet."), code="not_yet")
     row, _created = PostMeetingMood.objects.update_or_create(
         meeting=meeting, user=user, defaults={"score": int(score)}

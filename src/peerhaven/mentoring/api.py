@@ -362,6 +362,23 @@ def put_my_profile(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
     return _profile(MentorProfile.objects.select_related("user").get(pk=profile.pk))
 
 
+@router.get("/profiles/{user_id}", response=ProfileOut, summary="A peer supporter's profile")
+def get_profile(request: HttpRequest, user_id: int) -> ProfileOut:
+    profile = (
+        MentorProfile.objects.filter(user_id=user_id, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("tags")
+        .first()
+    )
+    if profile is None or not permissions.can_mentor(profile.user):
+        raise Http404
+    out = _profile(profile)
+    if _me(request).pk != user_id:
+        # Others see the public part: no availability windows, gender or age band.
+        out.availability, out.gender, out.age_band = [], "", ""
+    return out
+
+
 @router.post("/profile/pause", response=ProfileOut, summary="Pause or resume taking mentees")
 def pause(request: HttpRequest, payload: PauseIn) -> ProfileOut:
     profile = services.set_paused(user=_me(request), paused=payload.paused)
@@ -596,6 +613,32 @@ def log_service(request: HttpRequest, payload: ServiceIn) -> Status:
     return Status(
         201, _service(ServiceDelivery.objects.select_related("service_type").get(pk=delivery.pk))
     )
+
+
+class CaseOut(Schema):
+    id: int
+    member_id: int
+    member: str
+    opened_at: dt.datetime
+    services: int
+    minutes: int
+
+
+@router.get("/caseload", response=list[CaseOut], summary="My open cases (peer specialists)")
+def caseload(request: HttpRequest) -> list[CaseOut]:
+    if not permissions.can_keep_caseload(_me(request)):
+        raise ApiError(403, "not_peer_supporter", "Only peer specialists keep a caseload.")
+    return [
+        CaseOut(
+            id=c.pk,
+            member_id=c.member_id,
+            member=c.member.display_name,
+            opened_at=c.opened_at,
+            services=c.services,  # type: ignore[attr-defined]
+            minutes=c.minutes or 0,  # type: ignore[attr-defined]
+        )
+        for c in queries.caseload(_me(request))
+    ]
 
 
 @router.get("/services/mine", response=Page[ServiceOut], summary="Services I have received")

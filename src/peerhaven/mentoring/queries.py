@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from peerhaven.accounts import audit
+from peerhaven.accounts.models import Role, User
 from peerhaven.mentoring import permissions
 from peerhaven.mentoring.models import (
     OPEN_STATUSES,
@@ -133,7 +134,7 @@ def inbox(user: Any) -> QuerySet[MentorshipRequest]:
     """Requests waiting for this mentor's answer, oldest first."""
     return (
         MentorshipRequest.objects.filter(mentor=user, status=RequestStatus.PENDING)
-        .select_related("mentee")
+        .select_related("mentee", "mentee__mentee_intake")
         .order_by("created_at")
     )
 
@@ -275,3 +276,24 @@ def service_totals(start: dt.date, end: dt.date) -> list[ServiceTotal]:
 
 def open_mentorship_count(user_id: int) -> int:
     return Mentorship.objects.filter(mentor_id=user_id, status__in=OPEN_STATUSES).count()
+
+
+def peer_supporters() -> QuerySet[User]:
+    """Every peer supporter with their load, training expiry and supervisor, for admins."""
+    supervisor = Supervision.objects.filter(mentor=OuterRef("pk"), ended_at__isnull=True).values(
+        "supervisor__display_name"
+    )[:1]
+    return (
+        User.objects.filter(role_assignments__role=Role.PEER_SUPPORTER, is_active=True)
+        .select_related("mentor_profile")
+        .annotate(
+            load=Count(
+                "mentorships_as_mentor",
+                filter=Q(mentorships_as_mentor__status__in=OPEN_STATUSES),
+                distinct=True,
+            ),
+            training_until=Max("training_records__expires_on"),
+            supervisor_name=Subquery(supervisor),
+        )
+        .order_by("display_name")
+    )

@@ -68,6 +68,7 @@ STATUS_BY_CODE = {
     "already_answered": 409,
     "already_confirmed": 409,
     "pending_exists": 409,
+    "has_mentor": 409,
     "rate_limited": 429,
 }
 
@@ -723,10 +724,14 @@ def request_mentor(
                 _("You already have a request waiting for an answer. Withdraw it first."),
                 code="pending_exists",
             )
-        if Mentorship.objects.filter(
-            mentee=mentee, mentor=mentor, status__in=OPEN_STATUSES
-        ).exists():
-            raise ValidationError(_("This person is already your mentor."), code="duplicate")
+        current = Mentorship.objects.filter(mentee=mentee, status__in=OPEN_STATUSES).first()
+        if current is not None:
+            if current.mentor_id == mentor.pk:
+                raise ValidationError(_("This person is already your mentor."), code="duplicate")
+            raise ValidationError(
+                _("You already have a mentor. End that mentorship first to ask someone new."),
+                code="has_mentor",
+            )
         intake = _intake_for(mentee)
         mentor_input = _lock_mentor(mentor)
         explanation = matching.score_match(to_intake_input(intake), mentor_input)

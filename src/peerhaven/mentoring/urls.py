@@ -29,6 +29,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/<int:case_id>/", views.case, name="case"),
     path("services/", views.my_services, name="my_services"),
+    path("admin/mentors/", views.admin_mentors, name="admin_mentors"),
     path("admin/mentors/<int:user_id>/", views.admin_mentor, name="admin_mentor"),
     path("admin/cohort/", views.cohort, name="cohort"),
     path("admin/cohort/<int:run_id>/", views.cohort_run, name="cohort_run"),

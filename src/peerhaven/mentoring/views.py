@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 from peerhaven.accounts.models import User
 from peerhaven.mentoring import forms, permissions, queries, services
 from peerhaven.mentoring.models import (
+    OPEN_STATUSES,
     CohortRun,
     DirectMessage,
     MenteeIntake,
+    Mentorship,
     MentorshipStatus,
     ServiceType,
     Supervision,
@@ -128,7 +130,13 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mentoring/suggestions.html",
-        {"suggestions": found, "open_request": queries.my_open_request(_me(request))},
+        {
+            "suggestions": found,
+            "open_request": queries.my_open_request(_me(request)),
+            "current": Mentorship.objects.filter(
+                mentee=_me(request), status__in=OPEN_STATUSES
+            ).first(),
+        },
     )
 
 
@@ -201,28 +209,53 @@ def _message_json(message: DirectMessage, viewer: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-def mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    m = queries.get_mentorship_for_participant(_me(request), mentorship_id)
-    is_mentor = _me(request).pk == m.mentor_id
-    thread = queries.visible_messages(m, _me(request))
+def _mentorship_page(
+    request: HttpRequest,
+    m: Mentorship,
+    *,
+    message_form: forms.MessageForm | None = None,
+    goal_form: forms.GoalForm | None = None,
+    session_form: forms.SessionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The mentorship page; a refused form is shown again with what was typed (nothing lost)."""
+    me = _me(request)
+    is_mentor = me.pk == m.mentor_id
+    thread = queries.visible_messages(m, me)
+    intake = (
+        MenteeIntake.objects.filter(member_id=m.mentee_id).first()
+        if is_mentor and m.mentee_id
+        else None
+    )
     return render(
         request,
         "mentoring/mentorship.html",
         {
             "m": m,
             "is_mentor": is_mentor,
-            "is_mentee": _me(request).pk == m.mentee_id,
+            "is_mentee": me.pk == m.mentee_id,
             "other": m.mentee if is_mentor else m.mentor,
+            "intake": intake,
             "thread": thread,
             "last_id": thread[-1].pk if thread else 0,
             "goals": queries.goals(m),
-            "sessions": queries.sessions(m, _me(request), request=request),
-            "message_form": forms.MessageForm(),
-            "goal_form": forms.GoalForm(),
-            "session_form": forms.SessionForm(initial={"held_on": timezone.localdate()}),
+            "sessions": queries.sessions(m, me, request=request),
+            "message_form": message_form or forms.MessageForm(),
+            "goal_form": goal_form or forms.GoalForm(),
+            "goal_open": goal_form is not None,
+            "session_form": session_form
+            or forms.SessionForm(initial={"held_on": timezone.localdate()}),
+            "session_open": session_form is not None,
             "blocked": services.is_blocked(m.mentor_id, m.mentee_id),
         },
+        status=status,
+    )
+
+
+@login_required
+def mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    return _mentorship_page(
+        request, queries.get_mentorship_for_participant(_me(request), mentorship_id)
     )
 
 
@@ -257,8 +290,8 @@ def send_message(request: HttpRequest, mentorship_id: int) -> HttpResponse:
                 {"error": {"code": services.error_code(exc), "message": " ".join(exc.messages)}},
                 status=services.status_for(exc),
             )
-        _flash(request, exc)
-        return redirect("mentoring:mentorship", m.pk)
+        _add_errors(form, exc)
+        return _mentorship_page(request, m, message_form=form, status=services.status_for(exc))
     if wants_json:
         return JsonResponse({"message": _message_json(message, _me(request))}, status=201)
     return redirect(reverse("mentoring:mentorship", args=[m.pk]) + "#messages")
@@ -341,10 +374,10 @@ def add_goal(request: HttpRequest, mentorship_id: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _flash(request, exc)
-    else:
-        messages.error(request, _("Give the goal a name and at least one step."))
-    return redirect(reverse("mentoring:mentorship", args=[m.pk]) + "#goals")
+            _add_errors(form, exc)
+        else:
+            return redirect(reverse("mentoring:mentorship", args=[m.pk]) + "#goals")
+    return _mentorship_page(request, m, goal_form=form, status=422)
 
 
 @login_required
@@ -367,10 +400,10 @@ def add_session(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         try:
             services.log_session(mentorship=m, mentor=_me(request), **form.cleaned_data)
         except ValidationError as exc:
-            _flash(request, exc)
-    else:
-        messages.error(request, _("Please give the date, minutes and topics."))
-    return redirect(reverse("mentoring:mentorship", args=[m.pk]) + "#sessions")
+            _add_errors(form, exc)
+        else:
+            return redirect(reverse("mentoring:mentorship", args=[m.pk]) + "#sessions")
+    return _mentorship_page(request, m, session_form=form, status=422)
 
 
 # --- Peer supporters ------------------------------------------------------------------------------
@@ -492,6 +525,16 @@ def supervisee(request: HttpRequest, supervision_id: int) -> HttpResponse:
 
 
 # --- Admin: mentors, cohorts, services ------------------------------------------------------------
+
+
+@login_required
+def admin_mentors(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    return render(
+        request,
+        "mentoring/admin_mentors.html",
+        {"mentors": list(queries.peer_supporters()[:500]), "today": timezone.localdate()},
+    )
 
 
 @login_required

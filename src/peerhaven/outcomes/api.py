@@ -11,8 +11,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.errors import Throttled
 from pydantic import StrictInt
 
+from peerhaven.accounts import ratelimit
 from peerhaven.api.errors import ApiError
 from peerhaven.api.pagination import Page, keyset_page
 from peerhaven.outcomes import services
@@ -20,6 +22,8 @@ from peerhaven.outcomes.instruments import InstrumentDefinition, describe_change
 from peerhaven.outcomes.models import Response
 
 router = Router(tags=["outcomes"])
+#: Submissions per member per hour: far above any person's use, low enough to stop a runaway client.
+SUBMIT_LIMIT = 120
 
 
 class InstrumentOut(Schema):
@@ -245,6 +249,8 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     stored response with status 200 and stores nothing. A disabled instrument, an unknown item
     or an answer outside the option set gives 422 with a code and nothing is stored."""
     user = request.auth  # type: ignore[attr-defined]
+    if not ratelimit.hit("outcomes-submit", str(user.pk), limit=SUBMIT_LIMIT, window=3600):
+        raise Throttled(ratelimit.retry_after(3600))
     try:
         stored, created = services.submit_response(
             user=user,

@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from peerhaven.safety.models import (
@@ -87,7 +87,14 @@ def queue(
         qs = qs.filter(source=source)
     if mine_for is not None:
         qs = qs.filter(assigned_to=mine_for)
-    return qs.order_by("status", "sla_due_at", "-pk")
+    # Open alerts first (most overdue at the top), then acknowledged, then resolved.
+    state = Case(
+        When(status=AlertStatus.OPEN, then=Value(0)),
+        When(status=AlertStatus.ACKNOWLEDGED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.order_by(state, "sla_due_at", "-pk")
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ def dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
             status=AlertStatus.OPEN, sla_due_at__lt=now
         ).count(),
         sla_breaches_30_days=RiskAlert.objects.filter(created_at__gte=since)
-        .filter(Q(escalation_count__gt=0))
+        .filter(Q(escalation_count__gt=0) | Q(acknowledged_at__gt=F("sla_due_at")))
         .count(),
         resolved_30_days=RiskAlert.objects.filter(
             status=AlertStatus.RESOLVED, resolved_at__gte=since
@@ -133,3 +140,34 @@ def dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
 
 def actions_for_member(user: Any) -> QuerySet[ModerationAction]:
     return ModerationAction.objects.filter(member=user).select_related("appeal")
+
+
+def crisis_payload(user: Any, *, level: str, held: bool = False) -> dict[str, Any]:
+    """The crisis panel as JSON, for live rooms and chats that cannot show a page panel.
+
+    A consumer that screened a chat message as ideation or above sends this to the author's
+    socket only, so they see crisis lines and their plan "in the same room".
+    """
+    directory = crisis_resources(country=user.country, language=user.language)
+    lines = directory.local or directory.international
+
+    def line(r: CrisisResource) -> dict[str, Any]:
+        return {
+            "name": r.name,
+            "phone": r.phone,
+            "text": r.text,
+            "chat_url": r.chat_url,
+            "url": r.url,
+            "hours": r.hours,
+        }
+
+    plan = safety_plan_for(user)
+    return {
+        "type": "safety.panel",
+        "level": level,
+        "held": held,
+        "lines": [line(r) for r in lines],
+        "help_url": "/help/",
+        "plan_url": "/safety/plan/" if plan and not plan.is_empty else "/safety/plan/edit/",
+        "has_plan": bool(plan and not plan.is_empty),
+    }

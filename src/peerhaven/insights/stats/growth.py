@@ -120,6 +120,7 @@ def fit_growth_model(
     member: str = "member_id",
     dose: str | None = "dose",
     arm: str | None = None,
+    time_by_arm: bool = False,
     reml: bool = True,
     confidence: float = 0.95,
     max_members: int | None = None,
@@ -180,6 +181,10 @@ def fit_growth_model(
         else:
             terms.append("arm")
             names["arm"] = arm
+            if time_by_arm:
+                # Whether the arms' trajectories differ: the programme effect on the slope.
+                terms.append("time:arm")
+                names["time:arm"] = f"{time}:{arm}"
     formula = "y ~ " + " + ".join(terms)
     shown_formula = f"{outcome} ~ " + " + ".join(names[t] for t in terms)
     n = int(df["group"].nunique())

@@ -22,6 +22,7 @@
   var retry = 0;
   var finished = false;
   var counter = 0;
+  var present = [];
 
   function setStatus(msg) { statusEl.textContent = msg; }
 
@@ -94,18 +95,28 @@
       case "state":
         me = ev.me;
         ev.messages.forEach(addMessage);
-        renderPresence(ev.present);
+        present = ev.present;
+        renderPresence(present);
         renderCheckin(ev.checkin);
         setStatus(ev.paused ? strings.paused : strings.connected);
         break;
       case "message": addMessage(ev.message); break;
       case "ack": text.disabled = false; break;
-      case "presence": renderPresence(ev.present); break;
+      case "presence":
+        if (ev.event === "join" && !present.some(function (p) { return p.id === ev.user.id; })) {
+          present.push(ev.user);
+        } else if (ev.event === "leave" && !ev.still_here) {
+          present = present.filter(function (p) { return p.id !== ev.user.id; });
+        }
+        renderPresence(present);
+        break;
       case "checkin": renderCheckin(ev); break;
       case "paused": setStatus(ev.paused ? strings.paused : strings.connected); break;
       case "muted": if (me && ev.user.id === me.id) { text.disabled = ev.muted; } break;
       case "removed":
         if (me && ev.user.id === me.id) { finished = true; setStatus(strings.removed); }
+        present = present.filter(function (p) { return p.id !== ev.user.id; });
+        renderPresence(present);
         break;
       case "risk_alert":
         if (alertsEl) { alertsEl.textContent = strings.alert + " " + (ev.author ? ev.author.name : ""); }
@@ -146,7 +157,7 @@
       }
       setStatus(strings.reconnecting);
       retry = Math.min(retry + 1, 6);
-      window.setTimeout(connect, 500 * retry);
+      window.setTimeout(connect, Math.max(500 * retry, offlineUntil - Date.now()));
     });
   }
 
@@ -170,7 +181,11 @@
       send({ type: b.dataset.action });
     });
   });
-  // For tests and debugging: drop the connection as a network failure would.
-  root.addEventListener("room:drop", function () { if (ws) { ws.close(4000); } });
+  // For tests and debugging: drop the connection as a network failure of detail ms would.
+  var offlineUntil = 0;
+  root.addEventListener("room:drop", function (e) {
+    offlineUntil = Date.now() + (Number(e.detail) || 0);
+    if (ws) { ws.close(4000); }
+  });
   connect();
 })();

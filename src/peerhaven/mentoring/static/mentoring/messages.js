@@ -42,7 +42,7 @@
       .then(function (data) {
         if (!data) { return; }
         data.messages.forEach(render);
-        if (data.status !== "active" && form) { form.hidden = true; }
+        // The form stays (with whatever was typed); sending will say why it cannot go.
       })
       .catch(function () { /* offline for a moment: the next poll tries again */ })
       .then(function () { busy = false; });

@@ -1,0 +1,176 @@
+"""A live support-group meeting in real browsers: two members and a facilitator.
+
+They chat, do a check-in round, one member loses the connection and gets what they missed on
+reconnecting, and the facilitator ends the meeting, which records attendance. The room needs
+the ASGI stack (WebSockets), so the pages are served by uvicorn in a thread on the test database.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.services import grant_role
+from peerhaven.groups.models import (
+    Attendance,
+    Facilitator,
+    FacilitatorTraining,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    RoomMessage,
+    SupportGroup,
+)
+
+
+def _person(name: str, *, peer: bool = False) -> User:
+    now = timezone.now()
+    user = User.objects.create_user(
+        f"{name.lower().replace(' ', '.')}@example.org",
+        "a-Long-test-passphrase-1",
+        display_name=name,
+        guidelines_version=settings.GUIDELINES_VERSION,
+        guidelines_accepted_at=now,
+        onboarded_at=now,
+    )
+    if peer:
+        grant_role(user=user, role=Role.PEER_SUPPORTER, actor=None)
+        FacilitatorTraining.objects.create(
+            peer_supporter=user,
+            completed_on=now.date() - timedelta(days=10),
+            trainer="Trainer",
+            expires_on=now.date() + timedelta(days=300),
+        )
+    return User.objects.get(pk=user.pk)
+
+
+def _sign_in(page: Page, user: User, base_url: str) -> None:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
+
+
+@pytest.fixture
+def asgi_url(live_server: Any) -> Iterator[str]:
+    """The ASGI app (HTTP and WebSockets) in a uvicorn thread, on the live test database."""
+    uvicorn = pytest.importorskip("uvicorn")
+    from peerhaven.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _log(page: Page) -> Any:
+    return page.locator("#room-log")
+
+
+def test_two_members_and_a_facilitator_meet_in_the_live_room(
+    new_page: Callable[..., Page], asgi_url: str
+) -> None:
+    facilitator = _person("Gentle Beacon", peer=True)
+    ana = _person("Quiet Harbor")
+    ben = _person("Soft Meadow")
+    group = SupportGroup.objects.create(
+        name="Evening Circle",
+        slug="evening-circle",
+        topic="Young adults",
+        agreement_text="What is said here stays here.",
+        time_zone="Europe/London",
+    )
+    Facilitator.objects.create(group=group, user=facilitator)
+    for person in (ana, ben):
+        Membership.objects.create(group=group, user=person, status="active")
+    start = timezone.now() + timedelta(minutes=5)
+    meeting = Meeting.objects.create(
+        group=group, starts_at=start, ends_at=start + timedelta(minutes=90)
+    )
+    room = f"{asgi_url}/groups/meetings/{meeting.pk}/room/"
+
+    pages = {}
+    for person in (facilitator, ana, ben):
+        page = new_page(viewport="desktop" if person is facilitator else "phone")
+        _sign_in(page, person, asgi_url)
+        page.goto(room)
+        expect(page.locator("#room-status")).to_have_text("Connected.")
+        pages[person.pk] = page
+    fac, a, b = pages[facilitator.pk], pages[ana.pk], pages[ben.pk]
+    expect(fac.locator("#room-present li")).to_have_count(3)
+
+    # Welcome and chat.
+    fac.get_by_role("button", name="Post welcome and guidelines").click()
+    expect(_log(a)).to_contain_text("What is said here stays here.")
+    a.get_by_label("Your message").fill("Hi all, <b>glad</b> to be here")
+    a.get_by_role("button", name="Send").click()
+    expect(_log(b)).to_contain_text("Hi all, <b>glad</b> to be here")  # text, never markup
+    expect(_log(fac)).to_contain_text("Quiet Harbor:")
+
+    # Check-in round: facilitator first, then each member shares or passes.
+    fac.get_by_role("button", name="Start check-in round").click()
+    expect(fac.locator("#checkin-turn")).to_have_text("Check-in: it is your turn. Share, or pass.")
+    expect(a.locator("#checkin-turn")).to_contain_text("Gentle Beacon")
+    fac.get_by_role("button", name="I'm done").click()
+    expect(a.locator("#checkin-turn")).to_have_text("Check-in: it is your turn. Share, or pass.")
+    a.get_by_label("Your message").fill("A hard week, but I came.")
+    a.get_by_role("button", name="Send").click()
+    a.get_by_role("button", name="I'm done").click()
+    expect(b.locator("#checkin-turn")).to_have_text("Check-in: it is your turn. Share, or pass.")
+    b.get_by_role("button", name="Pass").click()
+    expect(fac.locator("#checkin-turn")).to_be_hidden()
+
+    # Ben's connection drops for a few seconds; Ana writes meanwhile; Ben gets it on resume.
+    b.evaluate(
+        "document.getElementById('room')"
+        ".dispatchEvent(new CustomEvent('room:drop', {detail: 4000}))"
+    )
+    expect(b.locator("#room-status")).to_have_text("Connection lost; reconnecting…")
+    a.get_by_label("Your message").fill("Ben, we missed you for a moment")
+    a.get_by_role("button", name="Send").click()
+    expect(_log(fac)).to_contain_text("Ben, we missed you for a moment")
+    expect(b.locator("#room-status")).to_have_text("Connected.", timeout=15_000)
+    expect(_log(b).get_by_text("Ben, we missed you for a moment")).to_have_count(1)
+
+    # The facilitator ends the meeting; attendance is recorded for all three.
+    fac.on("dialog", lambda dialog: dialog.accept())
+    fac.get_by_role("button", name="End meeting").click()
+    for page in (fac, a, b):
+        expect(page.locator("#after-link")).to_be_visible()
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.ENDED
+    attended = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+    assert attended == {facilitator.pk, ana.pk, ben.pk}
+    assert RoomMessage.objects.filter(meeting=meeting, body__startswith="Ben, we").count() == 1
+
+    # Afterwards: Ana answers the mood question.
+    a.locator("#after-link").click()
+    a.get_by_label("4", exact=True).check()
+    a.get_by_role("button", name="Send").click()
+    expect(a.get_by_text("You answered 4 out of 5.")).to_be_visible()

@@ -1,0 +1,182 @@
+"""From the database to one long table: a row per consenting member per wave.
+
+Only members enrolled in the programme whose evaluation consent is active when the report runs
+are read. Members are identified by a random per-run number, never by account id, and no free
+text is ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+
+import pandas as pd
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from peerhaven.accounts.models import Consent, ConsentPurpose
+from peerhaven.insights.models import Enrolment, Programme
+
+# Engagement counted as "dose": (label, model, member field, time field).
+ENGAGEMENT_SOURCES = (
+    ("meetings_attended", "groups.Attendance", "user", "recorded_at"),
+    ("forum_posts", "forums.Post", "author", "created_at"),
+    ("mentoring_sessions", "mentoring.SessionLog", "mentorship__mentee", "date"),
+)
+
+
+@dataclass
+class ProgrammeData:
+    long: pd.DataFrame  # member_id, arm, site, wave, days, <instrument totals>, dose...
+    enrolled: int
+    consenting: int
+    engagement_columns: list[str]
+
+
+def consenting_member_ids(programme: Programme) -> set[int]:
+    now = timezone.now()
+    enrolled = Enrolment.objects.filter(programme=programme, withdrawn_at__isnull=True).values(
+        "member_id"
+    )
+    active = (
+        Consent.objects.filter(
+            purpose=ConsentPurpose.EVALUATION, user_id__in=enrolled, revoked_at__isnull=True
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .values_list("user_id", flat=True)
+    )
+    return set(active)
+
+
+def data_version(programme: Programme) -> str:
+    """Changes whenever anything a report reads changes: new answers, enrolments, consents."""
+    from peerhaven.outcomes.models import Response
+
+    members = consenting_member_ids(programme)
+    answers = Response.objects.filter(
+        member_id__in=members, status="complete", instrument_id__in=programme.instruments
+    ).aggregate(n=Count("pk"), last=Max("completed_at"))
+    enrolments = Enrolment.objects.filter(programme=programme).aggregate(
+        n=Count("pk"), last=Max("enrolled_at"), left=Max("withdrawn_at")
+    )
+    raw = "|".join(
+        str(x)
+        for x in (
+            sorted(members),
+            answers["n"],
+            answers["last"],
+            enrolments["n"],
+            enrolments["last"],
+            enrolments["left"],
+            programme.instruments,
+            programme.wave_days,
+            programme.has_comparison_arm,
+        )
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def assign_wave(days: float, wave_days: list[int]) -> int | None:
+    """The wave whose due day is nearest, if within half the gap to its neighbours (min 7 days)."""
+    if not wave_days:
+        return None
+    best = min(range(len(wave_days)), key=lambda k: abs(days - wave_days[k]))
+    gaps = [b - a for a, b in pairwise(wave_days)]
+    tolerance = max(7.0, (min(gaps) / 2) if gaps else 14.0)
+    if abs(days - wave_days[best]) > tolerance:
+        return None
+    return best
+
+
+def _engagement(member_ids: set[int], since: dict[int, datetime]) -> dict[str, dict[int, int]]:
+    """Engagement events per member since the programme's first enrolment."""
+    counts: dict[str, dict[int, int]] = {}
+    start = min(since.values()) if since else None
+    for label, model_label, member_field, time_field in ENGAGEMENT_SOURCES:
+        try:
+            model = apps.get_model(model_label)
+        except LookupError:
+            continue  # that capability is not installed
+        filters: dict[str, Any] = {f"{member_field}__in": member_ids}
+        if start is not None:
+            try:
+                field = model._meta.get_field(time_field.split("__")[0])
+            except FieldDoesNotExist:
+                continue
+            filters[f"{time_field}__gte"] = (
+                start.date() if field.get_internal_type() == "DateField" else start
+            )
+        try:
+            rows = model.objects.filter(**filters).values(member_field).annotate(n=Count("pk"))
+            counts[label] = {row[member_field]: row["n"] for row in rows}
+        except FieldError:  # the model has other field names than expected: count nothing
+            continue
+    return counts
+
+
+def collect(programme: Programme) -> ProgrammeData:
+    from peerhaven.outcomes.models import Response
+
+    enrolments = {
+        e.member_id: e
+        for e in Enrolment.objects.filter(programme=programme, withdrawn_at__isnull=True)
+    }
+    members = consenting_member_ids(programme) & set(enrolments)
+    responses = (
+        Response.objects.filter(
+            member_id__in=members, status="complete", instrument_id__in=programme.instruments
+        )
+        .order_by("completed_at")
+        .values_list("member_id", "instrument_id", "completed_at", "total")
+    )
+    cells: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
+    for member_id, instrument_id, completed_at, total in responses:
+        enrolment = enrolments[member_id]
+        if completed_at is None:
+            continue
+        days = (completed_at - enrolment.enrolled_at).total_seconds() / 86400
+        wave = assign_wave(days, list(programme.wave_days))
+        if wave is None or total is None:
+            continue
+        # The latest answer in a wave window wins (ordered by time).
+        cell = cells[(member_id, wave)]
+        cell[instrument_id] = float(total)
+        cell["days"] = round(days)
+    engagement = _engagement(members, {m: enrolments[m].enrolled_at for m in members})
+    pseudonyms = {m: secrets.token_hex(6) for m in members}
+    rows = []
+    for (member_id, wave), values in cells.items():
+        enrolment = enrolments[member_id]
+        row: dict[str, Any] = {
+            "member_id": pseudonyms[member_id],
+            "arm": enrolment.arm,
+            "site": enrolment.site or "all",
+            "wave": wave,
+            "days": values.pop("days"),
+            **values,
+        }
+        for label, per_member in engagement.items():
+            row[label] = per_member.get(member_id, 0)
+        row["dose"] = sum(per_member.get(member_id, 0) for per_member in engagement.values())
+        rows.append(row)
+    columns = ["member_id", "arm", "site", "wave", "days", *programme.instruments]
+    long = pd.DataFrame(rows)
+    for column in columns:
+        if column not in long:
+            long[column] = pd.Series(dtype="float64")
+    if "dose" not in long:
+        long["dose"] = pd.Series(dtype="float64")
+    long = long.sort_values(["member_id", "wave"]).reset_index(drop=True) if rows else long
+    return ProgrammeData(
+        long=long,
+        enrolled=len(enrolments),
+        consenting=len(members),
+        engagement_columns=list(engagement),
+    )

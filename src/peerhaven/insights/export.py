@@ -1,0 +1,58 @@
+"""De-identified exports: CSV and Parquet of the long table, with a data dictionary.
+
+No account id, display name, e-mail, free text or exact date leaves: members get a random
+per-export id, time is days since enrolment, and sites with fewer than 10 members are merged
+into "other".
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from peerhaven.insights.data import ProgrammeData
+from peerhaven.insights.models import Programme
+from peerhaven.insights.report import MIN_N
+
+
+def deidentified_frame(data: ProgrammeData) -> pd.DataFrame:
+    frame = data.long.copy()
+    if frame.empty:
+        return frame
+    sizes = frame.groupby("site")["member_id"].nunique()
+    small = set(sizes[sizes < MIN_N].index)
+    frame["site"] = frame["site"].where(~frame["site"].isin(small), "other")
+    return frame
+
+
+def dictionary(programme: Programme, data: ProgrammeData) -> pd.DataFrame:
+    from peerhaven.outcomes.instruments import shipped_definitions
+
+    definitions = shipped_definitions()
+    rows = [
+        ("member_id", "string", "Random id, new in every export; links a member's rows."),
+        ("arm", "string", "programme or comparison"),
+        ("site", "string", "Site or group; sites under 10 members are merged into 'other'."),
+        ("wave", "integer", f"0 = baseline; waves are due on days {programme.wave_days}"),
+        ("days", "integer", "Days from enrolment to the answer"),
+    ]
+    for instrument_id in programme.instruments:
+        defn = definitions.get(instrument_id)
+        title = defn.title if defn else instrument_id
+        rule = defn.total.rule if defn else ""
+        rows.append((instrument_id, "number", f"{title}: total score ({rule}); empty if missing"))
+    for column in data.engagement_columns:
+        rows.append((column, "integer", "Count since the programme started"))
+    rows.append(("dose", "integer", "Sum of the engagement counts"))
+    return pd.DataFrame(rows, columns=["column", "type", "meaning"])
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def to_parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()

@@ -1,0 +1,315 @@
+"""The evaluation report: numbers and figures computed from ProgrammeData.
+
+Every number goes through the small-cell rule: nothing about fewer than 10 people is shown.
+Every estimator lives in ``insights.stats``; this module only chooses the analyses, feeds them
+and turns the results into a JSON-safe document for the page and the downloads.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from peerhaven.insights import stats
+from peerhaven.insights.data import ProgrammeData
+from peerhaven.insights.models import Programme
+from peerhaven.insights.stats import figures
+
+MIN_N = 10
+MEDIATORS = (
+    ("mspss", "Perceived social support (MSPSS)"),
+    ("ucla3", "Loneliness (UCLA-3)"),
+    ("brcs", "Resilient coping (BRCS)"),
+)
+Progress = Callable[[int, str], None]
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, numpy values and NaN/inf (as None) to plain JSON."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def _definition(instrument_id: str) -> Any:
+    from peerhaven.outcomes.instruments import shipped_definitions
+
+    return shipped_definitions().get(instrument_id)
+
+
+def _prepost(long: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per member: baseline (wave 0) and their last later wave with this score."""
+    have = long.dropna(subset=[column])
+    base = have[have["wave"] == 0].set_index("member_id")[column]
+    later = have[have["wave"] > 0].sort_values("wave").groupby("member_id").last()
+    frame = pd.DataFrame({"pre": base}).join(later[[column, "arm", "site", "dose"]], how="inner")
+    return frame.rename(columns={column: "post"})
+
+
+def _enrolment_table(data: ProgrammeData, waves: list[int]) -> list[dict[str, Any]]:
+    long = data.long
+    rows = []
+    for wave in range(len(waves)):
+        at = long[long["wave"] == wave] if not long.empty else long
+        for arm in sorted(set(long["arm"])) if not long.empty else []:
+            rows.append(
+                {
+                    "wave": wave,
+                    "day": waves[wave],
+                    "arm": arm,
+                    "n": int(at[at["arm"] == arm]["member_id"].nunique()),
+                }
+            )
+    return jsonable(stats.suppress(rows, "n", MIN_N).rows)
+
+
+def _engagement(data: ProgrammeData) -> list[dict[str, Any]]:
+    long = data.long
+    if long.empty:
+        return []
+    per_member = long.groupby("member_id").first()
+    rows = []
+    for column in [*data.engagement_columns, "dose"]:
+        values = per_member[column].astype(float)
+        rows.append(
+            {
+                "measure": column,
+                "n": len(values),
+                "mean": float(values.mean()),
+                "median": float(values.median()),
+            }
+        )
+    return jsonable(stats.suppress(rows, "n", MIN_N, keep=("measure",)).rows)
+
+
+def _reliable(defn: Any, frame: pd.DataFrame) -> dict[str, Any] | None:
+    reliability = (
+        defn.reliable_change.reliability.value if defn.reliable_change.reliability else None
+    )
+    cutoff = defn.clinical_cutoff.value if defn.clinical_cutoff else None
+    if reliability is None or cutoff is None or len(frame) < 2:
+        return None
+    sd = float(frame["pre"].std(ddof=1))
+    if not sd or not math.isfinite(sd):
+        return {"note": "Baseline scores do not vary, so reliable change cannot be judged."}
+    direction = (
+        stats.Direction.HIGHER_IS_WORSE
+        if defn.higher_is_worse
+        else stats.Direction.HIGHER_IS_BETTER
+    )
+    summary = stats.classify_reliable_change(
+        frame["pre"].to_numpy(),
+        frame["post"].to_numpy(),
+        reliability=reliability,
+        sd=sd,
+        cutoff=cutoff,
+        direction=direction,
+    )
+    out = jsonable(summary)
+    out.pop("members", None)  # individual rows never leave the engine
+    out["reliability_confirmed"] = bool(defn.reliable_change.reliability.confirmed)
+    out["sd_source"] = "baseline SD of this programme's members"
+    return out
+
+
+def _outcome(defn: Any, long: pd.DataFrame, comparison: bool) -> dict[str, Any]:
+    column = defn.id
+    frame = _prepost(long, column)
+    result: dict[str, Any] = {"instrument": column, "title": defn.title, "n": len(frame)}
+    disclosure = stats.may_show_analysis(len(frame), MIN_N)
+    if not disclosure.allowed:
+        result["note"] = disclosure.note
+        return result
+    programme_arm = frame[frame["arm"] == "programme"]
+    for key, part in (("all", frame), ("programme_arm", programme_arm)):
+        if comparison is False and key == "programme_arm":
+            continue
+        if not stats.may_show_analysis(len(part), MIN_N).allowed:
+            continue
+        result[f"mean_change_{key}"] = jsonable(stats.mean_change(part["pre"], part["post"]))
+        result[f"standardised_{key}"] = jsonable(
+            stats.prepost_standardised_change(part["pre"], part["post"])
+        )
+    result["reliable_change"] = _reliable(defn, programme_arm if comparison else frame)
+    if comparison:
+        other = frame[frame["arm"] == "comparison"]
+        if len(programme_arm) >= MIN_N and len(other) >= MIN_N:
+            result["between_arms"] = jsonable(
+                stats.compare_arm_changes(
+                    programme_arm["pre"], programme_arm["post"], other["pre"], other["post"]
+                )
+            )
+        else:
+            result["between_arms_note"] = (
+                "Each arm needs at least 10 people with baseline and follow-up to compare arms."
+            )
+    return result
+
+
+def _figure(output: Any) -> dict[str, Any]:
+    return {
+        "png": base64.b64encode(output.png).decode("ascii"),
+        "alt": output.alt_text,
+        "table": jsonable(output.table),
+        "n": output.n,
+        "note": output.note,
+    }
+
+
+def build_report(programme: Programme, data: ProgrammeData, progress: Progress) -> dict[str, Any]:
+    long = data.long
+    waves = list(programme.wave_days)
+    comparison = programme.has_comparison_arm
+    notes: list[str] = []
+    report: dict[str, Any] = {
+        "programme": programme.name,
+        "enrolled": data.enrolled,
+        "consenting": data.consenting,
+        "waves": waves,
+        "min_cell": MIN_N,
+        "notes": notes,
+        "figures": {},
+    }
+    progress(10, "enrolment and retention")
+    report["enrolment"] = _enrolment_table(data, waves)
+    report["engagement"] = _engagement(data)
+    if long.empty:
+        notes.append("No outcome data yet: nobody who consented has answered a check-in.")
+        return report
+    if long["wave"].nunique() < 2:
+        notes.append(
+            "Only one wave has data so far, so change cannot be measured yet. Enrolment is shown."
+        )
+    if data.consenting < MIN_N:
+        notes.append(
+            f"Fewer than {MIN_N} members consented to evaluation, so no results can be shown."
+        )
+        return report
+
+    progress(25, "outcome change")
+    outcomes = []
+    for instrument_id in programme.instruments:
+        defn = _definition(instrument_id)
+        if defn is None or instrument_id not in long or long[instrument_id].notna().sum() == 0:
+            outcomes.append(
+                {"instrument": instrument_id, "n": 0, "note": "Nobody answered this instrument."}
+            )
+            continue
+        outcomes.append(_outcome(defn, long, comparison))
+    report["outcomes"] = outcomes
+
+    primary = "phq9" if "phq9" in programme.instruments else programme.instruments[0]
+    progress(45, "growth model")
+    growth_data = long.dropna(subset=[primary])
+    if (
+        growth_data["wave"].nunique() >= 2
+        and stats.may_show_analysis(growth_data["member_id"].nunique(), MIN_N).allowed
+    ):
+        growth = stats.fit_growth_model(
+            growth_data,
+            outcome=primary,
+            time="wave",
+            member="member_id",
+            dose="dose" if growth_data["dose"].nunique() > 1 else None,
+            arm="arm" if comparison and growth_data["arm"].nunique() > 1 else None,
+            time_by_arm=comparison,
+        )
+        report["growth"] = jsonable(growth)
+        for effect in report["growth"]["fixed_effects"]:
+            effect["name"] = effect["name"].replace("time:", "wave × ")
+    else:
+        report["growth"] = {"note": "A growth model needs at least two waves and 10 people."}
+
+    progress(60, "mechanisms")
+    mediation = []
+    primary_frame = _prepost(long, primary)
+    for mediator, label in MEDIATORS:
+        if mediator not in programme.instruments or mediator == primary:
+            continue
+        m_frame = _prepost(long, mediator)
+        both = primary_frame.join(m_frame[["pre", "post"]].add_suffix("_m"), how="inner")
+        entry: dict[str, Any] = {"mediator": mediator, "label": label, "n": len(both)}
+        # With a comparison arm, the arm is X (the design's contrast); otherwise engagement dose.
+        if comparison and both["arm"].nunique() > 1:
+            x, x_name = (both["arm"] == "programme").astype(float), "programme arm (vs comparison)"
+        else:
+            x, x_name = both["dose"].astype(float), "engagement dose"
+        if stats.may_show_analysis(len(both), MIN_N).allowed and x.nunique() > 1:
+            entry["x"] = x_name
+            entry["result"] = jsonable(
+                stats.mediation_analysis(
+                    x,
+                    both["post_m"] - both["pre_m"],
+                    both["post"] - both["pre"],
+                    n_boot=1000,
+                    seed=0,
+                    x_name=x_name,
+                    mediator_name=f"change in {mediator}",
+                    outcome_name=f"change in {primary}",
+                )
+            )
+        else:
+            entry["note"] = (
+                "Needs at least 10 people with both scores at baseline and follow-up, and either "
+                "a comparison arm or engagement that varies between people."
+            )
+        mediation.append(entry)
+    report["mediation"] = mediation
+
+    progress(75, "sites")
+    sites = []
+    for site, part in primary_frame.groupby("site"):
+        if len(part) >= 2:
+            change = stats.prepost_standardised_change(part["pre"], part["post"])
+            if change.g is not None and change.var_g is not None:
+                sites.append((str(site), change.g, change.var_g, len(part)))
+    if len(sites) >= 2:
+        labels = [s[0] for s in sites]
+        pooled_dl = stats.pool_random_effects(
+            [s[1] for s in sites], [s[2] for s in sites], labels=labels, method="dl"
+        )
+        pooled_pm = stats.pool_random_effects(
+            [s[1] for s in sites], [s[2] for s in sites], labels=labels, method="pm"
+        )
+        report["pooling"] = {
+            "outcome": primary,
+            "effect": "standardised pre-post change (Hedges' g, baseline SD)",
+            "dl": jsonable(pooled_dl),
+            "pm": jsonable(pooled_pm),
+            "site_n": {s[0]: s[3] for s in sites},
+        }
+        progress(85, "figures")
+        report["figures"]["forest"] = _figure(
+            figures.forest_plot(pooled_dl, site_n={s[0]: s[3] for s in sites}, min_n=MIN_N)
+        )
+    else:
+        report["pooling"] = {"note": "Pooling needs at least two sites with data."}
+    progress(90, "figures")
+    report["figures"]["trajectories"] = _figure(
+        figures.trajectory_plot(
+            long.dropna(subset=[primary]),
+            outcome=primary,
+            group="arm" if comparison else None,
+            min_n=MIN_N,
+        )
+    )
+    report["figures"]["retention"] = _figure(
+        figures.retention_curve(long, group="arm" if comparison else None, min_n=MIN_N)
+    )
+    return report
