@@ -10,9 +10,9 @@ from .loader import (
     DefinitionError,
     InstrumentDefinition,
     get_definition,
-    shipped_definitions,
     load_all,
     load_definition,
+    shipped_definitions,
 )
 from .scoring import InvalidAnswer, ScoreResult, UnknownItem, score
 
@@ -27,9 +27,9 @@ __all__ = [
     "UnknownItem",
     "describe_change",
     "get_definition",
-    "shipped_definitions",
     "jacobson_truax",
     "load_all",
     "load_definition",
     "score",
+    "shipped_definitions",
 ]
