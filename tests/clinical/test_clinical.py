@@ -341,3 +341,18 @@ def test_invalid_codes_get_a_clear_page(client: Client, member: User) -> None:
     assert "not valid" in response.content.decode()
     response = client.post(reverse("clinical:accept"), {"code": "x"})
     assert response.status_code == 400
+
+
+def test_the_safety_plan_is_shown_only_with_that_scope(client: Client, clinician: User, member: User) -> None:
+    from peerhaven.safety.models import SafetyPlan
+
+    SafetyPlan.objects.create(user=member, warning_signs="Not sleeping", people_to_ask="My sister")
+    consent = _share(clinician, member, ["phq9"])
+    login(client, clinician)
+    page = client.get(reverse("clinical:client", args=[member.pk])).content.decode()
+    assert "Not sleeping" not in page
+    login(client, member)
+    client.post(reverse("clinical:sharing_edit", args=[consent.pk]), {"scope": ["phq9", "safety_plan"]})
+    login(client, clinician)
+    page = client.get(reverse("clinical:client", args=[member.pk])).content.decode()
+    assert "Not sleeping" in page and "My sister" in page
