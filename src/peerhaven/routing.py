@@ -5,10 +5,11 @@ from typing import Any
 from django.urls import path
 
 from peerhaven.groups.consumers import RoomConsumer
+from peerhaven.mentoring.consumers import MentorshipConsumer
 from peerhaven.safety.consumers import ModerationQueueConsumer
 
 websocket_urlpatterns: list[Any] = [
-    path("ws/mentoring/<int:mentorship_id>/", __import__("peerhaven.mentoring.consumers", fromlist=["x"]).MentorshipConsumer.as_asgi()),
     path("ws/moderation/queue/", ModerationQueueConsumer.as_asgi()),
     path("ws/groups/rooms/<int:meeting_id>/", RoomConsumer.as_asgi()),
+    path("ws/mentoring/<int:mentorship_id>/", MentorshipConsumer.as_asgi()),
 ]

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from personas import login
 
 from peerhaven.accounts.models import User
@@ -252,3 +253,14 @@ def test_members_choose_evaluation_consent_themselves(client: Client, member: Us
     assert services.evaluation_consent(member) is not None
     assert client.post(url, {}).status_code == 302
     assert services.evaluation_consent(member) is None
+
+
+def test_linked_activities_decide_what_counts_as_engagement(admin: User, make_user) -> None:  # type: ignore[no-untyped-def]
+    from peerhaven.insights.data import _engagement
+
+    person = make_user()
+    since = {person.pk: timezone.now() - timedelta(days=30)}
+    everything = _engagement({person.pk}, since, {})
+    only_mentoring = _engagement({person.pk}, since, {"mentoring": True})
+    assert set(only_mentoring) == {"mentoring_sessions"} & set(everything)
+    assert set(_engagement({person.pk}, since, {"groups": [999]})) <= {"meetings_attended"}

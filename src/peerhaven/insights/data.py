@@ -24,11 +24,26 @@ from django.utils import timezone
 from peerhaven.accounts.models import Consent, ConsentPurpose
 from peerhaven.insights.models import Enrolment, Programme
 
-# Engagement counted as "dose": (label, model, member field, time field).
+# Engagement counted as "dose": (label, model, member field, time field, linked key, link field).
+# When a programme links groups or boards, only activity in those counts; otherwise all does.
 ENGAGEMENT_SOURCES = (
-    ("meetings_attended", "groups.Attendance", "user", "recorded_at"),
-    ("forum_posts", "forums.Post", "author", "created_at"),
-    ("mentoring_sessions", "mentoring.SessionLog", "mentorship__mentee", "date"),
+    (
+        "meetings_attended",
+        "groups.Attendance",
+        "user",
+        "recorded_at",
+        "groups",
+        "meeting__group_id",
+    ),
+    ("forum_posts", "forums.Post", "author", "created_at", "boards", "thread__board_id"),
+    (
+        "mentoring_sessions",
+        "mentoring.SessionLog",
+        "mentorship__mentee",
+        "held_on",
+        "mentoring",
+        "",
+    ),
 )
 
 
@@ -95,16 +110,23 @@ def assign_wave(days: float, wave_days: list[int]) -> int | None:
     return best
 
 
-def _engagement(member_ids: set[int], since: dict[int, datetime]) -> dict[str, dict[int, int]]:
+def _engagement(
+    member_ids: set[int], since: dict[int, datetime], linked: dict[str, Any]
+) -> dict[str, dict[int, int]]:
     """Engagement events per member since the programme's first enrolment."""
     counts: dict[str, dict[int, int]] = {}
     start = min(since.values()) if since else None
-    for label, model_label, member_field, time_field in ENGAGEMENT_SOURCES:
+    restricted = any(linked.get(key) for key in ("groups", "boards", "mentoring"))
+    for label, model_label, member_field, time_field, link_key, link_field in ENGAGEMENT_SOURCES:
+        if restricted and not linked.get(link_key):
+            continue  # the programme links other activities, not this one
         try:
             model = apps.get_model(model_label)
         except LookupError:
             continue  # that capability is not installed
         filters: dict[str, Any] = {f"{member_field}__in": member_ids}
+        if restricted and link_field:
+            filters[f"{link_field}__in"] = list(linked[link_key])
         if start is not None:
             try:
                 field = model._meta.get_field(time_field.split("__")[0])
@@ -149,7 +171,9 @@ def collect(programme: Programme) -> ProgrammeData:
         cell = cells[(member_id, wave)]
         cell[instrument_id] = float(total)
         cell["days"] = round(days)
-    engagement = _engagement(members, {m: enrolments[m].enrolled_at for m in members})
+    engagement = _engagement(
+        members, {m: enrolments[m].enrolled_at for m in members}, programme.linked or {}
+    )
     pseudonyms = {m: secrets.token_hex(6) for m in members}
     rows = []
     for (member_id, wave), values in cells.items():

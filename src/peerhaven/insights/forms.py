@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from peerhaven.insights.models import Arm
+
+
+def _choices(model_label: str) -> list[tuple[str, str]]:
+    try:
+        model = apps.get_model(model_label)
+    except LookupError:
+        return []
+    return [(str(obj.pk), str(obj)) for obj in model.objects.all()[:500]]
 
 
 def instrument_choices() -> list[tuple[str, str]]:
@@ -31,6 +40,19 @@ class ProgrammeForm(forms.Form):
     has_comparison_arm = forms.BooleanField(
         label=_("This programme has a comparison arm (e.g. a waitlist)"), required=False
     )
+    groups = forms.MultipleChoiceField(
+        label=_("Support groups that are part of it"),
+        choices=lambda: _choices("groups.SupportGroup"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    boards = forms.MultipleChoiceField(
+        label=_("Forum boards that are part of it"),
+        choices=lambda: _choices("forums.Board"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    mentoring = forms.BooleanField(label=_("Peer mentoring is part of it"), required=False)
 
     def clean_wave_days(self) -> list[int]:
         raw = self.cleaned_data["wave_days"]

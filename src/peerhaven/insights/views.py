@@ -33,8 +33,14 @@ def programmes(request: HttpRequest) -> HttpResponse:
     admin = _admin(request)
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        linked = {
+            "groups": [int(x) for x in data.pop("groups", [])],
+            "boards": [int(x) for x in data.pop("boards", [])],
+            "mentoring": bool(data.pop("mentoring", False)),
+        }
         try:
-            programme = services.create_programme(actor=admin, **form.cleaned_data)
+            programme = services.create_programme(actor=admin, linked=linked, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
