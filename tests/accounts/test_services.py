@@ -139,9 +139,14 @@ def test_profile_update_calls_the_safety_entry_point(member: User, monkeypatch) 
 
         return GateOutcome(level="none")
 
+    reported: list[str] = []
     monkeypatch.setattr(services, "screen_user_text", fake_screen)
+    monkeypatch.setattr(
+        services, "report_outcome", lambda **kwargs: reported.append(kwargs["kind"])
+    )
     services.update_profile(user=member, display_name=member.display_name, bio="Some news")
     assert seen == ["profile"]
+    assert reported == ["profile"]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from peerhaven.accounts.models import (
     User,
 )
 from peerhaven.accounts.names import skeleton, validate_display_name
-from peerhaven.safety.gate import screen_user_text
+from peerhaven.safety.gate import report_outcome, screen_user_text
 
 TOKEN_PREFIX = "ph_"  # noqa: S105 - a public prefix, not a secret
 MAX_TOKENS_PER_USER = 20
@@ -51,8 +52,16 @@ def check_display_name_available(name: str, *, exclude: User | None = None) -> s
 
 
 @transaction.atomic
-def update_profile(*, user: User, display_name: str, pronouns: str = "", bio: str = "") -> User:
-    """Change the public profile. Text is screened (profile text is user text too)."""
+def update_profile(
+    *,
+    user: User,
+    display_name: str,
+    pronouns: str = "",
+    bio: str = "",
+    request: HttpRequest | None = None,
+) -> User:
+    """Change the public profile. Text is screened (profile text is user text too) and the
+    safety capability acts on the result once the profile is saved."""
     value = check_display_name_available(display_name, exclude=user)
     pronouns = pronouns.strip()
     bio = bio.strip()
@@ -60,7 +69,7 @@ def update_profile(*, user: User, display_name: str, pronouns: str = "", bio: st
         raise ValidationError(_("Pronouns can be at most 40 characters."), code="too_long")
     if len(bio) > 500:
         raise ValidationError(_("Your bio can be at most 500 characters."), code="too_long")
-    screen_user_text(text=f"{pronouns}\n{bio}", kind="profile", author=user)
+    outcome = screen_user_text(text=f"{pronouns}\n{bio}", kind="profile", author=user)
     user.display_name = value
     user.display_name_key = skeleton(value)
     user.pronouns = pronouns
@@ -72,6 +81,14 @@ def update_profile(*, user: User, display_name: str, pronouns: str = "", bio: st
         raise ValidationError(
             _("That name was just taken. Please choose another."), "taken"
         ) from exc
+    report_outcome(
+        outcome=outcome,
+        author=user,
+        kind="profile",
+        obj=user,
+        url=f"/members/{user.display_name}/",
+        request=request,
+    )
     return user
 
 

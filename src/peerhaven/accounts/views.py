@@ -124,6 +124,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                         display_name=profile_form.cleaned_data["display_name"],
                         pronouns=profile_form.cleaned_data["pronouns"],
                         bio=profile_form.cleaned_data["bio"],
+                        request=request,
                     )
                 except ValidationError as exc:
                     _add_errors(profile_form, exc, "display_name" if exc.code == "taken" else None)
