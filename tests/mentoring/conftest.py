@@ -28,8 +28,25 @@ def _fresh_index() -> None:
     services._index_cache.clear()
 
 
+SEEDED_TAGS = {
+    "postpartum": "Postpartum",
+    "bereavement": "Bereavement",
+    "lgbtq": "LGBTQ+",
+    "student": "Student",
+    "veteran": "Veteran",
+    "chronic-illness": "Chronic illness",
+    "carer": "Carer",
+    "job-loss": "Job loss",
+    "trauma": "Trauma",
+    "suicide-attempt-recovery": "Recovery from a suicide attempt",
+}
+
+
 @pytest.fixture
 def tags(db: Any) -> dict[str, ExperienceTag]:
+    # The migration seeds these; tests on a flushed (transactional) database recreate them.
+    for slug, label in SEEDED_TAGS.items():
+        ExperienceTag.objects.get_or_create(slug=slug, defaults={"label": label})
     return {t.slug: t for t in ExperienceTag.objects.all()}
 
 

@@ -711,3 +711,24 @@ def test_erasing_a_mentor_leaves_none_of_their_words_but_their_messages_by_choic
         assert text not in dump, text
     assert ("UNIQUE-MESSAGE" in dump) == (mode == EraseMode.ANONYMISE)
     assert Mentorship.objects.get(pk=mentorship.pk).mentor_id is None
+
+
+def test_a_new_mentorship_really_schedules_the_mentees_check_ins(
+    mentorship: Mentorship, mentee: User
+) -> None:
+    from peerhaven.outcomes.models import CheckInSchedule
+
+    schedules = CheckInSchedule.objects.filter(member=mentee)
+    assert {s.instrument_id for s in schedules} == {"phq9", "mspss"}
+    assert all(s.source == "mentorship" and s.cadence_days == 28 for s in schedules)
+
+
+def test_requesting_a_paused_mentor_or_one_without_a_shared_language_says_why(
+    mentee: User, make_mentor: Callable[..., User]
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.request_mentor(mentee=mentee, mentor=make_mentor(paused=True))
+    assert _code(exc) == "paused"
+    with pytest.raises(ValidationError) as exc:
+        services.request_mentor(mentee=mentee, mentor=make_mentor(languages=("fr",)))
+    assert _code(exc) == "no_shared_language"

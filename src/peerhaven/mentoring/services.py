@@ -30,7 +30,7 @@ from peerhaven.accounts.models import Role, RoleAssignment, User
 from peerhaven.accounts.privacy import EraseMode
 from peerhaven.accounts.ratelimit import hit
 from peerhaven.forums.models import Block
-from peerhaven.mentoring import matching, permissions
+from peerhaven.mentoring import live, matching, permissions
 from peerhaven.mentoring.matching.availability import validate_time_zone, validate_window
 from peerhaven.mentoring.models import (
     OPEN_STATUSES,
@@ -661,27 +661,32 @@ def save_intake(
 # --- Requests -------------------------------------------------------------------------------------
 
 
-def _ineligible_error(explanation: matching.MatchExplanation) -> ValidationError:
-    reasons = " ".join(explanation.reasons_ineligible)
-    code = "ineligible"
-    if "no free place" in reasons:
-        code = "at_capacity"
-        message = _("This mentor has no free place right now. Please choose another.")
-    elif "training" in reasons:
-        code = "training_expired"
-        message = _("This mentor's training is not current, so they cannot take new mentees.")
-    elif "paused" in reasons:
-        code = "paused"
-        message = _("This mentor has paused taking new mentees.")
-    elif "themself" in reasons:
-        code = "self"
-        message = _("You cannot be your own mentor.")
-    elif "language" in reasons:
-        code = "no_shared_language"
-        message = _("You do not share a language with this mentor.")
-    else:
-        message = _("This mentor cannot be requested. Please choose another.")
-    return ValidationError(message, code=code)
+def _ineligible_error(
+    mentee: matching.MenteeIntake, mentor: matching.MentorProfile
+) -> ValidationError:
+    """Say which rule stops the request. The engine decided *that* the pair is ineligible;
+    this only picks the message from the same plain inputs (never from the engine's text,
+    which may be translated one day)."""
+    if mentor.free_places <= 0:
+        return ValidationError(
+            _("This mentor has no free place right now. Please choose another."),
+            code="at_capacity",
+        )
+    if not mentor.training_current:
+        return ValidationError(
+            _("This mentor's training is not current, so they cannot take new mentees."),
+            code="training_expired",
+        )
+    if mentor.paused:
+        return ValidationError(_("This mentor has paused taking new mentees."), code="paused")
+    if not (mentee.languages & mentor.languages):
+        return ValidationError(
+            _("You do not share a language with this mentor."), code="no_shared_language"
+        )
+    # A block (either way) or anything else: who blocked whom is never said.
+    return ValidationError(
+        _("This mentor cannot be requested. Please choose another."), code="ineligible"
+    )
 
 
 def _lock_mentor(mentor: User) -> matching.MentorProfile:
@@ -734,9 +739,10 @@ def request_mentor(
             )
         intake = _intake_for(mentee)
         mentor_input = _lock_mentor(mentor)
-        explanation = matching.score_match(to_intake_input(intake), mentor_input)
+        mentee_input = to_intake_input(intake)
+        explanation = matching.score_match(mentee_input, mentor_input)
         if not explanation.eligible:
-            raise _ineligible_error(explanation)
+            raise _ineligible_error(mentee_input, mentor_input)
         req = MentorshipRequest.objects.create(
             mentee=mentee,
             mentor=mentor,
@@ -1057,6 +1063,7 @@ def send_message(
             url=url,
             request=request,
         )
+        transaction.on_commit(partial(live.broadcast, mentorship.pk, live.message_event(message)))
         other = _other_user(mentorship, sender)
         if other is not None and not message.held:
             _notify_after_commit(
@@ -1072,6 +1079,11 @@ def release_held_message(object_id: str, publish: bool) -> None:
     """Called by safety when a moderator resolves a held message."""
     if publish:
         DirectMessage.objects.filter(pk=object_id).update(held=False)
+        message = DirectMessage.objects.select_related("sender").filter(pk=object_id).first()
+        if message is not None:
+            transaction.on_commit(
+                partial(live.broadcast, message.mentorship_id, live.message_event(message))
+            )
 
 
 def block_in_mentorship(*, mentorship: Mentorship, actor: User) -> Mentorship:

@@ -1,0 +1,96 @@
+"""Live 1:1 messages over WebSockets: both people receive them; nobody else can listen."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+try:
+    import daphne.testing  # noqa: F401
+except ImportError:
+    # channels.testing imports its live-server test case, which needs daphne (not a dependency
+    # here); the WebsocketCommunicator itself does not. Stand in for the import only.
+    _stub = types.ModuleType("daphne.testing")
+    _stub.DaphneProcess = object  # type: ignore[attr-defined]
+    sys.modules.setdefault("daphne", types.ModuleType("daphne"))
+    sys.modules["daphne.testing"] = _stub
+import pytest_asyncio
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+from django.db import connections
+
+from peerhaven.accounts.models import User
+from peerhaven.mentoring import services
+from peerhaven.mentoring.models import Mentorship
+from peerhaven.routing import websocket_urlpatterns
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_worker_connections() -> AsyncIterator[None]:
+    yield
+    await database_sync_to_async(connections.close_all)()
+
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+async def _connect(user: Any, mentorship_id: int) -> tuple[WebsocketCommunicator, bool]:
+    communicator = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns), f"/ws/mentoring/{mentorship_id}/"
+    )
+    communicator.scope["user"] = user
+    connected, _code = await communicator.connect()
+    return communicator, connected
+
+
+def _start(mentee: User, mentor: User) -> Mentorship:
+    req = services.request_mentor(mentee=mentee, mentor=mentor)
+    return services.accept_request(req=req, mentor=mentor)
+
+
+async def test_both_people_receive_a_message_as_it_is_sent(mentee: User, mentor: User) -> None:
+    m = await sync_to_async(_start)(mentee, mentor)
+    to_mentor, ok1 = await _connect(mentor, m.pk)
+    to_mentee, ok2 = await _connect(mentee, m.pk)
+    assert ok1 and ok2
+    await sync_to_async(services.send_message)(mentorship=m, sender=mentee, body="Hello, live")
+    received = await to_mentor.receive_json_from(timeout=5)
+    assert received["type"] == "message"
+    assert received["message"]["body"] == "Hello, live" and not received["message"]["mine"]
+    echoed = await to_mentee.receive_json_from(timeout=5)
+    assert echoed["message"]["mine"]
+    await to_mentor.send_json_to({"type": "ping"})
+    assert await to_mentor.receive_json_from(timeout=5) == {"type": "pong"}
+    await to_mentor.disconnect()
+    await to_mentee.disconnect()
+
+
+async def test_a_held_message_reaches_only_its_sender(mentee: User, mentor: User) -> None:
+    m = await sync_to_async(_start)(mentee, mentor)
+    to_mentor, _ok = await _connect(mentor, m.pk)
+    to_mentee, _ok = await _connect(mentee, m.pk)
+    held = await sync_to_async(services.send_message)(
+        mentorship=m, sender=mentee, body="I am going to overdose on my pills tonight"
+    )
+    assert held.held
+    assert (await to_mentee.receive_json_from(timeout=5))["message"]["held"]
+    assert await to_mentor.receive_nothing(timeout=0.5)
+    await to_mentor.disconnect()
+    await to_mentee.disconnect()
+
+
+async def test_outsiders_and_anonymous_visitors_cannot_listen(
+    mentee: User, mentor: User, outsider: User
+) -> None:
+    m = await sync_to_async(_start)(mentee, mentor)
+    for user in (outsider, AnonymousUser()):
+        communicator, connected = await _connect(user, m.pk)
+        assert not connected
+        await communicator.disconnect()
