@@ -13,7 +13,7 @@ from personas import login
 
 from peerhaven.accounts.models import User
 from peerhaven.forums import permissions, queries, services
-from peerhaven.forums.models import Board, Reaction, Thread
+from peerhaven.forums.models import Board, Post, Reaction, Thread
 from peerhaven.forums.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +168,16 @@ def test_postgres_search_ranks_and_uses_the_gin_index(
     hits = queries.search(outsider, "therapy")
     assert hits[0].post.thread.title == "Therapy waitlists"
     assert hits[0].rank > hits[-1].rank
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    # The indexes must be on the very expressions the search compiles to, or they go unused.
+    q = SearchQuery("therapy", config="english", search_type="websearch")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'forums_post'")
-        assert "forums_post_body_fts" in {row[0] for row in cursor.fetchall()}
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    body_plan = Post.objects.annotate(v=SearchVector("body", config="english")).filter(v=q)
+    title_plan = Thread.objects.annotate(v=SearchVector("title", config="english")).filter(v=q)
+    assert "forums_post_body_fts" in body_plan.explain()
+    assert "forums_thread_title_fts" in title_plan.explain()
 
 
 def test_markdown_render_is_stored_once(board: Board, member: User) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -34,6 +34,7 @@ from peerhaven.forums.models import (
 )
 
 THREADS_PER_PAGE = 30
+SEARCH_CANDIDATES = 500
 
 
 def posts_per_page() -> int:
@@ -277,6 +278,8 @@ class ThreadView:
     moderator: bool
     can_reply: bool
     moderation: list[Any] = field(default_factory=list)
+    # How far the viewer had read before this page (0: never opened).
+    read_position: int = 0
 
 
 def post_views(user: Any, thread: Thread, posts: QuerySet[Post]) -> list[PostView]:
@@ -284,12 +287,15 @@ def post_views(user: Any, thread: Thread, posts: QuerySet[Post]) -> list[PostVie
     moderator = permissions.is_moderator(user)
     if not moderator:
         posts = posts.filter(Q(is_held=False) | Q(author=user))
-    reactions = Reaction.objects.select_related("user").order_by("created_at", "id")
-    rows = list(
-        posts.select_related("author")
-        .order_by("position")
-        .prefetch_related(Prefetch("reactions", queryset=reactions))
-    )
+    rows = list(posts.select_related("author").defer("body", "risk_evidence").order_by("position"))
+    # Plain tuples, not model instances: a page can carry hundreds of reactions.
+    given: dict[int, list[tuple[str, int, str]]] = {}
+    for post_id, kind, user_id, name in (
+        Reaction.objects.filter(post__in=[p.pk for p in rows])
+        .order_by("created_at", "id")
+        .values_list("post_id", "kind", "user_id", "user__display_name")
+    ):
+        given.setdefault(post_id, []).append((kind, user_id, name))
     blocked = set(blocked_ids(user))
     muted_warnings = set(
         Mute.objects.filter(user=user, thread__isnull=True).values_list("warning", flat=True)
@@ -300,10 +306,10 @@ def post_views(user: Any, thread: Thread, posts: QuerySet[Post]) -> list[PostVie
         post.thread = thread
         reacted: set[str] = set()
         reactors: dict[str, list[str]] = {}
-        for r in post.reactions.all():
-            reactors.setdefault(r.kind, []).append(r.user.display_name)
-            if r.user_id == user.pk:
-                reacted.add(r.kind)
+        for kind, user_id, name in given.get(post.pk, ()):
+            reactors.setdefault(kind, []).append(name)
+            if user_id == user.pk:
+                reacted.add(kind)
         is_blocked = post.author_id in blocked and post.author_id != user.pk
         views.append(
             PostView(
@@ -332,6 +338,11 @@ def thread_view(user: Any, thread: Thread, *, page: int = 1) -> ThreadView:
     moderation = list(thread.moderation.select_related("actor", "post")[:20])
     following = ThreadFollow.objects.filter(user=user, thread=thread).exists()
     muted = Mute.objects.filter(user=user, thread=thread).exists()
+    read_position = (
+        ThreadReadState.objects.filter(user=user, thread=thread)
+        .values_list("last_read_position", flat=True)
+        .first()
+    )
     return ThreadView(
         thread=thread,
         posts=views,
@@ -342,6 +353,7 @@ def thread_view(user: Any, thread: Thread, *, page: int = 1) -> ThreadView:
         moderator=permissions.is_moderator(user),
         can_reply=permissions.can_reply(user, thread),
         moderation=moderation,
+        read_position=read_position or 0,
     )
 
 
@@ -388,22 +400,36 @@ def search(user: Any, query: str, *, limit: int = 20) -> list[SearchHit]:
 
         q = SearchQuery(query, config="english", search_type="websearch")
         body_vector = SearchVector("body", config="english")
-        by_body: list[Any] = list(
-            base.annotate(vector=body_vector, rank=SearchRank(body_vector, q))
+        # Ranking recomputes each match's vector, so rank a bounded set of candidates (the
+        # newest matches, found through the GIN index) rather than every match of a common
+        # word in a million posts.
+        candidates = (
+            base.annotate(vector=body_vector)
             .filter(vector=q)
+            .order_by("-id")
+            .values("id")[:SEARCH_CANDIDATES]
+        )
+        by_body: list[Any] = list(
+            Post.objects.filter(id__in=Subquery(candidates))
+            .select_related("thread__board", "author")
+            .annotate(rank=SearchRank(body_vector, q))
             .order_by("-rank", "-id")[:limit]
         )
         title_vector = SearchVector("title", config="english")
-        thread_ids = list(
+        # No LIMIT in SQL: with one, the planner may walk the whole table hoping for an early
+        # match instead of asking the GIN index. The newest matches are kept here.
+        title_ids = sorted(
             visible_threads(user)
             .annotate(vector=title_vector)
             .filter(vector=q)
-            .values_list("pk", flat=True)[:limit]
-        )
+            .order_by()
+            .values_list("pk", flat=True),
+            reverse=True,
+        )[:SEARCH_CANDIDATES]
         by_title: list[Any] = list(
-            base.filter(thread_id__in=thread_ids, position=1).annotate(
-                rank=SearchRank(SearchVector("thread__title", config="english"), q)
-            )
+            base.filter(thread_id__in=title_ids, position=1)
+            .annotate(rank=SearchRank(SearchVector("thread__title", config="english"), q))
+            .order_by("-rank", "-id")[:limit]
         )
         hits: dict[int, SearchHit] = {}
         for post in by_body:

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -136,7 +135,8 @@ def _page_number(request: HttpRequest) -> int:
 def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     t = queries.get_thread(_user(request), thread_id)
     view = queries.thread_view(_user(request), t, page=_page_number(request))
-    if view.posts:
+    # Write only when the page moves the read mark on: re-reading costs no write.
+    if view.posts and view.posts[-1].post.position > view.read_position:
         services.mark_read(
             thread=t,
             user=_user(request),
@@ -164,13 +164,8 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     if quote_id.isdigit():
         quoted = queries.get_post(_user(request), int(quote_id))
         if quoted.thread_id == t.pk:
-            label = (
-                services.author_label(quoted)
-                if permissions.can_see_author(_user(request), quoted) or quoted.is_anonymous
-                else services.ANONYMOUS
-            )
-            if quoted.is_anonymous:
-                label = services.ANONYMOUS
+            # An anonymous post is quoted anonymously, whoever is quoting it.
+            label = services.author_label(quoted)
             initial["body"] = quote_markdown(quoted.body, label)
     form = ReplyForm(request.POST or None, initial=initial)
     status = 200
@@ -527,7 +522,3 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
         request=request,
     )
     return render(request, "forums/history.html", {"post": post, "revisions": revisions})
-
-
-def thread_url(thread: Thread) -> str:
-    return reverse("forums:thread", args=[thread.pk])

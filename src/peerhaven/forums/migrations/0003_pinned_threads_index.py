@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forums', '0002_search_indexes'),
+        ("forums", "0002_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(condition=models.Q(('is_pinned', True)), fields=['board', '-last_activity_at'], name='forums_thread_pinned'),
+            model_name="thread",
+            index=models.Index(
+                condition=models.Q(("is_pinned", True)),
+                fields=["board", "-last_activity_at"],
+                name="forums_thread_pinned",
+            ),
         ),
     ]
