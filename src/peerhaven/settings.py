@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "peerhaven.accounts.middleware.OnboardingMiddleware",
     "peerhaven.accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "peerhaven.web.middleware.OutOfRangeIdMiddleware",
 ]
 
 ROOT_URLCONF = "peerhaven.urls"
@@ -134,7 +135,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # Under ASGI every request may run in a different thread, so persistent connections pile
+    # up (one per thread per worker); 0 closes them per request. Use a pooler (pgbouncer) or
+    # raise it only for WSGI workers.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -299,7 +303,7 @@ CONTENT_SECURITY_POLICY = env.str(
     "CONTENT_SECURITY_POLICY",
     default=(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "font-src 'self'; connect-src 'self' ws: wss:; form-action 'self'; "
+        "font-src 'self'; connect-src 'self'; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     ),
 )

@@ -12,11 +12,18 @@ from peerhaven.safety.models import RiskAlert
 pytestmark = pytest.mark.django_db
 
 
-def test_ideation_in_a_bio_raises_an_alert_and_shows_crisis_help(member_client: Client, member: User) -> None:
+def test_ideation_in_a_bio_raises_an_alert_and_shows_crisis_help(
+    member_client: Client, member: User
+) -> None:
     User.objects.filter(pk=member.pk).update(country="GB")
     response = member_client.post(
         reverse("accounts:profile"),
-        {"form": "profile", "display_name": member.display_name, "pronouns": "", "bio": "I want to die."},
+        {
+            "form": "profile",
+            "display_name": member.display_name,
+            "pronouns": "",
+            "bio": "I want to die.",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -31,6 +38,10 @@ def test_ideation_in_a_bio_raises_an_alert_and_shows_crisis_help(member_client: 
 def test_an_ordinary_bio_raises_nothing(member_client: Client, member: User) -> None:
     member_client.post(
         reverse("accounts:profile"),
-        {"form": "profile", "display_name": member.display_name, "bio": "I like long walks and tea."},
+        {
+            "form": "profile",
+            "display_name": member.display_name,
+            "bio": "I like long walks and tea.",
+        },
     )
     assert not RiskAlert.objects.filter(author=member).exists()

@@ -343,7 +343,9 @@ def test_invalid_codes_get_a_clear_page(client: Client, member: User) -> None:
     assert response.status_code == 400
 
 
-def test_the_safety_plan_is_shown_only_with_that_scope(client: Client, clinician: User, member: User) -> None:
+def test_the_safety_plan_is_shown_only_with_that_scope(
+    client: Client, clinician: User, member: User
+) -> None:
     from peerhaven.safety.models import SafetyPlan
 
     SafetyPlan.objects.create(user=member, warning_signs="Not sleeping", people_to_ask="My sister")
@@ -352,7 +354,26 @@ def test_the_safety_plan_is_shown_only_with_that_scope(client: Client, clinician
     page = client.get(reverse("clinical:client", args=[member.pk])).content.decode()
     assert "Not sleeping" not in page
     login(client, member)
-    client.post(reverse("clinical:sharing_edit", args=[consent.pk]), {"scope": ["phq9", "safety_plan"]})
+    client.post(
+        reverse("clinical:sharing_edit", args=[consent.pk]), {"scope": ["phq9", "safety_plan"]}
+    )
     login(client, clinician)
     page = client.get(reverse("clinical:client", args=[member.pk])).content.decode()
     assert "Not sleeping" in page and "My sister" in page
+
+
+def test_changing_credentials_after_verification_needs_a_new_verification(clinician: User) -> None:
+    services.register_clinician(
+        user=clinician, profession="Psychologist", licence_number="NEW-1", organisation_name="X"
+    )
+    assert not User.objects.get(pk=clinician.pk).is_verified_clinician
+
+
+def test_risk_flags_come_only_from_shared_instruments(
+    client: Client, clinician: User, member: User, make_response
+) -> None:  # type: ignore[no-untyped-def]
+    make_response(member, "phq9", phq9(2, item9=2))
+    _share(clinician, member, ["gad7", "risk_flags"])
+    login(client, clinician)
+    page = client.get(reverse("clinical:client", args=[member.pk])).content.decode()
+    assert "phq9: ideation" not in page

@@ -328,3 +328,26 @@ def test_the_author_hears_about_reactions_unless_they_blocked_the_reactor(
     services.block_member(blocker=member, blocked=peer_supporter)
     services.react(post=post, user=peer_supporter, kind="strength")
     assert Notification.objects.filter(recipient=member, kind="reaction").count() == 1
+
+
+def test_a_forum_report_also_lands_in_the_unified_safety_queue(
+    thread: Thread, outsider: User, member: User
+) -> None:
+    from peerhaven.safety.models import RiskAlert
+
+    post = thread.posts.get()
+    services.report_post(post=post, reporter=outsider, reason="other", detail="Unkind words")
+    alert = RiskAlert.objects.get(source="report")
+    assert alert.author == thread.author
+    assert "Unkind words" in alert.reason
+    assert Report.objects.count() == 1
+
+
+def test_resolving_a_held_posts_alert_in_the_safety_queue_publishes_it(thread: Thread) -> None:
+    from peerhaven.safety.services import _hold_releasers
+
+    post = thread.posts.get()
+    Post.objects.filter(pk=post.pk).update(is_held=True)
+    _hold_releasers["forums.post"](str(post.pk), True)
+    post.refresh_from_db()
+    assert post.is_held is False

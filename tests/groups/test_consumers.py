@@ -52,7 +52,7 @@ class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
         }
         super().__init__(application, self.scope)
 
-    async def connect(self, timeout: float = 1) -> tuple[bool, Any]:
+    async def connect(self, timeout: float = 10) -> tuple[bool, Any]:
         await self.send_input({"type": "websocket.connect"})
         response = await self.receive_output(timeout)
         if response["type"] == "websocket.close":
@@ -65,12 +65,12 @@ class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
     async def send_json_to(self, data: Any) -> None:
         await self.send_to(json.dumps(data))
 
-    async def receive_json_from(self, timeout: float = 1) -> Any:
+    async def receive_json_from(self, timeout: float = 10) -> Any:
         response = await self.receive_output(timeout)
         assert response["type"] == "websocket.send", response
         return json.loads(response["text"])
 
-    async def disconnect(self, code: int = 1000, timeout: float = 1) -> None:
+    async def disconnect(self, code: int = 1000, timeout: float = 10) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
 
@@ -78,11 +78,11 @@ class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
 async def connect(user: Any, meeting_id: int) -> tuple[WebsocketCommunicator, bool, Any]:
     comm = WebsocketCommunicator(APP, f"/ws/groups/rooms/{meeting_id}/")
     comm.scope["user"] = user
-    ok, code = await comm.connect(timeout=5)
+    ok, code = await comm.connect(timeout=10)
     return comm, ok, code
 
 
-async def until(comm: WebsocketCommunicator, kind: str, timeout: float = 3) -> dict[str, Any]:
+async def until(comm: WebsocketCommunicator, kind: str, timeout: float = 10) -> dict[str, Any]:
     """Read frames until one of ``kind`` arrives (others, like presence, are skipped)."""
     for _ in range(50):
         frame = await comm.receive_json_from(timeout=timeout)
@@ -101,7 +101,7 @@ async def joined(user: Any, meeting_id: int, last_seen: int | None = None) -> An
 
 async def closed_with(comm: WebsocketCommunicator) -> int:
     for _ in range(50):
-        out = await comm.receive_output(timeout=3)
+        out = await comm.receive_output(timeout=10)
         if out["type"] == "websocket.close":
             return int(out.get("code", 1000))
     raise AssertionError("not closed")

@@ -130,3 +130,19 @@ def test_unknown_time_zones_are_refused(name: str) -> None:
         validate_time_zone(name)
     assert info.value.code == "invalid_time_zone"
     assert "IANA" in info.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=WEEKLY;BYDAY=TU", "Every week on Tuesday"),
+        ("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "Every other week on Thursday"),
+        ("FREQ=MONTHLY;BYDAY=2TU", "Monthly on the second Tuesday"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "Monthly on the last Friday"),
+        ("FREQ=WEEKLY;BYDAY=TU;COUNT=3", "FREQ=WEEKLY;BYDAY=TU;COUNT=3"),
+    ],
+)
+def test_common_rules_are_described_in_words(rule: str, words: str) -> None:
+    from peerhaven.groups.recurrence import describe_rule
+
+    assert describe_rule(rule) == words

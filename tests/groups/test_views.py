@@ -56,7 +56,7 @@ def test_directory_shows_the_schedule_in_the_viewers_time_zone(
     viewer = make_user(time_zone="Asia/Tokyo")
     login(client, viewer)
     html = client.get(reverse("groups:directory")).content.decode()
-    assert "at 19:00 Europe/London" in html
+    assert "Every week on Tuesday at 19:00 Europe/London" in html
     assert "Asia/Tokyo" in html
 
 

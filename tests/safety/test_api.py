@@ -19,6 +19,12 @@ def auth(user: User) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=user, name='test').secret}"}
 
 
+def signed_in(client: Client, user: User) -> dict[str, str]:
+    """Staff endpoints need a two-factor session; API tokens are refused there."""
+    client.force_login(user)
+    return {}
+
+
 def test_a_member_reads_and_replaces_their_safety_plan(client: Client, member: User) -> None:
     headers = auth(member)
     assert client.get("/api/safety/plan", **headers).json()["warning_signs"] == ""
@@ -55,7 +61,7 @@ def test_moderators_list_claim_and_resolve_alerts(
     client: Client, moderator: User, make_alert: Callable[..., RiskAlert]
 ) -> None:
     alert = make_alert()
-    headers = auth(moderator)
+    headers = signed_in(client, moderator)
     items = client.get("/api/safety/alerts", **headers).json()["items"]
     assert [i["id"] for i in items] == [alert.pk]
     claimed = client.post(f"/api/safety/alerts/{alert.pk}/claim", **headers)
@@ -80,7 +86,7 @@ def test_resolving_someone_elses_alert_is_refused(
         f"/api/safety/alerts/{alert.pk}/resolve",
         json.dumps({"outcome": "no_risk"}),
         content_type="application/json",
-        **auth(moderator),
+        **signed_in(client, moderator),
     )
     assert response.status_code == 409
     alert.refresh_from_db()
@@ -103,7 +109,8 @@ def test_outsiders_and_moderators_without_2fa_get_403_on_the_queue(
 
 
 def test_claiming_a_missing_alert_is_a_404(client: Client, moderator: User) -> None:
-    assert client.post("/api/safety/alerts/999999/claim", **auth(moderator)).status_code == 404
+    headers = signed_in(client, moderator)
+    assert client.post("/api/safety/alerts/999999/claim", **headers).status_code == 404
 
 
 def test_the_alert_list_makes_a_constant_number_of_queries(
@@ -116,7 +123,22 @@ def test_the_alert_list_makes_a_constant_number_of_queries(
     outcome = outcome_for("I wish I was dead")
     for n in range(60):
         services.handle_screening(outcome=outcome, author=make_user(), kind=f"k{n}")
-    headers = auth(moderator)
+    headers = signed_in(client, moderator)
     with django_assert_max_num_queries(12):
         data = client.get("/api/safety/alerts?limit=50", **headers).json()
     assert len(data["items"]) == 50 and data["next_cursor"]
+
+
+def test_moderators_cannot_use_api_tokens_for_the_queue(client: Client, moderator: User) -> None:
+    assert client.get("/api/safety/alerts", **auth(moderator)).status_code == 403
+
+
+def test_the_queue_list_leaves_out_excerpts_and_is_audited(
+    client: Client, moderator: User, make_alert: Callable[..., RiskAlert]
+) -> None:
+    from peerhaven.accounts.models import AuditEvent
+
+    make_alert()
+    items = client.get("/api/safety/alerts", **signed_in(client, moderator)).json()["items"]
+    assert items and all(item["evidence"] == [] for item in items)
+    assert AuditEvent.objects.filter(actor=moderator, action="safety.queue.read").exists()

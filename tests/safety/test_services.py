@@ -386,3 +386,13 @@ def test_the_dashboard_counts_late_acknowledgements_as_breaches(
     services.claim_alert(alert_id=alert.pk, moderator=moderator)
     stats = dashboard()
     assert stats.sla_breaches_30_days == 1 and stats.median_minutes_to_acknowledge is not None
+
+
+def test_outreach_templates_substitute_only_the_name(member) -> None:  # type: ignore[no-untyped-def]
+    from peerhaven.safety.models import OutreachTemplate
+    from peerhaven.safety.services import render_template
+
+    template = OutreachTemplate(title="Hi {name.upper.x} {name:>999999999}", body="Dear {name},")
+    title, body = render_template(template, member)
+    assert title == "Hi {name.upper.x} {name:>999999999}"
+    assert body == f"Dear {member.display_name},"

@@ -35,3 +35,10 @@ def test_the_demo_has_every_role_and_staff_have_two_factor() -> None:
     assert any(u.has_role(Role.CLINICIAN) and not u.is_verified_clinician for u in users)
     # Pseudonymous: no display name contains the e-mail's local part.
     assert all(u.display_name.split()[0].lower() not in u.email for u in users)
+
+
+def test_the_demo_sends_no_email() -> None:
+    from django.core import mail
+
+    call_command("demo", "--no-progress", stdout=StringIO())
+    assert mail.outbox == []

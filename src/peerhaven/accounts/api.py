@@ -11,6 +11,7 @@ from ninja.errors import Throttled
 
 from peerhaven.accounts import ratelimit, services
 from peerhaven.accounts.models import PersonalAccessToken, Role, User
+from peerhaven.api.errors import ApiError
 
 router = Router(tags=["accounts"])
 
@@ -44,7 +45,7 @@ class PublicProfileOut(Schema):
 
 class TokenIn(Schema):
     name: str
-    expires_in_days: int | None = 90
+    expires_in_days: int = 90
 
 
 class TokenOut(Schema):
@@ -117,6 +118,8 @@ def list_tokens(request: HttpRequest) -> list[PersonalAccessToken]:
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     user: User = request.auth  # type: ignore[attr-defined]
+    if getattr(user, "authenticated_by_token", False):
+        raise ApiError(403, "session_required", "Create tokens from your account page.")
     if not ratelimit.hit("token-create", str(user.pk), limit=10, window=3600):
         raise Throttled(ratelimit.retry_after(3600))
     created = services.create_token(

@@ -127,7 +127,7 @@ class PreferencesForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=60)
     expires_in_days = forms.IntegerField(
-        label=_("Expires after (days)"), min_value=1, max_value=366, required=False, initial=90
+        label=_("Expires after (days)"), min_value=1, max_value=366, initial=90
     )
 
 

@@ -31,7 +31,15 @@ ONBOARDING_EXEMPT_PREFIXES = (
     "/settings/privacy/",
 )
 # Areas that expose other people's sensitive data.
-STAFF_PREFIXES = ("/admin/", "/staff/", "/moderation/", "/clinical/")
+STAFF_PREFIXES = (
+    "/admin/",
+    "/staff/",
+    "/moderation/",
+    "/clinical/",
+    "/forums/moderation/",
+    "/mentoring/admin/",
+    "/outcomes/manage/",
+)
 
 
 class MemberPreferencesMiddleware:

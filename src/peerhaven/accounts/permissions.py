@@ -22,9 +22,10 @@ def has_two_factor(user: Any) -> bool:
 
 
 def can_use_staff_role(user: Any, role: str) -> bool:
-    """Staff features need the role *and* two-factor authentication."""
+    """Staff features need the role *and* two-factor authentication (so never an API token)."""
     return bool(
         getattr(user, "is_authenticated", False)
+        and not getattr(user, "authenticated_by_token", False)
         and user.is_active
         and user.has_role(role)
         and has_two_factor(user)

@@ -251,12 +251,12 @@ class NewToken:
     secret: str
 
 
-def create_token(*, user: User, name: str, expires_in_days: int | None = None) -> NewToken:
-    """Create a token; the returned secret is shown once and never stored."""
+def create_token(*, user: User, name: str, expires_in_days: int | None = 90) -> NewToken:
+    """Create a token; the returned secret is shown once and never stored. Every token expires."""
     name = name.strip()
     if not name or len(name) > 60:
         raise ValidationError(_("Give the token a name of 1 to 60 characters."), code="name")
-    if expires_in_days is not None and not 1 <= expires_in_days <= 366:
+    if expires_in_days is None or not 1 <= expires_in_days <= 366:
         raise ValidationError(_("A token can last from 1 to 366 days."), code="expiry")
     active = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).count()
     if active >= MAX_TOKENS_PER_USER:
@@ -270,7 +270,7 @@ def create_token(*, user: User, name: str, expires_in_days: int | None = None) -
         name=name,
         prefix=prefix,
         token_hash=hash_token(secret),
-        expires_at=timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None,
+        expires_at=timezone.now() + timedelta(days=expires_in_days),
     )
     audit.record(actor=user, action="accounts.token.create", subject=user, obj=token)
     return NewToken(token=token, secret=secret)

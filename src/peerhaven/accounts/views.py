@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peerhaven.accounts import audit, permissions, privacy, services
+from peerhaven.accounts import audit, permissions, privacy, ratelimit, services
 from peerhaven.accounts.forms import (
     EraseForm,
     OnboardingForm,
@@ -210,7 +210,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = TokenForm(request.POST)
-        if form.is_valid():
+        if not ratelimit.hit("token-create", str(user.pk), limit=10, window=3600):
+            form.add_error(None, _("You created many tokens in the last hour; try again later."))
+            status = 429
+        elif form.is_valid():
             try:
                 created = services.create_token(
                     user=user,

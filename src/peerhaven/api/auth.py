@@ -16,6 +16,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = authenticate_token(token)
         if user is not None:
+            # A token is one factor: staff features (which need two-factor sign-in) refuse it.
+            user.authenticated_by_token = True
             request.user = user
         return user
 

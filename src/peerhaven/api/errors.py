@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -58,6 +59,16 @@ def install(api: NinjaAPI) -> None:
             )
         code = getattr(exc, "code", None) or "invalid"
         return respond(request, 422, error_body(str(code), " ".join(exc.messages)))
+
+    @api.exception_handler(OverflowError)
+    def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        return respond(request, 404, error_body("not_found", "Not found."))
+
+    @api.exception_handler(DataError)
+    def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        if "out of range" in str(exc):
+            return respond(request, 404, error_body("not_found", "Not found."))
+        raise exc
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

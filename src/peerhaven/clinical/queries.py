@@ -175,7 +175,7 @@ def summarise(
         if flag_counts is not None:  # the dashboard shows how many, not which
             risk_flags = [{"level": "flag"}] * flag_counts.get(client.pk, 0)
         else:
-            risk_flags = _risk_flags(client)
+            risk_flags = _risk_flags(client, instrument_ids)
     attendance = _attendance(client) if with_extras and SCOPE_ATTENDANCE in scope else None
     safety_plan = _safety_plan(client) if with_extras and SCOPE_SAFETY_PLAN in scope else None
     return ClientSummary(
@@ -194,11 +194,13 @@ def _band_label(defn: Any, total: float | None) -> str:
     return str(band.label) if band is not None else ""
 
 
-def _risk_flags(client: User) -> list[dict[str, Any]]:
+def _risk_flags(client: User, instrument_ids: list[str]) -> list[dict[str, Any]]:
     """Item-9 and screener flags from outcome responses (never message content)."""
     from peerhaven.outcomes.models import Response
 
-    flagged = Response.objects.filter(member=client, status="complete").exclude(safety_level="none")
+    flagged = Response.objects.filter(
+        member=client, status="complete", instrument_id__in=instrument_ids
+    ).exclude(safety_level="none")
     return [
         {"date": r.completed_at, "instrument": r.instrument_id, "level": r.safety_level}
         for r in flagged.order_by("-completed_at")[:20]

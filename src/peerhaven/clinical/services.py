@@ -66,6 +66,12 @@ def register_clinician(
     profession, licence_number = profession.strip(), licence_number.strip()
     if not profession or not licence_number:
         raise ValidationError(_("Profession and licence number are required."), code="required")
+    previous = ClinicianProfile.objects.filter(user=user).first()
+    changed = previous is None or (
+        previous.profession,
+        previous.licence_number,
+        previous.organisation_name,
+    ) != (profession[:100], licence_number[:60], organisation_name.strip()[:200])
     profile, _created = ClinicianProfile.objects.update_or_create(
         user=user,
         defaults={
@@ -75,8 +81,14 @@ def register_clinician(
             "submitted_at": timezone.now(),
         },
     )
-    RoleAssignment.objects.get_or_create(user=user, role=Role.CLINICIAN)
+    assignment, _new = RoleAssignment.objects.get_or_create(user=user, role=Role.CLINICIAN)
+    if changed and assignment.verified_at is not None:
+        # An admin verified the old credentials, not these.
+        assignment.verified_at = None
+        assignment.verified_by = None
+        assignment.save(update_fields=["verified_at", "verified_by"])
     user.__dict__.pop("roles", None)
+    user.__dict__.pop("is_verified_clinician", None)
     audit.record(actor=user, action="clinical.register", subject=user, obj=profile)
     return profile
 

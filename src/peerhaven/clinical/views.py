@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peerhaven.accounts import audit
+from peerhaven.accounts import audit, ratelimit
 from peerhaven.accounts.models import Consent, ConsentPurpose, User
 from peerhaven.clinical import queries, services
 from peerhaven.clinical.fhir import build_bundle
@@ -147,6 +147,11 @@ def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def accept_start(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or request.GET or None)
+    if form.is_bound and not ratelimit.hit(
+        "clinical.code", str(request.user.pk), limit=10, window=3600
+    ):
+        form.add_error(None, _("Too many attempts. Please try again in an hour."))
+        return render(request, "clinical/accept_start.html", {"form": form}, status=429)
     if form.is_bound and form.is_valid():
         try:
             services.find_referral(form.cleaned_data["code"])

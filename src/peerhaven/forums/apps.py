@@ -12,3 +12,6 @@ class ForumsConfig(AppConfig):
         from peerhaven.forums import services
 
         privacy.register("forums", services.export_forums, services.erase_forums)
+        from peerhaven.safety.services import register_hold_releaser
+
+        register_hold_releaser("forums.post", services.release_held_from_safety)

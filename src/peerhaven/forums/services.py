@@ -9,6 +9,7 @@ notifications. Moderator actions are recorded twice: a ``ModerationAction`` the 
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -53,6 +54,8 @@ REPORT_RATE = (20, 3600)
 SCREEN_KIND = "forums.post"
 ANONYMOUS = "Anonymous member"
 MENTION = re.compile(r"(?<![\w@])@(\w[\w .'-]{0,29})")
+
+logger = logging.getLogger(__name__)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -529,7 +532,27 @@ def report_post(
     outcome = screen_user_text(text=detail, kind="forums.report", author=reporter)
     report = Report.objects.create(post=post, reporter=reporter, reason=reason, detail=detail)
     report_outcome(outcome=outcome, author=reporter, kind="forums.report", obj=report)
+    _file_in_unified_queue(report=report, post=post, reporter=reporter)
     return report
+
+
+def _file_in_unified_queue(*, report: Report, post: Post, reporter: User) -> None:
+    """Reports from every capability land in the one safety queue at /moderation/ too."""
+    from peerhaven.safety.services import file_report
+
+    label = ReportReason(report.reason).label
+    try:
+        with transaction.atomic():
+            file_report(
+                reporter=reporter,
+                obj=post,
+                reason=f"{label}: {report.detail}" if report.detail else str(label),
+                url=post_url(post),
+                author=post.author,
+            )
+    except ValidationError:
+        # Over the safety queue's own rate limit: the forum report is stored all the same.
+        logger.info("forum report %s not mirrored to the safety queue", report.pk)
 
 
 # --- moderation -------------------------------------------------------------------------------
@@ -619,6 +642,15 @@ def release_post(
     reason = _validate_reason(reason)
     if not post.is_held:
         raise ValidationError(_("This post is not held."), code="not_held")
+    _publish_held(post)
+    return _moderate(
+        actor=actor, action=ModAction.RELEASE, thread=post.thread, post=post, reason=reason,
+        request=request,
+    )  # fmt: skip
+
+
+def _publish_held(post: Post) -> None:
+    """Make a held post public: counts, activity and the notifications it held back."""
     post.is_held = False
     post.save(update_fields=["is_held"])
     thread = post.thread
@@ -633,10 +665,17 @@ def release_post(
     else:
         first = _publish_counts(post, now=now)
         _notify_new_post(post, first_reply=first)
-    return _moderate(
-        actor=actor, action=ModAction.RELEASE, thread=thread, post=post, reason=reason,
-        request=request,
-    )  # fmt: skip
+
+
+@transaction.atomic
+def release_held_from_safety(object_id: str, publish: bool) -> None:
+    """Called by the safety queue when a moderator resolves the alert on a held post (the
+    moderator's decision is audited there)."""
+    if not publish:
+        return
+    post = Post.objects.select_related("thread").filter(pk=object_id, is_held=True).first()
+    if post is not None:
+        _publish_held(post)
 
 
 @transaction.atomic

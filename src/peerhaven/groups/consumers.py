@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -19,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from peerhaven.groups import conf, live, services
+
+T = TypeVar("T")
 
 # Close codes (the reason a client sees). 1000 is used after an "ended" event.
 CLOSE_BAD_FRAME = 4400
@@ -85,10 +88,33 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.window: deque[float] = deque()
         await self.channel_layer.group_add(live.room_group(meeting_id), self.channel_name)
         await self.accept()
-        await database_sync_to_async(services.enter_room)(
-            meeting_id=meeting_id, user=self.user, channel_name=self.channel_name
+        await self._db(
+            services.enter_room,
+            meeting_id=meeting_id,
+            user=self.user,
+            channel_name=self.channel_name,
         )
         self.joined = True
+
+    async def _db(self, fn: Callable[..., T], **kwargs: Any) -> T:
+        """Run a service in the database thread; then send the events it published.
+
+        Services publish with ``transaction.on_commit``; here those events are collected and
+        sent from this event loop after the call returned, i.e. after the commit.
+        """
+        events: list[tuple[str, dict[str, Any]]] = []
+
+        def run() -> T:
+            token = live.COLLECTOR.set(events)
+            try:
+                return fn(**kwargs)
+            finally:
+                live.COLLECTOR.reset(token)
+
+        result = await database_sync_to_async(run)()
+        for group, message in events:
+            await self.channel_layer.group_send(group, message)
+        return result
 
     async def _refuse(self, code: str, message: str, close_code: int) -> None:
         # Accept so the browser learns why (a refused handshake carries no reason).
@@ -102,8 +128,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(live.room_group(self.meeting_id), self.channel_name)
         if self.joined:
             self.joined = False
-            await database_sync_to_async(services.leave_room)(
-                meeting_id=self.meeting_id, user=self.user, channel_name=self.channel_name
+            await self._db(
+                services.leave_room,
+                meeting_id=self.meeting_id,
+                user=self.user,
+                channel_name=self.channel_name,
             )
 
     # --- Incoming frames -------------------------------------------------------------------
@@ -179,12 +208,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def dispatch_action(self, kind: str, content: dict[str, Any]) -> None:
-        db = database_sync_to_async
         mid, user = self.meeting_id, self.user
         if kind in ("hello", "resume"):
             last = content.get("last_seen_id")
             last_id = last if isinstance(last, int) and last >= 0 else None
-            state = await db(services.room_state)(meeting_id=mid, user=user, last_seen_id=last_id)
+            state = await self._db(
+                services.room_state, meeting_id=mid, user=user, last_seen_id=last_id
+            )
             await self.send_json(state)
         elif kind == "ping":
             await self.send_json({"type": "pong"})
@@ -193,27 +223,28 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             if not isinstance(body, str):
                 raise ValidationError("The message needs a text body.", code="bad_message")
             client_id = str(content.get("client_id") or "")[:64]
-            msg = await db(services.post_room_message)(meeting_id=mid, author=user, body=body)
+            msg = await self._db(services.post_room_message, meeting_id=mid, author=user, body=body)
             # Stored and published: only now is it acknowledged.
             await self.send_json(
                 {"type": "ack", "client_id": client_id, "id": msg.pk, "held": msg.held}
             )
         elif kind in ("checkin.pass", "checkin.done", "checkin.next"):
-            await db(services.advance_checkin)(
-                meeting_id=mid, actor=user, passed=kind == "checkin.pass"
+            await self._db(
+                services.advance_checkin, meeting_id=mid, actor=user, passed=kind == "checkin.pass"
             )
         elif kind == "welcome":
             text = content.get("body") if isinstance(content.get("body"), str) else ""
-            await db(services.post_welcome)(meeting_id=mid, actor=user, text=text)
+            await self._db(services.post_welcome, meeting_id=mid, actor=user, text=text)
         elif kind == "checkin.start":
-            await db(services.start_checkin)(meeting_id=mid, actor=user)
+            await self._db(services.start_checkin, meeting_id=mid, actor=user)
         elif kind in ("pause", "unpause"):
-            await db(services.set_paused)(meeting_id=mid, actor=user, paused=kind == "pause")
+            await self._db(services.set_paused, meeting_id=mid, actor=user, paused=kind == "pause")
         elif kind in ("mute", "unmute", "remove"):
             target = content.get("user_id")
             if not isinstance(target, int):
                 raise ValidationError("Say whom (user_id).", code="invalid_target")
-            await db(services.restrict_participant)(
+            await self._db(
+                services.restrict_participant,
                 meeting_id=mid,
                 actor=user,
                 user_id=target,
@@ -221,7 +252,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 remove=kind == "remove",
             )
         elif kind == "end":
-            await db(services.end_meeting)(meeting_id=mid, actor=user)
+            await self._db(services.end_meeting, meeting_id=mid, actor=user)
         else:
             raise ValidationError(f"Unknown message type {kind[:40]!r}.", code="unknown_type")
 

@@ -8,6 +8,7 @@ reconnecting participant can always fetch from the database what the fan-out car
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -17,6 +18,14 @@ logger = logging.getLogger(__name__)
 
 ALL = "all"
 FACILITATORS = "facilitators"
+
+
+# When set (by the room consumer around a database call), events are collected here and the
+# consumer sends them on its own event loop once the call has returned (after the commit), so
+# the shared database thread never blocks on a fan-out.
+COLLECTOR: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+    "groups_room_events", default=None
+)
 
 
 def room_group(meeting_id: int) -> str:
@@ -32,12 +41,15 @@ def publish(
     meeting_id: int, event: dict[str, Any], *, audience: str = ALL, also_user: int | None = None
 ) -> None:
     """Send an event to every connection in a room. Never raises: clients resume from the DB."""
+    message = envelope(event, audience=audience, also_user=also_user)
+    collected = COLLECTOR.get()
+    if collected is not None:
+        collected.append((room_group(meeting_id), message))
+        return
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            room_group(meeting_id), envelope(event, audience=audience, also_user=also_user)
-        )
+        async_to_sync(layer.group_send)(room_group(meeting_id), message)
     except Exception:
         logger.exception("Could not publish a room event to meeting %s", meeting_id)

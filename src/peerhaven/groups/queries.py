@@ -27,7 +27,7 @@ from peerhaven.groups.models import (
     Rsvp,
     SupportGroup,
 )
-from peerhaven.groups.recurrence import occurrences_utc
+from peerhaven.groups.recurrence import describe_rule, occurrences_utc
 
 
 def directory(user: Any) -> QuerySet[SupportGroup]:
@@ -138,6 +138,7 @@ def local_schedule(series: MeetingSeries, group: SupportGroup, viewer_tz: str) -
     nxt = upcoming[0][0] if upcoming else None
     return {
         "rule": series.rrule,
+        "text": describe_rule(series.rrule),
         "group_time": series.local_start.strftime("%H:%M"),
         "next_group": nxt.astimezone(tz).strftime("%a %d %b %H:%M") if nxt else "",
         "next_viewer": nxt.astimezone(vtz).strftime("%a %d %b %H:%M") if nxt else "",

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from dateutil.rrule import rrule, rrulestr  # type: ignore[import-untyped]  # no stubs installed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 # Meetings are at most daily: finer frequencies are almost certainly a mistake.
 ALLOWED_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -126,3 +127,50 @@ def occurrences_utc(
             end = start + duration
         out.append((start, end))
     return out
+
+
+_DAYS = {
+    "MO": _lazy("Monday"),
+    "TU": _lazy("Tuesday"),
+    "WE": _lazy("Wednesday"),
+    "TH": _lazy("Thursday"),
+    "FR": _lazy("Friday"),
+    "SA": _lazy("Saturday"),
+    "SU": _lazy("Sunday"),
+}
+_ORDINALS = {
+    "1": _lazy("first"),
+    "2": _lazy("second"),
+    "3": _lazy("third"),
+    "4": _lazy("fourth"),
+    "-1": _lazy("last"),
+}
+
+
+def describe_rule(text: str) -> str:
+    """Say a common rule in words ("Every other week on Thursday"); else give the rule itself."""
+    rule = normalise_rule(text).upper()
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    freq, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
+    days = [d for d in parts.get("BYDAY", "").split(",") if d]
+    extra = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "WKST"}
+    if extra:
+        return text
+    if freq == "WEEKLY" and days and all(d in _DAYS for d in days):
+        names = ", ".join(str(_DAYS[d]) for d in days)
+        if interval == "1":
+            return _("Every week on %(days)s") % {"days": names}
+        if interval == "2":
+            return _("Every other week on %(days)s") % {"days": names}
+        return _("Every %(n)s weeks on %(days)s") % {"n": interval, "days": names}
+    if freq == "MONTHLY" and interval == "1" and len(days) == 1:
+        day = days[0]
+        nth, weekday = day[:-2], day[-2:]
+        if nth in _ORDINALS and weekday in _DAYS:
+            return _("Monthly on the %(nth)s %(day)s") % {
+                "nth": str(_ORDINALS[nth]),
+                "day": str(_DAYS[weekday]),
+            }
+    if freq == "DAILY" and interval == "1" and not days:
+        return _("Every day")
+    return text

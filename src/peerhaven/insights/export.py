@@ -23,6 +23,11 @@ def deidentified_frame(data: ProgrammeData) -> pd.DataFrame:
     sizes = frame.groupby("site")["member_id"].nunique()
     small = set(sizes[sizes < MIN_N].index)
     frame["site"] = frame["site"].where(~frame["site"].isin(small), "other")
+    if frame.loc[frame["site"] == "other", "member_id"].nunique() < MIN_N:
+        frame.loc[frame["site"] == "other", "site"] = ""  # even merged, too few to name
+    # Admin-typed text must not become a formula when the CSV is opened in a spreadsheet.
+    formula = frame["site"].astype(str).str.match(r"^[=+\-@]")
+    frame.loc[formula, "site"] = "'" + frame.loc[formula, "site"].astype(str)
     return frame
 
 

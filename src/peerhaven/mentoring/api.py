@@ -303,13 +303,14 @@ def _mentorship(m: Mentorship) -> MentorshipOut:
     )
 
 
-def _message(d: DirectMessage) -> MessageOut:
+def _message(d: DirectMessage, viewer_id: int | None = None) -> MessageOut:
     return MessageOut(
         id=d.pk,
         sender_id=d.sender_id,
         body=d.body,
         held=d.held,
-        risk_level=d.risk_level,
+        # How the screener read a message is the sender's business, not the other person's.
+        risk_level=d.risk_level if viewer_id is None or viewer_id == d.sender_id else "",
         created_at=d.created_at,
     )
 
@@ -504,7 +505,8 @@ def change_state(request: HttpRequest, mentorship_id: int, payload: StateIn) -> 
 @router.get("/mentorships/{mentorship_id}/messages", response=list[MessageOut], summary="Messages")
 def list_messages(request: HttpRequest, mentorship_id: int, after: int = 0) -> list[MessageOut]:
     m = queries.get_mentorship_for_participant(_me(request), mentorship_id)
-    return [_message(d) for d in queries.visible_messages(m, _me(request), after=max(after, 0))]
+    me = _me(request)
+    return [_message(d, me.pk) for d in queries.visible_messages(m, me, after=max(after, 0))]
 
 
 @router.post(

@@ -712,6 +712,11 @@ def request_mentor(
     Refused: self-mentoring, a duplicate or second open request, a mentor at capacity, with
     expired training, paused, blocked, or without a shared language. Notifies the mentor.
     """
+    if not hit("mentoring.request", str(mentee.pk), limit=10, window=3600):
+        raise ValidationError(
+            _("You have sent many requests in the last hour. Please try again later."),
+            code="rate",
+        )
     if mentee.pk == mentor.pk:
         raise ValidationError(_("You cannot be your own mentor."), code="self")
     now = now or timezone.now()
@@ -1398,6 +1403,10 @@ def open_case(*, specialist: User, member: User) -> CaseloadEntry:
         raise PermissionDenied
     if specialist.pk == member.pk:
         raise ValidationError(_("You cannot add yourself to your caseload."), code="self")
+    if is_blocked(specialist.pk, member.pk):
+        raise ValidationError(_("You cannot add this member."), code="ineligible")
+    if not hit("mentoring.open_case", str(specialist.pk), limit=30, window=3600):
+        raise ValidationError(_("Too many new cases in an hour; try again later."), code="rate")
     case, created = CaseloadEntry.objects.get_or_create(
         specialist=specialist, member=member, closed_at__isnull=True
     )

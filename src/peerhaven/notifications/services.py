@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -40,6 +43,19 @@ def set_preferences(*, user: User, choices: dict[str, tuple[bool, bool]]) -> Non
         )
 
 
+_email_suppressed: ContextVar[bool] = ContextVar("peerhaven_email_suppressed", default=False)
+
+
+@contextmanager
+def emails_suppressed() -> Iterator[None]:
+    """Create notifications without e-mailing anyone (loading demo data, imports)."""
+    token = _email_suppressed.set(True)
+    try:
+        yield
+    finally:
+        _email_suppressed.reset(token)
+
+
 def notify(
     *, recipient: User, kind: str, title: str, body: str = "", url: str = ""
 ) -> Notification:
@@ -61,7 +77,7 @@ def notify(
         created_at=now,
         # A kind the person muted in the app is kept (for e-mail and export) but not counted.
         read_at=None if in_app else now,
-        email_wanted=email and recipient.is_active,
+        email_wanted=email and recipient.is_active and not _email_suppressed.get(),
     )
     if notification.email_wanted and not in_quiet_hours(recipient, now):
         from peerhaven.notifications.tasks import email_notification_task

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from peerhaven.accounts import audit
 from peerhaven.api.errors import ApiError
 from peerhaven.api.pagination import Page, keyset_page
 from peerhaven.safety import queries, services
@@ -115,7 +116,7 @@ def _moderator(request: HttpRequest) -> Any:
     return _user(request)
 
 
-def _alert_out(alert: RiskAlert) -> dict[str, Any]:
+def _alert_out(alert: RiskAlert, *, with_evidence: bool = True) -> dict[str, Any]:
     return {
         "id": alert.pk,
         "level": alert.level,
@@ -132,7 +133,8 @@ def _alert_out(alert: RiskAlert) -> dict[str, Any]:
         "resolved_at": alert.resolved_at,
         "outcome": alert.outcome,
         "escalation_count": alert.escalation_count,
-        "evidence": alert.evidence,
+        # Excerpts of what a member wrote: only on the audited single-alert paths.
+        "evidence": alert.evidence if with_evidence else [],
     }
 
 
@@ -148,7 +150,16 @@ def list_alerts(
     if status not in ("active", *AlertStatus.values):
         raise ApiError(400, "bad_status", "Unknown status.")
     qs = queries.queue(status=status, level=level)
-    return keyset_page(qs, cursor=cursor, limit=limit, serialize=_alert_out)
+    page = keyset_page(
+        qs, cursor=cursor, limit=limit, serialize=lambda a: _alert_out(a, with_evidence=False)
+    )
+    audit.record(
+        actor=_user(request),
+        action="safety.queue.read",
+        detail={"alerts": [item["id"] for item in page["items"]]},
+        request=request,
+    )
+    return page
 
 
 @router.post("/alerts/{alert_id}/claim", response=AlertOut, summary="Acknowledge an alert")

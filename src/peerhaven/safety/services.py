@@ -399,11 +399,10 @@ def _check_handler(alert: RiskAlert, moderator: User) -> None:
 
 
 def render_template(template: OutreachTemplate, member: User) -> tuple[str, str]:
-    values = {"name": member.display_name}
-    try:
-        return template.title.format(**values), template.body.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return template.title, template.body
+    # Plain replacement, not str.format: a template is staff-written text, and format fields
+    # like {name.attr} or {name:>99999999} would crash or exhaust memory.
+    name = member.display_name
+    return template.title.replace("{name}", name), template.body.replace("{name}", name)
 
 
 @transaction.atomic
@@ -646,6 +645,8 @@ def take_action(
         raise ValidationError(_("Give the member a reason."), code="reason_required")
     if member.pk == moderator.pk:
         raise ValidationError(_("You cannot act on yourself."), code="self")
+    if alert is not None:
+        _check_handler(alert, moderator)
     now = timezone.now()
     action = ModerationAction.objects.create(
         member=member,

@@ -29,7 +29,8 @@
   function addMessage(m) {
     if (seen[m.id]) { return; }
     seen[m.id] = true;
-    if (m.id > lastSeen) { lastSeen = m.id; }
+    var newest = m.id > lastSeen;
+    if (newest) { lastSeen = m.id; }
     var li = document.createElement("li");
     li.className = m.kind + (m.held ? " held" : "");
     li.dataset.id = String(m.id);
@@ -43,7 +44,13 @@
     body.className = "body";
     body.textContent = m.body;
     li.appendChild(body);
-    log.appendChild(li);
+    // Keep id order: across server processes two messages can arrive swapped.
+    var later = null;
+    if (!newest) Array.prototype.some.call(log.querySelectorAll("li[data-id]"), function (el) {
+      if (Number(el.dataset.id) > m.id) { later = el; return true; }
+      return false;
+    });
+    log.insertBefore(li, later);
     log.scrollTop = log.scrollHeight;
   }
 

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from peerhaven.demo import STEPS
 from peerhaven.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext, demo_email
+from peerhaven.notifications.services import emails_suppressed
 
 LOGINS = [
     ("member", "Member"),
@@ -31,9 +32,11 @@ class Command(BaseCommand):
             total=total, desc="Loading demo community", unit="item", disable=options["no_progress"]
         ) as bar:
             ctx = DemoContext(tick=bar.update)
-            for step in STEPS:
-                bar.set_postfix_str(step.name)
-                step.run(ctx)
+            # Invented people get no e-mail about invented activity.
+            with emails_suppressed():
+                for step in STEPS:
+                    bar.set_postfix_str(step.name)
+                    step.run(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo community ready: {len(ctx.users)} people."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for key, label in LOGINS:
