@@ -176,4 +176,3 @@ def axe() -> Callable[[Page], dict[str, Any]]:
         return results
 
     return run
-

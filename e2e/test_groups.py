@@ -174,3 +174,57 @@ def test_two_members_and_a_facilitator_meet_in_the_live_room(
     a.get_by_label("4", exact=True).check()
     a.get_by_role("button", name="Send").click()
     expect(a.get_by_text("You answered 4 out of 5.")).to_be_visible()
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_group_pages_have_no_serious_accessibility_violations(
+    new_page: Callable[..., Page],
+    live_server: Any,
+    axe: Callable[[Page], dict[str, Any]],
+    look: str,
+) -> None:
+    facilitator = _person("Gentle Beacon", peer=True)
+    member = _person("Quiet Harbor")
+    group = SupportGroup.objects.create(
+        name="Evening Circle",
+        slug="evening-circle",
+        topic="Young adults",
+        agreement_text="What is said here stays here.",
+        time_zone="Europe/London",
+    )
+    Facilitator.objects.create(group=group, user=facilitator)
+    Membership.objects.create(group=group, user=member, status="active")
+    start = timezone.now() + timedelta(minutes=5)
+    meeting = Meeting.objects.create(
+        group=group, starts_at=start, ends_at=start + timedelta(minutes=90)
+    )
+    problems: list[str] = []
+    for person, paths in (
+        (
+            member,
+            ("/groups/", "/groups/g/evening-circle/", f"/groups/meetings/{meeting.pk}/after/"),
+        ),
+        (
+            facilitator,
+            (
+                f"/groups/meetings/{meeting.pk}/room/",
+                "/groups/g/evening-circle/manage/",
+                f"/groups/meetings/{meeting.pk}/after/",
+            ),
+        ),
+    ):
+        page = new_page(viewport="phone", color_scheme=look)
+        _sign_in(page, person, live_server.url)
+        for path in paths:
+            page.goto(path)
+            problems += _serious(axe(page), path)
+    assert not problems, "\n".join(problems)
+
+
+def _serious(results: dict[str, Any], where: str) -> list[str]:
+    return [
+        f"{where}: {v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:3])
+        for v in results.get("violations", [])
+        if v.get("impact") in ("serious", "critical")
+    ]

@@ -17,7 +17,7 @@ class TokenAuth(HttpBearer):
         user = authenticate_token(token)
         if user is not None:
             # A token is one factor: staff features (which need two-factor sign-in) refuse it.
-            user.authenticated_by_token = True
+            user.authenticated_by_token = True  # type: ignore[attr-defined]
             request.user = user
         return user
 
