@@ -127,3 +127,36 @@ def test_inbox_has_a_constant_query_count(
         services.notify(recipient=member, kind="system", title=f"n{i}")
     with django_assert_max_num_queries(10):
         assert member_client.get(reverse("notifications:inbox")).status_code == 200
+
+
+def test_the_daily_digest_gathers_unread_forum_activity_at_six_in_the_evening(member: User) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from peerhaven.notifications.digest import send_digests
+
+    member.time_zone = "Asia/Kolkata"
+    member.save()
+    services.set_preferences(user=member, choices={"digest": (True, True), "reply": (True, False)})
+    services.notify(recipient=member, kind="reply", title="Sam replied to your thread")
+    services.notify(recipient=member, kind="mention", title="Ana mentioned you")
+    services.notify(recipient=member, kind="system", title="Not in the digest")
+    noon = datetime(2030, 5, 1, 12, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+    evening = datetime(2030, 5, 1, 18, 5, tzinfo=ZoneInfo("Asia/Kolkata"))
+    Notification.objects.update(created_at=noon)
+    assert send_digests(noon) == 0
+    assert send_digests(evening) == 1
+    body = mail.outbox[-1].body
+    assert "Sam replied to your thread" in body and "Ana mentioned you" in body
+    assert "Not in the digest" not in body
+    assert send_digests(evening) == 0  # once a day
+
+
+def test_no_digest_without_opting_in(member: User) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from peerhaven.notifications.digest import send_digests
+
+    services.notify(recipient=member, kind="reply", title="A reply")
+    assert send_digests(datetime(2030, 5, 1, 18, 0, tzinfo=ZoneInfo(member.time_zone))) == 0

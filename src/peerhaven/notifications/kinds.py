@@ -30,5 +30,8 @@ KINDS: dict[str, Kind] = {
         Kind("safety", _("Messages from the safety team"), email_default=True, always_in_app=True),
         Kind("moderation", _("Moderation decisions about my posts"), email_default=True),
         Kind("clinical", _("Referrals and sharing"), email_default=True),
+        # Not a notification of its own: a once-a-day e-mail gathering unread replies,
+        # mentions and reactions. Its "by e-mail" box is the opt-in.
+        Kind("digest", _("Daily e-mail digest of forum activity"), email_default=False),
     )
 }

@@ -45,6 +45,8 @@ class NotificationPreference(models.Model):
     kind = models.CharField(max_length=30)
     in_app = models.BooleanField(default=True)
     email = models.BooleanField(default=False)
+    # For the digest: when the last one was sent.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

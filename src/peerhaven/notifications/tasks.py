@@ -31,3 +31,11 @@ def send_deferred_emails() -> int:
     from peerhaven.notifications.services import deliver_deferred_emails
 
     return deliver_deferred_emails()
+
+
+@db_periodic_task(crontab(minute="0"))
+def send_daily_digests() -> int:
+    """Every hour: members for whom it is 18:00 get their daily digest (if they opted in)."""
+    from peerhaven.notifications.digest import send_digests
+
+    return send_digests()
