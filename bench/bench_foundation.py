@@ -93,7 +93,8 @@ def main() -> None:
         "benchmark": "foundation pages (Django test client, in-process)",
         "database": connections["default"].vendor,
         "repeat": args.repeat,
-        "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
         "rows": rows,
     }
     print(f"{'page':28} {'queries':>7} {'p50 ms':>8} {'p99 ms':>8}")
