@@ -157,7 +157,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times sockets out after 5 s, the same as channels_redis' blocking
+                # receive: an idle member's connection would die. Give the socket more time.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env.str("CHANNEL_PREFIX", default="peerhaven"),
             },
         }
