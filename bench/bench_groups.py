@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -48,8 +49,15 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-# The first messages warm caches and connections up; they are sent but not counted.
+# The first messages warm caches up (the screener loads its rules on first use, which takes
+# a second or two); they are sent, and fully delivered, before the timed messages start.
 WARMUP = 3
+
+
+async def delivered(received: dict[str, list[float]], bodies: list[str], n: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(len(received.get(b, [])) < n for b in bodies):
+        await asyncio.sleep(0.05)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -191,6 +199,8 @@ async def run_inproc(data: dict[str, Any], messages: int, rate: float) -> dict[s
     sent: dict[str, float] = {}
     for i in range(messages + WARMUP):
         body = f"bench message {i}"
+        if i == WARMUP:
+            await delivered(received, list(sent), len(comms) - 1)
         sent[body] = time.perf_counter()
         await sender.send_input(
             {"type": "websocket.receive", "text": json.dumps({"type": "message", "body": body})}
@@ -229,17 +239,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(redis_url: str, prefix: str) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    redis_url: str, prefix: str, socket_timeout: float | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{TMP}",
         "SECRET_KEY": settings.SECRET_KEY,
         "CHANNEL_PREFIX": prefix,
     }
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
+        if socket_timeout:
+            # See docs/groups.md: redis-py 8's 5 s default read timeout races channels_redis'
+            # 5 s BZPOPMIN; this override is the fix proposed for settings.py.
+            (TMP / "bench_settings.py").write_text(
+                "from peerhaven.settings import *  # noqa\n"
+                "CHANNEL_LAYERS['default']['CONFIG']['hosts'] = "
+                f"[{{'address': REDIS_URL, 'socket_timeout': {socket_timeout}}}]  # noqa\n"
+            )
+            env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -266,6 +287,15 @@ def start_server(redis_url: str, prefix: str) -> tuple[subprocess.Popen[bytes], 
                 proc.kill()
                 raise
             time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 def rss_kb(pid: int) -> int:
@@ -310,9 +340,12 @@ async def run_servers(
     sent: dict[str, float] = {}
     for i in range(messages + WARMUP):
         body = f"bench message {i}"
+        if i == WARMUP:
+            await delivered(received, list(sent), len(conns) - 1)
         sent[body] = time.perf_counter()
         await conns[0].send(json.dumps({"type": "message", "body": body}))
         await asyncio.sleep(1 / rate)
+    closed = sum(1 for ws in conns if ws.close_code is not None)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(
         len(received.get(b, [])) < len(conns) - 1 for b in sent
@@ -332,6 +365,7 @@ async def run_servers(
         "delivered_to_all": len(latencies),
         "timed": messages,
         "rss_kb_per_participant": round((rss_after - rss_before) / len(conns), 1),
+        "connections_lost": closed,
     }
 
 
@@ -368,6 +402,12 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=100)
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--rate", type=float, default=5.0, help="messages per second")
+    parser.add_argument(
+        "--redis-socket-timeout",
+        type=float,
+        default=15.0,
+        help="socket_timeout for the Redis layer in the server processes (0: as configured)",
+    )
     args = parser.parse_args()
     # The sender is the facilitator; keep the per-connection rate limit out of the way.
     os.environ["GROUPS_ROOM_RATE_COUNT"] = "10000"
@@ -388,23 +428,25 @@ def main() -> None:
             run_servers(data, [port], [proc.pid], args.messages, args.rate)
         )
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
     clear_messages(data["meeting"])
     print("1proc-memory", results["1proc-memory"], flush=True)
 
     if REDIS_URL:
         prefix = f"bench{os.getpid()}"
-        p1, port1 = start_server(REDIS_URL, prefix)
-        p2, port2 = start_server(REDIS_URL, prefix)
+        p1, port1 = start_server(REDIS_URL, prefix, args.redis_socket_timeout)
+        p2, port2 = start_server(REDIS_URL, prefix, args.redis_socket_timeout)
         try:
-            results["2proc-redis"] = asyncio.run(
-                run_servers(data, [port1, port2], [p1.pid, p2.pid], args.messages, args.rate)
-            )
+            try:
+                results["2proc-redis"] = asyncio.run(
+                    run_servers(data, [port1, port2], [p1.pid, p2.pid], args.messages, args.rate)
+                )
+            except Exception as exc:  # a lost connection must not lose the other figures
+                results["2proc-redis"] = {"error": repr(exc)[:300]}
+            results["2proc-redis"]["redis_socket_timeout"] = args.redis_socket_timeout or None
         finally:
             for p in (p1, p2):
-                p.terminate()
-                p.wait(10)
+                stop(p)
         print("2proc-redis", results["2proc-redis"], flush=True)
         results["redis-pubsub"] = asyncio.run(redis_floor(REDIS_URL, args.messages * 5))
         print("redis-pubsub floor", results["redis-pubsub"], flush=True)
@@ -415,6 +457,7 @@ def main() -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {out}")
+    shutil.rmtree(TMP, ignore_errors=True)
 
 
 if __name__ == "__main__":

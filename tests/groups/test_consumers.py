@@ -307,6 +307,13 @@ async def test_risk_alert_reaches_the_facilitator_only(
     assert alert["level"] in ("ideation", "imminent")
     stored = await database_sync_to_async(RoomMessage.objects.get)(pk=ack["id"])
     assert stored.risk_level == alert["level"]
+    # The moderators' queue has it too (through the safety gate's report_outcome).
+    from peerhaven.safety.models import RiskAlert
+
+    queued = await database_sync_to_async(
+        lambda: RiskAlert.objects.filter(kind="groups.room", author=member).exists()
+    )()
+    assert queued
     # The other member sees the message (unless held) but never the alert.
     # (A receive timeout would cancel the application: read up to a pong instead.)
     await oth.send_json_to({"type": "ping"})
@@ -365,3 +372,37 @@ async def test_facilitator_ends_the_meeting_and_attendance_is_recorded(
     again, _ok, _ = await connect(member, meeting.pk)
     assert (await again.receive_json_from())["code"] == "ended"
     await fac.disconnect()
+
+
+async def test_imminent_risk_with_a_method_is_held_from_other_members(
+    meeting: Meeting,
+    member: User,
+    facilitator: User,
+    make_user: Callable[..., User],
+    add_member: Callable[..., Membership],
+    group: SupportGroup,
+) -> None:
+    other = await database_sync_to_async(make_user)()
+    await database_sync_to_async(add_member)(group, other)
+    fac, _ = await joined(facilitator, meeting.pk)
+    oth, _ = await joined(other, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await mem.send_json_to(
+        {"type": "message", "body": "I am going to overdose on my pills tonight"}
+    )
+    ack = await until(mem, "ack")
+    assert ack["held"] is True
+    assert (await until(fac, "message"))["message"]["id"] == ack["id"]
+    assert (await until(fac, "risk_alert"))["held"] is True
+    await oth.send_json_to({"type": "ping"})
+    frames = []
+    while not frames or frames[-1]["type"] != "pong":
+        frames.append(await oth.receive_json_from())
+    assert all(f.get("message", {}).get("id") != ack["id"] for f in frames)
+    # Nor does the other member get it when resuming; the author does.
+    again, state = await joined(other, meeting.pk)
+    assert ack["id"] not in [m["id"] for m in state["messages"]]
+    mine, state = await joined(member, meeting.pk)
+    assert ack["id"] in [m["id"] for m in state["messages"]]
+    for c in (fac, oth, mem, again, mine):
+        await c.disconnect()

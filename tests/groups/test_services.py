@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from peerhaven.accounts.models import Role, User
 from peerhaven.accounts.privacy import EraseMode, erase_member
-from peerhaven.groups import services
+from peerhaven.groups import queries, services
 from peerhaven.groups.models import (
     Facilitator,
     JoinPolicy,
@@ -151,7 +151,7 @@ def test_expired_training_closes_the_room(
 ) -> None:
     facilitator.facilitator_trainings.update(expires_on=timezone.localdate() - timedelta(days=1))
     with pytest.raises(ValidationError) as info:
-        services.open_room(user=member, meeting_id=meeting.pk)
+        queries.open_room(user=member, meeting_id=meeting.pk)
     assert info.value.code == "no_facilitator"
 
 
@@ -353,4 +353,4 @@ def test_facilitator_row_alone_does_not_make_an_untrained_person_facilitate(
 ) -> None:
     Facilitator.objects.create(group=group, user=peer_supporter)
     with pytest.raises(Exception):  # noqa: B017 - Http404 from fetch-and-authorize
-        services.open_room(user=peer_supporter, meeting_id=meeting.pk)
+        queries.open_room(user=peer_supporter, meeting_id=meeting.pk)

@@ -1,6 +1,6 @@
 """The live room of a meeting: a JSON protocol over one WebSocket (see docs/groups.md).
 
-Authorisation on connect uses ``services.open_room``, the same fetch-and-authorize the room
+Authorisation on connect uses ``queries.open_room``, the same fetch-and-authorize the room
 page uses. Every chat message is screened, stored, broadcast after commit, and then
 acknowledged with its stored id; a client that reconnects sends ``hello`` with the last id it
 saw and receives what it missed from the database, so a restarted server process loses nothing.
@@ -19,7 +19,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from peerhaven.groups import conf, live, services
+from peerhaven.groups import conf, live, queries, services
 
 T = TypeVar("T")
 
@@ -68,7 +68,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
-            access = await database_sync_to_async(services.open_room)(
+            access = await database_sync_to_async(queries.open_room)(
                 user=self.user, meeting_id=meeting_id
             )
         except (Http404, ValueError, KeyError):

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerhaven.groups import permissions
 from peerhaven.groups.models import (
@@ -24,6 +25,7 @@ from peerhaven.groups.models import (
     MeetingStatus,
     Membership,
     MembershipStatus,
+    RoomRestriction,
     Rsvp,
     SupportGroup,
 )
@@ -67,6 +69,40 @@ def get_meeting_for_manager(user: Any, meeting_id: int) -> Meeting:
     if meeting is None or not permissions.can_manage_group(user, meeting.group):
         raise Http404
     return meeting
+
+
+@dataclass(frozen=True)
+class RoomAccess:
+    meeting: Meeting
+    is_facilitator: bool
+
+
+def check_room_open(meeting: Meeting, now: datetime | None = None) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
+    if meeting.status == MeetingStatus.ENDED:
+        raise ValidationError(_("This meeting has ended."), code="ended")
+    if not permissions.can_hold_meeting(meeting.group):
+        raise ValidationError(
+            _("This group has no trained facilitator at the moment, so the room stays closed."),
+            code="no_facilitator",
+        )
+    if not meeting.room_is_open(now):
+        raise ValidationError(
+            _("The room opens %(minutes)s minutes before the meeting.")
+            % {"minutes": meeting.group.room_opens_minutes},
+            code="room_closed",
+        )
+
+
+def open_room(*, user: Any, meeting_id: int) -> RoomAccess:
+    """Fetch-and-authorize for the room: Http404 if not a participant, ValidationError if the
+    room is not open, PermissionDenied if a facilitator removed the person."""
+    meeting = get_meeting_for_participant(user, meeting_id)
+    check_room_open(meeting)
+    if RoomRestriction.objects.filter(meeting=meeting, user=user, removed=True).exists():
+        raise PermissionDenied
+    return RoomAccess(meeting=meeting, is_facilitator=permissions.can_run_room(user, meeting))
 
 
 def upcoming_meetings(group: SupportGroup, *, limit: int = 10) -> list[Meeting]:

@@ -7,7 +7,6 @@ Errors a person can fix or should understand are ``ValidationError`` with a stab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -49,6 +48,7 @@ from peerhaven.groups.models import (
     RsvpResponse,
     SupportGroup,
 )
+from peerhaven.groups.queries import check_room_open
 from peerhaven.groups.recurrence import occurrences_utc, parse_rule, validate_time_zone
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import report_outcome, screen_user_text
@@ -603,42 +603,6 @@ def message_json(msg: RoomMessage) -> dict[str, Any]:
         "held": msg.held,
         "created_at": msg.created_at.isoformat(),
     }
-
-
-@dataclass(frozen=True)
-class RoomAccess:
-    meeting: Meeting
-    is_facilitator: bool
-
-
-def check_room_open(meeting: Meeting, now: datetime | None = None) -> None:
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
-    if meeting.status == MeetingStatus.ENDED:
-        raise ValidationError(_("This meeting has ended."), code="ended")
-    if not permissions.can_hold_meeting(meeting.group):
-        raise ValidationError(
-            _("This group has no trained facilitator at the moment, so the room stays closed."),
-            code="no_facilitator",
-        )
-    if not meeting.room_is_open(now):
-        raise ValidationError(
-            _("The room opens %(minutes)s minutes before the meeting.")
-            % {"minutes": meeting.group.room_opens_minutes},
-            code="room_closed",
-        )
-
-
-def open_room(*, user: User, meeting_id: int) -> RoomAccess:
-    """Fetch-and-authorize for the room: Http404 if not a participant, ValidationError if the
-    room is not open, PermissionDenied if a facilitator removed the person."""
-    from peerhaven.groups.queries import get_meeting_for_participant
-
-    meeting = get_meeting_for_participant(user, meeting_id)
-    check_room_open(meeting)
-    if RoomRestriction.objects.filter(meeting=meeting, user=user, removed=True).exists():
-        raise PermissionDenied
-    return RoomAccess(meeting=meeting, is_facilitator=permissions.can_run_room(user, meeting))
 
 
 def presence(meeting_id: int) -> list[dict[str, Any]]:

@@ -169,7 +169,7 @@ def room(request: HttpRequest, meeting_id: int) -> HttpResponse:
     closed_reason = ""
     is_fac = False
     try:
-        access = services.open_room(user=request.user, meeting_id=meeting.pk)  # type: ignore[arg-type]
+        access = queries.open_room(user=request.user, meeting_id=meeting.pk)
         is_fac = access.is_facilitator
     except ValidationError as exc:
         closed_reason = _errors(exc)
