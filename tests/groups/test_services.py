@@ -354,3 +354,14 @@ def test_facilitator_row_alone_does_not_make_an_untrained_person_facilitate(
     Facilitator.objects.create(group=group, user=peer_supporter)
     with pytest.raises(Exception):  # noqa: B017 - Http404 from fetch-and-authorize
         queries.open_room(user=peer_supporter, meeting_id=meeting.pk)
+
+
+def test_joining_a_group_schedules_a_baseline_check_in(
+    make_group: Callable[..., SupportGroup], outsider: User
+) -> None:
+    from peerhaven.outcomes.models import CheckInSchedule
+
+    group = make_group()
+    services.join_group(group=group, user=outsider, accept_agreement=True)
+    schedules = CheckInSchedule.objects.filter(member=outsider, source="group")
+    assert {s.instrument_id for s in schedules} == {"phq9", "ucla3"}

@@ -169,15 +169,6 @@ def test_member_on_one_process_sees_a_message_sent_through_the_other(
     assert RoomMessage.objects.filter(pk=ack["id"], meeting=meeting).exists()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "redis-py 8 defaults socket_timeout to 5 s, the same as channels_redis' 5 s BZPOPMIN, "
-        "so an idle consumer's receive can time out and the connection dies. Fix in "
-        'settings.py: CHANNEL_LAYERS hosts [{"address": REDIS_URL, "socket_timeout": 15}] '
-        "(verified). Remove this mark once fixed."
-    ),
-    strict=False,
-)
 @pytest.mark.django_db(transaction=True)
 def test_an_idle_member_stays_connected_on_the_redis_layer(
     servers: list[int], meeting: Meeting, member: User

@@ -189,6 +189,22 @@ def _sync_member_count(group: SupportGroup) -> None:
     group.member_count = count
 
 
+# Outcome check-ins for group members: a baseline when they join, then every four weeks.
+GROUP_CHECKIN_INSTRUMENTS = ("phq9", "ucla3")
+GROUP_CHECKIN_CADENCE_DAYS = 28
+
+
+def _schedule_checkins(user: User) -> None:
+    from peerhaven.outcomes.services import schedule_checkins_safely
+
+    schedule_checkins_safely(
+        user=user,
+        instrument_ids=GROUP_CHECKIN_INSTRUMENTS,
+        cadence_days=GROUP_CHECKIN_CADENCE_DAYS,
+        source="group",
+    )
+
+
 @transaction.atomic
 def join_group(*, group: SupportGroup, user: User, accept_agreement: bool) -> Membership:
     """Join (open), request to join (approval) or accept an invitation (closed).
@@ -232,6 +248,8 @@ def join_group(*, group: SupportGroup, user: User, accept_agreement: bool) -> Me
     membership.left_at = None
     membership.save()
     _sync_member_count(group)
+    if status == MembershipStatus.ACTIVE:
+        _schedule_checkins(user)
     if status == MembershipStatus.REQUESTED:
         for f in Facilitator.objects.filter(group=group).select_related("user"):
             notify(
@@ -293,6 +311,8 @@ def decide_request(*, membership: Membership, actor: User, approve: bool) -> Mem
         membership.left_at = timezone.now()
     membership.save(update_fields=["status", "joined_at", "left_at"])
     _sync_member_count(group)
+    if approve:
+        _schedule_checkins(membership.user)
     notify(
         recipient=membership.user,
         kind="group",

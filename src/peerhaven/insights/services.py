@@ -120,22 +120,17 @@ def enrol_member(
 
 
 def _schedule_waves(*, member: User, programme: Programme) -> None:
-    """Ask the outcomes capability to schedule the programme's check-ins, if it can."""
-    try:
-        from peerhaven.outcomes.services import schedule_checkins
-    except ImportError:
-        return
+    """Ask the outcomes capability to schedule the programme's check-ins."""
+    from peerhaven.outcomes.services import schedule_checkins_safely
+
     waves = list(programme.wave_days)
     cadence = (waves[1] - waves[0]) if len(waves) > 1 else 28
-    try:
-        schedule_checkins(
-            user=member,
-            instrument_ids=list(programme.instruments),
-            cadence_days=cadence,
-            source="programme",
-        )
-    except (TypeError, ValidationError) as exc:  # never block an enrolment on scheduling
-        logger.warning("Could not schedule check-ins for programme %s: %s", programme.pk, exc)
+    schedule_checkins_safely(
+        user=member,
+        instrument_ids=list(programme.instruments),
+        cadence_days=cadence,
+        source="programme",
+    )
 
 
 def withdraw(*, actor: User, enrolment: Enrolment) -> None:

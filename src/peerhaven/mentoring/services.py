@@ -796,19 +796,13 @@ def schedule_outcome_checkins(*, member: User) -> None:
 
     A failure there must not undo the mentorship, so it runs in a savepoint and is logged.
     """
-    try:
-        from peerhaven.outcomes.services import schedule_checkins
-    except ImportError:  # outcomes not installed
-        return
+    from peerhaven.outcomes.services import schedule_checkins_safely
+
     instruments = getattr(settings, "MENTORING_CHECKIN_INSTRUMENTS", ("phq9", "mspss"))
     cadence = int(getattr(settings, "MENTORING_CHECKIN_CADENCE_DAYS", 28))
-    try:
-        with transaction.atomic():
-            schedule_checkins(
-                user=member, instrument_ids=instruments, cadence_days=cadence, source="mentorship"
-            )
-    except Exception:
-        logger.exception("Could not schedule outcome check-ins for a new mentorship")
+    schedule_checkins_safely(
+        user=member, instrument_ids=instruments, cadence_days=cadence, source="mentorship"
+    )
 
 
 def _start_mentorship(

@@ -9,6 +9,7 @@ the pages into a message. A response that is not the caller's raises ``Http404``
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -579,3 +580,17 @@ def erase_outcomes(user: User, mode: EraseMode) -> None:
     Response.objects.filter(member=user).delete()
     CheckInSchedule.objects.filter(member=user).delete()
     InstrumentSetting.objects.filter(changed_by=user).update(changed_by=None)
+
+
+def schedule_checkins_safely(
+    *, user: User, instrument_ids: Iterable[str], cadence_days: int, source: str
+) -> None:
+    """``schedule_checkins`` for callers whose own write must not fail because of it (joining a
+    group, a mentorship or a programme): runs in a savepoint; a failure is logged."""
+    try:
+        with transaction.atomic():
+            schedule_checkins(
+                user=user, instrument_ids=instrument_ids, cadence_days=cadence_days, source=source
+            )
+    except Exception:
+        logging.getLogger(__name__).exception("Could not schedule check-ins (%s)", source)
