@@ -8,11 +8,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
-from browser import sign_in
-from django.conf import settings
-from django.utils import timezone
+from browser import onboarded_person, sign_in
 
 from peerhaven.accounts.models import Role, User
 from peerhaven.accounts.services import grant_role
@@ -27,17 +24,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def _person(email: str, name: str) -> User:
-    now = timezone.now()
-    user = User.objects.create_user(
-        email,
-        PASSWORD,
-        display_name=name,
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return onboarded_person(email, name, PASSWORD)
 
 
 @pytest.mark.django_db(transaction=True)
