@@ -220,6 +220,9 @@ def test_the_report_page_and_download_show_effects_mediation_and_a_forest_plot(
         "DerSimonian–Laird",
         "Paule–Mandel",
         "data:image/png;base64,",
+        "Numbers behind the retention curve",
+        "Numbers behind the trajectory figure",
+        "Numbers behind the forest plot",
     ):
         assert text in page, text
     run = ReportRun.objects.get(programme=demo_programme)
