@@ -12,6 +12,9 @@ import contextlib
 import os
 import re
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol
@@ -176,3 +179,37 @@ def axe() -> Callable[[Page], dict[str, Any]]:
         return results
 
     return run
+
+
+@pytest.fixture
+def asgi_url(live_server: LiveServer) -> Iterator[str]:
+    """The real ASGI app (HTTP and WebSockets) in a uvicorn thread, on the live test database.
+
+    The WSGI live server cannot carry WebSockets. Channel layers are made afresh for the server
+    and dropped afterwards: a Redis layer instance belongs to the event loop that first used it,
+    and a server thread from an earlier test leaves one bound to a loop that is gone.
+    """
+    uvicorn = pytest.importorskip("uvicorn")
+    from channels.layers import channel_layers
+
+    from peerhaven.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    channel_layers.backends.clear()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    channel_layers.backends.clear()

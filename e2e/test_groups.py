@@ -7,10 +7,7 @@ the ASGI stack (WebSockets), so the pages are served by uvicorn in a thread on t
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -62,31 +59,6 @@ def _sign_in(page: Page, user: User, base_url: str) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
     )
-
-
-@pytest.fixture
-def asgi_url(live_server: Any) -> Iterator[str]:
-    """The ASGI app (HTTP and WebSockets) in a uvicorn thread, on the live test database."""
-    uvicorn = pytest.importorskip("uvicorn")
-    from peerhaven.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def _log(page: Page) -> Any:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -52,35 +49,6 @@ def _sign_in(page: Page, user: User, base_url: str) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
     )
-
-
-@pytest.fixture
-def asgi_url(live_server: Any) -> Iterator[str]:
-    """The real ASGI app (HTTP and WebSockets) in a uvicorn thread, on the live test database.
-
-    The WSGI live server cannot carry WebSockets; the live queue needs the ASGI stack, and both
-    the member's post and the moderator's socket go through it so they share the channel layer.
-    """
-    uvicorn = pytest.importorskip("uvicorn")
-    from peerhaven.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_a_moderator_on_duty_gets_the_live_alert_over_websockets(
