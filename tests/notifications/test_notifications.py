@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from unittest import mock
 
 import pytest
@@ -158,5 +158,10 @@ def test_no_digest_without_opting_in(member: User) -> None:
 
     from peerhaven.notifications.digest import send_digests
 
+    evening = datetime(2030, 5, 1, 18, 5, tzinfo=ZoneInfo(member.time_zone))
     services.notify(recipient=member, kind="reply", title="A reply")
-    assert send_digests(datetime(2030, 5, 1, 18, 0, tzinfo=ZoneInfo(member.time_zone))) == 0
+    Notification.objects.update(created_at=evening - timedelta(hours=2))
+    services.set_preferences(user=member, choices={"digest": (True, False)})  # in-app only
+    assert send_digests(evening) == 0
+    services.set_preferences(user=member, choices={"digest": (True, True)})
+    assert send_digests(evening) == 1  # the same data does produce a digest once opted in
