@@ -512,3 +512,29 @@ def test_rule_patterns_have_no_nested_unbounded_quantifiers() -> None:
         assert not nested.search(rule.pattern), rule.id
     for rule_id, pattern in table.IDIOMS:
         assert not nested.search(pattern), rule_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Years ago I hurt myself when things got bad. I have not for a long time.",
+        "Long ago I cut myself. I haven't done it in years.",
+    ],
+)
+def test_undated_years_ago_counts_as_remote_past(text: str) -> None:
+    result = screen_text(text)
+    assert result.level == IDEATION
+    assert any("past" in e.modifiers for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I had trouble buying a gun today.", IDEATION),
+        ("I am not buying a gun.", CONCERN),
+        ("My brother is buying a gun for hunting.", NONE),
+        ("Please don't buy a gun.", NONE),
+    ],
+)
+def test_getting_a_firearm_is_lethal_means(text: str, expected: RiskLevel) -> None:
+    assert level(text) == expected

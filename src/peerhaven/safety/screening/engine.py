@@ -12,11 +12,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+from peerhaven.safety.screening import learned
 from peerhaven.safety.screening import rules as table
 from peerhaven.safety.screening.normalize import Normalized, normalize
 from peerhaven.safety.screening.result import Evidence, RiskLevel, Screening
 
 MAX_EVIDENCE = 200
+LEARNED_RULE = "learned.ngram_model"
 _SUBJECT_WINDOW_BACK = 12
 _TOPIC_WINDOW = 5
 _FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
@@ -295,7 +297,8 @@ class _Hit:
     modifiers: list[str]
 
 
-def screen_normalized(norm: Normalized) -> Screening:
+def screen_rules(norm: Normalized) -> Screening:
+    """The rule stage alone (it decides alone when the learned stage is absent)."""
     compiled_rules, _, _ = _compiled()
     text = norm.text
     if not text.strip():
@@ -343,6 +346,39 @@ def screen_normalized(norm: Normalized) -> Screening:
             )
         )
     return Screening(level=RiskLevel(level), evidence=evidence, method_text=method)
+
+
+def screen_normalized(norm: Normalized) -> Screening:
+    """Rules, then the learned stage (if installed), which can only raise a text to ideation."""
+    result = screen_rules(norm)
+    if result.level >= RiskLevel.IDEATION:
+        return result
+    model = learned.current()
+    if model is None:
+        return result
+    score = model.score(norm.text, int(result.level))
+    if not score.raise_to_ideation:
+        return result
+    extra = []
+    for c in score.contributions:
+        o_start, o_end = norm.original_span(c.start, c.end)
+        extra.append(
+            Evidence(
+                start=o_start,
+                end=o_end,
+                rule=LEARNED_RULE,
+                level=RiskLevel.IDEATION,
+                excerpt=norm.original[o_start:o_end],
+                explanation=(
+                    f"A statistical model trained on clinician-rated posts scores this text "
+                    f"like those of people at risk ({score.probability:.2f}); this phrase "
+                    f"weighed most"
+                ),
+                base_level=RiskLevel.IDEATION,
+            )
+        )
+    evidence = sorted([*result.evidence, *extra], key=lambda e: e.start)
+    return Screening(level=RiskLevel.IDEATION, evidence=evidence, method_text=result.method_text)
 
 
 def screen_text(text: str) -> Screening:

@@ -7,6 +7,11 @@ aggregate shares, never post text: the data set is real people's words about sui
 
 ``--half tune`` / ``--half check`` restrict to one of two fixed halves of the users (by a hash
 of the user id), so rules tuned while looking at one half can be checked on the other.
+
+The report has two tables: the rule stage alone, and the whole screener (rules plus the learned
+stage when its model is installed). The shipped model was trained on the development split, so
+on that file the second table is in-sample; ``--cross-validate`` adds the honest figure, from
+models retrained without each fold's users (thresholds included).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from peerhaven.safety.screening.engine import screen_text
+from peerhaven.safety.screening import learned
+from peerhaven.safety.screening.engine import screen_rules, screen_text
+from peerhaven.safety.screening.normalize import normalize
 from peerhaven.safety.screening.result import RiskLevel
 
 LABELS = ("Supportive", "Indicator", "Ideation", "Behavior", "Attempt")
@@ -35,7 +42,7 @@ def user_half(user: str) -> str:
     return "tune" if digest[0] % 2 == 0 else "check"
 
 
-def evaluate(path: str | Path, half: str | None = None) -> dict[str, Any]:
+def evaluate(path: str | Path, half: str | None = None, rules_only: bool = False) -> dict[str, Any]:
     """Screen every post of every user in ``path`` (JSON lines) and return per-label shares."""
     counts: Counter[str] = Counter()
     reached: dict[str, Counter[str]] = defaultdict(Counter)
@@ -55,7 +62,9 @@ def evaluate(path: str | Path, half: str | None = None) -> dict[str, Any]:
             fired: set[str] = set()
             for post in row.get("posts", []):
                 posts += 1
-                result = screen_text(str(post))
+                result = (
+                    screen_rules(normalize(str(post))) if rules_only else screen_text(str(post))
+                )
                 best = max(best, result.level)
                 fired.update(e.rule for e in result.evidence if e.level >= RiskLevel.IDEATION)
             counts[label] += 1
@@ -83,6 +92,7 @@ def evaluate(path: str | Path, half: str | None = None) -> dict[str, Any]:
     return {
         "path": str(path),
         "half": half or "all",
+        "stage": "rules" if rules_only or learned.current() is None else "rules+learned",
         "users": sum(counts.values()),
         "posts": posts,
         "seconds": round(elapsed, 2),
@@ -101,8 +111,8 @@ def _pct(value: float) -> str:
 def format_report(report: dict[str, Any]) -> str:
     """Render ``evaluate``'s result as a markdown table plus the two target lines."""
     lines = [
-        f"Users: {report['users']} ({report['half']}), posts: {report['posts']}, "
-        f"{report['seconds']} s",
+        f"Screener: {report['stage']}. Users: {report['users']} ({report['half']}), "
+        f"posts: {report['posts']}, {report['seconds']} s",
         "",
         "| label | users | ≥ concern | ≥ ideation | imminent |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -132,13 +142,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", help="JSON lines: {user, label, posts}")
     parser.add_argument("--half", choices=("tune", "check"), default=None)
     parser.add_argument("--json", action="store_true", help="print the raw result as JSON")
+    parser.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="also retrain the learned stage per fold and report users it never saw",
+    )
     args = parser.parse_args(argv)
-    report = evaluate(args.path, half=args.half)
+    reports = [evaluate(args.path, half=args.half, rules_only=True)]
+    if learned.current() is not None:
+        reports.append(evaluate(args.path, half=args.half))
+    cv: dict[str, Any] | None = None
+    if args.cross_validate:
+        from peerhaven.safety.screening import train
+
+        cv = train.cross_validate(train.load_users(args.path), train.DEFAULT_FALSE_ALARM)
     if args.json:
-        print(json.dumps(report, indent=2))
-    else:
+        print(json.dumps({"reports": reports, "cross_validation": cv}, indent=2))
+        return 0
+    for n, report in enumerate(reports):
+        if n:
+            print(
+                "\nThe learned stage was trained on the development split: on that file the "
+                "table below is in-sample (use --cross-validate for the held-out figure).\n"
+            )
         print(format_report(report))
+    if cv is not None:
+        print(format_cross_validation(cv))
     return 0
+
+
+def format_cross_validation(cv: dict[str, Any]) -> str:
+    """Render ``train.cross_validate``'s result."""
+    lines = [
+        "",
+        f"Cross-validated rules + learned stage ({cv['folds']} folds by user, thresholds chosen "
+        "inside each fold; every user scored by a model that never saw them):",
+        "",
+        "| label | ≥ ideation |",
+        "| --- | ---: |",
+    ]
+    for label, share in cv["ideation_or_above_by_label"].items():
+        lines.append(f"| {label} | {_pct(share)} |")
+    lines += [
+        "",
+        f"- Ideation/Behavior/Attempt users at ≥ ideation: {_pct(cv['at_risk_recall'])} "
+        f"(rules alone {_pct(cv['rules_alone']['at_risk_recall'])})",
+        f"- Supportive users at ≥ ideation: {_pct(cv['supportive_false_alarm'])} "
+        f"(rules alone {_pct(cv['rules_alone']['supportive_false_alarm'])})",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -497,6 +497,14 @@ RULES: tuple[Rule, ...] = (
         method=True,
     ),
     Rule(
+        "ideation.gun_acquire",
+        IDEATION,
+        r"\b(?:buy|buying|bought|purchase|purchasing|purchased|order|ordered|ordering) (?:a|the)"
+        r" (?:gun|pistol|handgun|rifle|shotgun|revolver|firearm)\b",
+        "Is getting a firearm (lethal means)",
+        method=True,
+    ),
+    Rule(
         "ideation.self_harm",
         IDEATION,
         r"\bself[ -]?harm\w*|\bself[ -]?injur\w*|\bself[ -]?mutilat\w*|\bnssi\b"
@@ -789,12 +797,15 @@ RECOVERY_CUES = (
     r"|a lot |way )?better (?:now|these days|today)\b|\b(?:it|things|life) (?:got|gets|get"
     r"|has gotten|have gotten) better\b|\blooking back\b|\bback then\b|\bcome (?:a long way"
     r"|so far)\b|\b(?:i'm|i am|im) (?:in a )?(?:much )?(?:better|good|great) (?:place )?now\b"
-    r"|\bno longer\b|\bnot anymore\b|\bbeen there\b"
+    r"|\bno longer\b|\bnot anymore\b|\bbeen there\b|\b(?:have not|haven't|havent|have n't)"
+    r" (?:done (?:it|that|this) |felt (?:it|that|like that) )?(?:for|in) (?:a (?:long )?(?:time"
+    r"|while)|ages|years|months|(?:\d+|two|three|four|five|six|several|many) (?:years|months))\b"
 )
 
 REMOTE_PAST = (
-    r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
-    r"|many|few|couple of|couple|some) (?:years?|yrs?|decades?) ago|(?:\d+|four|five|six|seven"
+    r"\b(?:(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
+    r"|many|few|couple of|couple|some) )?(?:years?|yrs?|decades?) ago|ages ago|long ago"
+    r"|(?:\d+|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve|several|many) months? ago|last year|years? (?:back|before"
     r"|earlier)|when i was (?:younger|little|a (?:kid|child|teen|teenager|student)|in "
     r"(?:high ?school|middle school|college|uni|university|school|my (?:teens|twenties|20s"

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--half", choices=["all", "tune", "check"], default="all", help="with --evaluate"
         )
+        parser.add_argument(
+            "--cross-validate",
+            action="store_true",
+            help="with --evaluate: retrain the learned stage per fold and report unseen users",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options.get("evaluate"):
@@ -28,6 +33,8 @@ class Command(BaseCommand):
             argv = [options["evaluate"]]
             if options.get("half") and options["half"] != "all":
                 argv += ["--half", options["half"]]
+            if options.get("cross_validate"):
+                argv.append("--cross-validate")
             evaluate.main(argv)
             return
         self.screen_stream(sys.stdin, self.stdout)

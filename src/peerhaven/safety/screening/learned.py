@@ -1,0 +1,162 @@
+"""The optional learned stage of the screener: a linear model over word n-grams.
+
+The rule stage decides alone when the model file is missing or unreadable, or when
+``PEERHAVEN_SCREENING_LEARNED=0``. The model only ever *raises* a text to ``ideation`` (never to
+``imminent``, never lowers): a statistical score is a reason for a person to look, not a finding.
+
+Inference is pure Python (no NumPy): tokens of the normalised text, unigrams and bigrams,
+sublinear term frequency times inverse document frequency, L2-normalised, dotted with the
+weights. ``train.py`` builds the file with exactly the same ``features`` function.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import math
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MODEL_PATH = Path(__file__).with_name("model") / "learned.json"
+FORMAT = "peerhaven.screening.tfidf-logistic/1"
+
+_TOKEN = re.compile(r"[^\W\d_][^\W\d_']*(?:'[^\W\d_]+)?")
+# Longer texts are scored on their first this-many tokens; rules still read the whole text.
+MAX_TOKENS = 5000
+# Shorter texts are left to the rules: a few words give a linear model too little to go on
+# ("I hate myself so much" is distress, not ideation).
+MIN_TOKENS = 25
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Word tokens of already-normalised text with their spans (letters only, 2+ chars)."""
+    out: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group().replace("'", "")
+        if len(word) >= 2:
+            out.append((word, m.start(), m.end()))
+            if len(out) >= MAX_TOKENS:
+                break
+    return out
+
+
+def features(toks: list[tuple[str, int, int]]) -> Counter[str]:
+    """Counts of unigrams and bigrams (joined by one space)."""
+    words = [t[0] for t in toks]
+    counts: Counter[str] = Counter(words)
+    counts.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    term: str
+    weight: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedScore:
+    probability: float
+    raise_to_ideation: bool
+    contributions: tuple[Contribution, ...]
+
+
+class LearnedModel:
+    def __init__(self, data: dict[str, Any]) -> None:
+        if data.get("format") != FORMAT:
+            raise ValueError(f"unknown model format {data.get('format')!r}")
+        self.idf: dict[str, float] = {}
+        self.weight: dict[str, float] = {}
+        for term, (idf, weight) in data["features"].items():
+            self.idf[term] = float(idf)
+            self.weight[term] = float(weight)
+        self.intercept = float(data["intercept"])
+        thresholds = data["thresholds"]
+        self.from_concern = float(thresholds["from_concern"])
+        self.from_none = float(thresholds["from_none"])
+        self.meta: dict[str, Any] = dict(data.get("meta", {}))
+
+    def probability(self, counts: Counter[str]) -> tuple[float, dict[str, float]]:
+        """Return the model's probability and each present term's contribution to the logit."""
+        values: dict[str, float] = {}
+        for term, n in counts.items():
+            idf = self.idf.get(term)
+            if idf is not None:
+                values[term] = (1.0 + math.log(n)) * idf
+        norm = math.sqrt(sum(v * v for v in values.values()))
+        contributions: dict[str, float] = {}
+        logit = self.intercept
+        if norm > 0:
+            for term, v in values.items():
+                c = self.weight[term] * v / norm
+                contributions[term] = c
+                logit += c
+        logit = max(-50.0, min(50.0, logit))
+        return 1.0 / (1.0 + math.exp(-logit)), contributions
+
+    def score(self, text: str, rule_level: int) -> LearnedScore:
+        """Score normalised ``text``; ``rule_level`` is what the rules said (0-3)."""
+        toks = tokens(text)
+        p, contributions = self.probability(features(toks))
+        threshold = self.from_concern if rule_level >= 1 else self.from_none
+        raise_it = rule_level < 2 and len(toks) >= MIN_TOKENS and p >= threshold
+        top: list[Contribution] = []
+        if raise_it:
+            best = sorted(
+                (item for item in contributions.items() if item[1] > 0),
+                key=lambda item: -item[1],
+            )[:3]
+            for term, weight in best:
+                span = _first_span(toks, term)
+                if span is not None:
+                    top.append(Contribution(term, weight, span[0], span[1]))
+        return LearnedScore(probability=p, raise_to_ideation=raise_it, contributions=tuple(top))
+
+
+def _first_span(toks: list[tuple[str, int, int]], term: str) -> tuple[int, int] | None:
+    parts = term.split(" ")
+    for i, tok in enumerate(toks):
+        if tok[0] != parts[0]:
+            continue
+        if len(parts) == 1:
+            return tok[1], tok[2]
+        if i + 1 < len(toks) and toks[i + 1][0] == parts[1]:
+            return tok[1], toks[i + 1][2]
+    return None
+
+
+def enabled() -> bool:
+    return os.environ.get("PEERHAVEN_SCREENING_LEARNED", "1").strip().lower() not in {
+        "0",
+        "false",
+        "no",
+        "off",
+    }
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> LearnedModel | None:
+    """The shipped model, or None (rules alone) when it is absent, disabled or unreadable."""
+    target = Path(path) if path else MODEL_PATH
+    try:
+        with open(target, encoding="utf-8") as handle:
+            return LearnedModel(json.load(handle))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        logger.exception("Learned screening model %s is unreadable; using rules alone", target)
+        return None
+
+
+def current() -> LearnedModel | None:
+    return load() if enabled() else None

@@ -1,0 +1,306 @@
+"""Train and cross-validate the learned stage on clinician-labelled users.
+
+    python -m peerhaven.safety.screening.train DEV.jsonl --cross-validate
+    python -m peerhaven.safety.screening.train DEV.jsonl \
+        --out src/peerhaven/safety/screening/model/learned.json
+
+``--cross-validate`` gives the honest figures: every user scored by a model that never saw them.
+
+Posts inherit their user's label: Ideation/Behavior/Attempt posts are positive, Supportive and
+Indicator posts negative. The decision thresholds (one for texts the rules already rate
+``concern``, one for texts the rules rate ``none``) are chosen on out-of-fold scores so that at
+most ``--false-alarm`` of Supportive users are raised to ``ideation`` by rules and model
+together, with the highest at-risk recall. Cross-validation repeats the whole procedure inside
+each outer fold, thresholds included, and scores only the fold's unseen users.
+
+Privacy: the model keeps only terms used by at least ``MIN_USERS`` different people (and no
+digits), so no rare phrase of one person is carried in the file. No text is printed.
+Needs NumPy and SciPy (already dependencies of the insights capability).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import optimize, sparse
+
+from peerhaven.safety.screening.engine import screen_rules
+from peerhaven.safety.screening.learned import FORMAT, MIN_TOKENS, features, tokens
+from peerhaven.safety.screening.normalize import normalize
+
+AT_RISK = frozenset({"Ideation", "Behavior", "Attempt"})
+NEGATIVE = frozenset({"Supportive", "Indicator"})
+MIN_USERS = 5
+DEFAULT_FALSE_ALARM = 0.17
+C = 1.0
+FOLDS = 5
+INNER_FOLDS = 4
+GRID_CONCERN = [round(0.30 + 0.05 * i, 2) for i in range(14)]
+GRID_NONE = [round(0.50 + 0.025 * i, 3) for i in range(21)]
+
+
+@dataclass
+class User:
+    id: str
+    label: str
+    posts: list[Counter[str]]
+    rule_levels: list[int]
+    # Whether each post is long enough for the learned stage to raise it.
+    long_enough: list[bool]
+
+
+def load_users(path: str | Path) -> list[User]:
+    users: list[User] = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            counts: list[Counter[str]] = []
+            levels: list[int] = []
+            long_enough: list[bool] = []
+            for post in row.get("posts", []):
+                norm = normalize(str(post))
+                toks = tokens(norm.text)
+                counts.append(features(toks))
+                levels.append(int(screen_rules(norm).level))
+                long_enough.append(len(toks) >= MIN_TOKENS)
+            users.append(User(str(row["user"]), str(row["label"]), counts, levels, long_enough))
+    return users
+
+
+def folds(users: Sequence[User], k: int, salt: str) -> list[list[int]]:
+    """Deterministic folds, stratified by label: users of a label dealt round-robin by hash."""
+    out: list[list[int]] = [[] for _ in range(k)]
+    by_label: dict[str, list[int]] = {}
+    for i, user in enumerate(users):
+        by_label.setdefault(user.label, []).append(i)
+    for members in by_label.values():
+        members.sort(key=lambda i: hashlib.sha256(f"{salt}:{users[i].id}".encode()).digest())
+        for n, i in enumerate(members):
+            out[n % k].append(i)
+    return out
+
+
+class Model:
+    """TF-IDF vocabulary plus logistic-regression weights, trained on some users' posts."""
+
+    def __init__(self, users: Sequence[User], idx: Sequence[int]) -> None:
+        df: Counter[str] = Counter()
+        user_df: Counter[str] = Counter()
+        n_docs = 0
+        for i in idx:
+            seen: set[str] = set()
+            for counts in users[i].posts:
+                df.update(counts.keys())
+                seen.update(counts.keys())
+                n_docs += 1
+            user_df.update(seen)
+        vocab = sorted(
+            t for t, n in user_df.items() if n >= MIN_USERS and not any(c.isdigit() for c in t)
+        )
+        self.index = {t: j for j, t in enumerate(vocab)}
+        self.idf = np.array([math.log((1 + n_docs) / (1 + df[t])) + 1.0 for t in vocab])
+        rows: list[Counter[str]] = []
+        y: list[int] = []
+        for i in idx:
+            label = users[i].label
+            if label in AT_RISK:
+                target = 1
+            elif label in NEGATIVE:
+                target = 0
+            else:
+                continue
+            rows.extend(users[i].posts)
+            y.extend([target] * len(users[i].posts))
+        x = self.matrix(rows)
+        self.w, self.b = _fit_logistic(x, np.array(y, dtype=float))
+
+    def matrix(self, rows: Sequence[Counter[str]]) -> sparse.csr_matrix:
+        data: list[float] = []
+        cols: list[int] = []
+        ptr = [0]
+        for counts in rows:
+            for term, n in counts.items():
+                j = self.index.get(term)
+                if j is not None:
+                    cols.append(j)
+                    data.append((1.0 + math.log(n)) * self.idf[j])
+            ptr.append(len(cols))
+        x = sparse.csr_matrix((data, cols, ptr), shape=(len(rows), len(self.index)))
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ x)
+
+    def predict(self, rows: Sequence[Counter[str]]) -> np.ndarray:
+        z = self.matrix(rows) @ self.w + self.b
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+    def export(self) -> dict[str, Any]:
+        terms = sorted(self.index, key=self.index.__getitem__)
+        return {
+            "format": FORMAT,
+            "features": {
+                t: [round(float(self.idf[j]), 6), round(float(self.w[j]), 6)]
+                for j, t in enumerate(terms)
+            },
+            "intercept": round(float(self.b), 6),
+        }
+
+
+def _fit_logistic(x: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression with balanced class weights (L-BFGS)."""
+    n_pos = y.sum()
+    n_neg = len(y) - n_pos
+    sw = np.where(y == 1, len(y) / (2 * max(n_pos, 1)), len(y) / (2 * max(n_neg, 1)))
+    d = x.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:d], theta[d]
+        z = x @ w + b
+        # log(1 + exp(-s z)) with s = ±1, computed stably
+        s = 2 * y - 1
+        m = -s * z
+        ll = np.logaddexp(0, m)
+        f = 0.5 * float(w @ w) + C * float(sw @ ll)
+        g_z = C * sw * (-s) * (1.0 / (1.0 + np.exp(-m)))
+        grad = np.concatenate([w + x.T @ g_z, [g_z.sum()]])
+        return f, grad
+
+    result = optimize.minimize(
+        loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", options={"maxiter": 2000}
+    )
+    return result.x[:d], float(result.x[d])
+
+
+def _user_hits(
+    users: Sequence[User], idx: Sequence[int], probs: dict[int, np.ndarray], t1: float, t2: float
+) -> dict[int, bool]:
+    out: dict[int, bool] = {}
+    for i in idx:
+        user = users[i]
+        out[i] = any(
+            lv >= 2 or (ok and ((lv == 1 and pi >= t1) or (lv == 0 and pi >= t2)))
+            for lv, ok, pi in zip(user.rule_levels, user.long_enough, probs[i], strict=True)
+        )
+    return out
+
+
+def _rates(users: Sequence[User], hits: dict[int, bool]) -> tuple[float, float]:
+    at = [hits[i] for i in hits if users[i].label in AT_RISK]
+    sup = [hits[i] for i in hits if users[i].label == "Supportive"]
+    return (
+        sum(at) / len(at) if at else 0.0,
+        sum(sup) / len(sup) if sup else 0.0,
+    )
+
+
+def choose_thresholds(
+    users: Sequence[User], idx: Sequence[int], false_alarm: float, salt: str
+) -> tuple[float, float]:
+    """Thresholds from out-of-fold scores of ``idx``: best recall with Supportive ≤ target."""
+    probs: dict[int, np.ndarray] = {}
+    for fold in folds([users[i] for i in idx], INNER_FOLDS, salt):
+        held = [idx[j] for j in fold]
+        held_set = set(held)
+        model = Model(users, [i for i in idx if i not in held_set])
+        for i in held:
+            probs[i] = model.predict(users[i].posts) if users[i].posts else np.zeros(0)
+    best = (-1.0, (1.01, 1.01))
+    for t1 in GRID_CONCERN:
+        for t2 in GRID_NONE:
+            if t2 < t1:
+                continue
+            recall, fa = _rates(users, _user_hits(users, idx, probs, t1, t2))
+            if fa <= false_alarm and recall > best[0]:
+                best = (recall, (t1, t2))
+    return best[1]
+
+
+def cross_validate(users: Sequence[User], false_alarm: float) -> dict[str, Any]:
+    hits: dict[int, bool] = {}
+    thresholds = []
+    for n, fold in enumerate(folds(users, FOLDS, "outer")):
+        held = set(fold)
+        train = [i for i in range(len(users)) if i not in held]
+        t1, t2 = choose_thresholds(users, train, false_alarm, f"inner{n}")
+        thresholds.append([t1, t2])
+        model = Model(users, train)
+        probs = {i: model.predict(users[i].posts) for i in fold if users[i].posts}
+        for i in fold:
+            probs.setdefault(i, np.zeros(0))
+        hits.update(_user_hits(users, fold, probs, t1, t2))
+    per_label: dict[str, float] = {}
+    for label in ("Supportive", "Indicator", "Ideation", "Behavior", "Attempt"):
+        members = [hits[i] for i in hits if users[i].label == label]
+        if members:
+            per_label[label] = sum(members) / len(members)
+    rule_hits = {i: any(lv >= 2 for lv in users[i].rule_levels) for i in range(len(users))}
+    recall, fa = _rates(users, hits)
+    rule_recall, rule_fa = _rates(users, rule_hits)
+    return {
+        "users": len(users),
+        "folds": FOLDS,
+        "thresholds_per_fold": thresholds,
+        "ideation_or_above_by_label": per_label,
+        "at_risk_recall": recall,
+        "supportive_false_alarm": fa,
+        "rules_alone": {"at_risk_recall": rule_recall, "supportive_false_alarm": rule_fa},
+    }
+
+
+def train(users: Sequence[User], false_alarm: float) -> dict[str, Any]:
+    everyone = list(range(len(users)))
+    t1, t2 = choose_thresholds(users, everyone, false_alarm, "final")
+    model = Model(users, everyone)
+    data = model.export()
+    data["thresholds"] = {"from_concern": t1, "from_none": t2}
+    data["meta"] = {
+        "trained_on": "Reddit C-SSRS development split (300 users), posts labelled by their user",
+        "trained": datetime.now(UTC).date().isoformat(),
+        "target_supportive_false_alarm": false_alarm,
+        "min_users_per_term": MIN_USERS,
+        "regularisation_C": C,
+    }
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("path")
+    parser.add_argument("--out", help="write the trained model here")
+    parser.add_argument("--cross-validate", action="store_true")
+    parser.add_argument("--false-alarm", type=float, default=DEFAULT_FALSE_ALARM)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    users = load_users(args.path)
+    if args.cross_validate:
+        report = cross_validate(users, args.false_alarm)
+        report["seconds"] = round(time.perf_counter() - started, 1)
+        print(json.dumps(report, indent=2))
+    if args.out:
+        data = train(users, args.false_alarm)
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"), sort_keys=True)
+        print(
+            f"wrote {args.out}: {len(data['features'])} terms, thresholds {data['thresholds']}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
