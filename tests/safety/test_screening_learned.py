@@ -45,9 +45,9 @@ def model(corpus: list[train.User]) -> train.Model:
     return train.Model(corpus, list(range(len(corpus))))
 
 
-def _shipped(model: train.Model, t1: float = 0.5, t2: float = 0.5) -> learned.LearnedModel:
+def _shipped(model: train.Model, threshold: float = 0.5) -> learned.LearnedModel:
     data = model.export()
-    data["thresholds"] = {"from_concern": t1, "from_none": t2}
+    data["threshold"] = threshold
     return learned.LearnedModel(json.loads(json.dumps(data)))
 
 
@@ -98,7 +98,7 @@ def test_never_raises_short_texts_supportive_ones_or_above_ideation(
 
 
 def test_thresholds_decide(model: train.Model, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(learned, "current", lambda: _shipped(model, 1.01, 1.01))
+    monkeypatch.setattr(learned, "current", lambda: _shipped(model, 1.01))
     assert screen_text(f"{FILLER} {AT_RISK_WORDS}").level == RiskLevel.NONE
 
 
@@ -117,13 +117,31 @@ def test_rules_alone_when_disabled_missing_or_unreadable(
     learned.load.cache_clear()
 
 
+def test_learned_stage_is_off_unless_the_operator_opts_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    learned.load.cache_clear()
+    monkeypatch.delenv("PEERHAVEN_SCREENING_LEARNED", raising=False)
+    assert learned.current() is None
+    monkeypatch.setenv("PEERHAVEN_SCREENING_LEARNED", "1")
+    assert isinstance(learned.current(), learned.LearnedModel)
+    learned.load.cache_clear()
+
+
+def test_rules_raise_no_everyday_community_post_to_ideation() -> None:
+    posts = learned.community_posts()
+    assert len(posts) >= 40
+    levels = [screen_rules(normalize(p)).level for p in posts]
+    assert max(levels) <= RiskLevel.CONCERN
+
+
 def test_shipped_model_loads_and_keeps_its_privacy_floor() -> None:
     learned.load.cache_clear()
     shipped = learned.load()
     assert shipped is not None, "the model file ships with the package"
     assert shipped.meta["min_users_per_term"] >= 5
     assert not any(ch.isdigit() for term in shipped.idf for ch in term)
-    assert 0.5 <= shipped.from_concern <= shipped.from_none <= 1.01
+    assert 0.5 <= shipped.threshold < 1.0, "the shipped model raises some texts"
 
 
 def test_huge_input_is_bounded() -> None:
@@ -179,8 +197,10 @@ def test_evaluate_command_reports_rules_model_and_cross_validation(
     assert evaluate.main([str(path), "--cross-validate", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     stages = [r["stage"] for r in out["reports"]]
-    assert stages[0] == "rules"
+    assert stages == ["rules", "rules+learned"]
     assert out["reports"][0]["at_risk_ideation_or_above"] == 0.0
+    assert out["reports"][0]["community_at_ideation"] == 0
+    assert out["reports"][0]["community_posts"] >= 40
     cv = out["cross_validation"]
     assert cv["users"] == 20
     assert cv["at_risk_recall"] == 1.0 and cv["supportive_false_alarm"] == 0.0

@@ -348,15 +348,21 @@ def screen_rules(norm: Normalized) -> Screening:
     return Screening(level=RiskLevel(level), evidence=evidence, method_text=method)
 
 
-def screen_normalized(norm: Normalized) -> Screening:
-    """Rules, then the learned stage (if installed), which can only raise a text to ideation."""
+def screen_normalized(
+    norm: Normalized, model: learned.LearnedModel | bool | None = True
+) -> Screening:
+    """Rules, then the learned stage, which can only raise a long text to ideation.
+
+    ``model=True`` uses the learned stage only if the operator turned it on (off by default);
+    pass a model to use that one, or ``None`` for the rules alone.
+    """
     result = screen_rules(norm)
     if result.level >= RiskLevel.IDEATION:
         return result
-    model = learned.current()
-    if model is None:
+    stage = learned.current() if model is True else model
+    if not isinstance(stage, learned.LearnedModel):
         return result
-    score = model.score(norm.text, int(result.level))
+    score = stage.score(norm.text, int(result.level))
     if not score.raise_to_ideation:
         return result
     extra = []

@@ -8,10 +8,12 @@ aggregate shares, never post text: the data set is real people's words about sui
 ``--half tune`` / ``--half check`` restrict to one of two fixed halves of the users (by a hash
 of the user id), so rules tuned while looking at one half can be checked on the other.
 
-The report has two tables: the rule stage alone, and the whole screener (rules plus the learned
-stage when its model is installed). The shipped model was trained on the development split, so
-on that file the second table is in-sample; ``--cross-validate`` adds the honest figure, from
-models retrained without each fold's users (thresholds included).
+The report has two tables: the rule stage alone (what runs by default), and rules plus the
+optional learned stage (``PEERHAVEN_SCREENING_LEARNED=1``). The shipped model was trained on the
+development split, so on that file the second table is in-sample; ``--cross-validate`` adds the
+honest figure, from models retrained without each fold's users (threshold included). Each table
+also counts how many invented everyday depression-community posts (none suicidal) reach
+``ideation``: the false alarms a depression community would see.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from peerhaven.safety.screening import learned
-from peerhaven.safety.screening.engine import screen_rules, screen_text
+from peerhaven.safety.screening.engine import screen_normalized
 from peerhaven.safety.screening.normalize import normalize
 from peerhaven.safety.screening.result import RiskLevel
 
@@ -42,8 +44,13 @@ def user_half(user: str) -> str:
     return "tune" if digest[0] % 2 == 0 else "check"
 
 
-def evaluate(path: str | Path, half: str | None = None, rules_only: bool = False) -> dict[str, Any]:
-    """Screen every post of every user in ``path`` (JSON lines) and return per-label shares."""
+def evaluate(
+    path: str | Path, half: str | None = None, model: learned.LearnedModel | None = None
+) -> dict[str, Any]:
+    """Screen every post of every user in ``path`` (JSON lines) and return per-label shares.
+
+    ``model`` is the learned stage to add to the rules (``None``: the rules alone).
+    """
     counts: Counter[str] = Counter()
     reached: dict[str, Counter[str]] = defaultdict(Counter)
     rule_users: dict[str, Counter[str]] = defaultdict(Counter)
@@ -62,9 +69,7 @@ def evaluate(path: str | Path, half: str | None = None, rules_only: bool = False
             fired: set[str] = set()
             for post in row.get("posts", []):
                 posts += 1
-                result = (
-                    screen_rules(normalize(str(post))) if rules_only else screen_text(str(post))
-                )
+                result = screen_normalized(normalize(str(post)), model)
                 best = max(best, result.level)
                 fired.update(e.rule for e in result.evidence if e.level >= RiskLevel.IDEATION)
             counts[label] += 1
@@ -74,6 +79,10 @@ def evaluate(path: str | Path, half: str | None = None, rules_only: bool = False
             for rule in fired:
                 rule_users[label][rule] += 1
     elapsed = time.perf_counter() - started
+    community = learned.community_posts()
+    community_hits = sum(
+        screen_normalized(normalize(text), model).level >= RiskLevel.IDEATION for text in community
+    )
 
     per_label: dict[str, dict[str, Any]] = {}
     for label in [*LABELS, *sorted(set(counts) - set(LABELS))]:
@@ -92,7 +101,9 @@ def evaluate(path: str | Path, half: str | None = None, rules_only: bool = False
     return {
         "path": str(path),
         "half": half or "all",
-        "stage": "rules" if rules_only or learned.current() is None else "rules+learned",
+        "stage": "rules" if model is None else "rules+learned",
+        "community_posts": len(community),
+        "community_at_ideation": community_hits,
         "users": sum(counts.values()),
         "posts": posts,
         "seconds": round(elapsed, 2),
@@ -133,6 +144,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"- Supportive users at ≥ ideation (false alarms): {_pct(false_alarm)} "
         f"(target ≤ {_pct(targets['supportive_false_alarm'])}: "
         f"{'met' if false_alarm <= targets['supportive_false_alarm'] else 'NOT met'})",
+        f"- Invented everyday depression-community posts at ≥ ideation: "
+        f"{report['community_at_ideation']} of {report['community_posts']}",
     ]
     return "\n".join(lines)
 
@@ -148,9 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         help="also retrain the learned stage per fold and report users it never saw",
     )
     args = parser.parse_args(argv)
-    reports = [evaluate(args.path, half=args.half, rules_only=True)]
-    if learned.current() is not None:
-        reports.append(evaluate(args.path, half=args.half))
+    reports = [evaluate(args.path, half=args.half)]
+    shipped = learned.load()
+    if shipped is not None:
+        reports.append(evaluate(args.path, half=args.half, model=shipped))
     cv: dict[str, Any] | None = None
     if args.cross_validate:
         from peerhaven.safety.screening import train
@@ -162,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     for n, report in enumerate(reports):
         if n:
             print(
-                "\nThe learned stage was trained on the development split: on that file the "
-                "table below is in-sample (use --cross-validate for the held-out figure).\n"
+                "\nRules plus the optional learned stage (off unless "
+                "PEERHAVEN_SCREENING_LEARNED=1). It was trained on the development split: "
+                "on that file the table below is in-sample (use --cross-validate for the "
+                "held-out figure).\n"
             )
         print(format_report(report))
     if cv is not None:

@@ -1,8 +1,15 @@
-"""The optional learned stage of the screener: a linear model over word n-grams.
+"""The optional learned stage of the screener: a linear model over word n-grams. Off by default.
 
-The rule stage decides alone when the model file is missing or unreadable, or when
-``PEERHAVEN_SCREENING_LEARNED=0``. The model only ever *raises* a text to ``ideation`` (never to
-``imminent``, never lowers): a statistical score is a reason for a person to look, not a finding.
+Operators turn it on with ``PEERHAVEN_SCREENING_LEARNED=1``. It is off by default because of
+what it learned, not because of how it runs: trained on Reddit users of suicide-related forums,
+it separates "writes about their own pain" from "writes to support others", so it also raises
+a share of ordinary posts about depression (invented everyday posts in
+``data/community_posts.txt``) to ``ideation``. In a depression community that would put crisis
+panels and moderator alerts on everyday posts. ``docs/safety.md`` has the figures.
+
+When on, it only ever *raises* a long text to ``ideation`` (never to ``imminent``, never
+lowers): a statistical score is a reason for a person to look, not a finding. The rule stage
+decides alone when the model file is missing or unreadable.
 
 Inference is pure Python (no NumPy): tokens of the normalised text, unigrams and bigrams,
 sublinear term frequency times inverse document frequency, L2-normalised, dotted with the
@@ -26,7 +33,8 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("model") / "learned.json"
-FORMAT = "peerhaven.screening.tfidf-logistic/1"
+COMMUNITY_POSTS = Path(__file__).with_name("data") / "community_posts.txt"
+FORMAT = "peerhaven.screening.tfidf-logistic/2"
 
 _TOKEN = re.compile(r"[^\W\d_][^\W\d_']*(?:'[^\W\d_]+)?")
 # Longer texts are scored on their first this-many tokens; rules still read the whole text.
@@ -81,9 +89,7 @@ class LearnedModel:
             self.idf[term] = float(idf)
             self.weight[term] = float(weight)
         self.intercept = float(data["intercept"])
-        thresholds = data["thresholds"]
-        self.from_concern = float(thresholds["from_concern"])
-        self.from_none = float(thresholds["from_none"])
+        self.threshold = float(data["threshold"])
         self.meta: dict[str, Any] = dict(data.get("meta", {}))
 
     def probability(self, counts: Counter[str]) -> tuple[float, dict[str, float]]:
@@ -108,8 +114,7 @@ class LearnedModel:
         """Score normalised ``text``; ``rule_level`` is what the rules said (0-3)."""
         toks = tokens(text)
         p, contributions = self.probability(features(toks))
-        threshold = self.from_concern if rule_level >= 1 else self.from_none
-        raise_it = rule_level < 2 and len(toks) >= MIN_TOKENS and p >= threshold
+        raise_it = rule_level < 2 and len(toks) >= MIN_TOKENS and p >= self.threshold
         top: list[Contribution] = []
         if raise_it:
             best = sorted(
@@ -136,11 +141,12 @@ def _first_span(toks: list[tuple[str, int, int]], term: str) -> tuple[int, int] 
 
 
 def enabled() -> bool:
-    return os.environ.get("PEERHAVEN_SCREENING_LEARNED", "1").strip().lower() not in {
-        "0",
-        "false",
-        "no",
-        "off",
+    """True only when the operator opted in with ``PEERHAVEN_SCREENING_LEARNED=1``."""
+    return os.environ.get("PEERHAVEN_SCREENING_LEARNED", "0").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
     }
 
 
@@ -156,6 +162,12 @@ def load(path: str | None = None) -> LearnedModel | None:
     except (OSError, ValueError, KeyError, TypeError):
         logger.exception("Learned screening model %s is unreadable; using rules alone", target)
         return None
+
+
+def community_posts() -> list[str]:
+    """Invented everyday depression-community posts (none suicidal), for the false-alarm check."""
+    with open(COMMUNITY_POSTS, encoding="utf-8") as handle:
+        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
 
 
 def current() -> LearnedModel | None:
