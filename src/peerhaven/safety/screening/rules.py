@@ -352,16 +352,37 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:want|wants|wanted|wanting|wish|wished|wishing|need|needed|would like|ready"
         r"|deserve|deserved|hope|hoping|long|longing|pray|praying) (?:<gap1>)to (?:just )?"
         r"(?:die|be dead|not exist|not be alive|stop existing|cease to exist|not be here anymore"
-        r"|disappear forever|sleep forever|never wake up|not wake up)\b"
+        r"|dis{1,2}ap{1,2}ear forever|sleep forever|never wake up|not wake up)\b"
         r"|\bwanna (?:just )?(?:die|be dead|kms|kill myself|not exist)\b",
         "Wishes to be dead",
         hyperbole=True,
     ),
     Rule(
+        "ideation.rather_be_dead",
+        IDEATION,
+        r"\b(?:i'd|id|i would|would|i'd much|i would much) rather (?:just )?(?:be dead|die|not "
+        r"(?:be alive|exist|live|wake up)|never wake up)\b(?=\s*(?:[.!?,;:)]|$|and\b|but\b"
+        r"|because\b|tbh\b|honestly\b|sometimes\b|most days\b|right now\b))"
+        r"|\b(?:prefer|rather) (?:to )?(?:have )?never (?:been born|existed)\b"
+        r"|\bdone (?:with )?living\b(?! (?:like|here|there|with|in|at|under|on|off|for|as))"
+        r"|\bdone with (?:my )?life\b",
+        "Would rather be dead or never born (a wish to be dead)",
+        hyperbole=True,
+    ),
+    Rule(
+        "ideation.reunion",
+        IDEATION,
+        r"\b(?:want|wish|wanna|long|longing|ready|can't wait|cant wait|just want) to (?:be|go"
+        r"|join) (?:with |to )?(?:my |her |him |them )?(?:[a-z]+ ){0,2}(?:in heaven|up in heaven"
+        r"|on the other side)\b",
+        "Wishes to join someone who has died",
+    ),
+    Rule(
         "ideation.wish_dead.wish_i_was",
         IDEATION,
         r"\bwish (?:that )?i (?:was|were|had|would|could|'d) (?:just )?(?:dead|never been born"
-        r"|not born|not alive|gone|die|died|disappear|never wake up|not wake up|stop existing"
+        r"|not born|not alive|gone|die|died|dis{1,2}ap{1,2}ear|never wake up|not wake up"
+        r"|stop existing"
         r"|cease to exist|fall asleep (?:and|forever)|never existed|not exist)"
         r"|\bwish i (?:didn't|did not|wouldn't|would not|could not|couldn't) (?:exist|wake up"
         r"|be alive)\b",
@@ -413,7 +434,8 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\bbetter off (?:dead|without me|if i (?:was|were|wasn't|weren't|died|didn't exist"
         r"|was gone|were gone|was dead|were dead|never existed)|when i'm gone)\b"
-        r"|\bbetter (?:off )?without me\b|\bbetter off if i (?:just )?(?:die|died|disappear)",
+        r"|\bbetter (?:off )?without me\b"
+        r"|\bbetter off if i (?:just )?(?:die|died|dis{1,2}ap{1,2}ear)",
         "Believes others would be better off without them",
         subject="self",
     ),
@@ -421,8 +443,8 @@ RULES: tuple[Rule, ...] = (
         "ideation.no_one_would_miss",
         IDEATION,
         r"\b(?:no one|nobody|noone|no body) (?:would|will|'d) (?:even )?(?:miss|notice|care)"
-        r"(?: me)? if i (?:died|was gone|were gone|disappeared|killed myself|was dead|were dead"
-        r"|left|died tomorrow)\b",
+        r"(?: me)? if i (?:died|was gone|were gone|dis{1,2}ap{1,2}eared|killed myself|was dead"
+        r"|were dead|left|died tomorrow)\b",
         "Believes no one would miss them if they died",
         subject="self",
     ),
@@ -596,7 +618,7 @@ RULES: tuple[Rule, ...] = (
         CONCERN,
         r"\b(?:feel|feeling|felt|i'm|im|i am) (?:so |very |completely |totally |just )?"
         r"(?:empty|numb|trapped|dead|dead inside|like a burden|like giving up|like a ghost"
-        r"|like disappearing)\b|\bdead inside\b",
+        r"|like dis{1,2}ap{1,2}earing)\b|\bdead inside\b",
         "Emptiness, numbness, feeling trapped",
     ),
     Rule(
@@ -618,7 +640,7 @@ RULES: tuple[Rule, ...] = (
         CONCERN,
         r"\b(?:want|wish|need) (?:it|this|everything|the pain|it all|life) (?:would |to )?"
         r"(?:just )?(?:stop|end|be over)\b|\b(?:want|wish|wanna) (?:to |i could )?(?:just )?"
-        r"disappear\b|\b(?:i'd|id|would) rather (?:be )?(?:die|dead)\b",
+        r"dis{1,2}ap{1,2}ear\b|\b(?:i'd|id|would) rather (?:be )?(?:die|dead)\b",
         "Wants the pain or life to stop",
         hyperbole=True,
     ),
