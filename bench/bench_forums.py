@@ -1,7 +1,7 @@
 """Benchmark: forum pages on a big forum — query counts, server time, search, throughput.
 
     .venv/bin/python bench/bench_forums.py [--threads 20000] [--posts 200000]
-        [--repeat 15] [--load-seconds 8] [--concurrency 4] [--no-load] [--reuse]
+        [--repeat 15] [--load-seconds 8] [--concurrency 4] [--rounds 4] [--no-load] [--reuse]
 
 The issue's target size (100,000 threads / 1,000,000 posts) takes about 7.5 minutes to build
 on the development machine: ``--threads 100000 --posts 1000000``, then ``--reuse`` to measure
@@ -18,7 +18,8 @@ truncated). Then measures, through Django's test client with a signed-in member:
 - forum search (SQLite: LIKE; PostgreSQL: full-text with ranking);
 - unless --no-load: throughput of the board page, the thread page and a trivial view served
   by the same uvicorn process, under concurrent keep-alive load from separate processes on
-  loopback, and the ratio to the trivial view.
+  loopback, and the ratio to the trivial view (the three take turns in ``--rounds`` rounds
+  of ``--load-seconds / --rounds`` each, so that load from elsewhere falls on all alike).
 
 Prints the figures and writes bench/results/forums.json.
 """
@@ -328,7 +329,7 @@ def _worker(args: tuple[int, str, str, float]) -> int:
 
 
 def measure_throughput(
-    info: dict[str, Any], database_url: str, seconds: float, concurrency: int
+    info: dict[str, Any], database_url: str, seconds: float, concurrency: int, rounds: int = 4
 ) -> dict[str, Any]:
     from django.conf import settings
     from django.test import Client
@@ -379,18 +380,40 @@ def measure_throughput(
             "board_page": f"/forums/b/{info['board']}/",
             "thread_page_50_posts": f"/forums/t/{info['hot_thread']}/",
         }
-        results: dict[str, Any] = {"concurrency": concurrency, "seconds": seconds}
+        results: dict[str, Any] = {
+            "concurrency": concurrency,
+            "seconds": seconds,
+            "rounds": rounds,
+        }
         ctx = multiprocessing.get_context("spawn")
+        done: dict[str, list[int]] = {name: [] for name in paths}
         with ctx.Pool(concurrency) as pool:
-            for name, path in paths.items():
+            for path in paths.values():
                 _worker((port, path, cookie, 0.5))  # warm up
-                counts = pool.map(_worker, [(port, path, cookie, seconds)] * concurrency)
-                results[name] = {"requests_per_second": round(sum(counts) / seconds, 1)}
+            # The pages take turns in short rounds, so that a change in the machine's load
+            # (it is shared) falls on all of them alike instead of on whichever ran then.
+            for _round in range(rounds):
+                for name, path in paths.items():
+                    counts = pool.map(
+                        _worker, [(port, path, cookie, seconds / rounds)] * concurrency
+                    )
+                    done[name].append(sum(counts))
+        for name in paths:
+            results[name] = {
+                "requests_per_second": round(sum(done[name]) / seconds, 1),
+                "per_round": [round(n * rounds / seconds, 1) for n in done[name]],
+            }
         trivial = results["trivial_view"]["requests_per_second"]
         for name in ("board_page", "thread_page_50_posts"):
             results[name]["ratio_to_trivial"] = round(
                 results[name]["requests_per_second"] / trivial, 3
             )
+            results[name]["ratio_per_round"] = [
+                round(page / base, 3)
+                for page, base in zip(
+                    results[name]["per_round"], results["trivial_view"]["per_round"], strict=True
+                )
+            ]
         return results
     finally:
         server.terminate()
@@ -405,6 +428,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--load-seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=4, help="load rounds the pages take turns in")
     parser.add_argument("--no-load", action="store_true", help="skip the throughput part")
     parser.add_argument(
         "--reuse", action="store_true", help="measure the forum built by the previous run"
@@ -444,13 +468,17 @@ def main() -> None:
     load = None
     if not args.no_load:
         connection.close()
-        load = measure_throughput(info, database_url, args.load_seconds, args.concurrency)
+        load = measure_throughput(
+            info, database_url, args.load_seconds, args.concurrency, max(args.rounds, 1)
+        )
         for name in ("trivial_view", "board_page", "thread_page_50_posts"):
             row = load[name]
             ratio = (
                 f"  ({row['ratio_to_trivial']:.0%} of trivial)" if "ratio_to_trivial" in row else ""
             )
             print(f"throughput {name:22} {row['requests_per_second']:>8} req/s{ratio}")
+            if "ratio_per_round" in row:
+                print(f"{'':33} per round: {', '.join(f'{r:.0%}' for r in row['ratio_per_round'])}")
     result = {
         "benchmark": "forums",
         "command": " ".join(["python", "bench/bench_forums.py", *sys.argv[1:]]),

@@ -409,7 +409,7 @@ def main() -> None:
         help="socket_timeout for the Redis layer in the server processes (0: as configured)",
     )
     args = parser.parse_args()
-    # The sender is the facilitator; keep the per-connection rate limit out of the way.
+    # The sender is the facilitator; keep the per-person flood limit out of the way.
     os.environ["GROUPS_ROOM_RATE_COUNT"] = "10000"
     data = setup_data(args.participants)
     results: dict[str, Any] = {

@@ -139,6 +139,68 @@ def test_a_thread_with_a_warning_gets_me_too_a_reply_is_found_and_a_report_is_ha
     expect(third.locator("#post-2")).not_to_contain_text("Eight years for me")
 
 
+def test_a_moderator_acts_on_a_report_from_the_unified_queue_and_the_author_retitles(
+    new_page: Callable[..., Page], live_server: Any, axe: Callable[[Page], dict[str, Any]]
+) -> None:
+    from peerhaven.forums import services
+    from peerhaven.safety.models import RiskAlert
+
+    board = Board.objects.create(slug="carers", name="Carers and family")
+    author = _person("Quiet Fox")
+    reporter = _person("Open Field")
+    moderator = _person("Tall Reed", roles=(Role.MODERATOR,))
+    thread = services.create_thread(
+        board=board, author=author, title="Caring for my dad", body="It is a lot, some days."
+    )
+
+    # The author changes the title; an empty one is refused with a message first.
+    page = new_page(viewport="phone")
+    _sign_in(page, author, live_server.url)
+    page.goto(f"/forums/t/{thread.pk}/")
+    page.get_by_role("link", name="Change the title").click()
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Save the title").click()
+    expect(page.get_by_text("Give your thread a title of a few words.")).to_be_visible()
+    page.get_by_label("Title").fill("Caring for my dad after his stroke")
+    page.get_by_role("button", name="Save the title").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Caring for my dad after his stroke")
+
+    # A member reports the opening post.
+    other = new_page(viewport="desktop")
+    _sign_in(other, reporter, live_server.url)
+    other.goto(f"/forums/t/{thread.pk}/")
+    other.locator("#post-1").get_by_role("link", name="Report").click()
+    other.get_by_label("Something else").check()
+    other.get_by_role("button", name="Send report").click()
+    expect(other.get_by_text("Thank you. A moderator will look at it soon.")).to_be_visible()
+
+    # The moderator starts from the unified safety queue and acts on the forum report there.
+    staff = new_page(viewport="desktop")
+    _sign_in(staff, moderator, live_server.url)
+    staff.goto("/moderation/")
+    staff.get_by_role("link", name=re.compile("forums.post")).first.click()
+    staff.get_by_role("link", name="Open the content").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("Report")
+    serious = [v["id"] for v in axe(staff)["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+    lock = staff.locator("form", has=staff.get_by_role("button", name="Lock"))
+    lock.get_by_label("Reason (the author sees this)").fill("Resting this thread for a day")
+    lock.get_by_role("button", name="Lock").click()
+    expect(staff.get_by_text("Done. The author can see what happened and why.")).to_be_visible()
+    thread.refresh_from_db()
+    assert thread.is_locked
+    assert Report.objects.get().resolved_by == moderator
+    assert RiskAlert.objects.get(source="report").status == "resolved"
+    # Back on the report's page: resolved, with the action and the reason.
+    expect(staff.locator("dl.facts")).to_contain_text("lock: Resting this thread for a day")
+
+    # The author sees what was done and why, on the thread.
+    page.goto(f"/forums/t/{thread.pk}/")
+    expect(page.get_by_role("region", name="Moderation notes")).to_contain_text(
+        "Resting this thread for a day"
+    )
+
+
 def test_a_half_written_post_survives_a_closed_tab(
     new_page: Callable[..., Page], live_server: Any
 ) -> None:

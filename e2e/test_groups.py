@@ -8,8 +8,9 @@ the ASGI stack (WebSockets), so the pages are served by uvicorn in a thread on t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -19,11 +20,13 @@ from playwright.sync_api import Page, expect
 
 from peerhaven.accounts.models import Role, User
 from peerhaven.accounts.services import grant_role
+from peerhaven.groups import services
 from peerhaven.groups.models import (
     Attendance,
     Facilitator,
     FacilitatorTraining,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
     Membership,
     RoomMessage,
@@ -170,6 +173,12 @@ def test_group_pages_have_no_serious_accessibility_violations(
     meeting = Meeting.objects.create(
         group=group, starts_at=start, ends_at=start + timedelta(minutes=90)
     )
+    MeetingSeries.objects.create(
+        group=group,
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        starts_on=timezone.localdate(),
+        local_start=time(19, 0),
+    )
     problems: list[str] = []
     for person, paths in (
         (
@@ -181,6 +190,7 @@ def test_group_pages_have_no_serious_accessibility_violations(
             (
                 f"/groups/meetings/{meeting.pk}/room/",
                 "/groups/g/evening-circle/manage/",
+                "/groups/g/evening-circle/schedule/",
                 f"/groups/meetings/{meeting.pk}/after/",
             ),
         ),
@@ -191,6 +201,96 @@ def test_group_pages_have_no_serious_accessibility_violations(
             page.goto(path)
             problems += _serious(axe(page), path)
     assert not problems, "\n".join(problems)
+
+
+def test_a_facilitator_changes_the_schedule_in_the_browser(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    facilitator = _person("Gentle Beacon", peer=True)
+    member = _person("Quiet Harbor")
+    group = SupportGroup.objects.create(
+        name="Evening Circle",
+        slug="evening-circle",
+        topic="Young adults",
+        agreement_text="What is said here stays here.",
+        time_zone="Europe/London",
+    )
+    Facilitator.objects.create(group=group, user=facilitator)
+    Membership.objects.create(group=group, user=member, status="active")
+    series = MeetingSeries.objects.create(
+        group=group,
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        starts_on=timezone.localdate(),
+        local_start=time(19, 0),
+    )
+    services.generate_meetings(series=series, weeks=4)
+    page = new_page(viewport="phone")
+    _sign_in(page, facilitator, live_server.url)
+    page.goto("/groups/g/evening-circle/manage/")
+    page.get_by_role("link", name="Edit the meeting schedule").click()
+    card = page.locator("section.card").first
+    expect(card.get_by_role("heading")).to_have_text(
+        "Every week on Tuesday at 19:00 (Europe/London)"
+    )
+
+    # A mistake first: the page says what is wrong and keeps what was typed.
+    card.get_by_text("Change this schedule").click()
+    card.get_by_label("How often").select_option("every_other_week")
+    card.get_by_label("Day of the week").select_option("TH")
+    card.get_by_label("Start time (the group's local time)").fill("18:15")
+    card.get_by_label("The group's time zone (IANA, e.g. Europe/London)").fill("Moon/Base")
+    card.get_by_role("button", name="Save the schedule").click()
+    card = page.locator("section.card").first
+    expect(card.get_by_role("alert")).to_contain_text("is not a time zone we know")
+    expect(card.get_by_label("Start time (the group's local time)")).to_have_value("18:15")
+    expect(card.get_by_label("How often")).to_have_value("every_other_week")
+
+    card.get_by_label("The group's time zone (IANA, e.g. Europe/London)").fill("Europe/London")
+    card.get_by_role("button", name="Save the schedule").click()
+    expect(page.locator("section.card").first.get_by_role("heading")).to_have_text(
+        "Every other week on Thursday at 18:15 (Europe/London)"
+    )
+    expect(page.get_by_text("Members were told.")).to_be_visible()
+    upcoming = Meeting.objects.filter(
+        series=series, starts_at__gt=timezone.now(), status=MeetingStatus.SCHEDULED
+    )
+    assert upcoming.exists()
+    london = ZoneInfo("Europe/London")
+    assert {m.starts_at.astimezone(london).strftime("%a %H:%M") for m in upcoming} == {"Thu 18:15"}
+
+
+def test_a_member_who_leaves_the_group_is_closed_out_of_the_room(
+    new_page: Callable[..., Page], asgi_url: str
+) -> None:
+    facilitator = _person("Gentle Beacon", peer=True)
+    ana = _person("Quiet Harbor")
+    group = SupportGroup.objects.create(
+        name="Evening Circle",
+        slug="evening-circle",
+        topic="Young adults",
+        agreement_text="What is said here stays here.",
+        time_zone="Europe/London",
+    )
+    Facilitator.objects.create(group=group, user=facilitator)
+    Membership.objects.create(group=group, user=ana, status="active")
+    start = timezone.now() + timedelta(minutes=5)
+    meeting = Meeting.objects.create(
+        group=group, starts_at=start, ends_at=start + timedelta(minutes=90)
+    )
+    room = new_page(viewport="desktop")
+    _sign_in(room, ana, asgi_url)
+    room.goto(f"{asgi_url}/groups/meetings/{meeting.pk}/room/")
+    expect(room.locator("#room-status")).to_have_text("Connected.")
+    # In another tab she leaves the group; her next message is refused and the room says why.
+    other = room.context.new_page()
+    other.goto(f"{asgi_url}/groups/g/evening-circle/")
+    other.get_by_role("button", name="Leave this group").click()
+    expect(other.get_by_text("You have left the group.")).to_be_visible()
+    room.get_by_label("Your message").fill("Am I still here?")
+    room.get_by_role("button", name="Send").click()
+    expect(room.locator("#room-status")).to_contain_text("no longer taking part in this group")
+    expect(room.locator("#room-log")).not_to_contain_text("Am I still here?")
+    assert not RoomMessage.objects.filter(meeting=meeting, author=ana).exists()
 
 
 def _serious(results: dict[str, Any], where: str) -> list[str]:

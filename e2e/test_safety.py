@@ -137,6 +137,55 @@ def test_imminent_risk_text_shows_help_at_once_and_a_moderator_resolves_the_aler
     assert alert.status == AlertStatus.RESOLVED and alert.assigned_to == moderator
 
 
+def test_a_muted_member_reads_but_a_reply_is_refused_with_the_reason_and_the_draft_kept(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    from peerhaven.forums import services as forums
+    from peerhaven.forums.models import Board
+
+    board, _created = Board.objects.get_or_create(slug="mornings", defaults={"name": "Mornings"})
+    other = _person("Early Lark")
+    thread = forums.create_thread(board=board, author=other, title="Coffee", body="Morning all")
+    member = _person("Quiet Wren")
+    moderator = _person("Fair Judge", roles=(Role.MODERATOR,))
+    services.take_action(
+        member=member, moderator=moderator, kind="mute", reason="Cool-off after a row", hours=24
+    )
+
+    page = new_page(viewport="phone")
+    _sign_in(page, member, live_server.url)
+    page.goto(f"/forums/t/{thread.pk}/")
+    expect(page.get_by_text("Morning all")).to_be_visible()  # reading is fine
+    expect(page.locator(".sanction-notice")).to_contain_text("Cool-off after a row")
+    page.goto(f"/forums/t/{thread.pk}/reply/")
+    page.get_by_label("Message").fill("A reply I took a while to write")
+    page.get_by_role("button", name=re.compile("Post|Reply|Send", re.I)).click()
+    expect(page.locator("main")).to_contain_text("paused your posting")
+    expect(page.get_by_label("Message")).to_have_value("A reply I took a while to write")
+
+
+def test_a_banned_member_sees_why_and_can_still_reach_crisis_help_and_appeal(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    member = _person("Still Pond")
+    moderator = _person("Even Scale", roles=(Role.MODERATOR,))
+    services.take_action(
+        member=member, moderator=moderator, kind="ban", reason="Threats to another member", hours=72
+    )
+    page = new_page(viewport="phone")
+    _sign_in(page, member, live_server.url)
+    page.goto("/forums/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account is suspended for now")
+    expect(page.locator(".sanction-reason")).to_have_text("Threats to another member")
+    page.get_by_role("link", name="Get help now").first.click()
+    expect(page.get_by_text("Samaritans").first).to_be_visible()
+    page.goto("/forums/")
+    page.get_by_role("link", name="Appeal the decision").click()
+    page.get_by_label("Why should this decision change?").fill("I was quoting someone else")
+    page.get_by_role("button", name="Appeal").click()
+    expect(page.get_by_text("Your appeal is sent")).to_be_visible()
+
+
 @pytest.mark.parametrize("look", ["light", "dark"])
 def test_safety_pages_have_no_serious_accessibility_violations(
     new_page: Callable[..., Page],
@@ -169,9 +218,21 @@ def test_safety_pages_have_no_serious_accessibility_violations(
         problems += _serious(axe(page), path)
     staff = new_page(viewport="desktop", color_scheme=look)
     _sign_in(staff, moderator, live_server.url)
-    for path in ("/moderation/", f"/moderation/alerts/{alert.pk}/", "/moderation/dashboard/"):
+    for path in (
+        "/moderation/",
+        f"/moderation/alerts/{alert.pk}/",
+        "/moderation/dashboard/",
+        "/moderation/resources/",
+    ):
         staff.goto(path)
         problems += _serious(axe(staff), path)
+    banned = _person("Shut Gate")
+    services.take_action(member=banned, moderator=moderator, kind="ban", reason="Spam", hours=5)
+    shut = new_page(viewport="phone", color_scheme=look)
+    _sign_in(shut, banned, live_server.url)
+    for path in ("/", "/safety/actions/"):
+        shut.goto(path)
+        problems += _serious(axe(shut), f"banned {path}")
     services.claim_alert(alert_id=alert.pk, moderator=moderator)
     staff.goto(f"/moderation/alerts/{alert.pk}/")
     problems += _serious(axe(staff), "alert (acknowledged)")

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "peerhaven.accounts.middleware.MemberPreferencesMiddleware",
+    "peerhaven.safety.middleware.BanMiddleware",
     "peerhaven.accounts.middleware.OnboardingMiddleware",
     "peerhaven.accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -15,6 +15,15 @@ from peerhaven.forums.models import Board, Post, Thread, Visibility
 from peerhaven.forums.rendering import render_markdown
 
 
+@pytest.fixture(autouse=True)
+def _forget_local_fragments() -> None:
+    # Rendered pages kept in this process (fragments.LOCAL_PAGES): each test starts clean.
+    from peerhaven.forums import fragments
+
+    with fragments._local_lock:
+        fragments._local.clear()
+
+
 @pytest.fixture
 def board(db: Any) -> Board:
     return Board.objects.create(
@@ -79,6 +88,7 @@ def bulk_thread(
             body="Thank you for writing this. *Me too.*",
             body_html=html,
             created_at=now,
+            published_at=now,
         )
         for i in range(1, posts + 1)
     )

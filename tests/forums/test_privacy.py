@@ -7,7 +7,7 @@ import pytest
 from peerhaven.accounts.models import User
 from peerhaven.accounts.privacy import EraseMode, erase_member, export_member_data
 from peerhaven.forums import services
-from peerhaven.forums.models import Post, Reaction, Thread
+from peerhaven.forums.models import Post, Reaction, Thread, ThreadRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,16 @@ def test_removing_deletes_posts_and_threads_nobody_answered(
         "Reply that stays",
     ]
     assert thread.reply_count == 1
+
+
+def test_earlier_titles_are_exported_and_removed_with_the_account(
+    thread: Thread, member: User, outsider: User
+) -> None:
+    services.edit_title(thread=thread, actor=member, title="My second title")
+    services.reply(thread=thread, author=outsider, body="Reply that stays")
+    data = export_member_data(user=member)["forums"]
+    assert [t["title"] for t in data["earlier_titles"]] == ["Mornings are the hardest"]
+    erase_member(user=member, mode=EraseMode.REMOVE)
+    assert not ThreadRevision.objects.exists()
+    thread.refresh_from_db()
+    assert thread.title == "[removed by its author]"

@@ -159,11 +159,24 @@ def test_mentions_do_not_reach_people_who_cannot_see_the_board(
     assert not Notification.objects.filter(recipient=member).exists()
 
 
-def test_blocked_members_do_not_notify_the_blocker(
+def test_named_replies_of_blocked_members_do_not_notify_the_blocker(
+    make_thread: Callable[..., Thread], member: User, outsider: User, peer_supporter: User
+) -> None:
+    thread = make_thread(peer_supporter)
+    services.follow_thread(thread=thread, user=member)
+    services.block_member(blocker=member, blocked=outsider)
+    services.reply(thread=thread, author=outsider, body="hello")
+    assert not Notification.objects.filter(recipient=member).exists()
+
+
+def test_blocked_members_cannot_reply_in_the_blockers_named_threads(
     thread: Thread, member: User, outsider: User
 ) -> None:
     services.block_member(blocker=member, blocked=outsider)
-    services.reply(thread=thread, author=outsider, body="hello")
+    for anonymous in (False, True):
+        with pytest.raises(PermissionDenied):
+            services.reply(thread=thread, author=outsider, body="hello", anonymous=anonymous)
+    assert thread.posts.count() == 1
     assert not Notification.objects.filter(recipient=member).exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -22,6 +23,17 @@ from peerhaven.groups.models import (
 )
 
 _n = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_room_rate_limits(settings: Any) -> None:
+    """Each test counts floods from zero: ids are reused between tests (and between runs on
+    the same Redis database), so the in-process windows are cleared and Redis keys get a
+    fresh prefix."""
+    from peerhaven.groups import ratelimit
+
+    ratelimit.LOCAL.clear()
+    settings.GROUPS_ROOM_RATE_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from datetime import timedelta
@@ -406,3 +407,339 @@ async def test_imminent_risk_with_a_method_is_held_from_other_members(
     assert ack["id"] in [m["id"] for m in state["messages"]]
     for c in (fac, oth, mem, again, mine):
         await c.disconnect()
+
+
+# --- Flood limit per person ---------------------------------------------------------------------
+
+
+async def ping(comm: WebsocketCommunicator) -> None:
+    await comm.send_json_to({"type": "ping"})
+    await until(comm, "pong")
+
+
+async def test_two_tabs_of_one_person_share_one_flood_limit(
+    meeting: Meeting, member: User, settings: Any
+) -> None:
+    settings.GROUPS_ROOM_RATE_COUNT = 5
+    first, _ = await joined(member, meeting.pk)  # frame 1 (hello)
+    second, _ = await joined(member, meeting.pk)  # frame 2
+    for tab in (first, second, first):  # frames 3-5: at the limit, still fine
+        await ping(tab)
+    # Frame 6 from either tab is one too many for this person (each tab alone sent only 3).
+    await second.send_json_to({"type": "ping"})
+    assert (await until(second, "error"))["code"] == "rate_limited"
+    assert await closed_with(second) == 4429
+    await first.disconnect()
+
+
+async def test_people_at_the_flood_limit_do_not_affect_each_other(
+    meeting: Meeting,
+    member: User,
+    facilitator: User,
+    make_user: Callable[..., User],
+    add_member: Callable[..., Membership],
+    group: SupportGroup,
+    settings: Any,
+) -> None:
+    settings.GROUPS_ROOM_RATE_COUNT = 4
+    other = await database_sync_to_async(make_user)(display_name="Soft Meadow")
+    await database_sync_to_async(add_member)(group, other)
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    oth, _ = await joined(other, meeting.pk)
+    for _ in range(3):  # each of them reaches exactly the limit: 4 frames
+        await ping(mem)
+        await ping(oth)
+    await mem.send_json_to({"type": "ping"})
+    assert (await until(mem, "error"))["code"] == "rate_limited"
+    assert await closed_with(mem) == 4429
+    # The facilitator (1 frame so far) speaks; the other member, at the limit, still hears it.
+    await fac.send_json_to({"type": "message", "body": "Let's slow down a little."})
+    ack = await until(fac, "ack")
+    assert (await until(oth, "message"))["message"]["id"] == ack["id"]
+    await oth.disconnect()
+    await fac.disconnect()
+
+
+# --- Standing re-checked during the connection ------------------------------------------------
+
+
+async def test_a_member_who_left_the_group_is_closed_out_on_their_next_message(
+    meeting: Meeting, member: User, facilitator: User, group: SupportGroup
+) -> None:
+    from peerhaven.groups import services
+
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(services.leave_group)(group=group, user=member)
+    await mem.send_json_to({"type": "message", "body": "still here?", "client_id": "c1"})
+    error = await until(mem, "error")
+    assert error["code"] == "not_member"
+    assert await closed_with(mem) == 4403
+    stored = await database_sync_to_async(
+        lambda: RoomMessage.objects.filter(author=member).exists()
+    )()
+    assert not stored
+    # The facilitator carries on.
+    await fac.send_json_to({"type": "message", "body": "Thank you for coming."})
+    assert (await until(fac, "ack"))["id"]
+    await fac.disconnect()
+
+
+async def test_a_member_removed_from_the_group_is_closed_out(
+    meeting: Meeting, member: User, facilitator: User, group: SupportGroup
+) -> None:
+    from peerhaven.groups import services
+
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(services.remove_member)(
+        group=group, user=member, actor=facilitator
+    )
+    await mem.send_json_to({"type": "hello", "last_seen_id": None})
+    assert (await until(mem, "error"))["code"] == "not_member"
+    assert await closed_with(mem) == 4403
+
+
+async def test_a_room_removal_whose_event_was_missed_still_closes_the_connection(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    # The removal was written (say by another process) but this connection never heard of it.
+    from peerhaven.groups.models import RoomRestriction
+
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(RoomRestriction.objects.create)(
+        meeting=meeting, user=member, removed=True, by=facilitator
+    )
+    await mem.send_json_to({"type": "message", "body": "hello"})
+    assert (await until(mem, "error"))["code"] == "removed"
+    assert await closed_with(mem) == 4403
+
+
+async def test_a_member_banned_by_moderators_is_closed_out_and_cannot_come_back(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    from peerhaven.safety.models import ModerationAction
+
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(ModerationAction.objects.create)(
+        member=member, kind="ban", reason="Repeated harassment."
+    )
+    await mem.send_json_to({"type": "message", "body": "hello"})
+    assert (await until(mem, "error"))["code"] == "banned"
+    assert await closed_with(mem) == 4403
+    again, ok, _ = await connect(member, meeting.pk)
+    assert ok
+    assert (await again.receive_json_from())["code"] == "banned"
+    assert await closed_with(again) == 4403
+    await fac.send_json_to({"type": "message", "body": "We carry on."})
+    assert (await until(fac, "ack"))["id"]
+    await fac.disconnect()
+
+
+async def test_a_member_muted_by_moderators_can_read_but_not_post(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    from peerhaven.safety.models import ModerationAction
+
+    fac, _ = await joined(facilitator, meeting.pk)
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(ModerationAction.objects.create)(
+        member=member, kind="mute", reason="Cooling off."
+    )
+    await mem.send_json_to({"type": "message", "body": "hello", "client_id": "c3"})
+    error = await until(mem, "error")
+    # The safety app's refusal (services.post_room_message calls its check_post): a muted
+    # member stays connected and keeps reading.
+    assert error["code"] == "muted"
+    assert "Cooling off." in error["message"]
+    assert error["client_id"] == "c3"
+    await fac.send_json_to({"type": "message", "body": "Welcome back, everyone."})
+    ack = await until(fac, "ack")
+    assert (await until(mem, "message"))["message"]["id"] == ack["id"]
+    stored = await database_sync_to_async(
+        lambda: RoomMessage.objects.filter(author=member).exists()
+    )()
+    assert not stored
+    await mem.disconnect()
+    await fac.disconnect()
+
+
+async def test_an_unassigned_facilitator_loses_the_tools_and_the_room(
+    meeting: Meeting, facilitator: User, group: SupportGroup
+) -> None:
+    from peerhaven.groups.models import Facilitator
+
+    fac, state = await joined(facilitator, meeting.pk)
+    assert state["me"]["facilitator"] is True
+    await database_sync_to_async(
+        lambda: Facilitator.objects.filter(group=group, user=facilitator).delete()
+    )()
+    await fac.send_json_to({"type": "pause"})
+    # Not a member either, so they leave the room (and the room has no facilitator now).
+    assert (await until(fac, "error"))["code"] == "not_member"
+    assert await closed_with(fac) == 4403
+
+
+async def test_a_facilitator_who_is_also_a_member_keeps_the_room_but_not_the_tools(
+    meeting: Meeting,
+    facilitator: User,
+    group: SupportGroup,
+    make_user: Callable[..., User],
+    add_member: Callable[..., Membership],
+) -> None:
+    from peerhaven.accounts.models import Role
+    from peerhaven.groups.models import Facilitator, FacilitatorTraining
+
+    def second_facilitator() -> User:
+        user = make_user(display_name="Calm River", roles=(Role.PEER_SUPPORTER,))
+        FacilitatorTraining.objects.create(
+            peer_supporter=user,
+            completed_on=meeting.starts_at.date() - timedelta(days=10),
+            trainer="Peer Trainer",
+            expires_on=meeting.starts_at.date() + timedelta(days=100),
+        )
+        Facilitator.objects.create(group=group, user=user)
+        add_member(group, user)
+        return user
+
+    co = await database_sync_to_async(second_facilitator)()
+    comm, state = await joined(co, meeting.pk)
+    assert state["me"]["facilitator"] is True
+    await database_sync_to_async(
+        lambda: Facilitator.objects.filter(group=group, user=co).delete()
+    )()
+    await comm.send_json_to({"type": "pause"})
+    assert (await until(comm, "error"))["code"] == "forbidden"
+    await comm.send_json_to({"type": "message", "body": "Speaking as a member now."})
+    assert (await until(comm, "ack"))["id"]
+    await comm.disconnect()
+
+
+async def test_a_ping_rechecks_standing_once_the_recheck_interval_has_passed(
+    meeting: Meeting, member: User, group: SupportGroup, settings: Any
+) -> None:
+    from peerhaven.groups import services
+
+    settings.GROUPS_ROOM_RECHECK_SECONDS = 0  # every frame is due for a re-check
+    mem, _ = await joined(member, meeting.pk)
+    await ping(mem)
+    await database_sync_to_async(services.leave_group)(group=group, user=member)
+    await mem.send_json_to({"type": "ping"})
+    assert (await until(mem, "error"))["code"] == "not_member"
+    assert await closed_with(mem) == 4403
+
+
+async def test_a_meeting_cancelled_during_the_connection_closes_the_room(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    from peerhaven.groups import services
+
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(services.cancel_meeting)(meeting=meeting, actor=facilitator)
+    await mem.send_json_to({"type": "message", "body": "hello?"})
+    assert (await until(mem, "error"))["code"] == "cancelled"
+    assert await closed_with(mem) == 4409
+
+
+async def test_a_banned_person_cannot_connect(meeting: Meeting, member: User) -> None:
+    from peerhaven.safety.models import ModerationAction
+
+    await database_sync_to_async(ModerationAction.objects.create)(
+        member=member, kind="ban", reason="Spam."
+    )
+    comm, ok, _ = await connect(member, meeting.pk)
+    assert ok
+    assert (await comm.receive_json_from())["code"] == "banned"
+    assert await closed_with(comm) == 4403
+
+
+# --- Heartbeat and presence --------------------------------------------------------------------
+
+
+class Ticker:
+    """Stands in for the heartbeat's sleep: the test decides when a beat happens."""
+
+    def __init__(self) -> None:
+        self.go: asyncio.Queue[None] = asyncio.Queue()
+        self.asleep: asyncio.Queue[float] = asyncio.Queue()
+
+    async def sleep(self, seconds: float) -> None:
+        self.asleep.put_nowait(seconds)
+        await self.go.get()
+
+    async def beat(self, *, then_asleep: bool = True) -> None:
+        """Let the (one) connection beat once; wait until it is asleep again (unless the beat
+        is expected to close the connection)."""
+        await asyncio.wait_for(self.asleep.get(), 10)
+        self.go.put_nowait(None)
+        if then_asleep:
+            await asyncio.wait_for(self.asleep.get(), 10)
+            self.asleep.put_nowait(0)  # it is asleep: the next beat() may go at once
+
+
+@pytest.fixture
+def ticker(monkeypatch: pytest.MonkeyPatch) -> Ticker:
+    from peerhaven.groups import consumers
+
+    t = Ticker()
+    monkeypatch.setattr(consumers, "heartbeat_sleep", t.sleep)
+    return t
+
+
+async def test_the_heartbeat_refreshes_the_connections_presence(
+    meeting: Meeting, member: User, ticker: Ticker
+) -> None:
+    from django.utils import timezone
+
+    from peerhaven.groups.models import RoomVisit
+
+    mem, _ = await joined(member, meeting.pk)
+    old = timezone.now() - timedelta(seconds=60)
+    await database_sync_to_async(
+        lambda: RoomVisit.objects.filter(meeting=meeting).update(last_seen_at=old)
+    )()
+    await ticker.beat()
+    visit = await database_sync_to_async(RoomVisit.objects.get)(meeting=meeting, user=member)
+    assert visit.left_at is None
+    assert visit.last_seen_at > old + timedelta(seconds=30)
+    await mem.disconnect()
+
+
+async def test_a_live_connection_whose_visit_expired_comes_back_into_the_room(
+    meeting: Meeting, member: User, ticker: Ticker
+) -> None:
+    # Say this process stalled past the presence window and the expiry job closed the visit.
+    from django.utils import timezone
+
+    from peerhaven.groups import services
+    from peerhaven.groups.models import RoomVisit
+
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(
+        lambda: RoomVisit.objects.filter(meeting=meeting).update(
+            last_seen_at=timezone.now() - timedelta(minutes=10)
+        )
+    )()
+    assert await database_sync_to_async(services.expire_stale_visits)() == 1
+    assert await database_sync_to_async(services.presence)(meeting.pk) == []
+    await ticker.beat()
+    present = await database_sync_to_async(services.presence)(meeting.pk)
+    assert [p["id"] for p in present] == [member.pk]
+    joined_again = await until(mem, "presence")
+    while joined_again["event"] != "join":
+        joined_again = await until(mem, "presence")
+    assert joined_again["user"]["id"] == member.pk
+    await mem.disconnect()
+
+
+async def test_the_heartbeat_closes_an_idle_member_who_left_the_group(
+    meeting: Meeting, member: User, group: SupportGroup, ticker: Ticker
+) -> None:
+    from peerhaven.groups import services
+
+    mem, _ = await joined(member, meeting.pk)
+    await database_sync_to_async(services.leave_group)(group=group, user=member)
+    await ticker.beat(then_asleep=False)
+    assert (await until(mem, "error"))["code"] == "not_member"
+    assert await closed_with(mem) == 4403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +22,7 @@ from peerhaven.groups.models import (
     Membership,
     MembershipStatus,
     RoomMessage,
+    RoomRestriction,
     SupportGroup,
 )
 from peerhaven.notifications.models import Notification
@@ -365,3 +367,67 @@ def test_joining_a_group_schedules_a_baseline_check_in(
     services.join_group(group=group, user=outsider, accept_agreement=True)
     schedules = CheckInSchedule.objects.filter(member=outsider, source="group")
     assert {s.instrument_id for s in schedules} == {"phq9", "ucla3"}
+
+
+# --- Standing in a live room (re-checked during the connection) --------------------------------
+
+
+def test_room_standing_is_one_query_plus_the_ban_check(
+    meeting: Meeting, member: User, facilitator: User, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(2):
+        standing = queries.room_standing(user=member, meeting_id=meeting.pk)
+    assert (standing.ok, standing.is_facilitator) == (True, False)
+    assert queries.room_standing(user=facilitator, meeting_id=meeting.pk).is_facilitator
+
+
+def test_room_standing_says_why_someone_must_leave(
+    meeting: Meeting, member: User, facilitator: User, outsider: User, group: SupportGroup
+) -> None:
+    def why(user: User) -> tuple[str, int]:
+        s = queries.room_standing(user=user, meeting_id=meeting.pk)
+        assert not s.ok
+        return s.code, s.close_code
+
+    assert why(outsider) == ("not_member", 4403)
+    RoomRestriction.objects.create(meeting=meeting, user=member, removed=True)
+    assert why(member) == ("removed", 4403)
+    RoomRestriction.objects.all().delete()
+    from peerhaven.safety.models import ModerationAction
+
+    ModerationAction.objects.create(member=member, kind="ban", reason="r")
+    assert why(member) == ("banned", 4403)
+    ModerationAction.objects.all().delete()
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    assert why(member) == ("signed_out", 4401)
+    User.objects.filter(pk=member.pk).update(is_active=True)
+    facilitator.facilitator_trainings.update(expires_on=timezone.localdate() - timedelta(days=1))
+    assert why(facilitator) == ("not_member", 4403)  # lapsed and not a member
+    assert why(member) == ("no_facilitator", 4409)  # nobody can hold the meeting now
+    assert queries.room_standing(user=member, meeting_id=meeting.pk + 999).code == "not_found"
+
+
+def test_room_standing_agrees_with_open_room(
+    meeting: Meeting, member: User, facilitator: User
+) -> None:
+    for person in (member, facilitator):
+        access = queries.open_room(user=person, meeting_id=meeting.pk)
+        standing = queries.room_standing(user=person, meeting_id=meeting.pk)
+        assert standing.ok
+        assert standing.is_facilitator == access.is_facilitator
+
+
+def test_removing_a_member_needs_a_facilitator_and_updates_the_count(
+    group: SupportGroup, member: User, facilitator: User, outsider: User
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.remove_member(group=group, user=member, actor=outsider)
+    services.remove_member(group=group, user=member, actor=facilitator)
+    group.refresh_from_db()
+    assert group.member_count == 0
+    assert Membership.objects.get(group=group, user=member).status == MembershipStatus.REMOVED
+    with pytest.raises(ValidationError) as info:
+        services.join_group(group=group, user=member, accept_agreement=True)
+    assert info.value.code == "invitation_required"
+    with pytest.raises(ValidationError):
+        services.remove_member(group=group, user=member, actor=facilitator)

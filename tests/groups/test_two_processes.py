@@ -7,6 +7,7 @@ reach: the test database pytest-django created). CI sets both on its PostgreSQL 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -50,7 +51,7 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
-def start_servers(count: int) -> Iterator[list[int]]:
+def start_servers(count: int, extra_env: dict[str, str] | None = None) -> Iterator[list[int]]:
     """Start ``count`` uvicorn processes against the test database and Redis; yield ports."""
     prefix = f"phtest{uuid.uuid4().hex[:8]}"
     env = {
@@ -59,7 +60,10 @@ def start_servers(count: int) -> Iterator[list[int]]:
         "DATABASE_URL": _database_url(),
         "SECRET_KEY": settings.SECRET_KEY,
         "CHANNEL_PREFIX": prefix,
+        # Rate-limit windows (and cache entries) of this run only.
+        "CACHE_KEY_PREFIX": prefix,
         "PYTHONPATH": str(ROOT / "src"),
+        **(extra_env or {}),
     }
     env.pop("PEERHAVEN_TESTING", None)
     procs, ports = [], []
@@ -111,6 +115,14 @@ def servers() -> Iterator[list[int]]:
     if connection.vendor != "postgresql":
         pytest.skip("the server processes need a shared PostgreSQL database (set DATABASE_URL)")
     yield from start_servers(2)
+
+
+@pytest.fixture
+def limited_servers() -> Iterator[list[int]]:
+    """Two processes with a small room flood limit: 5 frames per person in 10 s."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the server processes need a shared PostgreSQL database (set DATABASE_URL)")
+    yield from start_servers(2, {"GROUPS_ROOM_RATE_COUNT": "5", "GROUPS_ROOM_RATE_WINDOW": "10"})
 
 
 def session_cookie(user: User) -> str:
@@ -192,3 +204,50 @@ def test_an_idle_member_stays_connected_on_the_redis_layer(
             return await _recv_until(ws, "pong")
 
     assert asyncio.run(scenario())["type"] == "pong"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_persons_connections_to_two_processes_share_one_flood_limit(
+    limited_servers: list[int], meeting: Meeting, member: User, facilitator: User
+) -> None:
+    import websockets
+
+    first, second = limited_servers
+    cookies = {member.pk: session_cookie(member), facilitator.pk: session_cookie(facilitator)}
+    path = f"/ws/groups/rooms/{meeting.pk}/"
+
+    def open_ws(port: int, user: User) -> Any:
+        return websockets.connect(
+            f"ws://127.0.0.1:{port}{path}",
+            additional_headers={"Cookie": cookies[user.pk]},
+            origin=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+            proxy=None,
+        )
+
+    async def scenario() -> tuple[dict[str, Any], int | None, dict[str, Any]]:
+        async with (
+            open_ws(first, member) as a,
+            open_ws(second, member) as b,
+            open_ws(second, facilitator) as f,
+        ):
+            for ws in (a, b, f):
+                await ws.send(json.dumps({"type": "hello"}))
+                await _recv_until(ws, "state")
+            # The member has sent 2 frames; 3 more (split over both processes) reach the limit.
+            for ws in (a, b, a):
+                await ws.send(json.dumps({"type": "ping"}))
+                await _recv_until(ws, "pong")
+            await b.send(json.dumps({"type": "ping"}))  # the 6th: each process saw only 3
+            error = await _recv_until(b, "error")
+            with contextlib.suppress(websockets.ConnectionClosed):
+                while True:
+                    await asyncio.wait_for(b.recv(), timeout=10)
+            # The facilitator, on the same process, is not affected.
+            await f.send(json.dumps({"type": "message", "body": "Let's take a breath."}))
+            ack = await _recv_until(f, "ack")
+            return error, b.close_code, ack
+
+    error, code, ack = asyncio.run(scenario())
+    assert error["code"] == "rate_limited"
+    assert code == 4429
+    assert RoomMessage.objects.filter(pk=ack["id"], author=facilitator).exists()

@@ -347,3 +347,30 @@ def test_approve_request_from_the_manage_page(
     )
     m.refresh_from_db()
     assert m.status == MembershipStatus.ACTIVE
+
+
+def test_facilitator_removes_a_member_from_the_manage_page(
+    client: Client, group: SupportGroup, facilitator: User, member: User
+) -> None:
+    login(client, facilitator)
+    url = reverse("groups:manage", args=[group.slug])
+    assert "Remove Quiet Harbor from the group" in client.get(url).content.decode()
+    m = Membership.objects.get(group=group, user=member)
+    response = client.post(url, {"action": "remove_member", "membership": m.pk})
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.status == MembershipStatus.REMOVED
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "1" * 40, "-3"])
+def test_manage_page_answers_404_to_forged_ids(
+    client: Client, group: SupportGroup, facilitator: User, bad: str
+) -> None:
+    login(client, facilitator)
+    url = reverse("groups:manage", args=[group.slug])
+    for action, key in (
+        ("remove_member", "membership"),
+        ("approve", "membership"),
+        ("cancel", "meeting"),
+    ):
+        assert client.post(url, {"action": action, key: bad}).status_code == 404

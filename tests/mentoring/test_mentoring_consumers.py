@@ -94,3 +94,97 @@ async def test_outsiders_and_anonymous_visitors_cannot_listen(
         communicator, connected = await _connect(user, m.pk)
         assert not connected
         await communicator.disconnect()
+
+
+# --- Re-checking an open socket -------------------------------------------------------------
+
+
+@pytest.fixture
+def recheck_every_time(settings: Any) -> None:
+    settings.SAFETY_SOCKET_RECHECK_SECONDS = 0
+
+
+async def _closed_with(communicator: WebsocketCommunicator, code: str) -> dict[str, Any]:
+    frame = await communicator.receive_json_from(timeout=5)
+    assert frame["type"] == "closed" and frame["code"] == code, frame
+    closing = await communicator.receive_output(timeout=5)
+    assert closing["type"] == "websocket.close"
+    return {"frame": frame, "close_code": closing.get("code")}
+
+
+def _end(m: Mentorship, actor: User) -> None:
+    services.end_mentorship(mentorship=m, actor=actor, helpfulness=4, reason="goals_met")
+
+
+async def test_an_ended_mentorship_closes_the_socket_before_the_next_delivery(
+    mentee: User, mentor: User, recheck_every_time: None
+) -> None:
+    m = await sync_to_async(_start)(mentee, mentor)
+    to_mentor, connected = await _connect(mentor, m.pk)
+    assert connected
+    await sync_to_async(services.send_message)(mentorship=m, sender=mentee, body="Before")
+    assert (await to_mentor.receive_json_from(timeout=5))["message"]["body"] == "Before"
+    await sync_to_async(_end)(m, mentee)
+    await to_mentor.send_json_to({"type": "ping"})
+    closed = await _closed_with(to_mentor, "ended")
+    assert closed["close_code"] == 4410
+    await to_mentor.disconnect()
+
+
+async def test_a_socket_to_an_ended_mentorship_is_told_why_and_closed(
+    mentee: User, mentor: User
+) -> None:
+    m = await sync_to_async(_start)(mentee, mentor)
+    await sync_to_async(_end)(m, mentor)
+    communicator, connected = await _connect(mentee, m.pk)
+    assert connected  # accepted only to say why
+    closed = await _closed_with(communicator, "ended")
+    assert closed["close_code"] == 4410
+    await communicator.disconnect()
+
+
+async def test_a_ban_closes_the_socket_with_its_reason_instead_of_delivering(
+    mentee: User, mentor: User, moderator: User, recheck_every_time: None
+) -> None:
+    from peerhaven.safety import services as safety
+
+    m = await sync_to_async(_start)(mentee, mentor)
+    to_mentor, connected = await _connect(mentor, m.pk)
+    assert connected
+    await sync_to_async(safety.take_action)(
+        member=mentor, moderator=moderator, kind="ban", reason="Asked a mentee for money", hours=2
+    )
+    await sync_to_async(services.send_message)(mentorship=m, sender=mentee, body="Are you there?")
+    closed = await _closed_with(to_mentor, "banned")
+    assert "Asked a mentee for money" in closed["frame"]["message"]
+    assert "Are you there?" not in str(closed["frame"])
+    await to_mentor.disconnect()
+
+
+async def test_a_deactivated_account_is_closed_out(
+    mentee: User, mentor: User, recheck_every_time: None
+) -> None:
+    m = await sync_to_async(_start)(mentee, mentor)
+    to_mentee, connected = await _connect(mentee, m.pk)
+    assert connected
+    await sync_to_async(User.objects.filter(pk=mentee.pk).update)(is_active=False)
+    await to_mentee.send_json_to({"type": "ping"})
+    await _closed_with(to_mentee, "signed_out")
+    await to_mentee.disconnect()
+
+
+async def test_a_mute_does_not_close_the_socket(
+    mentee: User, mentor: User, moderator: User, recheck_every_time: None
+) -> None:
+    from peerhaven.safety import services as safety
+
+    m = await sync_to_async(_start)(mentee, mentor)
+    to_mentee, connected = await _connect(mentee, m.pk)
+    assert connected
+    await sync_to_async(safety.take_action)(
+        member=mentee, moderator=moderator, kind="mute", reason="Heated thread", hours=2
+    )
+    await sync_to_async(services.send_message)(mentorship=m, sender=mentee, body="Still talking")
+    received = await to_mentee.receive_json_from(timeout=5)
+    assert received["type"] == "message" and received["message"]["body"] == "Still talking"
+    await to_mentee.disconnect()

@@ -100,6 +100,11 @@ class ThreadIn(Schema):
     anonymous: bool = False
 
 
+class TitleIn(Schema):
+    title: str
+    reason: str = ""
+
+
 class PostIn(Schema):
     body: str
     content_warning: str = ""
@@ -211,10 +216,11 @@ def list_threads(
 ) -> dict[str, Any]:
     """Pinned threads first on the first page; ``next_cursor`` continues by last activity."""
     user = _auth(request)
+    state = queries.viewer_state(user)  # with the roles get_board needs: one query
     board = queries.get_board(user, slug)
     if cursor and queries.decode_cursor(cursor) is None:
         raise ApiError(400, "bad_cursor", "The cursor is not valid.")
-    page = queries.board_threads(user, board, cursor=cursor, limit=clamp_limit(limit))
+    page = queries.board_threads(user, board, cursor=cursor, limit=clamp_limit(limit), state=state)
     rows = [*page.pinned, *page.rows]
     return {
         "items": [_thread_out(r.thread, unread=r.unread) for r in rows],
@@ -248,12 +254,38 @@ def get_thread(request: HttpRequest, thread_id: int) -> ThreadOut:
     return _thread_out(queries.get_thread(_auth(request), thread_id))
 
 
+@router.patch(
+    "/threads/{thread_id}",
+    response=ThreadOut,
+    summary="Change a thread's title (author within the edit window, moderators any time)",
+)
+def edit_title(request: HttpRequest, thread_id: int, payload: TitleIn) -> ThreadOut:
+    """The new title is screened like any text; the old one goes into the thread's history,
+    which moderators see. A moderator changing someone else's title gives a ``reason`` (the
+    author sees it). 403 ``edit_window`` after the window, ``locked`` on a locked thread;
+    422 for an empty or over-long title; 429 ``rate_limited`` after 30 edits in 10 minutes."""
+    user = _auth(request)
+    thread = queries.get_thread(user, thread_id)
+    if not permissions.is_moderator(user) and thread.author_id != user.pk:
+        raise ApiError(403, "forbidden", "Only the thread's author or a moderator can do this.")
+    thread = _call(
+        services.edit_title,
+        thread=thread,
+        actor=user,
+        title=payload.title,
+        reason=payload.reason,
+        request=request,
+    )
+    return _thread_out(thread)
+
+
 @router.get("/threads/{thread_id}/posts", response=Page[PostOut], summary="Posts in order")
 def list_posts(
     request: HttpRequest, thread_id: int, cursor: str | None = None, limit: int | None = None
 ) -> dict[str, Any]:
     """Oldest first; ``cursor`` is the position of the last post of the previous page."""
     user = _auth(request)
+    state = queries.viewer_state(user)  # with the roles get_thread needs: one query
     thread = queries.get_thread(user, thread_id)
     size = clamp_limit(limit)
     after = 0
@@ -262,7 +294,7 @@ def list_posts(
             raise ApiError(400, "bad_cursor", "The cursor is not valid.")
         after = int(cursor)
     posts = Post.objects.filter(thread=thread, position__gt=after, position__lte=after + size)
-    views = queries.post_views(user, thread, posts)
+    views = queries.post_views(user, thread, posts, state=state)
     end = after + size
     return {
         "items": [_post_out(v) for v in views],

@@ -61,6 +61,24 @@ class EditForm(forms.Form):
     )
 
 
+class TitleForm(forms.Form):
+    """A thread's new title. No ``maxlength`` and not required here: the service says what is
+    wrong (empty, too long) and the page shows the text again."""
+
+    title = forms.CharField(label=_("Title"), required=False, widget=forms.TextInput())
+    reason = forms.CharField(
+        label=_("Reason (the author sees this)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(),
+    )
+
+    def __init__(self, *args: Any, with_reason: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_reason:
+            del self.fields["reason"]
+
+
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect

@@ -84,6 +84,8 @@ class Thread(models.Model):
     # Removed by a moderator (never silently: the author sees the reason).
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.CharField(max_length=500, blank=True)
+    # When the title last changed (earlier titles: ThreadRevision, for moderators).
+    title_edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
@@ -119,6 +121,9 @@ class Post(models.Model):
     risk_level = models.CharField(max_length=10, default="none")
     risk_evidence = models.JSONField(default=dict, blank=True)
     is_held = models.BooleanField(default=False)
+    # When the post first became public (NULL while held since it was written). Releasing a
+    # post that was public before, held again by an edit, sends no news and moves no activity.
+    published_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -159,6 +164,23 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"revision of post {self.post_id}"
+
+
+class ThreadRevision(models.Model):
+    """A thread's title before an edit; visible to moderators."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=140)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"earlier title of thread {self.thread_id}"
 
 
 class Reaction(models.Model):
@@ -279,6 +301,10 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolution = models.CharField(max_length=500, blank=True)
+    # The same report's item in the unified safety queue (/moderation/), closed with it.
+    alert = models.ForeignKey(
+        "safety.RiskAlert", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["created_at", "id"]
@@ -299,6 +325,7 @@ class ModAction(models.TextChoices):
     PIN = "pin", _("Pinned")
     UNPIN = "unpin", _("Unpinned")
     MOVE = "move", _("Moved")
+    RETITLE = "retitle", _("Title changed")
     DELETE = "delete", _("Removed")
     DISMISS = "dismiss", _("Report dismissed")
 

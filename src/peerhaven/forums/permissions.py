@@ -56,12 +56,19 @@ def can_see_thread(user: Any, thread: Thread) -> bool:
     return True
 
 
-def can_reply(user: Any, thread: Thread) -> bool:
+def can_reply(user: Any, thread: Thread, *, blocked_by_author: bool = False) -> bool:
+    """``blocked_by_author``: the thread's named author blocked ``user`` (see
+    ``queries.is_blocked_by_author``), who then cannot reply there."""
     if not can_see_thread(user, thread) or thread.deleted_at is not None:
         return False
     if is_moderator(user):
         return True
-    return not thread.is_locked and not thread.board.is_announcements and not thread.is_held
+    return (
+        not thread.is_locked
+        and not thread.board.is_announcements
+        and not thread.is_held
+        and not blocked_by_author
+    )
 
 
 def can_see_post_body(user: Any, post: Post) -> bool:
@@ -77,6 +84,17 @@ def can_edit_post(user: Any, post: Post, *, now: Any = None) -> bool:
     if post.thread.is_locked or post.thread.deleted_at is not None:
         return False
     return (now or timezone.now()) - post.created_at <= edit_window()
+
+
+def can_edit_title(user: Any, thread: Thread, *, now: Any = None) -> bool:
+    """Moderators at any time; the author within the edit window of the opening post."""
+    if not is_member(user) or thread.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    if thread.author_id is None or thread.author_id != user.pk or thread.is_locked:
+        return False
+    return (now or timezone.now()) - thread.created_at <= edit_window()
 
 
 def can_react(user: Any, post: Post) -> bool:
@@ -104,8 +122,8 @@ def check_start_thread(user: Any, board: Board) -> None:
         raise PermissionDenied(_("Only moderators post in this board."))
 
 
-def check_reply(user: Any, thread: Thread) -> None:
-    if not can_reply(user, thread):
+def check_reply(user: Any, thread: Thread, *, blocked_by_author: bool = False) -> None:
+    if not can_reply(user, thread, blocked_by_author=blocked_by_author):
         if thread.is_locked:
             raise ValidationError(
                 _("This thread is locked, so it cannot take new replies."), code="locked"
@@ -119,6 +137,23 @@ def check_edit_post(user: Any, post: Post) -> None:
     if not can_edit_post(user, post):
         raise ValidationError(
             _("Posts can be edited for %(minutes)d minutes after writing them.")
+            % {"minutes": int(edit_window().total_seconds() // 60)},
+            code="edit_window",
+        )
+
+
+def check_edit_title(user: Any, thread: Thread) -> None:
+    if not is_moderator(user) and thread.author_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("Only the thread's author or a moderator can change its title."))
+    if thread.deleted_at is not None:
+        raise PermissionDenied(_("A removed thread cannot be changed."))
+    if not can_edit_title(user, thread):
+        if thread.is_locked:
+            raise ValidationError(
+                _("This thread is locked, so its title cannot be changed."), code="locked"
+            )
+        raise ValidationError(
+            _("Titles can be changed for %(minutes)d minutes after starting the thread.")
             % {"minutes": int(edit_window().total_seconds() // 60)},
             code="edit_window",
         )

@@ -18,6 +18,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from peerhaven.accounts.permissions import (
+    Fact,
+    FactsQuery,
+    access_facts,
+    access_is_primed,
+    fetch_facts,
+    prime_access,
+)
 from peerhaven.forums import permissions
 from peerhaven.forums.models import (
     Block,
@@ -75,7 +83,8 @@ def _thread_filter(user: Any) -> Q:
 
 def visible_posts(user: Any, *, blocked: list[int] | None = None) -> QuerySet[Post]:
     """Posts whose text ``user`` may read: held/hidden ones only for author and moderators;
-    posts of members ``user`` blocked are left out."""
+    posts that members ``user`` blocked wrote under their name are left out (anonymous posts
+    stay: leaving them out would tell the blocker who wrote them)."""
     if not permissions.is_member(user):
         return Post.objects.none()
     qs = Post.objects.filter(_board_filter(user, "thread__board__"))
@@ -91,8 +100,106 @@ def visible_posts(user: Any, *, blocked: list[int] | None = None) -> QuerySet[Po
         )
     blocked = blocked_ids(user) if blocked is None else blocked
     if blocked:
-        qs = qs.exclude(author_id__in=blocked)
+        qs = qs.exclude(author_id__in=blocked, is_anonymous=False)
     return qs
+
+
+# --- the viewer's own state, in one query -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewerState:
+    """What a forum page needs to know about the person looking at it."""
+
+    blocked: frozenset[int] = frozenset()
+    muted_warnings: frozenset[str] = frozenset()
+    muted_threads: frozenset[int] = frozenset()
+    # About one thread (``viewer_state(thread_id=...)``):
+    following: bool = False
+    read_position: int = 0
+    # The thread's named author blocked the viewer: no replies from them there.
+    blocked_by_author: bool = False
+    facts: tuple[Fact, ...] = ()
+
+
+def _forum_facts(user_id: int, thread_id: int | None) -> FactsQuery:
+    qn = connection.ops.quote_name
+    block, mute = qn(Block._meta.db_table), qn(Mute._meta.db_table)
+    sql = [f"SELECT 'block', blocked_id, '' FROM {block} WHERE blocker_id = %s"]  # noqa: S608 - table names from model metadata
+    params: list[Any] = [user_id]
+    mute_sql = f"SELECT 'mute', COALESCE(thread_id, 0), warning FROM {mute} WHERE user_id = %s"  # noqa: S608
+    if thread_id is None:
+        sql.append(mute_sql)
+        params.append(user_id)
+    else:
+        follow = qn(ThreadFollow._meta.db_table)
+        read = qn(ThreadReadState._meta.db_table)
+        thread = qn(Thread._meta.db_table)
+        sql += [
+            f"{mute_sql} AND (thread_id IS NULL OR thread_id = %s)",
+            f"SELECT 'follow', 1, '' FROM {follow} WHERE user_id = %s AND thread_id = %s",  # noqa: S608
+            f"SELECT 'read', last_read_position, '' FROM {read} "  # noqa: S608
+            f"WHERE user_id = %s AND thread_id = %s",
+            f"SELECT 'blocked_by_author', 1, '' FROM {block} "  # noqa: S608
+            f"INNER JOIN {thread} ON {thread}.author_id = {block}.blocker_id "
+            f"WHERE {thread}.id = %s AND {block}.blocked_id = %s AND {thread}.is_anonymous = %s",
+        ]
+        params += [user_id, thread_id, user_id, thread_id, user_id, thread_id, thread_id, user_id]
+        params.append(False)
+    return " UNION ALL ".join(sql), params
+
+
+def viewer_state(user: Any, *, thread_id: int | None = None, unread: bool = False) -> ViewerState:
+    """Blocks, mutes (and for ``thread_id``: follow, read mark, blocked by its author) in one
+    query, together with the person's roles and two-factor state when not yet known this
+    request, and with the header's unread count when ``unread``.
+
+    Nothing is cached between requests: every fact is read fresh, so a revoked role, a block
+    or a mute takes effect on the very next page.
+    """
+    parts = [_forum_facts(user.pk, thread_id)]
+    primed = access_is_primed(user)
+    if not primed:
+        parts.append(access_facts(user.pk))
+    if unread:
+        from peerhaven.notifications.services import unread_facts
+
+        parts.append(unread_facts(user.pk))
+    facts = fetch_facts(*parts)
+    if not primed:
+        prime_access(user, facts)
+    blocked, warnings, threads = set(), set(), set()
+    following, read_position, blocked_by_author = False, 0, False
+    for fact, number, text in facts:
+        if fact == "block":
+            blocked.add(number)
+        elif fact == "mute":
+            if number:
+                threads.add(number)
+            elif text:
+                warnings.add(text)
+        elif fact == "follow":
+            following = True
+        elif fact == "read":
+            read_position = number
+        elif fact == "blocked_by_author":
+            blocked_by_author = True
+    return ViewerState(
+        blocked=frozenset(blocked),
+        muted_warnings=frozenset(warnings),
+        muted_threads=frozenset(threads),
+        following=following,
+        read_position=read_position,
+        blocked_by_author=blocked_by_author,
+        facts=tuple(facts),
+    )
+
+
+def is_blocked_by_author(user: Any, thread: Thread) -> bool:
+    """True if ``thread`` was started under their name by someone who blocked ``user``."""
+    if thread.is_anonymous or thread.author_id is None or thread.author_id == user.pk:
+        return False
+    return Block.objects.filter(blocker_id=thread.author_id, blocked_id=user.pk).exists()
 
 
 def visible_boards(user: Any) -> list[Board]:
@@ -108,8 +215,11 @@ def get_board(user: Any, slug: str) -> Board:
     return board
 
 
-def get_thread(user: Any, thread_id: int) -> Thread:
-    thread = Thread.objects.select_related("board", "author").filter(pk=thread_id).first()
+def get_thread(user: Any, thread_id: int, *, with_author: bool = True) -> Thread:
+    """The thread with its board (and its author, unless ``with_author`` is False: the
+    thread page needs only ``author_id``), or Http404."""
+    related = ("board", "author") if with_author else ("board",)
+    thread = Thread.objects.select_related(*related).filter(pk=thread_id).first()
     if thread is None or not permissions.can_see_thread(user, thread):
         raise Http404
     return thread
@@ -182,28 +292,33 @@ def _rows(user: Any, threads: list[Thread]) -> list[ThreadRow]:
 
 
 def board_threads(
-    user: Any, board: Board, *, cursor: str | None = None, limit: int = THREADS_PER_PAGE
+    user: Any,
+    board: Board,
+    *,
+    cursor: str | None = None,
+    limit: int = THREADS_PER_PAGE,
+    state: ViewerState | None = None,
 ) -> ThreadPage:
     """A page of ``board``'s threads, newest activity first, keyset-paginated.
 
     Pinned threads come first on the first page. Threads the person muted, or whose warning
-    category they muted, and threads started (non-anonymously) by people they blocked, are
-    left out. Four queries whatever the number of threads.
+    category they muted, and threads started under their name by people they blocked, are
+    left out (anonymous ones stay: leaving them out would say who started them). Three or
+    four queries whatever the number of threads, with ``state`` from ``viewer_state``.
     """
-    mutes = list(Mute.objects.filter(user=user).values_list("thread_id", "warning"))
-    muted_threads = [t for t, _w in mutes if t]
-    muted_warnings = [w for t, w in mutes if not t and w]
+    state = state or viewer_state(user)
     # ``board`` was authorized by get_board; no join on it keeps the index order usable.
-    qs = (
-        Thread.objects.filter(board=board)
-        .filter(_thread_filter(user))
-        .exclude(pk__in=muted_threads)
-        .exclude(content_warning__in=muted_warnings)
-        .exclude(author_id__in=Block.objects.filter(blocker=user).values("blocked_id"))
-        .select_related("author", "board")
-    )
+    qs = Thread.objects.filter(board=board).filter(_thread_filter(user))
+    if state.muted_threads:
+        qs = qs.exclude(pk__in=sorted(state.muted_threads))
+    if state.muted_warnings:
+        qs = qs.exclude(content_warning__in=sorted(state.muted_warnings))
+    if state.blocked:
+        qs = qs.exclude(author_id__in=sorted(state.blocked), is_anonymous=False)
+    qs = qs.select_related("author", "board")
     page = ThreadPage()
     position = decode_cursor(cursor) if cursor else None
+    pinned: list[Thread] = []
     if position is None:
         # Unordered in SQL so that the planner picks the small partial index of pinned
         # threads instead of walking the whole board in activity order; sorted here.
@@ -212,7 +327,6 @@ def board_threads(
             key=lambda t: (t.last_activity_at, t.pk),
             reverse=True,
         )[:10]
-        page.pinned = _rows(user, pinned)
     else:
         when, pk = position
         # The first condition bounds the index range; the second breaks ties on the same time.
@@ -222,7 +336,8 @@ def board_threads(
     threads = list(qs.exclude(is_pinned=True).order_by("-last_activity_at", "-id")[: limit + 1])
     more = len(threads) > limit
     threads = threads[:limit]
-    page.rows = _rows(user, threads)
+    rows = _rows(user, pinned + threads)
+    page.pinned, page.rows = rows[: len(pinned)], rows[len(pinned) :]
     if more and threads:
         page.next_cursor = encode_cursor(threads[-1])
     return page
@@ -251,20 +366,26 @@ class PostView:
     reactors: dict[str, list[str]]
     can_edit: bool
     is_own: bool = False
+    # (kind, label) of the four reactions, in order, in the viewer's language.
+    labels: list[tuple[str, str]] = field(default_factory=list)
+    _rows: list[ReactionRow] | None = field(default=None, init=False, repr=False)
 
     @property
     def reactions(self) -> list[ReactionRow]:
-        """The four reactions in order, with counts, whether I gave it, and who did."""
-        return [
-            ReactionRow(
-                kind=kind,
-                label=str(label),
-                count=self.post.count_for(kind),
-                mine=kind in self.reacted,
-                names=self.reactors.get(kind, []),
-            )
-            for kind, label in ReactionKind.choices
-        ]
+        """The four reactions in order, with counts, whether I gave it, and who did (built
+        only when the post is rendered, not on every view of a cached page)."""
+        if self._rows is None:
+            self._rows = [
+                ReactionRow(
+                    kind=kind,
+                    label=label,
+                    count=self.post.count_for(kind),
+                    mine=kind in self.reacted,
+                    names=self.reactors.get(kind, []),
+                )
+                for kind, label in self.labels
+            ]
+        return self._rows
 
 
 @dataclass
@@ -280,14 +401,29 @@ class ThreadView:
     moderation: list[Any] = field(default_factory=list)
     # How far the viewer had read before this page (0: never opened).
     read_position: int = 0
+    can_edit_title: bool = False
 
 
-def post_views(user: Any, thread: Thread, posts: QuerySet[Post]) -> list[PostView]:
-    """``posts`` of ``thread`` as ``user`` sees them, with reactions, in three queries."""
+# Only what a post's fragment and the API show: no Markdown source, no screening evidence,
+# and of the author only the name.
+POST_FIELDS = (
+    "id", "thread_id", "author_id", "position", "body_html", "content_warning", "is_anonymous",
+    "risk_level", "is_held", "is_hidden", "hidden_reason", "created_at", "edited_at",
+    "hear_you_count", "me_too_count", "thank_you_count", "strength_count",
+    "author__id", "author__display_name",
+)  # fmt: skip
+
+
+def post_views(
+    user: Any, thread: Thread, posts: QuerySet[Post], *, state: ViewerState | None = None
+) -> list[PostView]:
+    """``posts`` of ``thread`` as ``user`` sees them, with reactions, in two queries (three
+    without ``state`` from ``viewer_state``)."""
+    state = state or viewer_state(user)
     moderator = permissions.is_moderator(user)
     if not moderator:
         posts = posts.filter(Q(is_held=False) | Q(author=user))
-    rows = list(posts.select_related("author").defer("body", "risk_evidence").order_by("position"))
+    rows = list(posts.select_related("author").only(*POST_FIELDS).order_by("position"))
     # Plain tuples, not model instances: a page can carry hundreds of reactions.
     given: dict[int, list[tuple[str, int, str]]] = {}
     for post_id, kind, user_id, name in (
@@ -296,10 +432,7 @@ def post_views(user: Any, thread: Thread, posts: QuerySet[Post]) -> list[PostVie
         .values_list("post_id", "kind", "user_id", "user__display_name")
     ):
         given.setdefault(post_id, []).append((kind, user_id, name))
-    blocked = set(blocked_ids(user))
-    muted_warnings = set(
-        Mute.objects.filter(user=user, thread__isnull=True).values_list("warning", flat=True)
-    )
+    labels = [(kind, str(label)) for kind, label in ReactionKind.choices]
     now = timezone.now()
     views: list[PostView] = []
     for post in rows:
@@ -310,50 +443,57 @@ def post_views(user: Any, thread: Thread, posts: QuerySet[Post]) -> list[PostVie
             reactors.setdefault(kind, []).append(name)
             if user_id == user.pk:
                 reacted.add(kind)
-        is_blocked = post.author_id in blocked and post.author_id != user.pk
+        # A block hides what the member wrote under their name, never their anonymous posts:
+        # a placeholder there would tell the blocker who wrote them.
+        is_blocked = (
+            post.author_id in state.blocked and not post.is_anonymous and post.author_id != user.pk
+        )
         views.append(
             PostView(
                 post=post,
                 show_body=permissions.can_see_post_body(user, post) and not is_blocked,
                 blocked=is_blocked,
-                muted_warning=bool(post.content_warning in muted_warnings),
+                muted_warning=bool(post.content_warning in state.muted_warnings),
                 author_visible=permissions.can_see_author(user, post),
                 reacted=reacted,
                 reactors=reactors,
                 can_edit=permissions.can_edit_post(user, post, now=now),
                 is_own=post.author_id == user.pk,
+                labels=labels,
             )
         )
     return views
 
 
-def thread_view(user: Any, thread: Thread, *, page: int = 1) -> ThreadView:
-    """One page of a thread's posts with reactions (counts and who), in constant queries."""
+def thread_view(
+    user: Any, thread: Thread, *, page: int = 1, state: ViewerState | None = None
+) -> ThreadView:
+    """One page of a thread's posts with reactions (counts and who), in constant queries:
+    with ``state`` from ``viewer_state(thread_id=...)``, two (three for moderators and the
+    thread's author, who also see the moderation notes)."""
+    state = state or viewer_state(user, thread_id=thread.pk)
     size = posts_per_page()
     pages = page_for_position(thread.last_position)
     page = min(max(page, 1), pages)
     start = (page - 1) * size + 1
     posts = Post.objects.filter(thread=thread, position__gte=start, position__lt=start + size)
-    views = post_views(user, thread, posts)
-    moderation = list(thread.moderation.select_related("actor", "post")[:20])
-    following = ThreadFollow.objects.filter(user=user, thread=thread).exists()
-    muted = Mute.objects.filter(user=user, thread=thread).exists()
-    read_position = (
-        ThreadReadState.objects.filter(user=user, thread=thread)
-        .values_list("last_read_position", flat=True)
-        .first()
-    )
+    views = post_views(user, thread, posts, state=state)
+    moderator = permissions.is_moderator(user)
+    moderation: list[Any] = []
+    if moderator or (thread.author_id is not None and thread.author_id == user.pk):
+        moderation = list(thread.moderation.select_related("actor", "post")[:20])
     return ThreadView(
         thread=thread,
         posts=views,
         page=page,
         pages=pages,
-        following=following,
-        muted=muted,
-        moderator=permissions.is_moderator(user),
-        can_reply=permissions.can_reply(user, thread),
+        following=state.following,
+        muted=thread.pk in state.muted_threads,
+        moderator=moderator,
+        can_reply=permissions.can_reply(user, thread, blocked_by_author=state.blocked_by_author),
         moderation=moderation,
-        read_position=read_position or 0,
+        read_position=state.read_position,
+        can_edit_title=permissions.can_edit_title(user, thread),
     )
 
 
@@ -373,6 +513,10 @@ def needs_reply(user: Any, *, older_than: timedelta | None = None, limit: int = 
         .filter(deleted_at__isnull=True, is_held=False)
         .exclude(board__visibility=Visibility.ANNOUNCEMENTS)
         .exclude(author=user)
+        .exclude(
+            author_id__in=Block.objects.filter(blocker=user).values("blocked_id"),
+            is_anonymous=False,
+        )
         .select_related("board", "author")
         .order_by("created_at", "id")[:limit]
     )

@@ -9,13 +9,15 @@ notifications. Moderator actions are recorded twice: a ``ModerationAction`` the 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from peerhaven.accounts import audit, ratelimit
 from peerhaven.accounts.models import User
-from peerhaven.forums import permissions
+from peerhaven.forums import permissions, queries
 from peerhaven.forums.models import (
     Block,
     Board,
@@ -40,16 +42,19 @@ from peerhaven.forums.models import (
     Thread,
     ThreadFollow,
     ThreadReadState,
+    ThreadRevision,
 )
 from peerhaven.forums.rendering import render_markdown
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
+from peerhaven.safety.permissions import check_post
 
 MAX_BODY = 20_000
 MAX_TITLE = 140
 MIN_TITLE = 3
 MAX_REASON = 500
 POST_RATE = (30, 600)  # posts per member per 10 minutes
+EDIT_RATE = (30, 600)  # edits of posts and titles per member per 10 minutes
 REPORT_RATE = (20, 3600)
 SCREEN_KIND = "forums.post"
 ANONYMOUS = "Anonymous member"
@@ -107,13 +112,25 @@ def _validate_reason(reason: str) -> str:
     return reason[:MAX_REASON]
 
 
-def _rate_limit(scope: str, user: User, rate: tuple[int, int]) -> None:
+def _rate_limit(scope: str, user: User, rate: tuple[int, int], message: str | None = None) -> None:
     limit, window = rate
     if not ratelimit.hit(scope, str(user.pk), limit=limit, window=window):
         raise ValidationError(
-            _("You are posting very quickly. Please wait a few minutes and try again."),
+            message or _("You are posting very quickly. Please wait a few minutes and try again."),
             code="rate_limited",
         )
+
+
+def _rate_limit_edit(user: User) -> None:
+    _rate_limit(
+        "forums.edit",
+        user,
+        EDIT_RATE,
+        _(
+            "You are making changes very quickly. Please wait a few minutes and try again; "
+            "your text is still here."
+        ),
+    )
 
 
 def _screen(text: str, author: User) -> GateOutcome:
@@ -121,10 +138,8 @@ def _screen(text: str, author: User) -> GateOutcome:
 
 
 def post_url(post: Post) -> str:
-    from peerhaven.forums.queries import page_for_position
-
     url = reverse("forums:thread", args=[post.thread_id])
-    page = page_for_position(post.position)
+    page = queries.page_for_position(post.position)
     if page > 1:
         url += f"?page={page}"
     return f"{url}#post-{post.position}"
@@ -157,6 +172,30 @@ def _mentioned(text: str, author: User) -> list[User]:
     return list(users[:10])
 
 
+def _check_mentions(text: str, author: User) -> None:
+    """Refuse a post that mentions someone who blocked its author (named or anonymous: a
+    blocked member cannot reach the blocker through a mention). Said plainly, so the writer
+    can take the mention out; nothing else about the block is shown."""
+    mentioned = [u.pk for u in _mentioned(text, author)]
+    if not mentioned:
+        return
+    names = sorted(
+        Block.objects.filter(blocker_id__in=mentioned, blocked=author).values_list(
+            "blocker__display_name", flat=True
+        )
+    )
+    if names:
+        raise ValidationError(
+            {
+                "body": [
+                    _("You cannot mention %(names)s. Please take the mention out.")
+                    % {"names": ", ".join(f"@{n}" for n in names)}
+                ]
+            },
+            code="mention_blocked",
+        )
+
+
 def _notify_new_post(post: Post, *, first_reply: bool) -> None:
     """Tell followers, the author (on a first reply) and mentioned members about ``post``."""
     thread = post.thread
@@ -165,7 +204,10 @@ def _notify_new_post(post: Post, *, first_reply: bool) -> None:
         return
     who = author_label(post)
     url = post_url(post)
-    blockers = _blockers_of(author)
+    # An anonymous post notifies blockers like everyone else: leaving them out would let a
+    # blocker tell who wrote it. (The blocked member cannot mention them or reply in their
+    # named threads at all: see _check_mentions and check_reply.)
+    blockers = set() if post.is_anonymous else _blockers_of(author)
     muted = set(Mute.objects.filter(thread=thread).values_list("user_id", flat=True))
     skip = blockers | muted | {author.pk}
     done: set[int] = set()
@@ -246,6 +288,7 @@ def create_thread(
     The author follows the thread automatically.
     """
     permissions.check_start_thread(author, board)
+    check_post(author)  # a mute or ban: PostingRestrictedError, with the reason and the end
     errors: dict[str, Any] = {}
     for check, value in ((_validate_title, title), (_validate_body, body)):
         try:
@@ -257,6 +300,7 @@ def create_thread(
     title = _validate_title(title)
     body = _validate_body(body)
     content_warning = _validate_warning(content_warning)
+    _check_mentions(body, author)
     _rate_limit("forums.post", author, POST_RATE)
     outcome = _screen(f"{title}\n\n{body}", author)
     now = timezone.now()
@@ -281,6 +325,7 @@ def create_thread(
         risk_level=outcome.level,
         risk_evidence=outcome.as_dict(),
         is_held=outcome.hold,
+        published_at=None if outcome.hold else now,
         created_at=now,
     )
     ThreadFollow.objects.create(user=author, thread=thread)
@@ -313,9 +358,13 @@ def reply(
     mentioned members are notified, and the thread's author hears about the first reply
     from someone else. A held reply is stored but only counted once a moderator releases it.
     """
-    permissions.check_reply(author, thread)
+    permissions.check_reply(
+        author, thread, blocked_by_author=queries.is_blocked_by_author(author, thread)
+    )
+    check_post(author)
     body = _validate_body(body)
     content_warning = _validate_warning(content_warning)
+    _check_mentions(body, author)
     _rate_limit("forums.post", author, POST_RATE)
     outcome = _screen(body, author)
     now = timezone.now()
@@ -333,6 +382,7 @@ def reply(
         risk_level=outcome.level,
         risk_evidence=outcome.as_dict(),
         is_held=outcome.hold,
+        published_at=None if outcome.hold else now,
         created_at=now,
     )
     ThreadFollow.objects.get_or_create(user=author, thread=thread)
@@ -360,13 +410,18 @@ def edit_post(
 ) -> Post:
     """Change a post's text within the edit window, keeping the old text as a revision."""
     permissions.check_edit_post(actor, post)
+    check_post(actor)
     body = _validate_body(body)
     warning = post.content_warning if content_warning is None else content_warning
     warning = _validate_warning(warning)
     if body == post.body and warning == post.content_warning:
         return post
+    _check_mentions(body, actor)
+    _rate_limit_edit(actor)
     outcome = _screen(body, actor)
     PostRevision.objects.create(post=post, body=post.body, editor=actor)
+    if outcome.hold and not post.is_held:
+        _withdraw_counts(post)
     post.body = body
     post.body_html = render_markdown(body)
     post.content_warning = warning
@@ -384,6 +439,83 @@ def edit_post(
         request=request,
     )  # fmt: skip
     return post
+
+
+def _withdraw_counts(post: Post) -> None:
+    """Uncount a published post that an edit puts on hold, so that its release (which counts
+    it again, see _publish_held) does not count it twice. The post was public, so it keeps a
+    ``published_at`` (rows written in bulk may lack one): its release is not a first
+    publication."""
+    if post.published_at is None:
+        post.published_at = post.created_at
+        Post.objects.filter(pk=post.pk).update(published_at=post.created_at)
+    thread = post.thread
+    if post.position == 1:
+        Board.objects.filter(pk=thread.board_id).update(
+            thread_count=Greatest(F("thread_count") - 1, 0),
+            post_count=Greatest(F("post_count") - 1, 0),
+        )
+    else:
+        Thread.objects.filter(pk=thread.pk).update(reply_count=Greatest(F("reply_count") - 1, 0))
+        Board.objects.filter(pk=thread.board_id).update(post_count=Greatest(F("post_count") - 1, 0))
+
+
+@transaction.atomic
+def edit_title(
+    *,
+    thread: Thread,
+    actor: User,
+    title: str,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    report: Report | None = None,
+) -> Thread:
+    """Change a thread's title: its author within the edit window, a moderator at any time.
+
+    The old title is kept as a ``ThreadRevision`` (moderators see the history). The new title
+    is screened like any text; a title held for review holds the thread, as an opening post
+    would. A moderator changing someone else's title gives a ``reason``: the author sees it
+    in the thread's moderation notes and a notification, and the change is audited.
+    Raises ValidationError (``title``; ``edit_window``/``locked`` when it is too late) and
+    PermissionDenied for anyone else.
+    """
+    permissions.check_edit_title(actor, thread)
+    check_post(actor)
+    by_moderator = thread.author_id != actor.pk
+    title = _validate_title(title)
+    if by_moderator:
+        reason = _validate_reason(reason)
+    if title == thread.title:
+        return thread
+    _rate_limit_edit(actor)
+    outcome = _screen(title, actor)
+    if by_moderator:
+        # A moderator's wording is the moderator's, not the author's risk: it is screened and
+        # reported as the moderator's text (an alert names the moderator, on the thread, apart
+        # from any alert on the author's post), and it never holds the author's thread.
+        outcome = dataclasses.replace(outcome, method=False)
+    opening = Post.objects.select_related("thread").filter(thread=thread, position=1).first()
+    ThreadRevision.objects.create(thread=thread, title=thread.title, editor=actor)
+    thread.title = title
+    thread.title_edited_at = timezone.now()
+    fields = ["title", "title_edited_at"]
+    if outcome.hold and not thread.is_held and opening is not None:
+        _withdraw_counts(opening)
+        Post.objects.filter(pk=opening.pk).update(is_held=True)
+        thread.is_held = True
+        fields.append("is_held")
+    thread.save(update_fields=fields)
+    report_outcome(
+        outcome=outcome, author=actor, kind=SCREEN_KIND,
+        obj=thread if by_moderator or opening is None else opening,
+        url=reverse("forums:thread", args=[thread.pk]), request=request,
+    )  # fmt: skip
+    if by_moderator:
+        _moderate(
+            actor=actor, action=ModAction.RETITLE, thread=thread, post=None, reason=reason,
+            request=request, report=report,
+        )  # fmt: skip
+    return thread
 
 
 # --- reactions --------------------------------------------------------------------------------
@@ -482,10 +614,32 @@ def mark_read(*, thread: Thread, user: User, position: int) -> None:
 
 
 def block_member(*, blocker: User, blocked: User) -> None:
-    """Hide ``blocked``'s posts from ``blocker``. Blocking staff or oneself is refused."""
+    """Hide what ``blocked`` writes under their name from ``blocker``; ``blocked`` can no
+    longer mention ``blocker`` or reply in threads ``blocker`` started under their name.
+
+    Anonymous posts are not affected in what the blocker sees: any difference would tell the
+    blocker who wrote them (docs/forums.md, "Blocks and anonymous posts"). Blocking oneself
+    is refused.
+    """
     if blocked.pk == blocker.pk:
         raise ValidationError(_("You cannot block yourself."), code="self_block")
     Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+
+
+def block_author(*, blocker: User, post: Post) -> None:
+    """Block the member who wrote ``post``. An anonymous post's author cannot be blocked: the
+    block would show the blocker which named posts are theirs (ValidationError "anonymous")."""
+    if post.is_anonymous:
+        raise ValidationError(
+            _(
+                "Anonymous posts cannot be blocked without revealing who wrote them. You can "
+                "report the post or mute the thread instead."
+            ),
+            code="anonymous",
+        )
+    if post.author is None:
+        raise ValidationError(_("This member has left."), code="no_author")
+    block_member(blocker=blocker, blocked=post.author)
 
 
 def unblock_member(*, blocker: User, blocked: User) -> None:
@@ -537,22 +691,57 @@ def report_post(
 
 
 def _file_in_unified_queue(*, report: Report, post: Post, reporter: User) -> None:
-    """Reports from every capability land in the one safety queue at /moderation/ too."""
+    """Reports from every capability land in the one safety queue at /moderation/ too. The
+    queue item links to this report's page in the forum moderation area, where a moderator
+    acts on it; acting there closes the queue item (see _close_reports)."""
     from peerhaven.safety.services import file_report
 
     label = ReportReason(report.reason).label
     try:
         with transaction.atomic():
-            file_report(
+            alert = file_report(
                 reporter=reporter,
                 obj=post,
                 reason=f"{label}: {report.detail}" if report.detail else str(label),
-                url=post_url(post),
+                url=reverse("forums:report_detail", args=[report.pk]),
                 author=post.author,
             )
     except ValidationError:
         # Over the safety queue's own rate limit: the forum report is stored all the same.
         logger.info("forum report %s not mirrored to the safety queue", report.pk)
+        return
+    report.alert = alert
+    report.save(update_fields=["alert"])
+
+
+def _close_reports(
+    reports: Any, *, actor: User, action: str, reason: str, request: HttpRequest | None
+) -> None:
+    """Resolve open ``reports`` and their items in the unified safety queue, with the reason.
+
+    A queue item another moderator has taken is left to them (their view shows the report
+    as resolved when they open it).
+    """
+    from peerhaven.safety.models import AlertOutcome, AlertStatus, RiskAlert
+    from peerhaven.safety.services import AlertUnavailableError, claim_alert, resolve_alert
+
+    reports = reports.filter(resolved_at__isnull=True)
+    alert_ids = [a for a in reports.values_list("alert_id", flat=True) if a is not None]
+    reports.update(resolved_at=timezone.now(), resolved_by=actor, resolution=f"{action}: {reason}")
+    outcome = AlertOutcome.NO_ACTION if action == ModAction.DISMISS else AlertOutcome.CONTENT_ACTION
+    note = f"{ModAction(action).label}: {reason}"
+    for alert in RiskAlert.objects.filter(pk__in=alert_ids).exclude(status=AlertStatus.RESOLVED):
+        try:
+            with transaction.atomic():
+                if alert.status == AlertStatus.OPEN:
+                    alert = claim_alert(alert_id=alert.pk, moderator=actor, request=request)
+                elif alert.assigned_to_id != actor.pk:
+                    continue
+                resolve_alert(
+                    alert=alert, moderator=actor, outcome=outcome, note=note, request=request
+                )
+        except (AlertUnavailableError, PermissionDenied, ValidationError):
+            logger.info("queue item %s left open: another moderator has it", alert.pk)
 
 
 # --- moderation -------------------------------------------------------------------------------
@@ -567,7 +756,15 @@ def _moderate(
     reason: str,
     request: HttpRequest | None,
     tell_author: bool = True,
+    report: Report | None = None,
 ) -> ModerationAction:
+    """Record a moderator's action (shown to the author with the reason), audit it, close the
+    reports it answers (and their unified queue items) and tell the author.
+
+    Acting on a post answers its reports; acting on a thread answers the reports on all of its
+    posts (a changed title: those on the opening post; pinning answers none). ``report``, the
+    report the moderator started from, is always answered.
+    """
     record = ModerationAction.objects.create(
         actor=actor, action=action, thread=thread, post=post, reason=reason
     )
@@ -580,13 +777,16 @@ def _moderate(
         detail={"thread": thread.pk, "moderation_action": record.pk},
         request=request,
     )
-    # Close open reports on this post (or on every post of a removed thread).
-    reports = Report.objects.filter(resolved_at__isnull=True)
-    reports = reports.filter(post=post) if post is not None else reports.filter(post__thread=thread)
-    if action not in (ModAction.PIN, ModAction.UNPIN):
-        reports.update(
-            resolved_at=timezone.now(), resolved_by=actor, resolution=f"{action}: {reason}"
-        )
+    answered = Q(pk=report.pk) if report is not None else Q(pk__in=[])
+    if post is not None:
+        answered |= Q(post=post)
+    elif action == ModAction.RETITLE:
+        answered |= Q(post__thread=thread, post__position=1)
+    elif action not in (ModAction.PIN, ModAction.UNPIN):
+        answered |= Q(post__thread=thread)
+    _close_reports(
+        Report.objects.filter(answered), actor=actor, action=action, reason=reason, request=request
+    )
     if tell_author and subject is not None and subject.pk != actor.pk:
         label = ModAction(action).label
         url = reverse("forums:thread", args=[thread.pk])
@@ -604,7 +804,12 @@ def _moderate(
 
 @transaction.atomic
 def hide_post(
-    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None
+    *,
+    post: Post,
+    actor: User,
+    reason: str,
+    request: HttpRequest | None = None,
+    report: Report | None = None,
 ) -> ModerationAction:
     """Hide a post behind a notice with the reason; the author still sees it and why."""
     permissions.check_moderate(actor)
@@ -614,13 +819,18 @@ def hide_post(
     post.save(update_fields=["is_hidden", "hidden_reason"])
     return _moderate(
         actor=actor, action=ModAction.HIDE, thread=post.thread, post=post, reason=reason,
-        request=request,
+        request=request, report=report,
     )  # fmt: skip
 
 
 @transaction.atomic
 def unhide_post(
-    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None
+    *,
+    post: Post,
+    actor: User,
+    reason: str,
+    request: HttpRequest | None = None,
+    report: Report | None = None,
 ) -> ModerationAction:
     permissions.check_moderate(actor)
     reason = _validate_reason(reason)
@@ -629,13 +839,18 @@ def unhide_post(
     post.save(update_fields=["is_hidden", "hidden_reason"])
     return _moderate(
         actor=actor, action=ModAction.UNHIDE, thread=post.thread, post=post, reason=reason,
-        request=request,
+        request=request, report=report,
     )  # fmt: skip
 
 
 @transaction.atomic
 def release_post(
-    *, post: Post, actor: User, reason: str, request: HttpRequest | None = None
+    *,
+    post: Post,
+    actor: User,
+    reason: str,
+    request: HttpRequest | None = None,
+    report: Report | None = None,
 ) -> ModerationAction:
     """Publish a post that was held for safety review, with its counts and notifications."""
     permissions.check_moderate(actor)
@@ -645,26 +860,44 @@ def release_post(
     _publish_held(post)
     return _moderate(
         actor=actor, action=ModAction.RELEASE, thread=post.thread, post=post, reason=reason,
-        request=request,
+        request=request, report=report,
     )  # fmt: skip
 
 
 def _publish_held(post: Post) -> None:
-    """Make a held post public: counts, activity and the notifications it held back."""
-    post.is_held = False
-    post.save(update_fields=["is_held"])
-    thread = post.thread
+    """Make a held post public: counts, activity and the notifications it held back.
+
+    Only a first publication is news. A post that was public before and was held again by an
+    edit (of its text, or of its thread's title) gets its counts back, but notifies nobody
+    again and does not move the thread's or the board's last activity.
+    """
     now = timezone.now()
+    first_time = post.published_at is None
+    post.is_held = False
+    fields = ["is_held"]
+    if first_time:
+        post.published_at = now
+        fields.append("published_at")
+    post.save(update_fields=fields)
+    thread = post.thread
     if post.position == 1:
         Thread.objects.filter(pk=thread.pk).update(is_held=False)
         thread.is_held = False
-        Board.objects.filter(pk=thread.board_id).update(
-            thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_activity_at=now
-        )
-        _notify_new_post(post, first_reply=False)
-    else:
+        board: dict[str, Any] = {
+            "thread_count": F("thread_count") + 1,
+            "post_count": F("post_count") + 1,
+        }
+        if first_time:
+            board["last_activity_at"] = now
+        Board.objects.filter(pk=thread.board_id).update(**board)
+        if first_time:
+            _notify_new_post(post, first_reply=False)
+    elif first_time:
         first = _publish_counts(post, now=now)
         _notify_new_post(post, first_reply=first)
+    else:
+        Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
+        Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
 
 
 @transaction.atomic
@@ -680,7 +913,13 @@ def release_held_from_safety(object_id: str, publish: bool) -> None:
 
 @transaction.atomic
 def set_locked(
-    *, thread: Thread, actor: User, locked: bool, reason: str, request: HttpRequest | None = None
+    *,
+    thread: Thread,
+    actor: User,
+    locked: bool,
+    reason: str,
+    request: HttpRequest | None = None,
+    report: Report | None = None,
 ) -> ModerationAction:
     permissions.check_moderate(actor)
     reason = _validate_reason(reason)
@@ -688,13 +927,20 @@ def set_locked(
     thread.save(update_fields=["is_locked"])
     action = ModAction.LOCK if locked else ModAction.UNLOCK
     return _moderate(
-        actor=actor, action=action, thread=thread, post=None, reason=reason, request=request
-    )
+        actor=actor, action=action, thread=thread, post=None, reason=reason, request=request,
+        report=report,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def set_pinned(
-    *, thread: Thread, actor: User, pinned: bool, reason: str, request: HttpRequest | None = None
+    *,
+    thread: Thread,
+    actor: User,
+    pinned: bool,
+    reason: str,
+    request: HttpRequest | None = None,
+    report: Report | None = None,
 ) -> ModerationAction:
     permissions.check_moderate(actor)
     reason = _validate_reason(reason)
@@ -703,13 +949,19 @@ def set_pinned(
     action = ModAction.PIN if pinned else ModAction.UNPIN
     return _moderate(
         actor=actor, action=action, thread=thread, post=None, reason=reason, request=request,
-        tell_author=False,
+        report=report, tell_author=False,
     )  # fmt: skip
 
 
 @transaction.atomic
 def move_thread(
-    *, thread: Thread, actor: User, board: Board, reason: str, request: HttpRequest | None = None
+    *,
+    thread: Thread,
+    actor: User,
+    board: Board,
+    reason: str,
+    request: HttpRequest | None = None,
+    report: Report | None = None,
 ) -> ModerationAction:
     permissions.check_moderate(actor)
     reason = _validate_reason(reason)
@@ -726,13 +978,19 @@ def move_thread(
     thread.board = board
     thread.save(update_fields=["board"])
     return _moderate(
-        actor=actor, action=ModAction.MOVE, thread=thread, post=None, reason=reason, request=request
-    )
+        actor=actor, action=ModAction.MOVE, thread=thread, post=None, reason=reason,
+        request=request, report=report,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def delete_thread(
-    *, thread: Thread, actor: User, reason: str, request: HttpRequest | None = None
+    *,
+    thread: Thread,
+    actor: User,
+    reason: str,
+    request: HttpRequest | None = None,
+    report: Report | None = None,
 ) -> ModerationAction:
     """Remove a thread from view. Its author can still open it and read the reason."""
     permissions.check_moderate(actor)
@@ -746,7 +1004,7 @@ def delete_thread(
         )
     return _moderate(
         actor=actor, action=ModAction.DELETE, thread=thread, post=None, reason=reason,
-        request=request,
+        request=request, report=report,
     )  # fmt: skip
 
 
@@ -757,10 +1015,14 @@ def dismiss_report(
     """Close a report without acting on the post (the reporter's note stays in the log)."""
     permissions.check_moderate(actor)
     reason = _validate_reason(reason)
-    report.resolved_at = timezone.now()
-    report.resolved_by = actor
-    report.resolution = f"dismiss: {reason}"
-    report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    _close_reports(
+        Report.objects.filter(pk=report.pk),
+        actor=actor,
+        action=ModAction.DISMISS,
+        reason=reason,
+        request=request,
+    )
+    report.refresh_from_db(fields=["resolved_at", "resolved_by", "resolution"])
     audit.record(
         actor=actor,
         action="forums.report.dismiss",
@@ -812,6 +1074,10 @@ def export_forums(user: User) -> dict[str, Any]:
             {"post_id": r.post_id, "reason": r.reason, "detail": r.detail}
             for r in Report.objects.filter(reporter=user)
         ],
+        "earlier_titles": [
+            {"thread_id": r.thread_id, "title": r.title, "changed_at": r.created_at.isoformat()}
+            for r in ThreadRevision.objects.filter(thread__author=user).order_by("created_at")
+        ],
     }
 
 
@@ -824,9 +1090,11 @@ def erase_forums(user: User, mode: Any) -> None:
     Reaction.objects.filter(user=user).delete()
     Report.objects.filter(reporter=user).update(detail="")
     PostRevision.objects.filter(editor=user).update(editor=None)
+    ThreadRevision.objects.filter(editor=user).update(editor=None)
     if mode != EraseMode.REMOVE:
         return
     PostRevision.objects.filter(post__author=user).delete()
+    ThreadRevision.objects.filter(thread__author=user).delete()
     removed = _("[removed by its author]")
     for thread in Thread.objects.filter(author=user):
         if Post.objects.filter(thread=thread).exclude(author=user).exists():

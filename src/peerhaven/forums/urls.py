@@ -15,6 +15,7 @@ urlpatterns = [
     path("t/<int:thread_id>/reply/", views.reply, name="reply"),
     path("t/<int:thread_id>/follow/", views.follow, name="follow"),
     path("t/<int:thread_id>/mute/", views.mute, name="mute"),
+    path("t/<int:thread_id>/title/", views.edit_title, name="edit_title"),
     path("p/<int:post_id>/edit/", views.edit_post, name="edit"),
     path("p/<int:post_id>/react/", views.react, name="react"),
     path("p/<int:post_id>/block/", views.block, name="block"),
@@ -26,5 +27,11 @@ urlpatterns = [
     path(
         "moderation/t/<int:thread_id>/<str:action>/", views.moderate_thread, name="moderate_thread"
     ),
+    path("moderation/r/<int:report_id>/", views.report_detail, name="report_detail"),
     path("moderation/r/<int:report_id>/dismiss/", views.dismiss_report, name="dismiss_report"),
+    path(
+        "moderation/thread/<int:thread_id>/history/",
+        views.thread_history,
+        name="thread_history",
+    ),
 ]

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,14 +26,21 @@ from peerhaven.forums.forms import (
     ReplyForm,
     ReportForm,
     ThreadForm,
+    TitleForm,
 )
 from peerhaven.forums.models import Block, Mute, Post, ReactionKind, Report, Thread
 from peerhaven.forums.rendering import quote_markdown
+from peerhaven.notifications.services import remember_unread_count
+from peerhaven.safety.permissions import PostingRestrictedError
 
 
 def _user(request: HttpRequest) -> User:
-    """The signed-in member (every view here is behind login_required)."""
-    return cast(User, request.user)
+    """The signed-in member (every view here is behind login_required), unwrapped from
+    ``request.user``'s lazy proxy: a thread page reads the viewer's attributes hundreds of
+    times, and each read through the proxy costs a little."""
+    user = request.user
+    _ = user.pk  # loads the person if nothing did yet
+    return cast(User, getattr(user, "_wrapped", user))
 
 
 # Service error codes that are not "fix the form" (422) but a refusal of another kind.
@@ -73,16 +82,26 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "forums/index.html", {"boards": boards})
 
 
+def _viewer(request: HttpRequest, *, thread_id: int | None = None) -> queries.ViewerState:
+    """The viewer's forum state, roles and header count: one query for the whole page."""
+    state = queries.viewer_state(_user(request), thread_id=thread_id, unread=True)
+    remember_unread_count(request, list(state.facts))
+    return state
+
+
 @login_required
 def board(request: HttpRequest, slug: str) -> HttpResponse:
+    state = _viewer(request)
     b = queries.get_board(_user(request), slug)
-    page = queries.board_threads(_user(request), b, cursor=request.GET.get("after"))
+    page = queries.board_threads(_user(request), b, cursor=request.GET.get("after"), state=state)
     return render(
         request,
         "forums/board.html",
         {
             "board": b,
             "page": page,
+            "pinned_html": fragments.render_thread_rows(page.pinned) if page.pinned else "",
+            "rows_html": fragments.render_thread_rows(page.rows),
             "can_start": permissions.can_start_thread(_user(request), b),
             "first_page": not request.GET.get("after"),
         },
@@ -112,6 +131,9 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
                 status = status_for(exc)
+            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 if thread.is_held:
                     _held_message(request)
@@ -133,8 +155,11 @@ def _page_number(request: HttpRequest) -> int:
 
 @login_required
 def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
-    t = queries.get_thread(_user(request), thread_id)
-    view = queries.thread_view(_user(request), t, page=_page_number(request))
+    # The viewer's state for this thread id is read before the thread is authorized: it is
+    # only the viewer's own data, and nothing is shown unless get_thread lets them in.
+    state = _viewer(request, thread_id=thread_id)
+    t = queries.get_thread(_user(request), thread_id, with_author=False)
+    view = queries.thread_view(_user(request), t, page=_page_number(request), state=state)
     # Write only when the page moves the read mark on: re-reading costs no write.
     if view.posts and view.posts[-1].post.position > view.read_position:
         services.mark_read(
@@ -149,8 +174,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             "view": view,
             "posts_html": fragments.render_posts(request, view),
             "thread": t,
-            "form": ReplyForm(),
-            "kinds": ReactionKind.choices,
+            "reply_form_html": fragments.reply_form_html(),
             "boards_for_move": queries.visible_boards(_user(request)) if view.moderator else [],
         },
     )
@@ -169,7 +193,8 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             initial["body"] = quote_markdown(quoted.body, label)
     form = ReplyForm(request.POST or None, initial=initial)
     status = 200
-    if not permissions.can_reply(_user(request), t):
+    blocked = queries.is_blocked_by_author(_user(request), t)
+    if not permissions.can_reply(_user(request), t, blocked_by_author=blocked):
         status = 403
         messages.error(
             request,
@@ -198,6 +223,9 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
                 status = status_for(exc)
+            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 if post.is_held:
                     _held_message(request)
@@ -241,10 +269,61 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
                 status = status_for(exc)
+            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(services.post_url(post))
     return render(request, "forums/edit.html", {"post": post, "form": form}, status=status)
+
+
+@login_required
+def edit_title(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """The author changes a thread's title within the edit window; a moderator at any time
+    (with a reason when it is someone else's thread)."""
+    user = _user(request)
+    t = queries.get_thread(user, thread_id)
+    moderator = permissions.is_moderator(user)
+    if not moderator and t.author_id != user.pk:
+        raise Http404
+    with_reason = moderator and t.author_id != user.pk
+    form = TitleForm(request.POST or None, initial={"title": t.title}, with_reason=with_reason)
+    context: dict[str, Any] = {"thread": t, "form": form}
+    if not permissions.can_edit_title(user, t):
+        form.is_valid()
+        if t.deleted_at is not None:
+            messages.error(request, _("A removed thread cannot be changed."))
+        elif t.is_locked:
+            messages.error(request, _("This thread is locked, so its title cannot be changed."))
+        else:
+            messages.error(request, _("The time for changing this title has passed."))
+        return render(request, "forums/edit_title.html", {**context, "closed": True}, status=403)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.edit_title(
+                    thread=t,
+                    actor=user,
+                    title=form.cleaned_data["title"],
+                    reason=form.cleaned_data.get("reason", ""),
+                    request=request,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                status = status_for(exc)
+            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
+                form.add_error(None, str(exc))
+                status = 403
+            else:
+                if t.is_held:
+                    _held_message(request)
+                else:
+                    messages.success(request, _("The title is changed."))
+                return redirect("forums:thread", t.pk)
+    return render(request, "forums/edit_title.html", context, status=status)
 
 
 @login_required
@@ -295,14 +374,24 @@ def mute(request: HttpRequest, thread_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def block(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Block the author of a post (works for anonymous posts without revealing who it is)."""
+    """Block the author of a named post. Anonymous posts answer 400 with the reason: any
+    block of their author would show the blocker who wrote them. That is checked first, so
+    the answer is the same whether the anonymous author still has an account or not."""
     post = queries.get_post(_user(request), post_id)
-    if post.author is None or post.author_id == _user(request).pk:
+    if post.author_id == _user(request).pk or (post.author_id is None and not post.is_anonymous):
         raise Http404
-    services.block_member(blocker=_user(request), blocked=post.author)
+    try:
+        # Refuses every anonymous post before looking at its author (400 below).
+        services.block_author(blocker=_user(request), post=post)
+    except ValidationError as exc:
+        # No button offers this (anonymous posts show none): a plain refusal is enough.
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
     messages.success(
         request,
-        _("Blocked. You will not see their posts; you can undo this in your forum settings."),
+        _(
+            "Blocked. You will not see what they post under their name, and they cannot "
+            "mention you or reply in your threads. You can undo this in your forum settings."
+        ),
     )
     return redirect("forums:thread", post.thread_id)
 
@@ -424,6 +513,24 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_for(request: HttpRequest, thread: Thread) -> Report | None:
+    """The report a moderator acts from (``report`` in the form), if it is about ``thread``."""
+    raw = request.POST.get("report", "")
+    if not raw.isdigit():
+        return None
+    return Report.objects.filter(pk=int(raw), post__thread=thread).first()
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to ``next`` if it is a page of this site, else to ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
 @login_required
 @require_POST
 def moderate_post(request: HttpRequest, post_id: int, action: str) -> HttpResponse:
@@ -446,12 +553,13 @@ def moderate_post(request: HttpRequest, post_id: int, action: str) -> HttpRespon
                 actor=_user(request),
                 reason=form.cleaned_data["reason"],
                 request=request,
+                report=_report_for(request, post.thread),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Done. The author can see what happened and why."))
-    return redirect(request.POST.get("next") or services.post_url(post))
+    return _back(request, services.post_url(post))
 
 
 @login_required
@@ -462,13 +570,14 @@ def moderate_thread(request: HttpRequest, thread_id: int, action: str) -> HttpRe
     form: ReasonForm = MoveForm(request.POST) if action == "move" else ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason: the author will see it."))
-        return redirect("forums:thread", t.pk)
+        return _back(request, reverse("forums:thread", args=[t.pk]))
     reason = form.cleaned_data["reason"]
     kwargs: dict[str, Any] = {
         "thread": t,
         "actor": _user(request),
         "reason": reason,
         "request": request,
+        "report": _report_for(request, t),
     }
     try:
         if action in ("lock", "unlock"):
@@ -485,7 +594,7 @@ def moderate_thread(request: HttpRequest, thread_id: int, action: str) -> HttpRe
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Done. The author can see what happened and why."))
-    return redirect("forums:thread", t.pk)
+    return _back(request, reverse("forums:thread", args=[t.pk]))
 
 
 @login_required
@@ -504,7 +613,61 @@ def dismiss_report(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.success(request, _("Report closed."))
     else:
         messages.error(request, _("Give a reason for closing the report."))
-    return redirect("forums:moderation")
+    return _back(request, reverse("forums:moderation"))
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """One report with every action on its post and thread, the report preselected: where the
+    unified safety queue (/moderation/) sends a moderator for a forum report."""
+    _moderator(request)
+    r = get_object_or_404(
+        Report.objects.select_related(
+            "post__thread__board", "post__author", "reporter", "resolved_by", "alert"
+        ),
+        pk=report_id,
+    )
+    audit.record(
+        actor=_user(request),
+        action="forums.report.read",
+        subject=r.post.author,
+        obj=r,
+        detail={"post": r.post_id},
+        request=request,
+    )
+    return render(
+        request,
+        "forums/report_detail.html",
+        {
+            "report": r,
+            "post": r.post,
+            "thread": r.post.thread,
+            "boards_for_move": queries.visible_boards(_user(request)),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+def thread_history(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """Earlier titles of a thread, for moderators; each look is written to the audit log."""
+    _moderator(request)
+    t = get_object_or_404(Thread.objects.select_related("author"), pk=thread_id)
+    revisions = list(t.revisions.select_related("editor"))
+    audit.record(
+        actor=_user(request),
+        action="forums.thread.history.read",
+        subject=t.author,
+        obj=t,
+        detail={"thread": t.pk},
+        request=request,
+    )
+    opening = t.posts.filter(position=1).only("pk", "edited_at").first()
+    return render(
+        request,
+        "forums/thread_history.html",
+        {"thread": t, "revisions": revisions, "opening": opening},
+    )
 
 
 @login_required

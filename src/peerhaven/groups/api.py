@@ -1,4 +1,4 @@
-"""The groups API: directory, join/leave, meetings and RSVP, attendance.
+"""The groups API: directory, join/leave, meetings and RSVP, attendance, schedules.
 
 Same fetch-and-authorize queries and services as the web pages. 404 for anything the caller
 may not see; 409 ``full`` / ``invitation_required`` / ``cancelled``; 422 invalid input.
@@ -8,7 +8,7 @@ The live room is a WebSocket, documented in docs/groups.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -18,8 +18,8 @@ from ninja import Router, Schema, Status
 from peerhaven.accounts.models import User
 from peerhaven.api.errors import ApiError
 from peerhaven.api.pagination import Page, keyset_page
-from peerhaven.groups import permissions, queries, services
-from peerhaven.groups.models import Meeting, SupportGroup
+from peerhaven.groups import permissions, queries, recurrence, services
+from peerhaven.groups.models import Meeting, MeetingSeries, SupportGroup
 
 router = Router(tags=["groups"])
 T = TypeVar("T")
@@ -257,3 +257,146 @@ def record_attendance(request: HttpRequest, meeting_id: int, payload: Attendance
     people = list(User.objects.filter(pk__in=payload.user_ids))
     services.record_manual_attendance(meeting=m, actor=user, present=people)
     return attendance(request, meeting_id)
+
+
+# --- Schedules (facilitators and admins: the same permission as the schedule page) -------------
+
+
+class ScheduleIn(Schema):
+    frequency: str  # weekly | every_other_week | monthly | custom
+    weekday: str | None = None  # MO … SU
+    week_of_month: int | None = None  # 1-4 or -1 (last), monthly only
+    rrule: str | None = None  # custom only
+    local_start: time
+    duration_minutes: int = 90
+    time_zone: str | None = None  # the group's zone; changing it moves every schedule
+    starts_on: date
+    ends_on: date | None = None
+
+
+class ScheduleOut(Schema):
+    id: int
+    active: bool
+    text: str
+    rrule: str
+    frequency: str
+    weekday: str | None
+    week_of_month: int | None
+    local_start: str
+    duration_minutes: int
+    time_zone: str
+    starts_on: date
+    ends_on: date | None
+
+
+class ScheduleChangeOut(Schema):
+    moved: int
+    cancelled: int
+    removed: int
+    created: int
+
+
+class ScheduleSavedOut(Schema):
+    schedule: ScheduleOut
+    change: ScheduleChangeOut
+
+
+def _schedule(series: MeetingSeries) -> dict[str, Any]:
+    fields = recurrence.read_rule(series.rrule)
+    return {
+        "id": series.pk,
+        "active": series.active,
+        "text": services.schedule_text(series),
+        "rrule": series.rrule,
+        "frequency": fields["frequency"],
+        "weekday": fields["weekday"],
+        "week_of_month": fields["week_of_month"],
+        "local_start": series.local_start.strftime("%H:%M"),
+        "duration_minutes": series.duration_minutes,
+        "time_zone": series.group.time_zone,
+        "starts_on": series.starts_on,
+        "ends_on": fields["ends_on"],
+    }
+
+
+def _rule(payload: ScheduleIn) -> str:
+    if payload.ends_on is not None and payload.ends_on < payload.starts_on:
+        raise ValidationError({"ends_on": ["The last date must be on or after the first date."]})
+    return recurrence.build_rule(
+        frequency=payload.frequency,
+        weekday=payload.weekday,
+        week_of_month=payload.week_of_month,
+        ends_on=payload.ends_on,
+        rrule_text=payload.rrule or "",
+    )
+
+
+@router.get(
+    "/{group_id}/schedules",
+    response=list[ScheduleOut],
+    summary="A group's schedules (facilitators and admins)",
+)
+def schedules(request: HttpRequest, group_id: int) -> Any:
+    g = queries.get_group_for_schedule_editor(_auth(request), group_id=group_id)
+    items = list(MeetingSeries.objects.filter(group=g).order_by("-active", "pk"))
+    for item in items:
+        item.group = g
+    return [_schedule(item) for item in items]
+
+
+@router.post(
+    "/{group_id}/schedules",
+    response={201: ScheduleOut},
+    summary="Add a schedule (facilitators and admins)",
+)
+def add_schedule(request: HttpRequest, group_id: int, payload: ScheduleIn) -> Any:
+    user = _auth(request)
+    g = queries.get_group_for_schedule_editor(user, group_id=group_id)
+    try:
+        series = services.add_series(
+            group=g,
+            actor=user,
+            rrule=_rule(payload),
+            starts_on=payload.starts_on,
+            local_start=payload.local_start,
+            duration_minutes=payload.duration_minutes,
+            time_zone=payload.time_zone,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict") and exc.code == "invalid_rrule":
+            raise ValidationError({"rrule": [exc]}) from None
+        raise
+    return Status(201, _schedule(series))
+
+
+@router.put(
+    "/schedules/{series_id}",
+    response=ScheduleSavedOut,
+    summary="Change a schedule; upcoming meetings follow (facilitators and admins)",
+)
+def update_schedule(request: HttpRequest, series_id: int, payload: ScheduleIn) -> Any:
+    user = _auth(request)
+    series = queries.get_series_for_editor(user, series_id)
+    change = _call(
+        services.update_series,
+        series=series,
+        actor=user,
+        rrule=_rule(payload),
+        starts_on=payload.starts_on,
+        local_start=payload.local_start,
+        duration_minutes=payload.duration_minutes,
+        time_zone=payload.time_zone,
+    )
+    series.refresh_from_db()
+    return {"schedule": _schedule(series), "change": change.as_dict()}
+
+
+@router.delete(
+    "/schedules/{series_id}",
+    response=ScheduleChangeOut,
+    summary="Stop a schedule; its upcoming meetings are cancelled (facilitators and admins)",
+)
+def stop_schedule(request: HttpRequest, series_id: int) -> Any:
+    user = _auth(request)
+    series = queries.get_series_for_editor(user, series_id)
+    return services.stop_series(series=series, actor=user).as_dict()

@@ -4,24 +4,37 @@ Authorisation on connect uses ``queries.open_room``, the same fetch-and-authoriz
 page uses. Every chat message is screened, stored, broadcast after commit, and then
 acknowledged with its stored id; a client that reconnects sends ``hello`` with the last id it
 saw and receives what it missed from the database, so a restarted server process loses nothing.
+
+While connected, each connection heartbeats (refreshing its presence and re-checking that the
+person may still be here); frames re-check at most every ``ROOM_RECHECK_SECONDS`` and whenever a
+service refuses them, so a person who left the group, was removed or banned is closed out with
+the reason on their next message. The flood limit counts per person and room across all their
+connections and server processes (``ratelimit``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from peerhaven.groups import conf, live, queries, services
+from peerhaven.groups import conf, live, queries, ratelimit, services
+from peerhaven.safety.permissions import is_banned
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+# The heartbeat's sleep; tests replace it to tick the heartbeat without waiting.
+heartbeat_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 # Close codes (the reason a client sees). 1000 is used after an "ended" event.
 CLOSE_BAD_FRAME = 4400
@@ -31,6 +44,14 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_ROOM_CLOSED = 4409
 CLOSE_TOO_LARGE = 4413
 CLOSE_RATE_LIMITED = 4429
+
+# Frames that always re-check the person's standing first: they read the room's messages.
+# Other frames re-check at most every ROOM_RECHECK_SECONDS, and whenever a service refuses them
+# (the services check membership, facilitation, removal, mutes and bans on every write).
+ALWAYS_RECHECK = frozenset({"hello", "resume"})
+
+# Codes of queries.check_room_open: the room is not open (any more).
+ROOM_CLOSED_CODES = frozenset({"cancelled", "ended", "no_facilitator", "room_closed"})
 
 FACILITATOR_ACTIONS = frozenset(
     {
@@ -57,9 +78,12 @@ def _message(exc: ValidationError) -> str:
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
     meeting_id: int = 0
+    visit_id: int = 0
     is_facilitator = False
     joined = False
     closing = False
+    checked_at = 0.0
+    heartbeat_task: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
@@ -83,18 +107,25 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         except ValidationError as exc:
             await self._refuse(_code(exc), _message(exc), CLOSE_ROOM_CLOSED)
             return
+        if await database_sync_to_async(is_banned)(self.user):
+            await self._refuse(
+                "banned", _("A moderator has suspended your account."), CLOSE_REMOVED
+            )
+            return
         self.meeting_id = meeting_id
         self.is_facilitator = access.is_facilitator
-        self.window: deque[float] = deque()
+        self.checked_at = time.monotonic()
         await self.channel_layer.group_add(live.room_group(meeting_id), self.channel_name)
         await self.accept()
-        await self._db(
+        visit = await self._db(
             services.enter_room,
             meeting_id=meeting_id,
             user=self.user,
             channel_name=self.channel_name,
         )
+        self.visit_id = visit.pk
         self.joined = True
+        self.heartbeat_task = asyncio.create_task(self._heartbeat())
 
     async def _db(self, fn: Callable[..., T], **kwargs: Any) -> T:
         """Run a service in the database thread; then send the events it published.
@@ -122,7 +153,18 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "code": code, "message": message})
         await self.close(code=close_code)
 
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        self._stop_heartbeat()
+        await super().close(code=code, reason=reason)
+
+    def _stop_heartbeat(self) -> None:
+        task = self.heartbeat_task
+        # Never cancel the running task itself: it may be the one closing the connection.
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+
     async def disconnect(self, code: int) -> None:
+        self._stop_heartbeat()
         if not self.meeting_id:
             return
         await self.channel_layer.group_discard(live.room_group(self.meeting_id), self.channel_name)
@@ -135,17 +177,61 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 channel_name=self.channel_name,
             )
 
+    # --- Heartbeat and standing ----------------------------------------------------------
+
+    async def _heartbeat(self) -> None:
+        interval = conf.get("ROOM_HEARTBEAT_SECONDS")
+        while not self.closing:
+            await heartbeat_sleep(interval)
+            if self.closing or not self.joined:
+                return
+            try:
+                await self.beat()
+            except Exception:
+                # A database hiccup must not kill the connection; the next beat tries again.
+                logger.exception("Room heartbeat failed for meeting %s", self.meeting_id)
+
+    async def beat(self) -> None:
+        """Refresh this connection's presence and re-check that the person may stay."""
+        if not await self._still_allowed():
+            return
+        alive = await database_sync_to_async(services.heartbeat)(visit_id=self.visit_id)
+        if not alive and not self.closing:
+            # The visit was expired while this process stalled past the presence window:
+            # the connection is alive, so it comes back into the room.
+            visit = await self._db(
+                services.enter_room,
+                meeting_id=self.meeting_id,
+                user=self.user,
+                channel_name=self.channel_name,
+            )
+            self.visit_id = visit.pk
+
+    async def _still_allowed(self) -> bool:
+        """Re-check standing (one query plus the ban check); close with the reason if lost."""
+        standing = await database_sync_to_async(queries.room_standing)(
+            user=self.user, meeting_id=self.meeting_id
+        )
+        self.checked_at = time.monotonic()
+        if self.closing:
+            return False
+        if not standing.ok:
+            await self._shut(standing.code, standing.message, standing.close_code)
+            return False
+        self.is_facilitator = standing.is_facilitator
+        return True
+
+    async def _recheck(self, kind: str) -> bool:
+        due = time.monotonic() - self.checked_at >= conf.get("ROOM_RECHECK_SECONDS")
+        if kind in ALWAYS_RECHECK or due:
+            return await self._still_allowed()
+        return True
+
     # --- Incoming frames -------------------------------------------------------------------
 
-    def _allow(self) -> bool:
-        now = time.monotonic()
-        window = conf.get("ROOM_RATE_WINDOW")
-        while self.window and self.window[0] <= now - window:
-            self.window.popleft()
-        self.window.append(now)
-        return len(self.window) <= conf.get("ROOM_RATE_COUNT")
-
     async def _shut(self, code: str, message: str, close_code: int) -> None:
+        if self.closing:
+            return
         self.closing = True
         await self.send_json({"type": "error", "code": code, "message": message})
         await self.close(code=close_code)
@@ -161,7 +247,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if len(text_data) > conf.get("ROOM_MAX_FRAME"):
             await self._shut("too_large", "That frame is too large.", CLOSE_TOO_LARGE)
             return
-        if not self._allow():
+        if not await ratelimit.allow(meeting_id=self.meeting_id, user_id=self.user.pk):
             await self._shut(
                 "rate_limited", "Too many messages; please slow down.", CLOSE_RATE_LIMITED
             )
@@ -184,11 +270,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content["type"]
+        if not await self._recheck(kind):
+            return
         try:
             if kind in FACILITATOR_ACTIONS and not self.is_facilitator:
                 raise PermissionDenied
             await self.dispatch_action(kind, content)
         except ValidationError as exc:
+            # The room closed under us (cancelled, no trained facilitator …): leave with why.
+            if _code(exc) in ROOM_CLOSED_CODES and not await self._still_allowed():
+                return
             await self.send_json(
                 {
                     "type": "error",
@@ -197,12 +288,22 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     "client_id": content.get("client_id"),
                 }
             )
-        except PermissionDenied:
+        except PermissionDenied as exc:
+            # A moderator's mute or ban refused the write (safety's PostingRestrictedError carries a
+            # code and the member-facing reason); anything else is a facilitator-only action.
+            code = getattr(exc, "code", None)
+            if code == "banned":
+                await self._shut("banned", str(exc), CLOSE_REMOVED)
+                return
+            # Refused: has the person left the group, been removed or banned since the last
+            # check? Then they leave the room with the reason; else it was a tool they lack.
+            if not code and not await self._still_allowed():
+                return
             await self.send_json(
                 {
                     "type": "error",
-                    "code": "forbidden",
-                    "message": "Only facilitators can do that.",
+                    "code": str(code) if code else "forbidden",
+                    "message": str(exc) if code else _("Only facilitators can do that."),
                     "client_id": content.get("client_id"),
                 }
             )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from peerhaven.groups.models import GroupFormat, JoinPolicy, RsvpResponse
+from peerhaven.groups import recurrence
+from peerhaven.groups.models import GroupFormat, JoinPolicy, MeetingSeries, RsvpResponse
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]
 
@@ -128,3 +133,130 @@ class TrainingForm(forms.Form):
 class AssignForm(forms.Form):
     group = forms.IntegerField(widget=forms.HiddenInput)
     display_name = forms.CharField(label=_("Facilitator (display name)"), max_length=30)
+
+
+class ScheduleForm(forms.Form):
+    """A schedule in friendly terms; ``clean`` turns it into an RRULE (``cleaned_data["rrule"]``).
+
+    The services validate again (time zone, rule, dates) and their field errors land on the
+    same fields.
+    """
+
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=[
+            (recurrence.WEEKLY, _("Every week")),
+            (recurrence.EVERY_OTHER_WEEK, _("Every other week")),
+            (recurrence.MONTHLY, _("Once a month, on a set weekday")),
+            (recurrence.CUSTOM, _("Custom rule (RRULE)")),
+        ],
+    )
+    weekday = forms.ChoiceField(
+        label=_("Day of the week"),
+        choices=[
+            ("MO", _("Monday")),
+            ("TU", _("Tuesday")),
+            ("WE", _("Wednesday")),
+            ("TH", _("Thursday")),
+            ("FR", _("Friday")),
+            ("SA", _("Saturday")),
+            ("SU", _("Sunday")),
+        ],
+        required=False,
+    )
+    week_of_month = forms.TypedChoiceField(
+        label=_("Which week of the month (monthly only)"),
+        choices=[
+            ("", "—"),
+            ("1", _("First")),
+            ("2", _("Second")),
+            ("3", _("Third")),
+            ("4", _("Fourth")),
+            ("-1", _("Last")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    rrule = forms.CharField(
+        label=_("Custom rule (only for “Custom rule”)"),
+        max_length=300,
+        required=False,
+        help_text=_("For example FREQ=WEEKLY;INTERVAL=3;BYDAY=MO,TH."),
+    )
+    local_start = forms.TimeField(
+        label=_("Start time (the group's local time)"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), initial=90, min_value=10, max_value=600
+    )
+    time_zone = forms.CharField(
+        label=_("The group's time zone (IANA, e.g. Europe/London)"), max_length=64
+    )
+    starts_on = forms.DateField(
+        label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("Last date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_time_zone(self) -> str:
+        name = str(self.cleaned_data["time_zone"]).strip()
+        recurrence.validate_time_zone(name)
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last date must be on or after the first date."))
+            return data
+        try:
+            data["rrule"] = recurrence.build_rule(
+                frequency=data["frequency"],
+                weekday=data.get("weekday"),
+                week_of_month=data.get("week_of_month"),
+                ends_on=ends_on,
+                rrule_text=data.get("rrule") or "",
+            )
+            if starts_on and data.get("local_start"):
+                recurrence.parse_rule(
+                    data["rrule"], dtstart=datetime.combine(starts_on, data["local_start"])
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name, errors)
+            else:
+                self.add_error("rrule", exc)
+        return data
+
+    @classmethod
+    def initial_for(cls, series: MeetingSeries) -> dict[str, Any]:
+        fields = recurrence.read_rule(series.rrule)
+        return {
+            "frequency": fields["frequency"],
+            "weekday": fields["weekday"] or "",
+            "week_of_month": fields["week_of_month"],
+            "rrule": series.rrule if fields["frequency"] == recurrence.CUSTOM else "",
+            "local_start": series.local_start,
+            "duration_minutes": series.duration_minutes,
+            "time_zone": series.group.time_zone,
+            "starts_on": series.starts_on,
+            "ends_on": fields["ends_on"],
+        }
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "rrule": data["rrule"],
+            "starts_on": data["starts_on"],
+            "local_start": data["local_start"],
+            "duration_minutes": data["duration_minutes"],
+            "time_zone": data["time_zone"],
+        }

@@ -295,7 +295,13 @@ class Attendance(models.Model):
 
 
 class RoomVisit(models.Model):
-    """One connection to a live room. Open visits (``left_at`` empty) are the presence list."""
+    """One connection to a live room.
+
+    Open visits (``left_at`` empty) seen within ``ROOM_PRESENCE_WINDOW`` are the presence list.
+    The connection refreshes ``last_seen_at`` every ``ROOM_HEARTBEAT_SECONDS``; a visit left
+    open by a crashed server process stops being refreshed, drops out of the list, and is
+    closed by a periodic job.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="visits")
     user = models.ForeignKey(
@@ -303,10 +309,19 @@ class RoomVisit(models.Model):
     )
     channel_name = models.CharField(max_length=200)
     joined_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["meeting", "left_at"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["meeting", "left_at"]),
+            # The expiry job looks for open visits not seen lately, across all rooms.
+            models.Index(
+                fields=["last_seen_at"],
+                condition=models.Q(left_at__isnull=True),
+                name="groups_open_visit_seen",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in room {self.meeting_id}"

@@ -113,5 +113,16 @@ def check_manage_group(user: Any, group: SupportGroup) -> None:
         raise PermissionDenied
 
 
+def can_edit_schedule(user: Any, group: SupportGroup) -> bool:
+    """The group's (trained) facilitators and programme admins edit its schedules. The web page
+    and the API both ask this, through ``queries.get_group_for_schedule_editor``."""
+    return can_manage_group(user, group)
+
+
+def check_edit_schedule(user: Any, group: SupportGroup) -> None:
+    if not can_edit_schedule(user, group):
+        raise PermissionDenied
+
+
 def can_run_room(user: Any, meeting: Meeting) -> bool:
     return can_facilitate(user, meeting.group)

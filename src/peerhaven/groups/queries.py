@@ -11,25 +11,29 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerhaven.accounts.models import Role, RoleAssignment, User
 from peerhaven.groups import permissions
 from peerhaven.groups.models import (
     Attendance,
     Facilitator,
+    FacilitatorTraining,
     Meeting,
     MeetingSeries,
     MeetingStatus,
     Membership,
     MembershipStatus,
+    PostMeetingMood,
     RoomRestriction,
     Rsvp,
     SupportGroup,
 )
 from peerhaven.groups.recurrence import describe_rule, occurrences_utc
+from peerhaven.safety.permissions import is_banned
 
 
 def directory(user: Any) -> QuerySet[SupportGroup]:
@@ -56,6 +60,23 @@ def get_group_by_id(user: Any, group_id: int) -> SupportGroup:
     return group
 
 
+def get_group_for_schedule_editor(user: Any, *, slug: str = "", group_id: int = 0) -> SupportGroup:
+    """A group whose schedules ``user`` may edit (facilitators, admins), else Http404."""
+    qs = SupportGroup.objects.all()
+    group = (qs.filter(slug=slug) if slug else qs.filter(pk=group_id)).first()
+    if group is None or not permissions.can_edit_schedule(user, group):
+        raise Http404
+    return group
+
+
+def get_series_for_editor(user: Any, series_id: int) -> MeetingSeries:
+    """A series whose group's schedules ``user`` may edit, else Http404."""
+    series = MeetingSeries.objects.select_related("group").filter(pk=series_id).first()
+    if series is None or not permissions.can_edit_schedule(user, series.group):
+        raise Http404
+    return series
+
+
 def get_meeting_for_participant(user: Any, meeting_id: int) -> Meeting:
     """A meeting of a group the person takes part in (member or facilitator), else Http404."""
     meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
@@ -77,12 +98,18 @@ class RoomAccess:
     is_facilitator: bool
 
 
-def check_room_open(meeting: Meeting, now: datetime | None = None) -> None:
+def check_room_open(
+    meeting: Meeting, now: datetime | None = None, *, has_facilitator: bool | None = None
+) -> None:
+    """Raise ValidationError (``cancelled``, ``ended``, ``no_facilitator``, ``room_closed``)
+    unless the room is open. ``has_facilitator`` may be given when already known."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."), code="cancelled")
     if meeting.status == MeetingStatus.ENDED:
         raise ValidationError(_("This meeting has ended."), code="ended")
-    if not permissions.can_hold_meeting(meeting.group):
+    if has_facilitator is None:
+        has_facilitator = permissions.can_hold_meeting(meeting.group)
+    if not (meeting.group.active and has_facilitator):
         raise ValidationError(
             _("This group has no trained facilitator at the moment, so the room stays closed."),
             code="no_facilitator",
@@ -103,6 +130,111 @@ def open_room(*, user: Any, meeting_id: int) -> RoomAccess:
     if RoomRestriction.objects.filter(meeting=meeting, user=user, removed=True).exists():
         raise PermissionDenied
     return RoomAccess(meeting=meeting, is_facilitator=permissions.can_run_room(user, meeting))
+
+
+# Close codes of the live room (also used by the consumer).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_REMOVED = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_ROOM_CLOSED = 4409
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether a connected person may stay in a room: ``ok``, else why and how to close."""
+
+    ok: bool
+    is_facilitator: bool = False
+    code: str = ""
+    message: str = ""
+    close_code: int = 0
+
+
+def room_standing(*, user: Any, meeting_id: int, now: datetime | None = None) -> Standing:
+    """Re-check, for a connection already in the room, what ``open_room`` checked on connect.
+
+    One query (the meeting with its group and Exists() for membership, facilitation, removal and
+    a current facilitator) plus the safety app's ``is_banned``. Leaving the group, being removed
+    from it or from the room, losing the facilitator role without being a member, a moderator's
+    ban, a deactivated account and the room closing all end the stay.
+    """
+    at = now or timezone.now()
+    today = timezone.localdate(at)
+    uid: int = getattr(user, "pk", None) or 0
+    current_training = FacilitatorTraining.objects.filter(
+        peer_supporter=OuterRef("user_id"), completed_on__lte=today, expires_on__gte=today
+    )
+    trained = Facilitator.objects.filter(group=OuterRef("group_id"), user__is_active=True).filter(
+        Exists(current_training)
+    )
+    row = (
+        Meeting.objects.select_related("group")
+        .filter(pk=meeting_id)
+        .annotate(
+            user_active=Exists(User.objects.filter(pk=uid, is_active=True)),
+            is_member=Exists(
+                Membership.objects.filter(
+                    group=OuterRef("group_id"), user_id=uid, status=MembershipStatus.ACTIVE
+                )
+            ),
+            is_fac=Exists(
+                trained.filter(user_id=uid).filter(
+                    Exists(RoleAssignment.objects.filter(user_id=uid, role=Role.PEER_SUPPORTER))
+                )
+            ),
+            has_fac=Exists(trained),
+            removed=Exists(
+                RoomRestriction.objects.filter(meeting=OuterRef("pk"), user_id=uid, removed=True)
+            ),
+        )
+        .first()
+    )
+    if row is None:
+        return Standing(
+            False,
+            code="not_found",
+            message=_("This meeting no longer exists."),
+            close_code=CLOSE_NOT_FOUND,
+        )
+    if not row.user_active:
+        return Standing(
+            False,
+            code="signed_out",
+            message=_("Your account is not active any more."),
+            close_code=CLOSE_UNAUTHENTICATED,
+        )
+    is_fac = bool(row.is_fac)
+    if not row.group.active or not (row.is_member or is_fac):
+        return Standing(
+            False,
+            code="not_member",
+            message=_("You are no longer taking part in this group, so you have left the room."),
+            close_code=CLOSE_REMOVED,
+        )
+    if row.removed:
+        return Standing(
+            False,
+            code="removed",
+            message=_("A facilitator removed you from this meeting."),
+            close_code=CLOSE_REMOVED,
+        )
+    if is_banned(user):
+        return Standing(
+            False,
+            code="banned",
+            message=_("A moderator has suspended your account, so you have left the room."),
+            close_code=CLOSE_REMOVED,
+        )
+    try:
+        check_room_open(row, at, has_facilitator=bool(row.has_fac))
+    except ValidationError as exc:
+        return Standing(
+            False,
+            code=str(exc.code or "room_closed"),
+            message=" ".join(exc.messages),
+            close_code=CLOSE_ROOM_CLOSED,
+        )
+    return Standing(True, is_facilitator=is_fac)
 
 
 def upcoming_meetings(group: SupportGroup, *, limit: int = 10) -> list[Meeting]:
@@ -143,6 +275,37 @@ def my_rsvps(user: Any, meetings: list[Meeting]) -> dict[int, str]:
 
 def attendance_for(meeting: Meeting) -> QuerySet[Attendance]:
     return Attendance.objects.filter(meeting=meeting).select_related("user").order_by("user")
+
+
+@dataclass(frozen=True)
+class MoodAfterMeeting:
+    meeting_id: int
+    meeting_starts_at: datetime
+    group: str
+    score: int
+    at: datetime
+
+
+def my_post_meeting_moods(user: Any, *, limit: int = 100) -> list[MoodAfterMeeting]:
+    """The person's own "How are you feeling after today's meeting?" answers, newest meeting
+    first (one query). For the outcomes capability; nobody else's moods are ever included."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = (
+        PostMeetingMood.objects.filter(user=user)
+        .select_related("meeting__group")
+        .order_by("-meeting__starts_at", "-pk")[:limit]
+    )
+    return [
+        MoodAfterMeeting(
+            meeting_id=m.meeting_id,
+            meeting_starts_at=m.meeting.starts_at,
+            group=m.meeting.group.name,
+            score=m.score,
+            at=m.created_at,
+        )
+        for m in rows
+    ]
 
 
 def pending_requests(group: SupportGroup) -> QuerySet[Membership]:

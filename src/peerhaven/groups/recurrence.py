@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr  # type: ignore[import-untyped]  # no stubs installed
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -147,10 +148,119 @@ _ORDINALS = {
 }
 
 
+# --- The friendly form of a rule (what schedule editors choose) ---------------------------------
+
+WEEKLY = "weekly"
+EVERY_OTHER_WEEK = "every_other_week"
+MONTHLY = "monthly"
+CUSTOM = "custom"
+FREQUENCIES = (WEEKLY, EVERY_OTHER_WEEK, MONTHLY, CUSTOM)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKS_OF_MONTH = (1, 2, 3, 4, -1)
+
+
+def _parts(text: str) -> dict[str, str]:
+    rule = normalise_rule(text).upper()
+    return dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+
+
+def _until(parts: dict[str, str]) -> date | None:
+    raw = parts.get("UNTIL", "")
+    try:
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:8])) if raw else None
+    except ValueError:
+        return None
+
+
+def rule_until(text: str) -> date | None:
+    """The local last date of a rule's ``UNTIL``, if it has one."""
+    return _until(_parts(text))
+
+
+def build_rule(
+    *,
+    frequency: str,
+    weekday: str | None = None,
+    week_of_month: int | None = None,
+    ends_on: date | None = None,
+    rrule_text: str = "",
+) -> str:
+    """The RRULE for a friendly choice ("every other week on Thursday", "monthly on the 2nd
+    Tuesday"), ending on ``ends_on`` (inclusive, local). ``custom`` takes ``rrule_text`` as is.
+
+    Raises ValidationError keyed by the field at fault.
+    """
+    if frequency == CUSTOM:
+        rule = normalise_rule(rrule_text)
+        if not rule:
+            raise ValidationError(
+                {"rrule": [_("Give the rule (for example FREQ=WEEKLY;BYDAY=TU).")]}
+            )
+        return rule
+    if frequency not in FREQUENCIES:
+        raise ValidationError(
+            {"frequency": [_("Choose weekly, every other week, monthly or a custom rule.")]}
+        )
+    day = (weekday or "").upper()
+    if day not in WEEKDAYS:
+        raise ValidationError({"weekday": [_("Choose the day of the week.")]})
+    if frequency == WEEKLY:
+        rule = f"FREQ=WEEKLY;BYDAY={day}"
+    elif frequency == EVERY_OTHER_WEEK:
+        rule = f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}"
+    else:
+        if week_of_month not in WEEKS_OF_MONTH:
+            raise ValidationError(
+                {"week_of_month": [_("Choose the first, second, third, fourth or last week.")]}
+            )
+        rule = f"FREQ=MONTHLY;BYDAY={week_of_month}{day}"
+    if ends_on is not None:
+        # The whole last day counts: an occurrence at 19:00 on ``ends_on`` is included.
+        rule += f";UNTIL={ends_on:%Y%m%d}T235959"
+    return rule
+
+
+def read_rule(text: str) -> dict[str, object]:
+    """The friendly fields of a rule (``frequency`` is ``custom`` when it has no friendly form)."""
+    parts = _parts(text)
+    freq, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
+    days = [d for d in parts.get("BYDAY", "").split(",") if d]
+    simple = not set(parts) - {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "WKST"}
+    fields: dict[str, object] = {
+        "frequency": CUSTOM,
+        "weekday": None,
+        "week_of_month": None,
+        "ends_on": _until(parts),
+        "rrule": normalise_rule(text),
+    }
+    if not simple or len(days) != 1:
+        return fields
+    day = days[0]
+    if freq == "WEEKLY" and day in WEEKDAYS and interval in ("1", "2"):
+        fields.update(frequency=WEEKLY if interval == "1" else EVERY_OTHER_WEEK, weekday=day)
+    elif freq == "MONTHLY" and interval == "1" and day[-2:] in WEEKDAYS:
+        try:
+            nth = int(day[:-2])
+        except ValueError:
+            return fields
+        if nth in WEEKS_OF_MONTH:
+            fields.update(frequency=MONTHLY, weekday=day[-2:], week_of_month=nth)
+    return fields
+
+
 def describe_rule(text: str) -> str:
     """Say a common rule in words ("Every other week on Thursday"); else give the rule itself."""
-    rule = normalise_rule(text).upper()
-    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    parts = _parts(text)
+    until = _until(parts) if "UNTIL" in parts else None
+    if "UNTIL" in parts and until is not None:
+        rest = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
+        said = describe_rule(rest)
+        if said == rest:
+            return text
+        return _("%(rule)s, until %(date)s") % {
+            "rule": said,
+            "date": formats.date_format(until, "DATE_FORMAT"),
+        }
     freq, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
     days = [d for d in parts.get("BYDAY", "").split(",") if d]
     extra = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "WKST"}

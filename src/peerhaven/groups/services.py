@@ -7,6 +7,7 @@ Errors a person can fix or should understand are ``ValidationError`` with a stab
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -49,9 +50,17 @@ from peerhaven.groups.models import (
     SupportGroup,
 )
 from peerhaven.groups.queries import check_room_open
-from peerhaven.groups.recurrence import occurrences_utc, parse_rule, validate_time_zone
+from peerhaven.groups.recurrence import (
+    describe_rule,
+    normalise_rule,
+    occurrences_utc,
+    parse_rule,
+    rule_until,
+    validate_time_zone,
+)
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import report_outcome, screen_user_text
+from peerhaven.safety.permissions import check_post
 
 ROOM_KIND = "groups.room"
 
@@ -330,6 +339,25 @@ def decide_request(*, membership: Membership, actor: User, approve: bool) -> Mem
     return membership
 
 
+@transaction.atomic
+def remove_member(*, group: SupportGroup, user: User, actor: User) -> None:
+    """A facilitator or admin removes someone from the group. They can only come back by a new
+    invitation; an open room connection of theirs is closed on its next frame or heartbeat."""
+    group = _lock_group(group)
+    permissions.check_manage_group(actor, group)
+    if user.pk == actor.pk:
+        raise ValidationError(_("To leave the group yourself, use Leave."), code="invalid_target")
+    updated = Membership.objects.filter(
+        group=group,
+        user=user,
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.REQUESTED, MembershipStatus.INVITED],
+    ).update(status=MembershipStatus.REMOVED, left_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("That person is not in this group."), code="not_member")
+    _sync_member_count(group)
+    audit.record(actor=actor, action="groups.member.remove", subject=user, obj=group)
+
+
 # --- Schedules and meetings ----------------------------------------------------------------------
 
 
@@ -343,15 +371,26 @@ def add_series(
     local_start: time,
     duration_minutes: int = 90,
     weeks: int | None = None,
+    time_zone: str | None = None,
 ) -> MeetingSeries:
-    """Add a recurring schedule (validated RRULE) and generate its first meetings."""
-    permissions.check_manage_group(actor, group)
+    """Add a recurring schedule (validated RRULE) and generate its first meetings.
+
+    ``time_zone``, when given and different, first changes the group's zone (see
+    ``set_group_time_zone``)."""
+    permissions.check_edit_schedule(actor, group)
+    if time_zone is not None and time_zone.strip() != group.time_zone:
+        try:
+            validate_time_zone(time_zone.strip())
+        except ValidationError as exc:
+            raise ValidationError({"time_zone": [exc]}) from None
     validate_time_zone(group.time_zone)
     parse_rule(rrule, dtstart=datetime.combine(starts_on, local_start))
     if duration_minutes < 10 or duration_minutes > 600:
         raise ValidationError(
             {"duration_minutes": [_("A meeting lasts between 10 minutes and 10 hours.")]}
         )
+    if time_zone is not None and time_zone.strip() != group.time_zone:
+        set_group_time_zone(group=group, actor=actor, time_zone=time_zone.strip())
     series = MeetingSeries.objects.create(
         group=group,
         rrule=rrule.strip().removeprefix("RRULE:"),
@@ -404,6 +443,392 @@ def generate_all_meetings(*, weeks: int | None = None, now: datetime | None = No
     ):
         total += generate_meetings(series=series, weeks=weeks, now=now)
     return total
+
+
+# --- Editing schedules ----------------------------------------------------------------------------
+
+# A meeting moves to the new schedule's nearest occurrence closer than this; farther, it is
+# cancelled (or dropped) and the new occurrence is a new meeting.
+PAIRING_TOLERANCE = timedelta(days=7)
+
+
+@dataclass
+class MovedMeeting:
+    meeting: Meeting
+    was: datetime
+
+
+@dataclass
+class ScheduleChange:
+    """What editing (or stopping) a schedule did to the meetings still to come."""
+
+    moved: list[MovedMeeting] = field(default_factory=list)
+    cancelled: list[Meeting] = field(default_factory=list)
+    removed: int = 0
+    created: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moved or self.cancelled or self.removed or self.created)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "moved": len(self.moved),
+            "cancelled": len(self.cancelled),
+            "removed": self.removed,
+            "created": self.created,
+        }
+
+
+def _checked_schedule(
+    *,
+    rrule: str,
+    starts_on: date,
+    local_start: time,
+    duration_minutes: int,
+    time_zone: str,
+) -> str:
+    """Validate a schedule; ValidationError keyed by field (``rrule``, ``time_zone`` …)."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as exc:
+        errors["time_zone"] = [exc]
+    rule = normalise_rule(rrule)
+    try:
+        parse_rule(rule, dtstart=datetime.combine(starts_on, local_start))
+    except ValidationError as exc:
+        errors["rrule"] = [exc]
+    else:
+        until = rule_until(rule)
+        if until is not None and until < starts_on:
+            errors["ends_on"] = [
+                ValidationError(_("The schedule must end on or after its first date."))
+            ]
+    if not 10 <= duration_minutes <= 600:
+        errors["duration_minutes"] = [
+            ValidationError(_("A meeting lasts between 10 minutes and 10 hours."))
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return rule
+
+
+def _pair(
+    meetings: list[Meeting], occurrences: list[tuple[datetime, datetime]]
+) -> list[tuple[Meeting, tuple[datetime, datetime]]]:
+    """Match meetings to new occurrences, nearest first (an unchanged one matches itself)."""
+    candidates = sorted(
+        (abs(occ[0] - m.starts_at), m.starts_at, i, j)
+        for i, m in enumerate(meetings)
+        for j, occ in enumerate(occurrences)
+        if abs(occ[0] - m.starts_at) < PAIRING_TOLERANCE
+    )
+    used_m: set[int] = set()
+    used_o: set[int] = set()
+    pairs = []
+    for _distance, _start, i, j in candidates:
+        if i in used_m or j in used_o:
+            continue
+        used_m.add(i)
+        used_o.add(j)
+        pairs.append((meetings[i], occurrences[j]))
+    return pairs
+
+
+def _reschedule(
+    *,
+    series: MeetingSeries,
+    change: ScheduleChange,
+    now: datetime,
+    weeks: int | None = None,
+    stop: bool = False,
+) -> None:
+    """Bring the series' meetings after ``now`` in line with its (new) rule.
+
+    Meetings that started already are never touched. Each upcoming meeting moves to the nearest
+    new occurrence (``SEQUENCE`` bumped, reminder re-armed, RSVPs kept); one with no occurrence
+    near is cancelled when anyone replied to it or was in its room (it stays in calendar feeds as
+    cancelled), and dropped otherwise; new occurrences become new meetings. Meetings that were
+    cancelled by hand keep their slot, so a cancelled occurrence does not come back.
+    """
+    tz = ZoneInfo(series.group.time_zone)
+    today = now.astimezone(tz).date()
+    upcoming = list(
+        Meeting.objects.select_for_update()
+        .filter(series=series, starts_at__gt=now)
+        .order_by("starts_at")
+    )
+    scheduled = [m for m in upcoming if m.status == MeetingStatus.SCHEDULED]
+    # Occurrences other meetings of the series stand for (cancelled by hand, or moved to a time
+    # that has passed): they are not generated again.
+    kept_slots = set(
+        Meeting.objects.filter(series=series, original_starts_at__gt=now)
+        .exclude(pk__in=[m.pk for m in scheduled])
+        .values_list("original_starts_at", flat=True)
+    )
+    occurrences: list[tuple[datetime, datetime]] = []
+    if not stop:
+        until = today + timedelta(weeks=weeks or conf.get("GENERATE_WEEKS"))
+        if scheduled:
+            until = max(until, scheduled[-1].starts_at.astimezone(tz).date())
+        occurrences = [
+            (start, end)
+            for start, end in occurrences_utc(
+                rule=series.rrule,
+                time_zone=series.group.time_zone,
+                starts_on=series.starts_on,
+                local_start=series.local_start,
+                duration=timedelta(minutes=series.duration_minutes),
+                until=until,
+                after=today,
+            )
+            if start > now and start not in kept_slots
+        ]
+    pairs = _pair(scheduled, occurrences)
+    ids = [m.pk for m in scheduled]
+    in_use = (
+        set(Rsvp.objects.filter(meeting_id__in=ids).values_list("meeting_id", flat=True))
+        | set(RoomVisit.objects.filter(meeting_id__in=ids).values_list("meeting_id", flat=True))
+        | set(RoomMessage.objects.filter(meeting_id__in=ids).values_list("meeting_id", flat=True))
+    )
+    # Free the idempotency keys first, so that re-pairing can never collide on them.
+    Meeting.objects.filter(pk__in=ids).update(original_starts_at=None)
+    note = _("The group's meeting schedule changed.")
+    paired = set()
+    for meeting, (start, end) in pairs:
+        paired.add(meeting.pk)
+        meeting.original_starts_at = start
+        if (meeting.starts_at, meeting.ends_at) == (start, end):
+            meeting.save(update_fields=["original_starts_at"])
+            continue
+        was = meeting.starts_at
+        meeting.starts_at, meeting.ends_at = start, end
+        meeting.sequence += 1
+        meeting.change_note = note
+        meeting.reminder_sent_at = None
+        meeting.updated_at = now
+        meeting.save(
+            update_fields=[
+                "original_starts_at",
+                "starts_at",
+                "ends_at",
+                "sequence",
+                "change_note",
+                "reminder_sent_at",
+                "updated_at",
+            ]
+        )
+        change.moved.append(MovedMeeting(meeting=meeting, was=was))
+    for meeting in scheduled:
+        if meeting.pk in paired:
+            continue
+        if meeting.pk in in_use:
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.sequence += 1
+            meeting.change_note = note
+            meeting.updated_at = now
+            meeting.save(update_fields=["status", "sequence", "change_note", "updated_at"])
+            change.cancelled.append(meeting)
+        else:
+            meeting.delete()
+            change.removed += 1
+    taken = {occ for _m, occ in pairs}
+    for start, end in occurrences:
+        if (start, end) in taken:
+            continue
+        Meeting.objects.create(
+            group=series.group,
+            series=series,
+            original_starts_at=start,
+            starts_at=start,
+            ends_at=end,
+        )
+        change.created += 1
+
+
+def schedule_text(series: MeetingSeries) -> str:
+    """ "Every week on Tuesday at 19:00 (Europe/London)" """
+    return _("%(rule)s at %(time)s (%(zone)s)") % {
+        "rule": describe_rule(series.rrule),
+        "time": series.local_start.strftime("%H:%M"),
+        "zone": series.group.time_zone,
+    }
+
+
+def _local(at: datetime, user: User) -> str:
+    try:
+        tz = ZoneInfo(user.time_zone or "UTC")
+    except Exception:
+        tz = ZoneInfo("UTC")
+    return formats.date_format(at.astimezone(tz), "DATETIME_FORMAT")
+
+
+def _tell_about_schedule(
+    group: SupportGroup, change: ScheduleChange, headline: str, stopped: bool = False
+) -> None:
+    """One notice per participant (not one per meeting), naming the meetings they replied to."""
+    if not change.changed:
+        return
+    affected = [mv.meeting.pk for mv in change.moved] + [m.pk for m in change.cancelled]
+    replies: dict[int, set[int]] = {}
+    for uid, mid in Rsvp.objects.filter(meeting_id__in=affected).values_list(
+        "user_id", "meeting_id"
+    ):
+        replies.setdefault(uid, set()).add(mid)
+    title = (
+        _("%(group)s: a schedule has stopped")
+        if stopped
+        else _("%(group)s: the meeting schedule has changed")
+    ) % {"group": group.name}
+    url = reverse("groups:detail", args=[group.slug])
+    for p in participants(group):
+        mine = replies.get(p.pk, set())
+        lines = [headline]
+        for mv in change.moved:
+            if mv.meeting.pk in mine:
+                lines.append(
+                    _("The meeting on %(was)s that you replied to is now on %(now)s.")
+                    % {"was": _local(mv.was, p), "now": _local(mv.meeting.starts_at, p)}
+                )
+        for m in change.cancelled:
+            if m.pk in mine:
+                lines.append(
+                    _("The meeting on %(was)s that you replied to is cancelled.")
+                    % {"was": _local(m.starts_at, p)}
+                )
+        notify(recipient=p, kind="group", title=title, body=" ".join(lines), url=url)
+
+
+@transaction.atomic
+def update_series(
+    *,
+    series: MeetingSeries,
+    actor: User,
+    rrule: str,
+    starts_on: date,
+    local_start: time,
+    duration_minutes: int,
+    time_zone: str | None = None,
+    weeks: int | None = None,
+    now: datetime | None = None,
+) -> ScheduleChange:
+    """Edit a recurring schedule (the group's facilitators and admins).
+
+    ``time_zone`` changes the group's zone (all its schedules follow). Upcoming meetings are
+    regenerated (see ``_reschedule``); meetings that started already are untouched; every
+    participant gets one notice naming the meetings they had replied to. Raises ValidationError
+    keyed by field (``rrule``, ``time_zone``, ``ends_on``, ``duration_minutes``).
+    """
+    group = _lock_group(series.group)
+    permissions.check_edit_schedule(actor, group)
+    zone = (time_zone or group.time_zone).strip()
+    rule = _checked_schedule(
+        rrule=rrule,
+        starts_on=starts_on,
+        local_start=local_start,
+        duration_minutes=duration_minutes,
+        time_zone=zone,
+    )
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    if not series.active:
+        raise ValidationError(_("This schedule has stopped; add a new one."), code="inactive")
+    before = {
+        "rrule": series.rrule,
+        "starts_on": series.starts_on.isoformat(),
+        "local_start": series.local_start.strftime("%H:%M"),
+        "duration_minutes": series.duration_minutes,
+        "time_zone": group.time_zone,
+    }
+    series.rrule = rule
+    series.starts_on = starts_on
+    series.local_start = local_start
+    series.duration_minutes = duration_minutes
+    series.save(update_fields=["rrule", "starts_on", "local_start", "duration_minutes"])
+    targets = [series]
+    if zone != group.time_zone:
+        group.time_zone = zone
+        group.save(update_fields=["time_zone"])
+        targets += list(
+            MeetingSeries.objects.filter(group=group, active=True).exclude(pk=series.pk)
+        )
+    at = now or timezone.now()
+    change = ScheduleChange()
+    for target in targets:
+        target.group = group
+        _reschedule(series=target, change=change, now=at, weeks=weeks)
+    headline = _("Meetings are now: %(s)s.") % {"s": schedule_text(series)}
+    _tell_about_schedule(group, change, headline)
+    audit.record(
+        actor=actor,
+        action="groups.series.update",
+        obj=series,
+        detail={"before": before, **change.as_dict()},
+    )
+    return change
+
+
+@transaction.atomic
+def set_group_time_zone(
+    *, group: SupportGroup, actor: User, time_zone: str, now: datetime | None = None
+) -> ScheduleChange:
+    """Move a group to another time zone: its schedules keep their local wall-clock times there,
+    so upcoming meetings are regenerated (with one notice to each participant)."""
+    locked = _lock_group(group)
+    permissions.check_edit_schedule(actor, locked)
+    zone = time_zone.strip()
+    try:
+        validate_time_zone(zone)
+    except ValidationError as exc:
+        raise ValidationError({"time_zone": [exc]}) from None
+    change = ScheduleChange()
+    if zone == locked.time_zone:
+        return change
+    before = locked.time_zone
+    locked.time_zone = zone
+    locked.save(update_fields=["time_zone"])
+    group.time_zone = zone
+    at = now or timezone.now()
+    for series in MeetingSeries.objects.filter(group=locked, active=True):
+        series.group = locked
+        _reschedule(series=series, change=change, now=at)
+    _tell_about_schedule(
+        locked,
+        change,
+        _("The group now meets in %(zone)s time.") % {"zone": zone},
+    )
+    audit.record(
+        actor=actor,
+        action="groups.group.time_zone",
+        obj=locked,
+        detail={"from": before, "to": zone, **change.as_dict()},
+    )
+    return change
+
+
+@transaction.atomic
+def stop_series(
+    *, series: MeetingSeries, actor: User, now: datetime | None = None
+) -> ScheduleChange:
+    """Stop a recurring schedule: its upcoming meetings are cancelled (or dropped when no one
+    replied), with one notice to each participant. Past meetings stay."""
+    group = _lock_group(series.group)
+    permissions.check_edit_schedule(actor, group)
+    series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
+    series.group = group
+    change = ScheduleChange()
+    if series.active:
+        series.active = False
+        series.save(update_fields=["active"])
+        _reschedule(series=series, change=change, now=now or timezone.now(), stop=True)
+        _tell_about_schedule(
+            group,
+            change,
+            _("The schedule “%(s)s” has stopped.") % {"s": schedule_text(series)},
+            stopped=True,
+        )
+        audit.record(actor=actor, action="groups.series.stop", obj=series, detail=change.as_dict())
+    return change
 
 
 @transaction.atomic
@@ -625,13 +1050,22 @@ def message_json(msg: RoomMessage) -> dict[str, Any]:
     }
 
 
-def presence(meeting_id: int) -> list[dict[str, Any]]:
+def _seen_since(now: datetime | None = None) -> datetime:
+    """Visits last seen before this are stale (their server process stopped heartbeating)."""
+    return (now or timezone.now()) - timedelta(seconds=conf.get("ROOM_PRESENCE_WINDOW"))
+
+
+def live_visits(meeting_id: int, now: datetime | None = None) -> Any:
+    """Open visits of a room whose connection heartbeated within the presence window."""
+    return RoomVisit.objects.filter(
+        meeting_id=meeting_id, left_at__isnull=True, last_seen_at__gte=_seen_since(now)
+    )
+
+
+def presence(meeting_id: int, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Who is here: people with a live (recently heartbeating) connection, first come first."""
     seen: dict[int, dict[str, Any]] = {}
-    for visit in (
-        RoomVisit.objects.filter(meeting_id=meeting_id, left_at__isnull=True)
-        .select_related("user")
-        .order_by("joined_at")
-    ):
+    for visit in live_visits(meeting_id, now).select_related("user").order_by("joined_at"):
         seen.setdefault(visit.user_id, person(visit.user) or {})
     return list(seen.values())
 
@@ -697,11 +1131,52 @@ def leave_room(*, meeting_id: int, user: User, channel_name: str) -> None:
     if not closed:
         return
     # Someone with a second tab open is still here.
-    still_here = RoomVisit.objects.filter(
-        meeting_id=meeting_id, user=user, left_at__isnull=True
-    ).exists()
+    still_here = live_visits(meeting_id).filter(user=user).exists()
     event = {"type": "presence", "event": "leave", "user": person(user), "still_here": still_here}
     transaction.on_commit(partial(live.publish, meeting_id, event))
+
+
+def heartbeat(*, visit_id: int, now: datetime | None = None) -> bool:
+    """A connection is alive: refresh its visit. False if the visit was closed meanwhile
+    (expired after a stall, or closed by a removal or the end of the meeting)."""
+    return bool(
+        RoomVisit.objects.filter(pk=visit_id, left_at__isnull=True).update(
+            last_seen_at=now or timezone.now()
+        )
+    )
+
+
+def expire_stale_visits(*, now: datetime | None = None) -> int:
+    """Close visits whose connection stopped heartbeating (its server process died).
+
+    Each is closed at its last sign of life, and the room hears a ``presence`` leave for the
+    person (``still_here`` when another of their connections is alive). Returns the number
+    closed. Idempotent; run every minute by a periodic job.
+    """
+    cutoff = _seen_since(now)
+    closed = 0
+    stale = list(
+        RoomVisit.objects.filter(left_at__isnull=True, last_seen_at__lt=cutoff).select_related(
+            "user"
+        )
+    )
+    for visit in stale:
+        with transaction.atomic():
+            done = RoomVisit.objects.filter(
+                pk=visit.pk, left_at__isnull=True, last_seen_at__lt=cutoff
+            ).update(left_at=visit.last_seen_at)
+            if not done:
+                continue
+            closed += 1
+            still_here = live_visits(visit.meeting_id, now).filter(user_id=visit.user_id).exists()
+            event = {
+                "type": "presence",
+                "event": "leave",
+                "user": person(visit.user),
+                "still_here": still_here,
+            }
+            transaction.on_commit(partial(live.publish, visit.meeting_id, event))
+    return closed
 
 
 def _room_for_write(meeting_id: int) -> Meeting:
@@ -741,6 +1216,7 @@ def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessag
         raise PermissionDenied
     if restriction and restriction.muted and not is_fac:
         raise ValidationError(_("A facilitator has muted you for now."), code="muted")
+    check_post(author)  # a moderator's mute or ban: PostingRestrictedError, with reason and end
     if meeting.room_paused and not is_fac:
         raise ValidationError(_("The room is paused for a moment."), code="paused")
     outcome = screen_user_text(text=body, kind=ROOM_KIND, author=author)
@@ -785,6 +1261,7 @@ def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage
     """The facilitator posts the welcome and the group's agreement as a room notice."""
     meeting = _room_for_write(meeting_id)
     _check_runner(meeting, actor)
+    check_post(actor)
     body = (text or "").strip() or _(
         "Welcome, everyone. A reminder of our agreement before we start:\n\n%(agreement)s"
     ) % {"agreement": meeting.group.agreement_text}
@@ -1075,8 +1552,14 @@ def export_groups(user: User) -> dict[str, Any]:
             for m in RoomMessage.objects.filter(author=user)
         ],
         "moods": [
-            {"meeting": m.meeting_id, "score": m.score, "at": iso(m.created_at)}
-            for m in PostMeetingMood.objects.filter(user=user)
+            {
+                "meeting": m.meeting_id,
+                "group": m.meeting.group.name,
+                "meeting_starts_at": iso(m.meeting.starts_at),
+                "score": m.score,
+                "at": iso(m.created_at),
+            }
+            for m in PostMeetingMood.objects.filter(user=user).select_related("meeting__group")
         ],
         "facilitator_trainings": [
             {

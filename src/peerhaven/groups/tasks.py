@@ -1,4 +1,5 @@
-"""Periodic jobs: meeting generation ahead of time, and reminders before meetings."""
+"""Periodic jobs: meeting generation ahead of time, reminders before meetings, and closing
+room visits whose server process stopped heartbeating."""
 
 from __future__ import annotations
 
@@ -18,3 +19,9 @@ def send_meeting_reminders() -> int:
 def generate_upcoming_meetings() -> int:
     """Keep every active series' meetings generated a few weeks ahead (idempotent)."""
     return services.generate_all_meetings()
+
+
+@db_periodic_task(crontab(minute="*"))
+def expire_stale_room_visits() -> int:
+    """Presence after a crash: close visits not seen within the presence window (idempotent)."""
+    return services.expire_stale_visits()

@@ -28,6 +28,7 @@ from peerhaven.groups.forms import (
     MoveForm,
     NoteForm,
     RsvpForm,
+    ScheduleForm,
     SeriesForm,
     TrainingForm,
 )
@@ -36,6 +37,7 @@ from peerhaven.groups.models import (
     CalendarFeed,
     FacilitatorNote,
     Meeting,
+    MeetingSeries,
     MeetingStatus,
     Membership,
     PostMeetingMood,
@@ -45,6 +47,14 @@ from peerhaven.groups.models import (
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A row id from the form; anything else is a 404 (never a 500 from the database)."""
+    value = request.POST.get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
 
 
 def _viewer_tz(user: Any) -> ZoneInfo:
@@ -265,7 +275,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action in ("approve", "decline"):
-                m = get_object_or_404(Membership, pk=request.POST.get("membership"), group=group)
+                m = get_object_or_404(Membership, pk=_posted_id(request, "membership"), group=group)
                 services.decide_request(membership=m, actor=user, approve=action == "approve")
             elif action == "invite":
                 form = InviteForm(request.POST)
@@ -276,8 +286,15 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                     if target is None:
                         raise ValidationError(_("No one has that display name."))
                     services.invite_member(group=group, user=target, actor=user)
+            elif action == "remove_member":
+                leaving = get_object_or_404(
+                    Membership.objects.select_related("user"),
+                    pk=_posted_id(request, "membership"),
+                    group=group,
+                )
+                services.remove_member(group=group, user=leaving.user, actor=user)
             elif action in ("cancel", "move", "attendance"):
-                meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting"), group=group)
+                meeting = get_object_or_404(Meeting, pk=_posted_id(request, "meeting"), group=group)
                 if action == "cancel":
                     cform = CancelForm(request.POST)
                     cform.is_valid()
@@ -317,6 +334,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "group": group,
             "requests": queries.pending_requests(group),
+            "memberships": Membership.objects.filter(group=group, status="active")
+            .select_related("user")
+            .order_by("user__display_name"),
             "meetings": meetings,
             "members": services.participants(group),
             "attended": attended,
@@ -325,6 +345,111 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "cancel_form": CancelForm(),
             "scheduled": MeetingStatus.SCHEDULED,
         },
+    )
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or the form when unkeyed)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    elif getattr(exc, "code", None) == "invalid_rrule":
+        form.add_error("rrule", exc)
+    else:
+        form.add_error(None, exc)
+
+
+def _change_message(change: services.ScheduleChange) -> str:
+    return (
+        _(
+            "Schedule saved. Upcoming meetings: %(moved)s moved, %(cancelled)s cancelled, "
+            "%(removed)s removed, %(created)s added. Members were told."
+        )
+        % change.as_dict()
+    )
+
+
+@login_required
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """Facilitators and admins edit the group's schedules (friendly form, or a custom RRULE).
+
+    Invalid input re-renders the page with the values kept and a 400.
+    """
+    group = queries.get_group_for_schedule_editor(request.user, slug=slug)
+    user: User = request.user  # type: ignore[assignment]
+    all_series = list(MeetingSeries.objects.filter(group=group).order_by("-active", "pk"))
+    for s in all_series:
+        s.group = group
+    forms_by_id: dict[int, ScheduleForm] = {
+        s.pk: ScheduleForm(prefix=f"s{s.pk}", initial=ScheduleForm.initial_for(s))
+        for s in all_series
+        if s.active
+    }
+    new_form = ScheduleForm(
+        prefix="new", initial={"time_zone": group.time_zone, "duration_minutes": 90}
+    )
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        target = None
+        if action in ("edit", "stop"):
+            target = next(
+                (s for s in all_series if str(s.pk) == request.POST.get("series") and s.active),
+                None,
+            )
+            if target is None:
+                raise Http404
+        try:
+            if action == "stop" and target is not None:
+                change = services.stop_series(series=target, actor=user)
+                messages.success(request, _change_message(change))
+                return redirect("groups:schedule", slug=group.slug)
+            if action == "edit" and target is not None:
+                form = ScheduleForm(request.POST, prefix=f"s{target.pk}")
+                forms_by_id[target.pk] = form
+                if form.is_valid():
+                    try:
+                        change = services.update_series(
+                            series=target, actor=user, **form.service_kwargs()
+                        )
+                    except ValidationError as exc:
+                        _form_errors(form, exc)
+                    else:
+                        messages.success(request, _change_message(change))
+                        return redirect("groups:schedule", slug=group.slug)
+                status = 400
+            elif action == "add":
+                new_form = ScheduleForm(request.POST, prefix="new")
+                if new_form.is_valid():
+                    try:
+                        services.add_series(group=group, actor=user, **new_form.service_kwargs())
+                    except ValidationError as exc:
+                        _form_errors(new_form, exc)
+                    else:
+                        messages.success(request, _("Schedule added and meetings generated."))
+                        return redirect("groups:schedule", slug=group.slug)
+                status = 400
+            else:
+                return HttpResponse(_("Unknown action."), status=400)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            status = 400
+    return render(
+        request,
+        "groups/schedule.html",
+        {
+            "group": group,
+            "rows": [
+                {
+                    "series": s,
+                    "text": services.schedule_text(s),
+                    "form": forms_by_id.get(s.pk),
+                }
+                for s in all_series
+            ],
+            "new_form": new_form,
+        },
+        status=status,
     )
 
 

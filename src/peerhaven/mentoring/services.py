@@ -59,6 +59,7 @@ from peerhaven.mentoring.models import (
 )
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
+from peerhaven.safety.permissions import check_post
 
 logger = logging.getLogger(__name__)
 
@@ -1023,8 +1024,14 @@ def send_message(
     Refused after the mentorship ended, while it is paused, when either has blocked the other,
     when empty or too long, and over the rate limit. Imminent-risk text with a method is held
     for a moderator: the sender sees it, the recipient does not until it is released.
+
+    A moderator's ban refuses it (``PostingRestrictedError``, with the reason and the end). A mute
+    refuses it for the mentor but not for the mentee: a mute silences public spaces, and a
+    person — perhaps in distress — talking to their own mentor is the peer support the mute
+    must not take away. A mentor under a mute is not in a position to support someone.
     """
     _check_participant(mentorship, sender)
+    check_post(sender, allow_muted=sender.pk == mentorship.mentee_id)
     text = (body or "").strip()
     if not text:
         raise ValidationError(_("Write a message first."), code="empty")

@@ -28,6 +28,7 @@ from peerhaven.mentoring.models import (
     Supervision,
     TrainingRecord,
 )
+from peerhaven.safety.permissions import PostingRestrictedError
 
 
 def _me(request: HttpRequest) -> User:
@@ -292,6 +293,11 @@ def send_message(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             )
         _add_errors(form, exc)
         return _mentorship_page(request, m, message_form=form, status=services.status_for(exc))
+    except PostingRestrictedError as exc:  # a ban, or a mute of the mentor: say why, keep the text
+        if wants_json:
+            return JsonResponse({"error": {"code": exc.code, "message": str(exc)}}, status=403)
+        form.add_error(None, str(exc))
+        return _mentorship_page(request, m, message_form=form, status=403)
     if wants_json:
         return JsonResponse({"message": _message_json(message, _me(request))}, status=201)
     return redirect(reverse("mentoring:mentorship", args=[m.pk]) + "#messages")

@@ -20,6 +20,8 @@ class Notification(models.Model):
     # Set when the person wants this kind by e-mail; cleared (emailed_at set) once sent.
     email_wanted = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Imminent-risk alerts and escalations to moderators: e-mailed at once, even in quiet hours.
+    urgent = models.BooleanField(default=False)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]

@@ -10,12 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerhaven.accounts.models import User
+from peerhaven.accounts.permissions import Fact, FactsQuery
 from peerhaven.accounts.services import in_quiet_hours
 from peerhaven.notifications.kinds import KINDS
 from peerhaven.notifications.models import Notification, NotificationPreference
@@ -57,12 +58,19 @@ def emails_suppressed() -> Iterator[None]:
 
 
 def notify(
-    *, recipient: User, kind: str, title: str, body: str = "", url: str = ""
+    *,
+    recipient: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    urgent: bool = False,
 ) -> Notification:
     """Create an in-app notification and, if the person wants it, queue an e-mail.
 
     The e-mail is queued after the surrounding transaction commits, and waits while the
-    person is in their quiet hours (the periodic job sends it when they end).
+    person is in their quiet hours (the periodic job sends it when they end) — unless it is
+    ``urgent`` (imminent-risk alerts and escalations to moderators), which goes at once.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -78,8 +86,9 @@ def notify(
         # A kind the person muted in the app is kept (for e-mail and export) but not counted.
         read_at=None if in_app else now,
         email_wanted=email and recipient.is_active and not _email_suppressed.get(),
+        urgent=urgent,
     )
-    if notification.email_wanted and not in_quiet_hours(recipient, now):
+    if notification.email_wanted and (urgent or not in_quiet_hours(recipient, now)):
         from peerhaven.notifications.tasks import email_notification_task
 
         transaction.on_commit(partial(email_notification_task, notification.pk))
@@ -87,7 +96,10 @@ def notify(
 
 
 def deliver_email(*, notification_id: int) -> bool:
-    """Send one notification's e-mail unless sent already or the person is in quiet hours."""
+    """Send one notification's e-mail unless sent already or the person is in quiet hours.
+
+    Urgent notifications ignore quiet hours.
+    """
     from peerhaven.notifications.tasks import send_email_task
 
     with transaction.atomic():
@@ -97,7 +109,9 @@ def deliver_email(*, notification_id: int) -> bool:
             .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
             .first()
         )
-        if notification is None or in_quiet_hours(notification.recipient):
+        if notification is None or (
+            not notification.urgent and in_quiet_hours(notification.recipient)
+        ):
             return False
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
@@ -137,6 +151,31 @@ def mark_all_read(*, user: User) -> int:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_facts(user_id: int) -> FactsQuery:
+    """The unread count as an ('unread', count, '') row, to fold into a page's facts query."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    return (
+        f"SELECT 'unread', COUNT(*), '' FROM {table} "  # noqa: S608 - table name from model metadata
+        f"WHERE recipient_id = %s AND read_at IS NULL",
+        [user_id],
+    )
+
+
+# The header's unread count, when the view already read it in its facts query.
+_REQUEST_UNREAD = "_peerhaven_unread_notifications"
+
+
+def remember_unread_count(request: Any, facts: list[Fact]) -> None:
+    """Keep the unread count from ``facts`` (read in this request) for the page header."""
+    for fact, number, _text in facts:
+        if fact == "unread":
+            setattr(request, _REQUEST_UNREAD, number)
+
+
+def remembered_unread_count(request: Any) -> int | None:
+    return getattr(request, _REQUEST_UNREAD, None)
 
 
 def export_notifications(user: User) -> dict[str, Any]:

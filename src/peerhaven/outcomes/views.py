@@ -231,8 +231,24 @@ def progress(request: HttpRequest, instrument_id: str) -> HttpResponse:
             "rows": rows if show_all else rows[:TABLE_ROWS],
             "more_rows": 0 if show_all else max(0, len(rows) - TABLE_ROWS),
             "enabled": services.is_enabled(instrument_id),
+            "group_moods": _group_moods(user, data.defn) if instrument_id == MEETING_MOOD else [],
         },
     )
+
+
+# The groups app stores the one-question mood after each meeting; this page shows the person's
+# own answers next to the questionnaire of the same question.
+MEETING_MOOD = "post_meeting_mood"
+
+
+def _group_moods(user: User, defn: InstrumentDefinition) -> list[dict[str, object]]:
+    from peerhaven.groups.queries import my_post_meeting_moods
+
+    labels = {o.value: o.label for o in defn.item("mood").option_set.options}
+    return [
+        {"mood": m, "label": labels.get(m.score, "")}
+        for m in my_post_meeting_moods(user, limit=TABLE_ROWS)
+    ]
 
 
 @login_required

@@ -1,8 +1,33 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from peerhaven.safety import queries
 from peerhaven.safety.models import CrisisResource, OutreachTemplate
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    """Lines whose "verified on" date is older than the re-verification period."""
+
+    title = _("verification")
+    parameter_name = "verification"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("stale", _("Needs re-verification")), ("current", _("Verified recently"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        cutoff = queries.verification_cutoff()
+        if self.value() == "stale":
+            return queryset.filter(verified_on__lt=cutoff)
+        if self.value() == "current":
+            return queryset.filter(verified_on__gte=cutoff)
+        return queryset
 
 
 @admin.register(CrisisResource)
@@ -14,10 +39,34 @@ class CrisisResourceAdmin(admin.ModelAdmin):
         "text",
         "hours",
         "verified_on",
+        "verification",
         "is_active",
     ]
-    list_filter = ["country", "language", "is_active", "is_emergency"]
+    list_filter = [VerificationFilter, "country", "language", "is_active", "is_emergency"]
     search_fields = ["name", "country"]
+
+    @admin.display(description=_("verification"), ordering="verified_on")
+    def verification(self, obj: CrisisResource) -> str:
+        if queries.needs_reverification(obj):
+            return str(_("needs re-verification"))
+        return str(_("verified"))
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        stale = queries.resources_needing_verification().count()
+        if stale:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d crisis line shown to members has not been verified in the last "
+                    "%(days)d days. Check it with its provider and update “verified on”.",
+                    "%(n)d crisis lines shown to members have not been verified in the last "
+                    "%(days)d days. Check each with its provider and update “verified on”.",
+                    stale,
+                )
+                % {"n": stale, "days": queries.reverify_after_days()},
+                level="warning",
+            )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(OutreachTemplate)

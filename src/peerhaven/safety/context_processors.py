@@ -1,4 +1,5 @@
-"""The crisis / support panel: shown once, on the page after a member wrote risk text."""
+"""The crisis / support panel (shown once, on the page after a member wrote risk text) and the
+notice of a mute or ban in force (shown on every page while it lasts)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from peerhaven.safety.sanctions import refusal_message
 from peerhaven.safety.services import SESSION_PANEL_KEY
 
 
@@ -14,8 +16,9 @@ def safety(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if session is None or user is None or not user.is_authenticated:
         return {}
+    notice = _sanction_notice(request, user)
     if SESSION_PANEL_KEY not in session:
-        return {}
+        return notice
     # Popped here so the panel shows exactly once, on the first page rendered after writing.
     panel = session.pop(SESSION_PANEL_KEY)
     if not isinstance(panel, dict):
@@ -31,4 +34,21 @@ def safety(request: HttpRequest) -> dict[str, Any]:
             country=user.country, language=user.language
         )
         context["safety_panel"]["plan"] = safety_plan_for(user)
-    return context
+    return {**notice, **context}
+
+
+def _sanction_notice(request: HttpRequest, user: Any) -> dict[str, Any]:
+    """A muted member (or a banned one on the pages a ban leaves open) sees why, on every page."""
+    from peerhaven.safety.middleware import sanction_for_request
+
+    sanction = sanction_for_request(request)
+    if sanction is None or getattr(request, "_peerhaven_ban_page", False):
+        return {}
+    return {
+        "safety_sanction": {
+            "kind": sanction.kind,
+            "reason": sanction.reason,
+            "ends_at": sanction.ends_at,
+            "message": refusal_message(sanction, user),
+        }
+    }

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
 from peerhaven.accounts.models import Role
 from peerhaven.accounts.permissions import can_use_staff_role
+from peerhaven.safety import sanctions
+from peerhaven.safety.sanctions import PostingRestrictedError, active_ban, active_sanction
+
+__all__ = [
+    "PostingRestrictedError",
+    "can_manage_resources",
+    "can_moderate",
+    "can_post",
+    "can_view_held",
+    "check_moderate",
+    "check_post",
+    "is_banned",
+    "is_muted",
+]
 
 
 def can_moderate(user: Any) -> bool:
@@ -37,37 +52,25 @@ def can_view_held(user: Any, author: Any) -> bool:
     return can_moderate(user)
 
 
-def _active_action(user: Any, kinds: tuple[str, ...]) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from peerhaven.safety.models import ModerationAction
-
-    now = timezone.now()
-    return (
-        ModerationAction.objects.filter(
-            member=user, kind__in=kinds, revoked_at__isnull=True, starts_at__lte=now
-        )
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .exists()
-    )
+def is_muted(user: Any, *, now: datetime.datetime | None = None) -> bool:
+    """A muted or banned member cannot post (``check_post`` says why and until when)."""
+    return active_sanction(user, now=now) is not None
 
 
-def is_muted(user: Any) -> bool:
-    """A muted or banned member cannot post or message (other apps check this before writes)."""
-    return _active_action(user, ("mute", "ban"))
+def is_banned(user: Any, *, now: datetime.datetime | None = None) -> bool:
+    return active_ban(user, now=now) is not None
 
 
-def is_banned(user: Any) -> bool:
-    return _active_action(user, ("ban",))
+def can_post(user: Any, *, now: datetime.datetime | None = None) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and not is_muted(user, now=now)
 
 
-def can_post(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and not is_muted(user)
+def check_post(
+    user: Any, *, allow_muted: bool = False, now: datetime.datetime | None = None
+) -> None:
+    """Before storing text others will read: raise ``PostingRestrictedError`` under a mute or ban.
 
-
-def check_post(user: Any) -> None:
-    if not can_post(user):
-        raise PermissionDenied
+    ``allow_muted`` is for a mentee's messages to their own mentor (a mute silences public
+    spaces, not a person's own peer support); a ban refuses everything.
+    """
+    sanctions.check_post(user, allow_muted=allow_muted, now=now)

@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -54,6 +55,31 @@ def _shipped_rows() -> tuple[dict[str, Any], ...]:
 def shipped_resources() -> list[CrisisResource]:
     """The resources in the shipped data file, as unsaved rows."""
     return [CrisisResource(**row) for row in _shipped_rows()]
+
+
+def reverify_after_days() -> int:
+    """Crisis lines unverified for longer than this are flagged (``SAFETY_RESOURCE_REVERIFY_DAYS``).
+
+    180 by default, matching the guidance on the resources page: phone numbers and opening
+    hours change, and a wrong number shown to a person in crisis is a harm.
+    """
+    return int(getattr(settings, "SAFETY_RESOURCE_REVERIFY_DAYS", 180))
+
+
+def verification_cutoff(today: datetime.date | None = None) -> datetime.date:
+    """Lines verified before this date need re-verification."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=reverify_after_days())
+
+
+def needs_reverification(resource: CrisisResource, today: datetime.date | None = None) -> bool:
+    return resource.verified_on < verification_cutoff(today)
+
+
+def resources_needing_verification(
+    today: datetime.date | None = None,
+) -> QuerySet[CrisisResource]:
+    """Lines shown to members whose "verified on" date is too old."""
+    return CrisisResource.objects.filter(is_active=True, verified_on__lt=verification_cutoff(today))
 
 
 def countries_with_resources() -> list[str]:
@@ -106,6 +132,7 @@ class Dashboard:
     sla_breaches_open: int
     sla_breaches_30_days: int
     resolved_30_days: int
+    resources_to_reverify: int = 0
 
 
 def dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
@@ -135,6 +162,7 @@ def dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
         resolved_30_days=RiskAlert.objects.filter(
             status=AlertStatus.RESOLVED, resolved_at__gte=since
         ).count(),
+        resources_to_reverify=resources_needing_verification(timezone.localdate(now)).count(),
     )
 
 

@@ -41,6 +41,7 @@ from peerhaven.safety.models import (
     RiskAlert,
     SafetyPlan,
 )
+from peerhaven.safety.sanctions import forget_sanctions
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +223,11 @@ def _users_with_role(role: str) -> list[User]:
 
 
 def _alert_moderators_on_duty(alert: RiskAlert) -> None:
-    """In-app notification and e-mail (kind "safety") to moderators on duty, or all if none is."""
+    """In-app notification and e-mail (kind "safety") to moderators on duty, or all if none is.
+
+    Urgent: the e-mail goes at once, whatever the moderator's quiet hours. When nobody is on
+    duty it still goes at once to every moderator and admin, or nobody would read it in time.
+    """
     recipients = on_duty_moderators() or _users_with_role(Role.MODERATOR) + _users_with_role(
         Role.ADMIN
     )
@@ -234,6 +239,7 @@ def _alert_moderators_on_duty(alert: RiskAlert) -> None:
             % {"n": sla_minutes(alert.level, alert.source)},
             body=_("A member's text was screened as imminent risk. Open the queue to respond."),
             url=f"/moderation/alerts/{alert.pk}/",
+            urgent=True,
         )
 
 
@@ -520,7 +526,8 @@ def resolve_alert(
 def escalate_overdue_alerts(*, now: datetime.datetime | None = None) -> int:
     """Escalate open alerts past their SLA to the next moderator on duty and to the admins.
 
-    Each overdue alert is escalated at most once per SLA period; returns how many were.
+    Each overdue alert is escalated at most once per SLA period; returns how many were. The
+    e-mails are urgent (sent at once, whatever the recipients' quiet hours).
     """
     now = now or timezone.now()
     admins = _users_with_role(Role.ADMIN)
@@ -564,6 +571,7 @@ def escalate_overdue_alerts(*, now: datetime.datetime | None = None) -> int:
                     title=title,
                     body=body,
                     url=f"/moderation/alerts/{alert.pk}/",
+                    urgent=True,
                 )
             audit.record(
                 actor=None,
@@ -645,6 +653,11 @@ def take_action(
         raise ValidationError(_("Give the member a reason."), code="reason_required")
     if member.pk == moderator.pk:
         raise ValidationError(_("You cannot act on yourself."), code="self")
+    if hours is not None and not 1 <= hours <= 24 * 365:
+        # 0 would otherwise mean "no end" and a negative duration an action already over.
+        raise ValidationError(
+            _("Give a duration from 1 hour to a year, or none for no end."), code="bad_duration"
+        )
     if alert is not None:
         _check_handler(alert, moderator)
     now = timezone.now()
@@ -657,6 +670,7 @@ def take_action(
         created_by=moderator,
         alert=alert,
     )
+    forget_sanctions(member.pk)
     notify(
         recipient=member,
         kind="moderation",
@@ -705,6 +719,7 @@ def decide_appeal(
     if overturn:
         appeal.action.revoked_at = now
         appeal.action.save(update_fields=["revoked_at"])
+        forget_sanctions(appeal.action.member_id)
     member = User.objects.get(pk=appeal.action.member_id)
     notify(
         recipient=member,
@@ -776,4 +791,5 @@ def erase_safety(user: User, mode: EraseMode) -> None:
     RiskAlert.objects.filter(reporter=user).update(reporter=None, reason="")
     ModeratorDuty.objects.filter(moderator=user).delete()
     ModerationAction.objects.filter(member=user).delete()
+    forget_sanctions(user.pk)
     RiskAlert.objects.filter(Q(assigned_to=user)).update(assigned_to=None)

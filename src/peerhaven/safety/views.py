@@ -379,10 +379,17 @@ def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
 def resources(request: HttpRequest) -> HttpResponse:
     if not can_manage_resources(request.user):
         raise PermissionDenied
+    cutoff = queries.verification_cutoff()
+    rows = [(r, r.verified_on < cutoff) for r in CrisisResource.objects.all()]
     return render(
         request,
         "safety/moderation/resources.html",
-        {"resources": list(CrisisResource.objects.all())},
+        {
+            "rows": rows,
+            "stale_count": sum(1 for r, stale in rows if stale and r.is_active),
+            "cutoff": cutoff,
+            "reverify_days": queries.reverify_after_days(),
+        },
     )
 
 

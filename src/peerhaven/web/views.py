@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from peerhaven.accounts.models import Role
+from peerhaven.web.context_processors import prime_viewer
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return render(request, "web/landing.html")
+    prime_viewer(request)  # roles (needed below) and the header's count in one query
     next_steps = []
     if not user.bio:
         next_steps.append("profile")

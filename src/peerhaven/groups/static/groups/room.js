@@ -140,7 +140,11 @@
         break;
       case "error":
         notice(ev.message);
-        if (ev.code === "removed") { finished = true; }
+        // The server closes the connection after these; do not try to come back.
+        if (["removed", "banned", "not_member", "signed_out"].indexOf(ev.code) >= 0) {
+          finished = true;
+          setStatus(ev.message);
+        }
         break;
     }
   }
@@ -158,7 +162,7 @@
       handle(ev);
     });
     ws.addEventListener("close", function (e) {
-      if (finished || e.code === 4403 || e.code === 4404 || e.code === 4409 || e.code === 1000) {
+      if (finished || e.code === 4401 || e.code === 4403 || e.code === 4404 || e.code === 4409 || e.code === 1000) {
         if (!finished && e.code !== 1000) { setStatus(strings.ended); }
         return;
       }
@@ -188,6 +192,8 @@
       send({ type: b.dataset.action });
     });
   });
+  // Keep idle connections alive through proxies (the server heartbeats presence on its own).
+  window.setInterval(function () { send({ type: "ping" }); }, 25000);
   // For tests and debugging: drop the connection as a network failure of detail ms would.
   var offlineUntil = 0;
   root.addEventListener("room:drop", function (e) {

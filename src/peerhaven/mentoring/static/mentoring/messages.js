@@ -102,10 +102,16 @@
       var data;
       try { data = JSON.parse(event.data); } catch (e) { return; }
       if (data.type === "message" && data.message) { render(data.message); }
+      // The server closes with a reason (mentorship ended, signed out, suspended): say it.
+      if (data.type === "closed" && data.message && errorBox) {
+        errorBox.textContent = data.message;
+        errorBox.hidden = false;
+      }
     };
     socket.onclose = function (event) {
       socketOpen = false;
-      if (event.code === 4404 || attempt > 5) { return; }  // not allowed, or gave up: poll
+      // 44xx: not allowed (any more) — reconnecting would be refused again; polling goes on.
+      if ((event.code >= 4400 && event.code < 4500) || attempt > 5) { return; }
       window.setTimeout(function () { connect(attempt + 1); }, 1000 * Math.pow(2, attempt));
     };
   }

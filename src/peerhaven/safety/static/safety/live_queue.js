@@ -41,14 +41,22 @@
     }
   }
 
+  var refusedWith = "";
+
   function connect() {
     var socket = new WebSocket(url);
     socket.onopen = function () { retry = 1000; status.textContent = "Live: new alerts appear here."; };
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
       if (data.alert) { show(data.alert, data.type); }
+      if (data.type === "closed" && data.message) { refusedWith = data.message; }
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
+      // 44xx: no longer allowed (role, two-factor, session or a ban): stop and say why.
+      if (event.code >= 4400 && event.code < 4500) {
+        status.textContent = "Live updates stopped. " + (refusedWith || "Reload the page to continue.");
+        return;
+      }
       status.textContent = "Live updates paused; reconnecting…";
       window.setTimeout(connect, retry);
       retry = Math.min(retry * 2, 30000);
