@@ -53,11 +53,17 @@ class NewPage(Protocol):
     ) -> Page: ...
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+    # Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    # thread until the session ends, and asyncio tests after it would fail ("Runner.run()
+    # cannot be called from a running event loop"). After pytest-django's own reordering
+    # (trylast), a stable sort keeps every other order as it was.
+    items.sort(key=lambda item: here in item.path.parents)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -31,6 +31,14 @@ def _rich_member(make_user, clinician: User) -> User:  # type: ignore[no-untyped
     )
     services.create_token(user=user, name="my phone")
     notify(recipient=user, kind="system", title="Welcome aboard", body="Glad you are here.")
+    # Other people's notifications that name the person (rendered text, not a foreign key).
+    notify(
+        recipient=clinician,
+        kind="clinical",
+        title="Amber Willow accepted your invitation",
+        body="amber.willow@example.org can now be reached through Peerhaven.",
+        url="/members/Amber%20Willow/",
+    )
     return user
 
 
@@ -91,6 +99,11 @@ def test_erasure_leaves_no_personal_data_behind(
     # The audit trail keeps what happened, without the person.
     assert AuditEvent.objects.filter(action="clinical.results.read", subject=None).exists()
     assert AuditEvent.objects.filter(action="accounts.erase").exists()
+    # The clinician's notification stays, naming nobody.
+    note = clinician.notifications.get(kind="clinical")
+    assert note.title == "A former member accepted your invitation"
+    assert note.body == "A former member can now be reached through Peerhaven."
+    assert note.url == ""
 
 
 def test_erasing_from_the_page_needs_the_display_name_and_logs_out(

@@ -743,3 +743,151 @@ async def test_the_heartbeat_closes_an_idle_member_who_left_the_group(
     await ticker.beat(then_asleep=False)
     assert (await until(mem, "error"))["code"] == "not_member"
     assert await closed_with(mem) == 4403
+
+
+# --- Bans say why; signing out, a new password or deactivation close the room (4401) ------------
+
+
+def _ban(member: User, *, reason: str, days: int = 3) -> Any:
+    """A ban ending on a fixed minute, and the end as the member reads it (their own zone)."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from peerhaven.safety.models import ModerationAction
+
+    ends = (timezone.now() + timedelta(days=days)).replace(second=0, microsecond=0)
+    ModerationAction.objects.create(member=member, kind="ban", reason=reason, ends_at=ends)
+    local = ends.astimezone(ZoneInfo(member.time_zone))
+    assert local.utcoffset() != timedelta(0)  # so the test sees the zone applied, not UTC
+    return f"{local.day} {local.strftime('%B %Y, %H:%M')} ({member.time_zone})"
+
+
+async def test_a_banned_person_is_told_the_reason_the_end_and_where_to_appeal(
+    meeting: Meeting, member: User
+) -> None:
+    member.time_zone = "Pacific/Auckland"
+    await database_sync_to_async(member.save)(update_fields=["time_zone"])
+    until_text = await database_sync_to_async(_ban)(member, reason="Repeated harassment.")
+    comm, ok, _ = await connect(member, meeting.pk)
+    assert ok
+    error = await comm.receive_json_from()
+    assert error["code"] == "banned"
+    assert "Repeated harassment." in error["message"]
+    assert until_text in error["message"]
+    assert "/safety/actions/" in error["message"]
+    assert await closed_with(comm) == 4403
+
+
+async def test_the_heartbeat_closes_a_member_banned_mid_meeting_with_the_reason(
+    meeting: Meeting, member: User, ticker: Ticker
+) -> None:
+    member.time_zone = "America/New_York"
+    await database_sync_to_async(member.save)(update_fields=["time_zone"])
+    mem, _ = await joined(member, meeting.pk)
+    until_text = await database_sync_to_async(_ban)(member, reason="Threats in the forum.")
+    await ticker.beat(then_asleep=False)
+    error = await until(mem, "error")
+    assert error["code"] == "banned"
+    assert "Threats in the forum." in error["message"]
+    assert until_text in error["message"]
+    assert "/safety/actions/" in error["message"]
+    assert await closed_with(mem) == 4403
+
+
+def _signed_in_session(user: User) -> tuple[Any, Any]:
+    """A browser's signed-in session (the Client) and the store the socket's scope carries."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client, SessionStore(session_key=client.session.session_key)
+
+
+async def joined_with_session(user: User, meeting_id: int) -> tuple[WebsocketCommunicator, Any]:
+    """In the room over a socket opened with the browser's session (as AuthMiddleware does)."""
+    client, session = await database_sync_to_async(_signed_in_session)(user)
+    comm = WebsocketCommunicator(APP, f"/ws/groups/rooms/{meeting_id}/")
+    comm.scope["user"] = user
+    comm.scope["session"] = session
+    ok, _code = await comm.connect(timeout=10)
+    assert ok
+    await comm.send_json_to({"type": "hello", "last_seen_id": None})
+    await until(comm, "state")
+    return comm, client
+
+
+async def test_signing_out_in_another_tab_closes_the_room_on_the_next_heartbeat(
+    meeting: Meeting, member: User, ticker: Ticker
+) -> None:
+    mem, client = await joined_with_session(member, meeting.pk)
+    await ticker.beat()  # the session is still theirs: the connection stays
+    await ping(mem)
+    await database_sync_to_async(client.logout)()  # flushes the session
+    await ticker.beat(then_asleep=False)
+    error = await until(mem, "error")
+    assert error["code"] == "signed_out"
+    assert "Sign in again" in error["message"]
+    assert await closed_with(mem) == 4401
+
+
+async def test_a_deleted_session_closes_the_room_on_the_next_hello(
+    meeting: Meeting, member: User
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    mem, client = await joined_with_session(member, meeting.pk)
+    key = client.session.session_key
+    await database_sync_to_async(lambda: Session.objects.filter(session_key=key).delete())()
+    await mem.send_json_to({"type": "hello", "last_seen_id": None})
+    assert (await until(mem, "error"))["code"] == "signed_out"
+    assert await closed_with(mem) == 4401
+
+
+async def test_a_password_change_closes_the_room(meeting: Meeting, member: User) -> None:
+    mem, _client = await joined_with_session(member, meeting.pk)
+
+    def change_password() -> None:
+        member.set_password("a-brand-new-passphrase-42")
+        member.save(update_fields=["password"])
+
+    await database_sync_to_async(change_password)()
+    await mem.send_json_to({"type": "hello", "last_seen_id": None})
+    error = await until(mem, "error")
+    assert error["code"] == "signed_out"
+    assert await closed_with(mem) == 4401
+    stored = await database_sync_to_async(
+        lambda: RoomMessage.objects.filter(author=member).exists()
+    )()
+    assert not stored
+
+
+async def test_a_deactivated_account_is_closed_out_on_the_next_heartbeat(
+    meeting: Meeting, member: User, ticker: Ticker
+) -> None:
+    mem, _client = await joined_with_session(member, meeting.pk)
+    await database_sync_to_async(
+        lambda: User.objects.filter(pk=member.pk).update(is_active=False)
+    )()
+    await ticker.beat(then_asleep=False)
+    assert (await until(mem, "error"))["code"] == "signed_out"
+    assert await closed_with(mem) == 4401
+
+
+async def test_the_session_is_rechecked_only_when_the_interval_has_passed(
+    meeting: Meeting, member: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerhaven.safety import sockets
+
+    settings.GROUPS_ROOM_RECHECK_SECONDS = 10
+    clock = [5000.0]
+    monkeypatch.setattr(sockets, "clock", lambda: clock[0])
+    mem, client = await joined_with_session(member, meeting.pk)  # hello: checked at 5000
+    await database_sync_to_async(client.logout)()
+    clock[0] += 9  # not due: a ping costs no database work and is answered
+    await ping(mem)
+    clock[0] += 1  # due
+    await mem.send_json_to({"type": "ping"})
+    assert (await until(mem, "error"))["code"] == "signed_out"
+    assert await closed_with(mem) == 4401

@@ -8,8 +8,10 @@ saw and receives what it missed from the database, so a restarted server process
 While connected, each connection heartbeats (refreshing its presence and re-checking that the
 person may still be here); frames re-check at most every ``ROOM_RECHECK_SECONDS`` and whenever a
 service refuses them, so a person who left the group, was removed or banned is closed out with
-the reason on their next message. The flood limit counts per person and room across all their
-connections and server processes (``ratelimit``).
+the reason on their next message, and one who signed out (in another tab), changed their
+password or was deactivated is closed with 4401 (``safety.sockets.current_user``). The flood
+limit counts per person and room across all their connections and server processes
+(``ratelimit``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -28,7 +29,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from peerhaven.groups import conf, live, queries, ratelimit, services
-from peerhaven.safety.permissions import is_banned
+from peerhaven.safety import sockets
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -76,6 +77,27 @@ def _message(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
 
 
+def standing_now(scope: dict[str, Any], user: Any, meeting_id: int) -> tuple[Any, queries.Standing]:
+    """(the person as the database sees them now, or None; their standing in the room).
+
+    ``queries.room_standing`` first (one query plus the ban check: membership, removal, a ban
+    with its reason and end, a deactivated account, the room closing), then the session
+    (``safety.sockets.current_user``: the session row, the account and its roles): a session
+    deleted or flushed by signing out in another tab, one that now holds someone else, or a
+    password change (the session's auth hash no longer matches) close the socket with 4401.
+    """
+    standing = queries.room_standing(user=user, meeting_id=meeting_id)
+    if not standing.ok:
+        return None, standing
+    fresh = sockets.current_user(scope)
+    if fresh is None:
+        out = sockets.signed_out()
+        return None, queries.Standing(
+            False, code=out.code, message=out.message, close_code=out.close_code
+        )
+    return fresh, standing
+
+
 class RoomConsumer(AsyncJsonWebsocketConsumer):
     meeting_id: int = 0
     visit_id: int = 0
@@ -107,14 +129,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         except ValidationError as exc:
             await self._refuse(_code(exc), _message(exc), CLOSE_ROOM_CLOSED)
             return
-        if await database_sync_to_async(is_banned)(self.user):
-            await self._refuse(
-                "banned", _("A moderator has suspended your account."), CLOSE_REMOVED
-            )
+        # The ban's reason, its end in the person's time zone and the appeal page.
+        banned = await database_sync_to_async(sockets.ban_refusal)(self.user)
+        if banned is not None:
+            await self._refuse(banned.code, banned.message, banned.close_code)
             return
         self.meeting_id = meeting_id
         self.is_facilitator = access.is_facilitator
-        self.checked_at = time.monotonic()
+        self.checked_at = sockets.clock()
         await self.channel_layer.group_add(live.room_group(meeting_id), self.channel_name)
         await self.accept()
         visit = await self._db(
@@ -208,21 +230,23 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             self.visit_id = visit.pk
 
     async def _still_allowed(self) -> bool:
-        """Re-check standing (one query plus the ban check); close with the reason if lost."""
-        standing = await database_sync_to_async(queries.room_standing)(
-            user=self.user, meeting_id=self.meeting_id
+        """Re-check standing and the session (``standing_now``); close with the reason if lost."""
+        fresh, standing = await database_sync_to_async(standing_now)(
+            self.scope, self.user, self.meeting_id
         )
-        self.checked_at = time.monotonic()
+        self.checked_at = sockets.clock()
         if self.closing:
             return False
         if not standing.ok:
             await self._shut(standing.code, standing.message, standing.close_code)
             return False
+        # The account as it is now (roles included), for the services this connection calls.
+        self.user = fresh
         self.is_facilitator = standing.is_facilitator
         return True
 
     async def _recheck(self, kind: str) -> bool:
-        due = time.monotonic() - self.checked_at >= conf.get("ROOM_RECHECK_SECONDS")
+        due = sockets.clock() - self.checked_at >= conf.get("ROOM_RECHECK_SECONDS")
         if kind in ALWAYS_RECHECK or due:
             return await self._still_allowed()
         return True

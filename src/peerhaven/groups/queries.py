@@ -33,7 +33,7 @@ from peerhaven.groups.models import (
     SupportGroup,
 )
 from peerhaven.groups.recurrence import describe_rule, occurrences_utc
-from peerhaven.safety.permissions import is_banned
+from peerhaven.safety.sockets import ban_refusal
 
 
 def directory(user: Any) -> QuerySet[SupportGroup]:
@@ -154,9 +154,11 @@ def room_standing(*, user: Any, meeting_id: int, now: datetime | None = None) ->
     """Re-check, for a connection already in the room, what ``open_room`` checked on connect.
 
     One query (the meeting with its group and Exists() for membership, facilitation, removal and
-    a current facilitator) plus the safety app's ``is_banned``. Leaving the group, being removed
+    a current facilitator) plus the safety app's ban check. Leaving the group, being removed
     from it or from the room, losing the facilitator role without being a member, a moderator's
-    ban, a deactivated account and the room closing all end the stay.
+    ban (the message gives its reason, its end in the person's time zone and the appeal page), a
+    deactivated account and the room closing all end the stay. The session is the consumer's
+    to check (``consumers.standing_now``).
     """
     at = now or timezone.now()
     today = timezone.localdate(at)
@@ -218,12 +220,10 @@ def room_standing(*, user: Any, meeting_id: int, now: datetime | None = None) ->
             message=_("A facilitator removed you from this meeting."),
             close_code=CLOSE_REMOVED,
         )
-    if is_banned(user):
+    banned = ban_refusal(user)
+    if banned is not None:
         return Standing(
-            False,
-            code="banned",
-            message=_("A moderator has suspended your account, so you have left the room."),
-            close_code=CLOSE_REMOVED,
+            False, code=banned.code, message=banned.message, close_code=banned.close_code
         )
     try:
         check_room_open(row, at, has_facilitator=bool(row.has_fac))

@@ -8,6 +8,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from peerhaven.accounts import privacy
+        from peerhaven.notifications.erasure import erase_notifications
         from peerhaven.notifications.services import export_notifications
 
-        privacy.register("notifications", export_notifications)
+        # The erased person's own notifications go with the account (cascade); the eraser
+        # rewrites other members' notifications that name them.
+        privacy.register("notifications", export_notifications, erase_notifications)
