@@ -113,3 +113,32 @@ def test_member_who_left_no_longer_sees_meetings_in_their_feed(
     services.leave_group(group=group, user=member)
     body = client.get(reverse("groups:ical_member", args=[feed.token])).content.decode()
     assert "VEVENT" not in body
+
+
+def test_member_feed_reads_in_a_calendar_library(
+    client: Client, group: SupportGroup, meeting: Meeting, member: User, facilitator: User
+) -> None:
+    """`icalendar` (used by many calendar tools) reads the feed: events, times, cancellations."""
+    import icalendar  # a test dependency in requirements.lock
+    group.name = "Men's group; Tuesdays, \\ back room"
+    group.save()
+    later = services.move_meeting(
+        meeting=meeting, actor=facilitator, starts_at=meeting.starts_at + timedelta(hours=1)
+    )
+    feed = services.calendar_feed_for(member)
+    body = client.get(reverse("groups:ical_member", args=[feed.token])).content
+    cal = icalendar.Calendar.from_ical(body)
+    assert not cal.errors
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 1
+    event = events[0]
+    assert not event.errors
+    assert str(event["SUMMARY"]) == group.name
+    assert event.decoded("DTSTART") == later.starts_at.replace(microsecond=0)
+    assert event.decoded("DTEND") > event.decoded("DTSTART")
+    assert int(str(event["SEQUENCE"])) == 1
+    services.cancel_meeting(meeting=later, actor=facilitator)
+    body = client.get(reverse("groups:ical_member", args=[feed.token])).content
+    event = next(iter(icalendar.Calendar.from_ical(body).walk("VEVENT")))
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(str(event["SEQUENCE"])) == 2

@@ -10,8 +10,9 @@ class MentoringConfig(AppConfig):
     def ready(self) -> None:
         from peerhaven.accounts import privacy
         from peerhaven.mentoring import services, tasks  # noqa: F401  (registers the job)
+        from peerhaven.mentoring.privacy import erase_mentoring, export_mentoring
 
-        privacy.register("mentoring", services.export_mentoring, services.erase_mentoring)
+        privacy.register("mentoring", export_mentoring, erase_mentoring)
         try:
             from peerhaven.safety.services import register_hold_releaser
         except ImportError:  # safety not installed
