@@ -120,6 +120,7 @@ def test_member_feed_reads_in_a_calendar_library(
 ) -> None:
     """`icalendar` (used by many calendar tools) reads the feed: events, times, cancellations."""
     import icalendar  # a test dependency in requirements.lock
+
     group.name = "Men's group; Tuesdays, \\ back room"
     group.save()
     later = services.move_meeting(
