@@ -24,8 +24,15 @@ def sign_in(page: Page, email: str, password: str, *, totp_secret: str | None = 
     page.locator("main form button[type=submit]").first.click()
     if totp_secret is not None:
         page.wait_for_url("**/accounts/2fa/authenticate/")
+        # A code typed in the last moments of its 30-second step can reach the server in the
+        # next one; wait for a fresh step instead.
+        if 30 - time.time() % 30 < 3:
+            time.sleep(30 - time.time() % 30 + 0.2)
         page.get_by_label(re.compile("code", re.IGNORECASE)).fill(totp_now(totp_secret))
         page.get_by_role("button", name="Sign In").click()
+        # The click only starts the POST: wait until it has left the two-factor page, or the
+        # caller's next goto() can cancel it and land on the two-factor page again.
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
     page.wait_for_load_state()
 
 
