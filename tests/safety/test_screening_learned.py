@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,22 +154,28 @@ def test_huge_input_is_bounded() -> None:
 def test_cross_validation_scores_only_unseen_users(
     corpus: list[train.User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[tuple[set[int], set[int]]] = []
-    original = train.Model.__init__
+    # Every prediction, inner or outer, must come from a model that never trained on that user.
+    owner = {id(user.posts): i for i, user in enumerate(corpus)}
+    trained_on: dict[int, set[int]] = {}
+    scored: list[tuple[set[int], int]] = []
+    init, predict = train.Model.__init__, train.Model.predict
 
-    def spy(self: train.Model, users: list[train.User], idx: list[int]) -> None:
-        seen.append((set(idx), set()))
-        original(self, users, idx)
+    def spy_init(self: train.Model, users: list[train.User], idx: list[int]) -> None:
+        trained_on[id(self)] = set(idx)
+        init(self, users, idx)
 
-    monkeypatch.setattr(train.Model, "__init__", spy)
+    def spy_predict(self: train.Model, rows: list[Counter[str]]) -> Any:
+        scored.append((trained_on[id(self)], owner[id(rows)]))
+        return predict(self, rows)
+
+    monkeypatch.setattr(train.Model, "__init__", spy_init)
+    monkeypatch.setattr(train.Model, "predict", spy_predict)
     report = train.cross_validate(corpus, 0.2)
     assert report["users"] == len(corpus)
     assert report["at_risk_recall"] == 1.0
     assert report["supportive_false_alarm"] == 0.0
-    # Outer folds: each final fold model was trained without its fold's users.
-    outer = train.folds(corpus, train.FOLDS, "outer")
-    for fold in outer:
-        assert any(not (set(fold) & trained) for trained, _ in seen)
+    assert {user for _, user in scored} == set(range(len(corpus)))
+    assert all(user not in training for training, user in scored)
 
 
 def test_folds_are_stratified_and_disjoint(corpus: list[train.User]) -> None:
