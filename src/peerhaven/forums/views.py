@@ -65,6 +65,15 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _refused(form: Any, exc: ValidationError | PostingRestrictedError) -> int:
+    """Put why a write was refused on the form (which keeps the draft); return the status."""
+    if isinstance(exc, PostingRestrictedError):  # muted or banned: say why
+        form.add_error(None, str(exc))
+        return 403
+    _add_errors(form, exc)
+    return status_for(exc)
+
+
 def _held_message(request: HttpRequest) -> None:
     messages.warning(
         request,
@@ -128,12 +137,8 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
                     anonymous=form.cleaned_data["anonymous"],
                     request=request,
                 )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-                status = status_for(exc)
-            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
-                form.add_error(None, str(exc))
-                status = 403
+            except (ValidationError, PostingRestrictedError) as exc:
+                status = _refused(form, exc)
             else:
                 if thread.is_held:
                     _held_message(request)
@@ -220,12 +225,8 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
                     anonymous=form.cleaned_data["anonymous"],
                     request=request,
                 )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-                status = status_for(exc)
-            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
-                form.add_error(None, str(exc))
-                status = 403
+            except (ValidationError, PostingRestrictedError) as exc:
+                status = _refused(form, exc)
             else:
                 if post.is_held:
                     _held_message(request)
@@ -266,12 +267,8 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
                     content_warning=form.cleaned_data["content_warning"],
                     request=request,
                 )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-                status = status_for(exc)
-            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
-                form.add_error(None, str(exc))
-                status = 403
+            except (ValidationError, PostingRestrictedError) as exc:
+                status = _refused(form, exc)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return redirect(services.post_url(post))
@@ -311,12 +308,8 @@ def edit_title(request: HttpRequest, thread_id: int) -> HttpResponse:
                     reason=form.cleaned_data.get("reason", ""),
                     request=request,
                 )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-                status = status_for(exc)
-            except PostingRestrictedError as exc:  # muted or banned: say why, keep the draft
-                form.add_error(None, str(exc))
-                status = 403
+            except (ValidationError, PostingRestrictedError) as exc:
+                status = _refused(form, exc)
             else:
                 if t.is_held:
                     _held_message(request)
