@@ -83,3 +83,51 @@ def test_the_api_refuses_a_muted_mentor_in_the_api_error_shape(
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "muted"
     assert REASON in response.json()["error"]["message"]
+
+
+def _profile_fields(mentor: User) -> dict[str, object]:
+    profile = mentor.mentor_profile
+    return {
+        "tags": list(profile.tags.all()),
+        "languages": profile.languages,
+        "time_zone": profile.time_zone,
+        "availability": profile.availability,
+        "capacity": profile.capacity,
+        "story": profile.story,
+    }
+
+
+def test_a_muted_mentor_keeps_their_profile_but_cannot_publish_a_new_story(
+    mentor: User, moderator: User
+) -> None:
+    _act(mentor, moderator, "mute")
+    fields = _profile_fields(mentor)
+    services.save_mentor_profile(user=mentor, **{**fields, "capacity": 1})
+    with pytest.raises(PostingRestrictedError) as caught:
+        services.save_mentor_profile(user=mentor, **{**fields, "story": "Brand new words"})
+    assert caught.value.code == "muted"
+    mentor.mentor_profile.refresh_from_db()
+    assert mentor.mentor_profile.capacity == 1
+    assert mentor.mentor_profile.story == fields["story"]
+
+
+def test_the_profile_page_refuses_a_muted_mentors_new_story_and_keeps_it(
+    mentor: User, moderator: User
+) -> None:
+    _act(mentor, moderator, "mute")
+    client = login(Client(), mentor)
+    profile = mentor.mentor_profile
+    page = client.post(
+        reverse("mentoring:mentor_profile"),
+        {
+            "tags": [t.pk for t in profile.tags.all()],
+            "languages": profile.languages,
+            "time_zone": profile.time_zone,
+            "availability": "Tue 19:00-21:00",
+            "capacity": "2",
+            "story": "Words worth keeping",
+        },
+    )
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "Words worth keeping" in html and REASON in html

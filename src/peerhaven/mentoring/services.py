@@ -458,6 +458,10 @@ def save_mentor_profile(
     story = _clean(story, limit=1500)
     windows = _validate_windows(availability)
     _validate_zone(time_zone)
+    if story != MentorProfile.objects.filter(user=user).values_list("story", flat=True).first():
+        # The story is public text every mentee reads: a muted mentor may still change
+        # availability or capacity, but not publish new words.
+        check_post(user)
     outcome = _screen(story, "mentoring.story", user)
     with transaction.atomic():
         profile, _created = MentorProfile.objects.get_or_create(user=user)

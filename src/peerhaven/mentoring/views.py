@@ -421,6 +421,7 @@ def mentor_profile(request: HttpRequest) -> HttpResponse:
     if not permissions.can_mentor(user):
         raise Http404
     profile = queries.mentor_profile(user)
+    status = 200
     if request.method == "POST":
         form = forms.MentorProfileForm(request.POST)
         if form.is_valid():
@@ -428,6 +429,9 @@ def mentor_profile(request: HttpRequest) -> HttpResponse:
                 services.save_mentor_profile(user=user, request=request, **form.cleaned_data)
             except ValidationError as exc:
                 _add_errors(form, exc)
+            except PostingRestrictedError as exc:  # muted: say why, keep the text
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 messages.success(request, _("Your mentor profile is saved."))
                 return redirect("mentoring:mentor_profile")
@@ -462,6 +466,7 @@ def mentor_profile(request: HttpRequest) -> HttpResponse:
             "load": queries.open_mentorship_count(user.pk),
             "wellbeing_form": forms.WellbeingForm(),
         },
+        status=status,
     )
 
 
