@@ -39,10 +39,10 @@ heartbeat_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 # Close codes (the reason a client sees). 1000 is used after an "ended" event.
 CLOSE_BAD_FRAME = 4400
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_REMOVED = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_ROOM_CLOSED = 4409
+CLOSE_UNAUTHENTICATED = queries.CLOSE_UNAUTHENTICATED
+CLOSE_REMOVED = queries.CLOSE_REMOVED
+CLOSE_NOT_FOUND = queries.CLOSE_NOT_FOUND
+CLOSE_ROOM_CLOSED = queries.CLOSE_ROOM_CLOSED
 CLOSE_TOO_LARGE = 4413
 CLOSE_RATE_LIMITED = 4429
 

@@ -3,7 +3,8 @@
 Every page answers with a kind page (403) saying why, until when and how to appeal — except
 what a person must always reach: crisis help, their safety plan, the appeal page, their data
 (export and erasure), the guidelines and signing out. API requests answer 403 in the API's one
-error shape. The check reads the cached sanctions (``safety.sanctions``): no query per page.
+error shape. The check reads the member's sanctions through ``safety.sanctions``: one indexed
+query per signed-in request, none when ``SAFETY_SANCTION_CACHE_SECONDS`` turns its cache on.
 """
 
 from __future__ import annotations
