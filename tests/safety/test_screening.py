@@ -175,6 +175,33 @@ def test_supportive_reply_that_also_discloses_present_ideation_still_counts() ->
     assert level("You're not alone. Honestly I want to die too some days.") == IDEATION
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you ever feel like you want to die? I do, all the time.",
+        "Do you ever feel like you want to die? Same here.",
+        "You want to die? Me too honestly.",
+        "My friend feels suicidal and so do I.",
+        "Does anyone else here feel suicidal every night? I do.",
+    ],
+)
+def test_author_counting_themselves_in_restores_their_own_risk(text: str) -> None:
+    assert level(text) == IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you want to die? I do not know what to say, but I'm here for you.",
+        "Do you want to die? I did, years ago, and it got better.",
+        "If you want to die, please call 988. I do care about you.",
+        "My friend feels suicidal. I am so worried about her.",
+    ],
+)
+def test_replies_that_only_look_like_counting_in_stay_supportive(text: str) -> None:
+    assert level(text) < IDEATION
+
+
 # --- quoted text -----------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from peerhaven.accounts.models import (
 )
 from peerhaven.accounts.names import skeleton, validate_display_name
 from peerhaven.safety.gate import report_outcome, screen_user_text
+from peerhaven.safety.permissions import check_post
 
 TOKEN_PREFIX = "ph_"  # noqa: S105 - a public prefix, not a secret
 MAX_TOKENS_PER_USER = 20
@@ -61,7 +62,11 @@ def update_profile(
     request: HttpRequest | None = None,
 ) -> User:
     """Change the public profile. Text is screened (profile text is user text too) and the
-    safety capability acts on the result once the profile is saved."""
+    safety capability acts on the result once the profile is saved.
+
+    Pronouns and bio are public words every member can read: under a moderator's mute or ban
+    new ones are refused (``PostingRestrictedError``); clearing them, or changing only the
+    display name, stays possible."""
     value = check_display_name_available(display_name, exclude=user)
     pronouns = pronouns.strip()
     bio = bio.strip()
@@ -69,6 +74,9 @@ def update_profile(
         raise ValidationError(_("Pronouns can be at most 40 characters."), code="too_long")
     if len(bio) > 500:
         raise ValidationError(_("Your bio can be at most 500 characters."), code="too_long")
+    current = User.objects.filter(pk=user.pk).values_list("pronouns", "bio").first()
+    if (pronouns or bio) and (pronouns, bio) != current:
+        check_post(user)
     outcome = screen_user_text(text=f"{pronouns}\n{bio}", kind="profile", author=user)
     user.display_name = value
     user.display_name_key = skeleton(value)

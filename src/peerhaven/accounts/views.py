@@ -36,6 +36,7 @@ from peerhaven.accounts.models import (
     RoleAssignment,
     User,
 )
+from peerhaven.safety.permissions import PostingRestrictedError
 
 
 def _add_errors(form: Any, exc: ValidationError, field: str | None = None) -> None:
@@ -128,10 +129,13 @@ def profile(request: HttpRequest) -> HttpResponse:
                     )
                 except ValidationError as exc:
                     _add_errors(profile_form, exc, "display_name" if exc.code == "taken" else None)
+                except PostingRestrictedError as exc:  # muted or banned: say why, keep the text
+                    profile_form.add_error(None, str(exc))
+                    status = 403
                 else:
                     messages.success(request, _("Your profile is saved."))
                     return redirect("accounts:profile")
-        status = 400
+        status = max(status, 400)
     return render(
         request,
         "accounts/profile.html",

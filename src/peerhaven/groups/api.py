@@ -159,7 +159,7 @@ def _meeting(m: Meeting, rsvp: str | None = None) -> dict[str, Any]:
         "ends_at": m.ends_at,
         "status": m.status,
         "sequence": m.sequence,
-        "change_note": m.change_note,
+        "change_note": m.public_change_note,
         "my_rsvp": rsvp,
     }
 

@@ -12,3 +12,6 @@ class GroupsConfig(AppConfig):
         from peerhaven.groups import services
 
         privacy.register("groups", services.export_groups, services.erase_groups)
+        from peerhaven.safety.services import register_hold_releaser
+
+        register_hold_releaser("groups.meeting", services.release_held_change_note)

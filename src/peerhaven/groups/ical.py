@@ -61,8 +61,8 @@ def event_lines(meeting: Meeting, now: datetime) -> list[str]:
     group = meeting.group
     url = settings.SITE_URL.rstrip("/") + reverse("groups:detail", args=[group.slug])
     description = group.description or group.topic
-    if meeting.change_note:
-        description = f"{meeting.change_note}\n\n{description}"
+    if meeting.public_change_note:
+        description = f"{meeting.public_change_note}\n\n{description}"
     lines = [
         "BEGIN:VEVENT",
         f"UID:{uid(meeting)}",

@@ -204,6 +204,9 @@ class Meeting(models.Model):
     # RFC 5545 SEQUENCE: bumped each time the meeting is moved or cancelled.
     sequence = models.PositiveIntegerField(default=0)
     change_note = models.CharField(max_length=300, blank=True)
+    # A facilitator's note the screener held (imminent risk describing a method): members are
+    # told of the change without it until a moderator releases it.
+    change_note_held = models.BooleanField(default=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # Live-room state, shared by every server process.
     room_paused = models.BooleanField(default=False)
@@ -230,6 +233,11 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def public_change_note(self) -> str:
+        """The note members see: nothing while the screener holds it for review."""
+        return "" if self.change_note_held else self.change_note
 
     def room_opens_at(self) -> datetime:
         return self.starts_at - timedelta(minutes=self.group.room_opens_minutes)

@@ -59,10 +59,11 @@ from peerhaven.groups.recurrence import (
     validate_time_zone,
 )
 from peerhaven.notifications.services import notify
-from peerhaven.safety.gate import report_outcome, screen_user_text
+from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
 
 ROOM_KIND = "groups.room"
+MEETING_NOTE_KIND = "groups.meeting_note"
 
 
 # --- Groups, training and facilitators ----------------------------------------------------------
@@ -605,7 +606,7 @@ def _reschedule(
         was = meeting.starts_at
         meeting.starts_at, meeting.ends_at = start, end
         meeting.sequence += 1
-        meeting.change_note = note
+        meeting.change_note, meeting.change_note_held = note, False
         meeting.reminder_sent_at = None
         meeting.updated_at = now
         meeting.save(
@@ -615,6 +616,7 @@ def _reschedule(
                 "ends_at",
                 "sequence",
                 "change_note",
+                "change_note_held",
                 "reminder_sent_at",
                 "updated_at",
             ]
@@ -626,9 +628,17 @@ def _reschedule(
         if meeting.pk in in_use:
             meeting.status = MeetingStatus.CANCELLED
             meeting.sequence += 1
-            meeting.change_note = note
+            meeting.change_note, meeting.change_note_held = note, False
             meeting.updated_at = now
-            meeting.save(update_fields=["status", "sequence", "change_note", "updated_at"])
+            meeting.save(
+                update_fields=[
+                    "status",
+                    "sequence",
+                    "change_note",
+                    "change_note_held",
+                    "updated_at",
+                ]
+            )
             change.cancelled.append(meeting)
         else:
             meeting.delete()
@@ -869,6 +879,44 @@ def _notify_participants(meeting: Meeting, title: str, body_for: Any) -> None:
         notify(recipient=person, kind="group", title=title, body=body_for(person), url=url)
 
 
+def _screen_change_note(*, actor: User, note: str) -> tuple[str, GateOutcome | None]:
+    """A facilitator's note to members, before it is stored: (the note, the screening result).
+
+    The note reaches every member, so a moderator's mute or ban refuses it
+    (``PostingRestrictedError``); moving or cancelling without a note stays possible.
+    """
+    note = (note or "").strip()[:300]
+    if not note:
+        return "", None
+    check_post(actor)
+    return note, screen_user_text(text=note, kind=MEETING_NOTE_KIND, author=actor)
+
+
+def _store_change_note(meeting: Meeting, note: str, outcome: GateOutcome | None) -> None:
+    meeting.change_note = note
+    meeting.change_note_held = outcome is not None and outcome.hold
+
+
+def _report_change_note(
+    meeting: Meeting, actor: User, outcome: GateOutcome | None, request: Any
+) -> None:
+    if outcome is not None:
+        report_outcome(
+            outcome=outcome,
+            author=actor,
+            kind=MEETING_NOTE_KIND,
+            obj=meeting,
+            url=reverse("groups:detail", args=[meeting.group.slug]),
+            request=request,
+        )
+
+
+def release_held_change_note(object_id: str, publish: bool) -> None:
+    """Called by safety when a moderator resolves the alert on a held note to members."""
+    if publish:
+        Meeting.objects.filter(pk=object_id).update(change_note_held=False)
+
+
 @transaction.atomic
 def move_meeting(
     *,
@@ -877,8 +925,13 @@ def move_meeting(
     starts_at: datetime,
     ends_at: datetime | None = None,
     note: str = "",
+    request: Any = None,
 ) -> Meeting:
-    """Move one meeting; members are told. Bumps the iCalendar SEQUENCE."""
+    """Move one meeting; members are told. Bumps the iCalendar SEQUENCE.
+
+    The note to members is screened like any text (a mute or ban refuses it); a note held for
+    review is left out of what members are told until a moderator releases it.
+    """
     permissions.check_manage_group(actor, meeting.group)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError(_("Only a scheduled meeting can be moved."), code="not_scheduled")
@@ -886,21 +939,24 @@ def move_meeting(
     end = ends_at or starts_at + duration
     if end <= starts_at:
         raise ValidationError(_("The meeting must end after it starts."), code="invalid")
+    note, outcome = _screen_change_note(actor=actor, note=note)
     old = meeting.starts_at
     meeting.starts_at, meeting.ends_at = starts_at, end
     meeting.sequence = F("sequence") + 1
-    meeting.change_note = note[:300]
+    _store_change_note(meeting, note, outcome)
     meeting.reminder_sent_at = None
     meeting.updated_at = timezone.now()
     meeting.save()
     meeting.refresh_from_db()
+    told = meeting.public_change_note
     _notify_participants(
         meeting,
         _("%(group)s: a meeting has moved") % {"group": meeting.group.name},
         lambda p: (
-            _("It now starts %(when)s.") % {"when": when(meeting, p)} + (f" {note}" if note else "")
+            _("It now starts %(when)s.") % {"when": when(meeting, p)} + (f" {told}" if told else "")
         ),
     )
+    _report_change_note(meeting, actor, outcome, request)
     audit.record(
         actor=actor, action="groups.meeting.move", obj=meeting, detail={"from": old.isoformat()}
     )
@@ -908,25 +964,33 @@ def move_meeting(
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, actor: User, note: str = "") -> Meeting:
-    """Cancel one meeting; members are told; the room will not open. Bumps SEQUENCE."""
+def cancel_meeting(
+    *, meeting: Meeting, actor: User, note: str = "", request: Any = None
+) -> Meeting:
+    """Cancel one meeting; members are told; the room will not open. Bumps SEQUENCE.
+
+    The note to members is screened and sanction-checked as in ``move_meeting``.
+    """
     permissions.check_manage_group(actor, meeting.group)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ValidationError(_("This meeting is not scheduled."), code="not_scheduled")
+    note, outcome = _screen_change_note(actor=actor, note=note)
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence = F("sequence") + 1
-    meeting.change_note = note[:300]
+    _store_change_note(meeting, note, outcome)
     meeting.updated_at = timezone.now()
     meeting.save()
     meeting.refresh_from_db()
+    told = meeting.public_change_note
     _notify_participants(
         meeting,
         _("%(group)s: a meeting is cancelled") % {"group": meeting.group.name},
         lambda p: (
             _("The meeting on %(when)s will not take place.") % {"when": when(meeting, p)}
-            + (f" {note}" if note else "")
+            + (f" {told}" if told else "")
         ),
     )
+    _report_change_note(meeting, actor, outcome, request)
     audit.record(actor=actor, action="groups.meeting.cancel", obj=meeting)
     return meeting
 
@@ -1272,11 +1336,19 @@ def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage
         kind=RoomMessageKind.WELCOME,
         body=body[: conf.get("ROOM_MAX_MESSAGE") * 3],
         risk_level=outcome.level,
+        risk_evidence=outcome.as_dict().get("evidence", []),
+        held=outcome.hold,
     )
     report_outcome(outcome=outcome, author=actor, kind=ROOM_KIND, obj=msg, url=room_url(meeting))
-    transaction.on_commit(
-        partial(live.publish, meeting.pk, {"type": "message", "message": message_json(msg)})
-    )
+    payload = {"type": "message", "message": message_json(msg)}
+    if msg.held:  # as a held message: only the facilitators see it until a moderator reviews it
+        transaction.on_commit(
+            partial(
+                live.publish, meeting.pk, payload, audience=live.FACILITATORS, also_user=actor.pk
+            )
+        )
+    else:
+        transaction.on_commit(partial(live.publish, meeting.pk, payload))
     return msg
 
 

@@ -43,6 +43,7 @@ from peerhaven.groups.models import (
     PostMeetingMood,
     SupportGroup,
 )
+from peerhaven.safety.permissions import PostingRestrictedError
 
 
 def _errors(exc: ValidationError) -> str:
@@ -271,8 +272,12 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_manage_group(request.user, group):
         raise Http404
     user: User = request.user  # type: ignore[assignment]
+    # A note to members refused by a mute or ban: the page is shown again (403) with the note
+    # kept in that meeting's form and the reason on it.
+    refused: dict[str, Any] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
+        note_form: dict[str, Any] = {}
         try:
             if action in ("approve", "decline"):
                 m = get_object_or_404(Membership, pk=_posted_id(request, "membership"), group=group)
@@ -298,13 +303,18 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                 if action == "cancel":
                     cform = CancelForm(request.POST)
                     cform.is_valid()
+                    note_form = {"meeting": meeting.pk, "action": action, "form": cform}
                     services.cancel_meeting(
-                        meeting=meeting, actor=user, note=cform.cleaned_data.get("note", "")
+                        meeting=meeting,
+                        actor=user,
+                        note=cform.cleaned_data.get("note", ""),
+                        request=request,
                     )
                 elif action == "move":
                     mform = MoveForm(request.POST)
                     if not mform.is_valid():
                         raise ValidationError(_("Give the new date and time."))
+                    note_form = {"meeting": meeting.pk, "action": action, "form": mform}
                     naive: datetime = mform.cleaned_data["starts_at"].replace(tzinfo=None)
                     start = naive.replace(tzinfo=ZoneInfo(group.time_zone))
                     services.move_meeting(
@@ -312,6 +322,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                         actor=user,
                         starts_at=start,
                         note=mform.cleaned_data.get("note", ""),
+                        request=request,
                     )
                 else:
                     ids = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
@@ -323,8 +334,16 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Done."))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-        return redirect("groups:manage", slug=group.slug)
+        except PostingRestrictedError as exc:
+            if not note_form:
+                raise
+            note_form["form"].add_error(None, str(exc))
+            refused = note_form
+        if not refused:
+            return redirect("groups:manage", slug=group.slug)
     meetings = list(Meeting.objects.filter(group=group).order_by("-starts_at")[:20])
+    if refused and all(m.pk != refused["meeting"] for m in meetings):
+        meetings.append(Meeting.objects.get(pk=refused["meeting"]))  # keep its form on the page
     attended = set(
         Attendance.objects.filter(meeting__in=meetings).values_list("meeting_id", "user_id")
     )
@@ -343,8 +362,10 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "invite_form": InviteForm(),
             "move_form": MoveForm(),
             "cancel_form": CancelForm(),
+            "refused": refused,
             "scheduled": MeetingStatus.SCHEDULED,
         },
+        status=403 if refused else 200,
     )
 
 

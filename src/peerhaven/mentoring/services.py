@@ -1229,10 +1229,15 @@ def log_session(
     topics: str,
     private_notes: str = "",
 ) -> SessionLog:
-    """The mentor logs a session. Private notes are for them and their supervisor only."""
+    """The mentor logs a session. Private notes are for them and their supervisor only.
+
+    The topics are shown to the mentee, so a moderator's mute or ban refuses the log
+    (``PostingRestrictedError``), as it refuses the mentor's messages.
+    """
     _check_participant(mentorship, mentor)
     if mentor.pk != mentorship.mentor_id:
         raise ValidationError(_("Only the mentor logs sessions."), code="not_mentor")
+    check_post(mentor)
     _check_duration(duration_minutes)
     if held_on > timezone.localdate():
         raise ValidationError(_("The session date cannot be in the future."), code="future")

@@ -407,6 +407,9 @@ def add_session(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             services.log_session(mentorship=m, mentor=_me(request), **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
+        except PostingRestrictedError as exc:  # a mute or ban of the mentor: say why, keep it
+            form.add_error(None, str(exc))
+            return _mentorship_page(request, m, session_form=form, status=403)
         else:
             return redirect(reverse("mentoring:mentorship", args=[m.pk]) + "#sessions")
     return _mentorship_page(request, m, session_form=form, status=422)

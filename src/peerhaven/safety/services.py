@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from peerhaven.accounts.privacy import EraseMode
 from peerhaven.accounts.ratelimit import hit
 from peerhaven.notifications.services import notify
 from peerhaven.safety import live
+from peerhaven.safety.gate import report_outcome, screen_user_text
 from peerhaven.safety.models import (
     LEVEL_RANK,
     ActionKind,
@@ -690,14 +692,33 @@ def take_action(
     return action
 
 
-def file_appeal(*, action: ModerationAction, member: User, text: str) -> Appeal:
+@transaction.atomic
+def file_appeal(
+    *, action: ModerationAction, member: User, text: str, request: Any = None
+) -> Appeal:
+    """The member appeals a moderator's action (open under a mute or ban: that is its purpose).
+
+    The text is screened like any text a person writes: someone just muted or banned may be in
+    distress, and risk in an appeal must reach the alert queue, not wait in the appeals list.
+    """
     if action.member_id != member.pk:
         raise PermissionDenied
     if not text.strip():
         raise ValidationError(_("Tell us why the decision should change."), code="empty")
     if Appeal.objects.filter(action=action).exists():
         raise ValidationError(_("You have already appealed this decision."), code="duplicate")
-    return Appeal.objects.create(action=action, text=text.strip()[:4000])
+    text = text.strip()[:4000]
+    outcome = screen_user_text(text=text, kind="safety.appeal", author=member)
+    appeal = Appeal.objects.create(action=action, text=text)
+    report_outcome(
+        outcome=outcome,
+        author=member,
+        kind="safety.appeal",
+        obj=appeal,
+        url=reverse("moderation:appeals"),
+        request=request,
+    )
+    return appeal
 
 
 @transaction.atomic

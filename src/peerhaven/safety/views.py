@@ -148,6 +148,7 @@ def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
                 action=action,
                 member=request.user,  # type: ignore[arg-type]
                 text=form.cleaned_data["text"],
+                request=request,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -56,6 +56,8 @@ def _compiled() -> tuple[
         "remote": re.compile(table.REMOTE_PAST),
         "recent": re.compile(table.RECENT_OR_PRESENT),
         "own_quote": re.compile(table.OWN_QUOTE_LEAD),
+        "self_next": re.compile(table.SELF_INCLUSION_NEXT),
+        "self_inline": re.compile(table.SELF_INCLUSION_INLINE),
     }
     return rules, idioms, cues
 
@@ -87,6 +89,8 @@ class _Context:
         self.news = cues["news"].search(text) is not None
         self.recovery = cues["recovery"].search(text) is not None
         self.own_quote = cues["own_quote"]
+        self.self_next = cues["self_next"]
+        self.self_inline = cues["self_inline"]
         words = [t[2] for t in self.tokens]
         self.first_count = sum(1 for w in words if w in table.FIRST_PERSON)
         self.second_count = sum(1 for w in words if w in table.SECOND_PERSON)
@@ -171,6 +175,17 @@ class _Context:
             steps += 1
         return None
 
+    def self_included(self, start: int, end: int) -> bool:
+        """True when the author counts themselves in: "... want to die? I do", "... so do I"."""
+        s_end = self.sentence(start, end)[1]
+        if self.self_inline.search(self.text, end, s_end) is not None:
+            return True
+        nxt = s_end
+        limit = min(len(self.text), s_end + 8)
+        while nxt < limit and self.text[nxt] in ".!?;\n \t":
+            nxt += 1
+        return nxt > s_end and self.self_next.match(self.text, nxt) is not None
+
     def negated(self, start: int, end: int) -> bool:
         i = bisect_left(self.token_starts, start) - 1
         between: list[str] = []
@@ -246,6 +261,8 @@ def _judge(ctx: _Context, rule: table.Rule, start: int, end: int) -> tuple[RiskL
         who = ctx.subject(start, end, forward=rule.subject == "topic")
         if who is None:
             who = _unresolved_subject(ctx, rule)
+        if who in ("second", "third", "topic") and ctx.self_included(start, end):
+            who = "first"
         if who == "second":
             return RiskLevel.NONE, ["supportive"]
         if who == "third":

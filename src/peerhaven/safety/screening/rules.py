@@ -789,6 +789,21 @@ OWN_QUOTE_LEAD = (
     r"(?: to (?:myself|me|him|her|them))?:? ?$"
 )
 
+# The author counts themselves in right after talking about "you" or someone else: "do you ever
+# want to die? I do", "my friend feels suicidal and so do I", "same here". Present tense only:
+# "I did, years ago" is a recovery reply. Matched at the start of the next sentence (NEXT) or
+# later in the hit's own sentence (INLINE); either restores the hit to the author's own risk.
+SELF_INCLUSION_NEXT = (
+    r"(?:(?:honestly|yeah|yes|yep|well|tbh|and|ngl)[, ]+)?(?:i do(?: too| also| as well)?"
+    r"(?= ?(?:[.,!?;:\n]|$|all\b|every\b|sometimes\b|often\b|constantly\b|daily\b|most\b))"
+    r"|me too\b|me as well\b|same here\b|same for me\b|so do i\b|i feel the same\b"
+    r"|(?:i'm|im|i am) the same\b|(?:i'm|im|i am|i feel) (?:that way )?(?:too|as well)\b"
+    r"|same(?= ?(?:[.,!?;:\n]|$)))"
+)
+SELF_INCLUSION_INLINE = (
+    r"(?:\band|,) (?:so do i|me too|i do too|same here|i feel the same)\b"
+)
+
 SUPPORT_CUES = (
     r"\byou(?:'re| are| aren't|re) not alone\b|\breach(?:ing)? out\b|\bhotline\b|\bhelpline\b"
     r"|\bcrisis (?:line|text line|team|center|centre)\b|\blifeline\b|\bsamaritans\b|\b988\b"
