@@ -800,9 +800,7 @@ SELF_INCLUSION_NEXT = (
     r"|(?:i'm|im|i am) the same\b|(?:i'm|im|i am|i feel) (?:that way )?(?:too|as well)\b"
     r"|same(?= ?(?:[.,!?;:\n]|$)))"
 )
-SELF_INCLUSION_INLINE = (
-    r"(?:\band|,) (?:so do i|me too|i do too|same here|i feel the same)\b"
-)
+SELF_INCLUSION_INLINE = r"(?:\band|,) (?:so do i|me too|i do too|same here|i feel the same)\b"
 
 SUPPORT_CUES = (
     r"\byou(?:'re| are| aren't|re) not alone\b|\breach(?:ing)? out\b|\bhotline\b|\bhelpline\b"
