@@ -59,8 +59,10 @@ class AlertUnavailableError(ValidationError):
 
 def sla_minutes(level: str, source: str = AlertSource.SCREENING) -> int:
     table = {**DEFAULT_SLA_MINUTES, **getattr(settings, "SAFETY_SLA_MINUTES", {})}
-    key = "report" if source == AlertSource.REPORT else level
-    return int(table.get(key, table["concern"]))
+    if source == AlertSource.REPORT:
+        # A report that describes risk is as urgent as that risk screened in a post.
+        return min(int(table["report"]), int(table.get(level, table["report"])))
+    return int(table.get(level, table["concern"]))
 
 
 def _object_ref(obj: Any) -> tuple[ContentType | None, str]:
@@ -96,6 +98,7 @@ def handle_screening(
     obj: Any = None,
     url: str = "",
     request: Any = None,
+    text: str = "",
 ) -> RiskAlert | None:
     """Act on a screening result for text that was just stored (inside the caller's transaction).
 
@@ -105,13 +108,21 @@ def handle_screening(
     - ``imminent``: as ideation, plus a live alert to moderators on duty and an e-mail.
     - a screening error (``needs_review``): a review item enters the queue; the text stays.
 
+    When the outcome holds the text, the alert keeps ``text`` (if given) for the moderator.
+
     Returns the alert created or updated, if any. Never raises for the author's sake: a failure
     here is logged and must not lose the text the caller just stored.
     """
     try:
         with transaction.atomic():
             return _handle_screening(
-                outcome=outcome, author=author, kind=kind, obj=obj, url=url, request=request
+                outcome=outcome,
+                author=author,
+                kind=kind,
+                obj=obj,
+                url=url,
+                request=request,
+                text=text,
             )
     except Exception:
         logger.exception("Safety handling failed for %s; the text was kept", kind)
@@ -119,7 +130,7 @@ def handle_screening(
 
 
 def _handle_screening(
-    *, outcome: Any, author: Any, kind: str, obj: Any, url: str, request: Any
+    *, outcome: Any, author: Any, kind: str, obj: Any, url: str, request: Any, text: str = ""
 ) -> RiskAlert | None:
     level = outcome.level
     if level != "none":
@@ -139,6 +150,7 @@ def _handle_screening(
         level=level,
         evidence=list(outcome.evidence),
         held=bool(outcome.hold),
+        held_text=text if outcome.hold else "",
         reason=_("Screening failed (%(error)s); please read the text.")
         % {"error": getattr(outcome, "error", "") or "error"}
         if outcome.needs_review
@@ -158,8 +170,14 @@ def raise_alert(
     held: bool = False,
     reason: str = "",
     reporter: User | None = None,
+    held_text: str = "",
 ) -> RiskAlert:
-    """Put an item in the queue, or raise the level of the open item for the same object."""
+    """Put an item in the queue, or raise the level of the open item for the same object.
+
+    ``held_text`` is the held text as written; a later held text for the same object replaces
+    it (that is the text a release would publish), while a later text that is not held leaves
+    the copy so the moderator can still read what was held.
+    """
     content_type, object_id = _object_ref(obj)
     now = timezone.now()
     existing = None
@@ -183,6 +201,8 @@ def raise_alert(
             )
         alert.evidence = evidence
         alert.held = held
+        if held_text:
+            alert.held_text = held_text
         alert.url = url[:500] or alert.url
         alert.save()
         event = "updated"
@@ -198,6 +218,7 @@ def raise_alert(
             level=level,
             evidence=evidence,
             held=held,
+            held_text=held_text,
             reason=reason,
             created_at=now,
             sla_due_at=now + datetime.timedelta(minutes=sla_minutes(level, source)),
@@ -255,6 +276,9 @@ def file_report(
 
     ``author`` defaults to ``obj.author`` (or ``obj.user``, or ``obj`` itself for a person).
     Rate-limited per reporter; raises ``ValidationError`` when over the limit or without a reason.
+    A reason that describes risk ("he says he wants to die", a quoted "I'll do it tonight") is
+    screened as a report about someone (``screening.screen_report``): the item takes that level,
+    its evidence and SLA, and an imminent one alerts the moderators on duty at once.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -272,6 +296,7 @@ def file_report(
         else:
             author = getattr(obj, "author", None) or getattr(obj, "user", None)
     kind = obj._meta.label_lower if isinstance(obj, Model) else "report"
+    level, evidence = _reported_risk(reason)
     with transaction.atomic():
         return raise_alert(
             author=author if _is_user(author) else None,
@@ -279,11 +304,26 @@ def file_report(
             kind=kind,
             obj=obj,
             url=url,
-            level="concern",
-            evidence=[],
+            level=level,
+            evidence=evidence,
             reason=reason,
             reporter=reporter,
         )
+
+
+def _reported_risk(reason: str) -> tuple[str, list[dict[str, Any]]]:
+    """The level a report enters the queue at (never below concern), and why."""
+    from peerhaven.safety.screening import RiskLevel, screen_report
+
+    try:
+        result = screen_report(reason)
+    except Exception:  # fail safe: the report is filed as an ordinary one
+        logger.exception("Screening a report's reason failed; filing it at concern")
+        return "concern", []
+    if result.level < RiskLevel.IDEATION:
+        return "concern", []
+    evidence = [e.as_dict() for e in result.evidence if e.level >= RiskLevel.IDEATION]
+    return result.level.label, evidence
 
 
 # --- The queue ---------------------------------------------------------------------------------
@@ -782,6 +822,7 @@ def export_safety(user: User) -> dict[str, Any]:
                 "created_at": _iso(a.created_at),
                 "status": a.status,
                 "outcome": a.outcome,
+                "held_text": a.held_text,
             }
             for a in RiskAlert.objects.filter(author=user)
         ],

@@ -5,7 +5,7 @@
 'none'
 """
 
-from peerhaven.safety.screening.engine import screen_text
+from peerhaven.safety.screening.engine import screen_report, screen_text
 from peerhaven.safety.screening.result import Evidence, RiskLevel, Screening
 
-__all__ = ["Evidence", "RiskLevel", "Screening", "screen_text"]
+__all__ = ["Evidence", "RiskLevel", "Screening", "screen_report", "screen_text"]

@@ -245,19 +245,26 @@ def _lower(level: RiskLevel, floor: RiskLevel = RiskLevel.CONCERN) -> RiskLevel:
     return RiskLevel(max(int(floor), min(int(level), int(level) - 1)))
 
 
-def _judge(ctx: _Context, rule: table.Rule, start: int, end: int) -> tuple[RiskLevel, list[str]]:
-    """Return the hit's level after context, and the modifiers that lowered it."""
+def _judge(
+    ctx: _Context, rule: table.Rule, start: int, end: int, anyone: bool = False
+) -> tuple[RiskLevel, list[str]]:
+    """Return the hit's level after context, and the modifiers that lowered it.
+
+    ``anyone`` reads risk whoever it belongs to (quotes and other people included), for text
+    that reports someone else: idioms, reports of a death, negation and the remote past still
+    lower a hit.
+    """
     level = rule.level
     if rule.subject != "any" and ctx.in_idiom(start, end):
         kind = ctx.idiom_kind(start, end)
         return RiskLevel.NONE, ["third_person" if kind.startswith("report.") else "idiom"]
-    if ctx.quoted(start, end):
+    if not anyone and ctx.quoted(start, end):
         return RiskLevel.NONE, ["quoted"]
 
     modifiers: list[str] = []
     # A "self" phrase names the author ("kill myself"); people around it ("everyone would be
     # better off without me") are not its subject.
-    if rule.subject not in ("any", "self"):
+    if not anyone and rule.subject not in ("any", "self"):
         who = ctx.subject(start, end, forward=rule.subject == "topic")
         if who is None:
             who = _unresolved_subject(ctx, rule)
@@ -314,8 +321,11 @@ class _Hit:
     modifiers: list[str]
 
 
-def screen_rules(norm: Normalized) -> Screening:
-    """The rule stage alone (it decides alone when the learned stage is absent)."""
+def screen_rules(norm: Normalized, *, anyone: bool = False) -> Screening:
+    """The rule stage alone (it decides alone when the learned stage is absent).
+
+    With ``anyone`` the text is read as a report about someone (see ``screen_report``).
+    """
     compiled_rules, _, _ = _compiled()
     text = norm.text
     if not text.strip():
@@ -326,7 +336,7 @@ def screen_rules(norm: Normalized) -> Screening:
         for m in compiled.regex.finditer(text):
             if m.end() <= m.start():
                 continue
-            level, modifiers = _judge(ctx, compiled.rule, m.start(), m.end())
+            level, modifiers = _judge(ctx, compiled.rule, m.start(), m.end(), anyone)
             hits.append(_Hit(compiled.rule, m.start(), m.end(), level, modifiers))
 
     # One phrase can match several rules ("going to kill myself" is intent and ideation); keep
@@ -413,3 +423,19 @@ def screen_text(text: str) -> Screening:
     if not isinstance(text, str):
         text = str(text)
     return screen_normalized(normalize(text))
+
+
+def screen_report(text: str) -> Screening:
+    """How much risk a report describes, whoever it is about.
+
+    A member reporting a post or message writes about someone else ("she said she has the
+    pills ready tonight"), which ``screen_text`` rightly reads as not the author's own risk. For
+    a report that is the point: the risk of the person reported decides how fast moderators
+    must look. Quotations count (a reporter quoting the post is the evidence); idioms, reports
+    of a death ("died by suicide"), negation and the remote past still lower a phrase. Rules
+    only, and most rules are written for the first person, so "she has the pills ready" is
+    missed while "she wants to die" and a quoted "I'm going to kill myself" are read.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    return screen_rules(normalize(text), anyone=True)

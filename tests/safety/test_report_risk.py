@@ -1,0 +1,98 @@
+"""A report that describes risk enters the queue at that risk's level and SLA."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import override_settings
+
+from peerhaven.accounts.models import User
+from peerhaven.notifications.models import Notification
+from peerhaven.safety import services
+from peerhaven.safety.models import AlertSource
+from peerhaven.safety.screening import RiskLevel, screen_report, screen_text
+
+# --- the reading itself (pure) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He keeps saying he wants to die.", RiskLevel.IDEATION),
+        ('They wrote "I am going to kill myself tonight" under my post.', RiskLevel.IMMINENT),
+        ("He told me he would never want to die over a game.", RiskLevel.CONCERN),
+        ("He posted that the exam is killing him lol", RiskLevel.NONE),
+        ("This post about a man who died by suicide is insensitive.", RiskLevel.NONE),
+        ("Spam: the same advert in every thread.", RiskLevel.NONE),
+    ],
+)
+def test_a_report_is_read_for_anyones_risk(text: str, expected: RiskLevel) -> None:
+    assert screen_report(text).level == expected
+
+
+def test_the_authors_own_reading_is_unchanged() -> None:
+    # The same words in a post are not the author's risk; only a report reads them for anyone.
+    text = 'They wrote "I am going to kill myself tonight" under my post.'
+    assert screen_text(text).level < RiskLevel.IDEATION
+    assert screen_report(text).level == RiskLevel.IMMINENT
+
+
+# --- the queue ----------------------------------------------------------------------------
+
+
+def _minutes(alert: services.RiskAlert) -> float:
+    return (alert.sla_due_at - alert.created_at) / datetime.timedelta(minutes=1)
+
+
+def test_an_ordinary_report_stays_concern_with_the_report_sla(member: User, outsider: User) -> None:
+    alert = services.file_report(reporter=outsider, obj=member, reason="Rude to me", url="/u/1/")
+    assert alert.source == AlertSource.REPORT
+    assert alert.level == "concern" and alert.evidence == []
+    assert _minutes(alert) == 240
+
+
+def test_a_report_of_ideation_takes_the_ideation_level_sla_and_evidence(
+    member: User, outsider: User
+) -> None:
+    alert = services.file_report(
+        reporter=outsider, obj=member, reason="He keeps saying he wants to die.", url="/u/1/"
+    )
+    assert alert.level == "ideation"
+    assert _minutes(alert) == 60
+    assert [e["excerpt"] for e in alert.evidence] == ["wants to die"]
+
+
+def test_a_report_of_imminent_risk_alerts_the_moderators_on_duty_at_once(
+    member: User, outsider: User, on_duty: User
+) -> None:
+    alert = services.file_report(
+        reporter=outsider,
+        obj=member,
+        reason='They wrote "I am going to kill myself tonight".',
+        url="/u/1/",
+    )
+    assert alert.level == "imminent"
+    assert _minutes(alert) == 15
+    assert Notification.objects.filter(recipient=on_duty, kind="safety").exists()
+
+
+@override_settings(SAFETY_SLA_MINUTES={"report": 10})
+def test_a_shorter_report_sla_still_wins(member: User, outsider: User) -> None:
+    alert = services.file_report(
+        reporter=outsider, obj=member, reason="He keeps saying he wants to die.", url=""
+    )
+    assert alert.level == "ideation" and _minutes(alert) == 10
+
+
+def test_a_screening_failure_files_the_report_as_ordinary(
+    member: User, outsider: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(text: str) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("peerhaven.safety.screening.screen_report", broken)
+    alert = services.file_report(
+        reporter=outsider, obj=member, reason="He keeps saying he wants to die.", url=""
+    )
+    assert alert.level == "concern" and alert.reason == "He keeps saying he wants to die."
