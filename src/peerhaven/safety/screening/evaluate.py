@@ -14,6 +14,11 @@ development split, so on that file the second table is in-sample; ``--cross-vali
 honest figure, from models retrained without each fold's users (threshold included). Each table
 also counts how many invented everyday depression-community posts (none suicidal) reach
 ``ideation``: the false alarms a depression community would see.
+
+``--labels FILE`` adds an organisation's own moderator-labelled posts (``peerhaven screen
+--export-labels``): per post, the share judged at risk that the screener raised to
+``ideation`` (recall) and the share judged not at risk that it raised (false alarms); with
+``--cross-validate`` they also join the learned stage's training folds.
 """
 
 from __future__ import annotations
@@ -115,6 +120,52 @@ def evaluate(
     }
 
 
+def evaluate_labels(path: str | Path, model: learned.LearnedModel | None = None) -> dict[str, Any]:
+    """Per post: how the screener reads an organisation's moderator-labelled posts."""
+    tally: dict[str, Counter[str]] = {"at_risk": Counter(), "no_risk": Counter()}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            label = str(row["label"])
+            if label not in tally:
+                raise ValueError(f"unknown label {label!r} in {path}")
+            level = screen_normalized(normalize(str(row["text"])), model).level
+            tally[label]["posts"] += 1
+            for step in RiskLevel:
+                if level >= step:
+                    tally[label][step.label] += 1
+    return {
+        "path": str(path),
+        "stage": "rules" if model is None else "rules+learned",
+        "labels": {
+            label: {
+                "posts": c["posts"],
+                "concern_or_above": c["concern"] / c["posts"] if c["posts"] else 0.0,
+                "ideation_or_above": c["ideation"] / c["posts"] if c["posts"] else 0.0,
+            }
+            for label, c in tally.items()
+        },
+    }
+
+
+def format_labels(report: dict[str, Any]) -> str:
+    lines = [
+        "",
+        f"Moderator-labelled community posts ({report['stage']}), per post:",
+        "",
+        "| label | posts | ≥ concern | ≥ ideation |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for label, row in report["labels"].items():
+        lines.append(
+            f"| {label} | {row['posts']} | {_pct(row['concern_or_above'])} "
+            f"| {_pct(row['ideation_or_above'])} |"
+        )
+    return "\n".join(lines)
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
@@ -160,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also retrain the learned stage per fold and report users it never saw",
     )
+    parser.add_argument(
+        "--labels", help="moderator-labelled community posts (peerhaven screen --export-labels)"
+    )
     args = parser.parse_args(argv)
     reports = [evaluate(args.path, half=args.half)]
     shipped = learned.load()
@@ -169,9 +223,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.cross_validate:
         from peerhaven.safety.screening import train
 
-        cv = train.cross_validate(train.load_users(args.path), train.DEFAULT_FALSE_ALARM)
+        users = train.load_users(args.path)
+        if args.labels:
+            users += train.load_labels(args.labels)
+        cv = train.cross_validate(users, train.DEFAULT_FALSE_ALARM)
+    labelled = []
+    if args.labels:
+        labelled = [evaluate_labels(args.labels)]
+        if shipped is not None:
+            labelled.append(evaluate_labels(args.labels, shipped))
     if args.json:
-        print(json.dumps({"reports": reports, "cross_validation": cv}, indent=2))
+        print(
+            json.dumps({"reports": reports, "cross_validation": cv, "labels": labelled}, indent=2)
+        )
         return 0
     for n, report in enumerate(reports):
         if n:
@@ -182,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 "held-out figure).\n"
             )
         print(format_report(report))
+    for report in labelled:
+        print(format_labels(report))
     if cv is not None:
         print(format_cross_validation(cv))
     return 0
@@ -206,6 +272,13 @@ def format_cross_validation(cv: dict[str, Any]) -> str:
         f"- Supportive users at ≥ ideation: {_pct(cv['supportive_false_alarm'])} "
         f"(rules alone {_pct(cv['rules_alone']['supportive_false_alarm'])})",
     ]
+    community = cv.get("community_posts", {})
+    if community.get("no_risk") or community.get("at_risk"):
+        lines.append(
+            f"- Community posts judged not at risk raised to ideation: "
+            f"{community['no_risk_raised']} of {community['no_risk']}; judged at risk: "
+            f"{community['at_risk_raised']} of {community['at_risk']}"
+        )
     return "\n".join(lines)
 
 

@@ -14,6 +14,13 @@ together, with the highest at-risk recall (one threshold: two, for texts the rul
 Cross-validation repeats the whole procedure inside each outer fold, threshold included, and
 scores only the fold's unseen users.
 
+An organisation's own moderator decisions can be added with ``--labels FILE`` (the JSON lines
+``peerhaven screen --export-labels`` writes, from members who consented): posts judged not at
+risk become negatives of their own kind ("Community"), posts judged at risk positives, and the
+threshold must then also keep the share of the community's not-at-risk posts raised to
+``ideation`` at or under ``--community-false-alarm``. This is how the stage can learn what
+everyday writing in *this* community looks like, which the Reddit data cannot teach.
+
 Privacy: the model keeps only terms used by at least ``MIN_USERS`` different people (and no
 digits), so no rare phrase of one person is carried in the file. No text is printed.
 Needs NumPy and SciPy (already dependencies of the insights capability).
@@ -42,7 +49,12 @@ from peerhaven.safety.screening.learned import FORMAT, MIN_TOKENS, features, tok
 from peerhaven.safety.screening.normalize import normalize
 
 AT_RISK = frozenset({"Ideation", "Behavior", "Attempt"})
-NEGATIVE = frozenset({"Supportive", "Indicator"})
+# Pseudo-users built from an organisation's moderator-labelled posts (``load_labels``).
+COMMUNITY = "Community"
+COMMUNITY_AT_RISK = "CommunityAtRisk"
+POSITIVE = AT_RISK | {COMMUNITY_AT_RISK}
+NEGATIVE = frozenset({"Supportive", "Indicator", COMMUNITY})
+DEFAULT_COMMUNITY_FALSE_ALARM = 0.05
 MIN_USERS = 5
 DEFAULT_FALSE_ALARM = 0.17
 C = 0.1
@@ -61,6 +73,17 @@ class User:
     long_enough: list[bool]
 
 
+def _user(uid: str, label: str, posts: Sequence[str]) -> User:
+    user = User(uid, label, [], [], [])
+    for post in posts:
+        norm = normalize(str(post))
+        toks = tokens(norm.text)
+        user.posts.append(features(toks))
+        user.rule_levels.append(int(screen_rules(norm).level))
+        user.long_enough.append(len(toks) >= MIN_TOKENS)
+    return user
+
+
 def load_users(path: str | Path) -> list[User]:
     users: list[User] = []
     with open(path, encoding="utf-8") as handle:
@@ -68,17 +91,27 @@ def load_users(path: str | Path) -> list[User]:
             if not line.strip():
                 continue
             row = json.loads(line)
-            counts: list[Counter[str]] = []
-            levels: list[int] = []
-            long_enough: list[bool] = []
-            for post in row.get("posts", []):
-                norm = normalize(str(post))
-                toks = tokens(norm.text)
-                counts.append(features(toks))
-                levels.append(int(screen_rules(norm).level))
-                long_enough.append(len(toks) >= MIN_TOKENS)
-            users.append(User(str(row["user"]), str(row["label"]), counts, levels, long_enough))
+            users.append(_user(str(row["user"]), str(row["label"]), row.get("posts", [])))
     return users
+
+
+def load_labels(path: str | Path) -> list[User]:
+    """Moderator-labelled posts (``{"text", "label": "at_risk"|"no_risk", "author"}`` lines).
+
+    Each author's posts of one label become one pseudo-user, so folds keep an author's posts
+    together (an author with posts of both labels can fall in two folds).
+    """
+    grouped: dict[tuple[str, str], list[str]] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            label = {"at_risk": COMMUNITY_AT_RISK, "no_risk": COMMUNITY}.get(str(row["label"]))
+            if label is None:
+                raise ValueError(f"unknown label {row['label']!r} in {path}")
+            grouped.setdefault((str(row.get("author", "")), label), []).append(str(row["text"]))
+    return [_user(f"{author}:{label}", label, texts) for (author, label), texts in grouped.items()]
 
 
 def folds(users: Sequence[User], k: int, salt: str) -> list[list[int]]:
@@ -117,7 +150,7 @@ class Model:
         y: list[int] = []
         for i in idx:
             label = users[i].label
-            if label in AT_RISK:
+            if label in POSITIVE:
                 target = 1
             elif label in NEGATIVE:
                 target = 0
@@ -207,12 +240,37 @@ def _rates(users: Sequence[User], hits: dict[int, bool]) -> tuple[float, float]:
     )
 
 
+def _post_hits(
+    users: Sequence[User],
+    idx: Sequence[int],
+    probs: dict[int, np.ndarray],
+    threshold: float,
+    label: str,
+) -> tuple[int, int]:
+    """(posts raised to ideation, posts) among ``label`` users: community figures are per post."""
+    raised = total = 0
+    for i in idx:
+        user = users[i]
+        if user.label != label:
+            continue
+        for lv, ok, pi in zip(user.rule_levels, user.long_enough, probs[i], strict=True):
+            total += 1
+            raised += int(lv >= 2 or bool(ok and pi >= threshold))
+    return raised, total
+
+
 def choose_threshold(
-    users: Sequence[User], idx: Sequence[int], false_alarm: float, salt: str
+    users: Sequence[User],
+    idx: Sequence[int],
+    false_alarm: float,
+    salt: str,
+    community_false_alarm: float = DEFAULT_COMMUNITY_FALSE_ALARM,
 ) -> float:
     """Threshold from out-of-fold scores of ``idx``: best recall with Supportive ≤ target.
 
-    1.01 (never raise) when the rules alone already exceed the target on these users.
+    With community labels, the share of not-at-risk community posts raised must also stay at
+    or under ``community_false_alarm``. 1.01 (never raise) when the rules alone already exceed
+    a target on these users.
     """
     probs: dict[int, np.ndarray] = {}
     for fold in folds([users[i] for i in idx], INNER_FOLDS, salt):
@@ -224,24 +282,36 @@ def choose_threshold(
     best = (-1.0, 1.01)
     for threshold in GRID:
         recall, fa = _rates(users, _user_hits(users, idx, probs, threshold))
+        raised, total = _post_hits(users, idx, probs, threshold, COMMUNITY)
+        if total and raised / total > community_false_alarm:
+            continue
         if fa <= false_alarm and recall > best[0]:
             best = (recall, threshold)
     return best[1]
 
 
-def cross_validate(users: Sequence[User], false_alarm: float) -> dict[str, Any]:
+def cross_validate(
+    users: Sequence[User],
+    false_alarm: float,
+    community_false_alarm: float = DEFAULT_COMMUNITY_FALSE_ALARM,
+) -> dict[str, Any]:
     hits: dict[int, bool] = {}
     thresholds: list[float] = []
+    community = {COMMUNITY: [0, 0], COMMUNITY_AT_RISK: [0, 0]}
     for n, fold in enumerate(folds(users, FOLDS, "outer")):
         held = set(fold)
         train = [i for i in range(len(users)) if i not in held]
-        threshold = choose_threshold(users, train, false_alarm, f"inner{n}")
+        threshold = choose_threshold(users, train, false_alarm, f"inner{n}", community_false_alarm)
         thresholds.append(threshold)
         model = Model(users, train)
         probs = {i: model.predict(users[i].posts) for i in fold if users[i].posts}
         for i in fold:
             probs.setdefault(i, np.zeros(0))
         hits.update(_user_hits(users, fold, probs, threshold))
+        for label, tally in community.items():
+            raised, total = _post_hits(users, fold, probs, threshold, label)
+            tally[0] += raised
+            tally[1] += total
     per_label: dict[str, float] = {}
     for label in ("Supportive", "Indicator", "Ideation", "Behavior", "Attempt"):
         members = [hits[i] for i in hits if users[i].label == label]
@@ -258,12 +328,23 @@ def cross_validate(users: Sequence[User], false_alarm: float) -> dict[str, Any]:
         "at_risk_recall": recall,
         "supportive_false_alarm": fa,
         "rules_alone": {"at_risk_recall": rule_recall, "supportive_false_alarm": rule_fa},
+        # Per post, from the organisation's own labels (zero without ``--labels``).
+        "community_posts": {
+            "no_risk": community[COMMUNITY][1],
+            "no_risk_raised": community[COMMUNITY][0],
+            "at_risk": community[COMMUNITY_AT_RISK][1],
+            "at_risk_raised": community[COMMUNITY_AT_RISK][0],
+        },
     }
 
 
-def train(users: Sequence[User], false_alarm: float) -> dict[str, Any]:
+def train(
+    users: Sequence[User],
+    false_alarm: float,
+    community_false_alarm: float = DEFAULT_COMMUNITY_FALSE_ALARM,
+) -> dict[str, Any]:
     everyone = list(range(len(users)))
-    threshold = choose_threshold(users, everyone, false_alarm, "final")
+    threshold = choose_threshold(users, everyone, false_alarm, "final", community_false_alarm)
     model = Model(users, everyone)
     data = model.export()
     data["threshold"] = threshold
@@ -273,6 +354,10 @@ def train(users: Sequence[User], false_alarm: float) -> dict[str, Any]:
         "target_supportive_false_alarm": false_alarm,
         "min_users_per_term": MIN_USERS,
         "regularisation_C": C,
+        "community_labelled_posts": sum(
+            len(u.posts) for u in users if u.label in (COMMUNITY, COMMUNITY_AT_RISK)
+        ),
+        "target_community_false_alarm": community_false_alarm,
     }
     return data
 
@@ -283,15 +368,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the trained model here")
     parser.add_argument("--cross-validate", action="store_true")
     parser.add_argument("--false-alarm", type=float, default=DEFAULT_FALSE_ALARM)
+    parser.add_argument(
+        "--labels", help="moderator-labelled community posts (peerhaven screen --export-labels)"
+    )
+    parser.add_argument(
+        "--community-false-alarm", type=float, default=DEFAULT_COMMUNITY_FALSE_ALARM
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     users = load_users(args.path)
+    if args.labels:
+        users += load_labels(args.labels)
     if args.cross_validate:
-        report = cross_validate(users, args.false_alarm)
+        report = cross_validate(users, args.false_alarm, args.community_false_alarm)
         report["seconds"] = round(time.perf_counter() - started, 1)
         print(json.dumps(report, indent=2))
     if args.out:
-        data = train(users, args.false_alarm)
+        data = train(users, args.false_alarm, args.community_false_alarm)
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8") as handle:
             json.dump(data, handle, separators=(",", ":"), sort_keys=True)
