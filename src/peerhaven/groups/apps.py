@@ -15,3 +15,4 @@ class GroupsConfig(AppConfig):
         from peerhaven.safety.services import register_hold_releaser
 
         register_hold_releaser("groups.meeting", services.release_held_change_note)
+        register_hold_releaser("groups.roommessage", services.release_held_room_message)

@@ -207,6 +207,10 @@ class Meeting(models.Model):
     # A facilitator's note the screener held (imminent risk describing a method): members are
     # told of the change without it until a moderator releases it.
     change_note_held = models.BooleanField(default=False)
+    # Who wrote the note: while it is held they still see it on the group page, marked as held.
+    change_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # Live-room state, shared by every server process.
     room_paused = models.BooleanField(default=False)
@@ -383,6 +387,9 @@ class RoomMessage(models.Model):
     risk_evidence = models.JSONField(default=list, blank=True)
     # Imminent risk describing a method: kept for the author and facilitators until reviewed.
     held = models.BooleanField(default=False)
+    # When a moderator released a held message: it joins the room late, so resuming clients
+    # get it even when they have seen later ids.
+    released_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -607,6 +607,7 @@ def _reschedule(
         meeting.starts_at, meeting.ends_at = start, end
         meeting.sequence += 1
         meeting.change_note, meeting.change_note_held = note, False
+        meeting.change_note_by = None
         meeting.reminder_sent_at = None
         meeting.updated_at = now
         meeting.save(
@@ -617,6 +618,7 @@ def _reschedule(
                 "sequence",
                 "change_note",
                 "change_note_held",
+                "change_note_by",
                 "reminder_sent_at",
                 "updated_at",
             ]
@@ -629,6 +631,7 @@ def _reschedule(
             meeting.status = MeetingStatus.CANCELLED
             meeting.sequence += 1
             meeting.change_note, meeting.change_note_held = note, False
+            meeting.change_note_by = None
             meeting.updated_at = now
             meeting.save(
                 update_fields=[
@@ -636,6 +639,7 @@ def _reschedule(
                     "sequence",
                     "change_note",
                     "change_note_held",
+                    "change_note_by",
                     "updated_at",
                 ]
             )
@@ -892,9 +896,12 @@ def _screen_change_note(*, actor: User, note: str) -> tuple[str, GateOutcome | N
     return note, screen_user_text(text=note, kind=MEETING_NOTE_KIND, author=actor)
 
 
-def _store_change_note(meeting: Meeting, note: str, outcome: GateOutcome | None) -> None:
+def _store_change_note(
+    meeting: Meeting, note: str, outcome: GateOutcome | None, actor: User
+) -> None:
     meeting.change_note = note
     meeting.change_note_held = outcome is not None and outcome.hold
+    meeting.change_note_by = actor if note else None
 
 
 def _report_change_note(
@@ -908,11 +915,21 @@ def _report_change_note(
             obj=meeting,
             url=reverse("groups:detail", args=[meeting.group.slug]),
             request=request,
+            text=meeting.change_note,
         )
 
 
 def release_held_change_note(object_id: str, publish: bool) -> None:
-    """Called by safety when a moderator resolves the alert on a held note to members."""
+    """Called by safety when a moderator resolves the alert on a held note to members.
+
+    Publishing shows the meeting's current note to members; not publishing keeps it held (seen
+    by its writer on the group page, marked as held), as forums and mentoring keep what a
+    moderator does not release. The meeting has one note: a later move or cancellation (or a
+    schedule change) replaces it. So the alert keeps its own copy of the held note
+    (``RiskAlert.held_text``, passed through ``report_outcome``) and the moderator always reads
+    what was written; a later held note updates the open alert's copy, since that is the note
+    a release would publish.
+    """
     if publish:
         Meeting.objects.filter(pk=object_id).update(change_note_held=False)
 
@@ -943,7 +960,7 @@ def move_meeting(
     old = meeting.starts_at
     meeting.starts_at, meeting.ends_at = starts_at, end
     meeting.sequence = F("sequence") + 1
-    _store_change_note(meeting, note, outcome)
+    _store_change_note(meeting, note, outcome, actor)
     meeting.reminder_sent_at = None
     meeting.updated_at = timezone.now()
     meeting.save()
@@ -977,7 +994,7 @@ def cancel_meeting(
     note, outcome = _screen_change_note(actor=actor, note=note)
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence = F("sequence") + 1
-    _store_change_note(meeting, note, outcome)
+    _store_change_note(meeting, note, outcome, actor)
     meeting.updated_at = timezone.now()
     meeting.save()
     meeting.refresh_from_db()
@@ -1152,7 +1169,8 @@ def room_state(*, meeting_id: int, user: User, last_seen_id: int | None) -> dict
     is_fac = permissions.can_run_room(user, meeting)
     qs = RoomMessage.objects.filter(meeting=meeting).select_related("author")
     if last_seen_id:
-        qs = qs.filter(pk__gt=last_seen_id)
+        # A message a moderator released joins the room late, under an older id.
+        qs = qs.filter(Q(pk__gt=last_seen_id) | Q(released_at__isnull=False))
     if not is_fac:
         qs = qs.filter(Q(held=False) | Q(author=user))
     backlog = list(qs.order_by("-pk")[: conf.get("ROOM_BACKLOG")])[::-1]
@@ -1293,7 +1311,8 @@ def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessag
         held=outcome.hold,
     )
     url = room_url(meeting)
-    report_outcome(outcome=outcome, author=author, kind=ROOM_KIND, obj=msg, url=url)
+    # Moderators are not in the room: a held message's alert keeps the text for them.
+    report_outcome(outcome=outcome, author=author, kind=ROOM_KIND, obj=msg, url=url, text=body)
     payload = {"type": "message", "message": message_json(msg)}
     if msg.held:
         transaction.on_commit(
@@ -1313,6 +1332,26 @@ def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessag
         }
         transaction.on_commit(partial(live.publish, meeting.pk, alert, audience=live.FACILITATORS))
     return msg
+
+
+def release_held_room_message(object_id: str, publish: bool) -> None:
+    """Called by safety when a moderator resolves the alert on a held room message or welcome.
+
+    Publishing clears ``held`` and stamps ``released_at`` (so a client resuming after a later id
+    still gets it), then, after commit, the room hears it as a ``message``: members see it for
+    the first time; the author's and facilitators' clients, which had it as held, show it as
+    released. Not publishing keeps it held, seen only by its author and the facilitators, as
+    forums and mentoring keep what a moderator does not release. Safety audits the decision.
+    """
+    if not publish:
+        return
+    if not RoomMessage.objects.filter(pk=object_id, held=True).update(
+        held=False, released_at=timezone.now()
+    ):
+        return
+    msg = RoomMessage.objects.select_related("author").get(pk=object_id)
+    payload = {"type": "message", "message": message_json(msg)}
+    transaction.on_commit(partial(live.publish, msg.meeting_id, payload))
 
 
 def _check_runner(meeting: Meeting, actor: User) -> None:
@@ -1339,7 +1378,9 @@ def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage
         risk_evidence=outcome.as_dict().get("evidence", []),
         held=outcome.hold,
     )
-    report_outcome(outcome=outcome, author=actor, kind=ROOM_KIND, obj=msg, url=room_url(meeting))
+    report_outcome(
+        outcome=outcome, author=actor, kind=ROOM_KIND, obj=msg, url=room_url(meeting), text=msg.body
+    )
     payload = {"type": "message", "message": message_json(msg)}
     if msg.held:  # as a held message: only the facilitators see it until a moderator reviews it
         transaction.on_commit(

@@ -272,8 +272,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_manage_group(request.user, group):
         raise Http404
     user: User = request.user  # type: ignore[assignment]
-    # A note to members refused by a mute or ban: the page is shown again (403) with the note
-    # kept in that meeting's form and the reason on it.
+    # A move or cancellation refused (a bad date: 400; a mute or ban: 403): the page is shown
+    # again with the note and date kept in that meeting's form and the reason on it.
     refused: dict[str, Any] = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -302,8 +302,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                 meeting = get_object_or_404(Meeting, pk=_posted_id(request, "meeting"), group=group)
                 if action == "cancel":
                     cform = CancelForm(request.POST)
-                    cform.is_valid()
                     note_form = {"meeting": meeting.pk, "action": action, "form": cform}
+                    if not cform.is_valid():  # else the note would be dropped
+                        raise ValidationError(_("Check the note to members."))
                     services.cancel_meeting(
                         meeting=meeting,
                         actor=user,
@@ -312,9 +313,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 elif action == "move":
                     mform = MoveForm(request.POST)
+                    note_form = {"meeting": meeting.pk, "action": action, "form": mform}
                     if not mform.is_valid():
                         raise ValidationError(_("Give the new date and time."))
-                    note_form = {"meeting": meeting.pk, "action": action, "form": mform}
                     naive: datetime = mform.cleaned_data["starts_at"].replace(tzinfo=None)
                     start = naive.replace(tzinfo=ZoneInfo(group.time_zone))
                     services.move_meeting(
@@ -333,12 +334,16 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                     )
             messages.success(request, _("Done."))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            if note_form:
+                note_form["form"].add_error(None, exc)
+                refused = {**note_form, "status": 400}
+            else:
+                messages.error(request, _errors(exc))
         except PostingRestrictedError as exc:
             if not note_form:
                 raise
             note_form["form"].add_error(None, str(exc))
-            refused = note_form
+            refused = {**note_form, "status": 403}
         if not refused:
             return redirect("groups:manage", slug=group.slug)
     meetings = list(Meeting.objects.filter(group=group).order_by("-starts_at")[:20])
@@ -365,7 +370,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "refused": refused,
             "scheduled": MeetingStatus.SCHEDULED,
         },
-        status=403 if refused else 200,
+        status=refused["status"] if refused else 200,
     )
 
 

@@ -77,11 +77,14 @@ def report_outcome(
     obj: Any = None,
     url: str = "",
     request: Any = None,
+    text: str = "",
 ) -> None:
     """Act on a screening result after the text was stored (call inside the same transaction).
 
     This is where the safety capability raises alerts for moderators and puts crisis support in
     front of the author. Apps call it for every stored text; it decides what, if anything, to do.
+    ``text`` is the text as stored: when the outcome holds it, the alert keeps a copy for the
+    moderator (pass it where moderators cannot read the place, or it can later be replaced).
     """
     if outcome.level == "none" and not outcome.needs_review:
         return
@@ -90,4 +93,6 @@ def report_outcome(
     except ImportError:  # the safety capability is not installed yet
         logger.info("No safety handler for %s at level %s", kind, outcome.level)
         return
-    handle_screening(outcome=outcome, author=author, kind=kind, obj=obj, url=url, request=request)
+    handle_screening(
+        outcome=outcome, author=author, kind=kind, obj=obj, url=url, request=request, text=text
+    )

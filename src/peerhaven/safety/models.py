@@ -70,6 +70,10 @@ class RiskAlert(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices)
     evidence = models.JSONField(default=list, blank=True)
     held = models.BooleanField(default=False)
+    # The whole held text as written, so the moderator decides on what was actually written even
+    # when the moderator cannot open the place (a live room) or the place no longer shows it (a
+    # meeting's note replaced by a later move or cancellation). Deleted with the alert on erasure.
+    held_text = models.TextField(blank=True)
     reason = models.TextField(blank=True, help_text=_("The reporter's reason."))
     status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     assigned_to = models.ForeignKey(

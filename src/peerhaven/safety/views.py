@@ -132,30 +132,52 @@ def safety_plan_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_actions(request: HttpRequest) -> HttpResponse:
+    return _my_actions_page(request)
+
+
+def _my_actions_page(
+    request: HttpRequest, refused: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     actions = list(queries.actions_for_member(request.user))
-    return render(request, "safety/my_actions.html", {"actions": actions, "form": AppealForm()})
+    return render(
+        request,
+        "safety/my_actions.html",
+        {"actions": actions, "form": AppealForm(), "refused": refused or {}},
+        status=status,
+    )
 
 
 @login_required
 @require_POST
 def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
+    """File an appeal. Refused (empty, too long, already appealed): the page is shown again
+    with the member's words kept in that action's box and the reason, never a redirect that
+    would lose them (400; 409 when this decision was already appealed)."""
     # Fetch and authorize in one: someone else's action is simply not found.
     action = get_object_or_404(ModerationAction, pk=action_id, member=request.user)
     form = AppealForm(request.POST)
-    if form.is_valid():
-        try:
-            services.file_appeal(
-                action=action,
-                member=request.user,  # type: ignore[arg-type]
-                text=form.cleaned_data["text"],
-                request=request,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Your appeal is sent. Another moderator will review it."))
-    else:
-        messages.error(request, _("Please write why the decision should change."))
+    typed = request.POST.get("text", "")
+    if not form.is_valid():
+        reason = _("Please write why the decision should change.")
+        if typed.strip() and "text" in form.errors:
+            reason = " ".join(str(e) for e in form.errors["text"])
+        return _my_actions_page(
+            request, {"action": action.pk, "text": typed, "error": reason}, status=400
+        )
+    try:
+        services.file_appeal(
+            action=action,
+            member=request.user,  # type: ignore[arg-type]
+            text=form.cleaned_data["text"],
+            request=request,
+        )
+    except ValidationError as exc:
+        return _my_actions_page(
+            request,
+            {"action": action.pk, "text": typed, "error": " ".join(exc.messages)},
+            status=409 if exc.code == "duplicate" else 400,
+        )
+    messages.success(request, _("Your appeal is sent. Another moderator will review it."))
     return redirect("safety:my_actions")
 
 

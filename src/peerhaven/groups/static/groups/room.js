@@ -27,7 +27,14 @@
   function setStatus(msg) { statusEl.textContent = msg; }
 
   function addMessage(m) {
-    if (seen[m.id]) { return; }
+    if (seen[m.id]) {
+      // A held message a moderator released comes again, no longer held.
+      if (!m.held) {
+        var had = log.querySelector('li[data-id="' + m.id + '"]');
+        if (had) { had.classList.remove("held"); }
+      }
+      return;
+    }
     seen[m.id] = true;
     var newest = m.id > lastSeen;
     if (newest) { lastSeen = m.id; }
