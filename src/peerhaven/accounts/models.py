@@ -158,6 +158,7 @@ class ConsentPurpose(models.TextChoices):
     EVALUATION = "evaluation", _("Programme evaluation")
     RESEARCH = "research", _("Research")
     EMAIL_DIGEST = "email_digest", _("E-mail digests")
+    SCREENER = "screener", _("Help improve the safety screener")
 
 
 class Consent(models.Model):

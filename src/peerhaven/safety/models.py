@@ -277,3 +277,42 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal of action {self.action_id}"
+
+
+class ScreeningLabel(models.Model):
+    """A moderator's judgement of one screened or reported text: was its author at risk?
+
+    Recorded when an alert is resolved with an outcome that says so (``feedback.LABEL_FOR``).
+    It holds no text: ``peerhaven screen --export-labels`` reads the text from the object
+    itself, and only for members whose "help improve the screener" consent is active, so an
+    edit, a deletion, an erasure or a revoked consent takes the text out of the next export.
+    """
+
+    class Label(models.TextChoices):
+        AT_RISK = "at_risk", _("At risk")
+        NO_RISK = "no_risk", _("Not at risk")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=40)
+    label = models.CharField(max_length=10, choices=Label.choices)
+    # What the queue item said when the moderator decided: the screener's level, or "concern"
+    # for an ordinary report.
+    screened_level = models.CharField(max_length=10, choices=Level.choices)
+    source = models.CharField(max_length=12, choices=AlertSource.choices)
+    alert = models.ForeignKey(RiskAlert, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="safety_label_one_per_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.label}"

@@ -26,7 +26,7 @@ from peerhaven.accounts.models import Role, User
 from peerhaven.accounts.privacy import EraseMode
 from peerhaven.accounts.ratelimit import hit
 from peerhaven.notifications.services import notify
-from peerhaven.safety import live
+from peerhaven.safety import feedback, live
 from peerhaven.safety.gate import report_outcome, screen_user_text
 from peerhaven.safety.models import (
     LEVEL_RANK,
@@ -42,6 +42,7 @@ from peerhaven.safety.models import (
     OutreachTemplate,
     RiskAlert,
     SafetyPlan,
+    ScreeningLabel,
 )
 from peerhaven.safety.sanctions import forget_sanctions
 
@@ -549,6 +550,7 @@ def resolve_alert(
     alert.resolution_note = note.strip()
     alert.resolved_at = timezone.now()
     alert.save(update_fields=["status", "outcome", "resolution_note", "resolved_at"])
+    feedback.record_label(alert, moderator)
     if alert.held and alert.content_type is not None:
         releaser = _hold_releasers.get(f"{alert.content_type.app_label}.{alert.content_type.model}")
         if releaser is not None:
@@ -826,6 +828,11 @@ def export_safety(user: User) -> dict[str, Any]:
             }
             for a in RiskAlert.objects.filter(author=user)
         ],
+        "screener_labels_about_my_texts": [
+            {"kind": label.kind, "label": label.label, "decided_at": _iso(label.decided_at)}
+            for label in ScreeningLabel.objects.filter(author=user)
+        ],
+        "help_improve_the_screener": feedback.active_consent(user) is not None,
         "reports_i_filed": [
             {"kind": a.kind, "reason": a.reason, "created_at": _iso(a.created_at)}
             for a in RiskAlert.objects.filter(reporter=user)
@@ -849,6 +856,7 @@ def export_safety(user: User) -> dict[str, Any]:
 def erase_safety(user: User, mode: EraseMode) -> None:
     """Alerts about the member hold excerpts of their text: they go in either mode."""
     SafetyPlan.objects.filter(user=user).delete()
+    ScreeningLabel.objects.filter(author=user).delete()
     RiskAlert.objects.filter(author=user).delete()
     RiskAlert.objects.filter(reporter=user).update(reporter=None, reason="")
     ModeratorDuty.objects.filter(moderator=user).delete()

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerhaven.accounts.countries import COUNTRIES, COUNTRY_CODES
-from peerhaven.safety import queries, services
+from peerhaven.accounts.models import ConsentPurpose
+from peerhaven.accounts.services import grant_consent, revoke_consent
+from peerhaven.safety import feedback, queries, services
 from peerhaven.safety.forms import (
     STEP_LABELS,
     ActionForm,
@@ -128,6 +130,34 @@ def safety_plan_edit(request: HttpRequest) -> HttpResponse:
 
 
 # --- My moderation actions and appeals ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screener_consent(request: HttpRequest) -> HttpResponse:
+    """The member agrees, or stops agreeing, that moderator-reviewed texts of theirs may be
+    used to retrain and test the screener (``safety.feedback``)."""
+    user: Any = request.user
+    consent = feedback.active_consent(user)
+    if request.method == "POST":
+        choice = request.POST.get("choice")
+        if choice == "yes" and consent is None:
+            grant_consent(
+                user=user, purpose=ConsentPurpose.SCREENER, text_version=feedback.CONSENT_VERSION
+            )
+            messages.success(request, _("Thank you. You can stop at any time on this page."))
+        elif choice == "no" and consent is not None:
+            revoke_consent(consent=consent, actor=user)
+            messages.success(request, _("Done. Your reviewed posts are left out from now on."))
+        elif choice not in ("yes", "no"):
+            return render(
+                request,
+                "safety/screener_consent.html",
+                {"consent": consent, "error": _("Choose yes or no.")},
+                status=400,
+            )
+        return redirect("safety:screener_consent")
+    return render(request, "safety/screener_consent.html", {"consent": consent})
 
 
 @login_required

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 class Command(BaseCommand):
     help = (
         "Read JSON lines with a `text` field on stdin; write one JSON line per input with its "
-        "`level` and `evidence` (streaming). With --evaluate PATH, run the screener's evaluation."
+        "`level` and `evidence` (streaming). With --evaluate PATH, run the screener's evaluation; "
+        "with --export-labels PATH, write moderators' judgements for retraining."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,6 +26,19 @@ class Command(BaseCommand):
             action="store_true",
             help="with --evaluate: retrain the learned stage per fold and report unseen users",
         )
+        parser.add_argument(
+            "--labels",
+            metavar="PATH",
+            help="with --evaluate: add moderator-labelled community posts (from --export-labels)",
+        )
+        parser.add_argument(
+            "--export-labels",
+            metavar="PATH",
+            help=(
+                "write moderators' judgements of screened text as JSON lines (text, label, "
+                "pseudonymous author), only for members who agreed to help improve the screener"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options.get("evaluate"):
@@ -35,7 +49,16 @@ class Command(BaseCommand):
                 argv += ["--half", options["half"]]
             if options.get("cross_validate"):
                 argv.append("--cross-validate")
+            if options.get("labels"):
+                argv += ["--labels", options["labels"]]
             evaluate.main(argv)
+            return
+        if options.get("export_labels"):
+            from peerhaven.safety import feedback
+
+            with open(options["export_labels"], "w", encoding="utf-8") as handle:
+                count = feedback.export_labels(handle)
+            self.stderr.write(f"wrote {count} labelled examples to {options['export_labels']}")
             return
         self.screen_stream(sys.stdin, self.stdout)
 
