@@ -356,6 +356,26 @@ def test_a_forum_report_also_lands_in_the_unified_safety_queue(
     assert Report.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("reason", "detail", "level", "minutes"),
+    [
+        ("other", "Unkind words", "concern", 240),
+        ("risk", "worried about them", "ideation", 60),
+        ("other", "she wrote that she wants to die", "ideation", 60),
+        ("risk", 'she wrote "I am going to kill myself tonight"', "imminent", 15),
+    ],
+)
+def test_a_report_of_risk_enters_the_queue_at_that_risk(
+    thread: Thread, outsider: User, reason: str, detail: str, level: str, minutes: int
+) -> None:
+    from peerhaven.safety.models import RiskAlert
+
+    services.report_post(post=thread.posts.get(), reporter=outsider, reason=reason, detail=detail)
+    alert = RiskAlert.objects.get(source="report")
+    assert alert.level == level
+    assert (alert.sla_due_at - alert.created_at).total_seconds() == minutes * 60
+
+
 def test_resolving_a_held_posts_alert_in_the_safety_queue_publishes_it(thread: Thread) -> None:
     from peerhaven.safety.services import _hold_releasers
 

@@ -705,6 +705,7 @@ def _file_in_unified_queue(*, report: Report, post: Post, reporter: User) -> Non
                 reason=f"{label}: {report.detail}" if report.detail else str(label),
                 url=reverse("forums:report_detail", args=[report.pk]),
                 author=post.author,
+                min_level="ideation" if report.reason == ReportReason.RISK else "concern",
             )
     except ValidationError:
         # Over the safety queue's own rate limit: the forum report is stored all the same.

@@ -271,7 +271,13 @@ def _alert_moderators_on_duty(alert: RiskAlert) -> None:
 
 
 def file_report(
-    *, reporter: User, obj: Any, reason: str, url: str, author: User | None = None
+    *,
+    reporter: User,
+    obj: Any,
+    reason: str,
+    url: str,
+    author: User | None = None,
+    min_level: str = "concern",
 ) -> RiskAlert:
     """A member reports a post, message or person; it lands in the moderation queue.
 
@@ -280,6 +286,8 @@ def file_report(
     A reason that describes risk ("he says he wants to die", a quoted "I'll do it tonight") is
     screened as a report about someone (``screening.screen_report``): the item takes that level,
     its evidence and SLA, and an imminent one alerts the moderators on duty at once.
+    ``min_level`` is the least it enters at: "ideation" when the reporter chose "someone may be
+    at risk", so a report of risk is never left for the ordinary report SLA.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -298,6 +306,8 @@ def file_report(
             author = getattr(obj, "author", None) or getattr(obj, "user", None)
     kind = obj._meta.label_lower if isinstance(obj, Model) else "report"
     level, evidence = _reported_risk(reason)
+    if LEVEL_RANK.get(min_level, 0) > LEVEL_RANK[level]:
+        level = min_level
     with transaction.atomic():
         return raise_alert(
             author=author if _is_user(author) else None,
