@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +34,27 @@ def _fresh_room_rate_limits(settings: Any) -> None:
 
     ratelimit.LOCAL.clear()
     settings.GROUPS_ROOM_RATE_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def fresh_connections_and_layers() -> Iterator[None]:
+    """Isolation for tests driving the room consumer (room_sockets); opt in by
+    ``pytest.mark.usefixtures("fresh_connections_and_layers")``.
+
+    database_sync_to_async runs in worker threads whose connections would outlive the test
+    (CONN_MAX_AGE) and keep PostgreSQL from dropping the test database. Each test runs in its
+    own event loop, and a Redis layer's connections belong to one loop.
+    """
+    from channels.layers import channel_layers
+    from django.db import connections
+
+    conf = connections.settings["default"]
+    previous = conf.get("CONN_MAX_AGE", 0)
+    conf["CONN_MAX_AGE"] = 0
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+    conf["CONN_MAX_AGE"] = previous
 
 
 @pytest.fixture

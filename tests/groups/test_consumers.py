@@ -1,111 +1,32 @@
-"""The live room over WebSockets (channels.testing.WebsocketCommunicator, in-memory layer)."""
+"""The live room over WebSockets (room_sockets' communicator, in-memory layer)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
-from channels.routing import URLRouter
+from room_sockets import (
+    APP,
+    WebsocketCommunicator,
+    closed_with,
+    connect,
+    frames_until_pong,
+    joined,
+    until,
+)
 
 from peerhaven.accounts.models import User
 from peerhaven.groups.models import Attendance, Meeting, Membership, RoomMessage, SupportGroup
-from peerhaven.routing import websocket_urlpatterns
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-APP = URLRouter(websocket_urlpatterns)
-
-
-@pytest.fixture(autouse=True)
-def _close_thread_connections() -> Any:
-    # database_sync_to_async runs in worker threads whose connections would outlive the test
-    # (CONN_MAX_AGE) and keep PostgreSQL from dropping the test database.
-    from django.db import connections
-
-    conf = connections.settings["default"]
-    previous = conf.get("CONN_MAX_AGE", 0)
-    conf["CONN_MAX_AGE"] = 0
-    # Each test runs in its own event loop; a Redis layer's connections belong to one loop.
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-    conf["CONN_MAX_AGE"] = previous
-
-
-class WebsocketCommunicator(ApplicationCommunicator):  # type: ignore[misc]
-    """channels.testing's communicator, inlined: importing channels.testing needs daphne."""
-
-    def __init__(self, application: Any, path: str) -> None:
-        self.scope = {
-            "type": "websocket",
-            "path": path,
-            "query_string": b"",
-            "headers": [],
-            "subprotocols": [],
-        }
-        super().__init__(application, self.scope)
-
-    async def connect(self, timeout: float = 10) -> tuple[bool, Any]:
-        await self.send_input({"type": "websocket.connect"})
-        response = await self.receive_output(timeout)
-        if response["type"] == "websocket.close":
-            return False, response.get("code", 1000)
-        return True, response.get("subprotocol")
-
-    async def send_to(self, text_data: str) -> None:
-        await self.send_input({"type": "websocket.receive", "text": text_data})
-
-    async def send_json_to(self, data: Any) -> None:
-        await self.send_to(json.dumps(data))
-
-    async def receive_json_from(self, timeout: float = 10) -> Any:
-        response = await self.receive_output(timeout)
-        assert response["type"] == "websocket.send", response
-        return json.loads(response["text"])
-
-    async def disconnect(self, code: int = 1000, timeout: float = 10) -> None:
-        await self.send_input({"type": "websocket.disconnect", "code": code})
-        await self.wait(timeout)
-
-
-async def connect(user: Any, meeting_id: int) -> tuple[WebsocketCommunicator, bool, Any]:
-    comm = WebsocketCommunicator(APP, f"/ws/groups/rooms/{meeting_id}/")
-    comm.scope["user"] = user
-    ok, code = await comm.connect(timeout=10)
-    return comm, ok, code
-
-
-async def until(comm: WebsocketCommunicator, kind: str, timeout: float = 10) -> dict[str, Any]:
-    """Read frames until one of ``kind`` arrives (others, like presence, are skipped)."""
-    for _ in range(50):
-        frame = await comm.receive_json_from(timeout=timeout)
-        if frame.get("type") == kind:
-            return frame
-    raise AssertionError(f"no {kind} frame")
-
-
-async def joined(user: Any, meeting_id: int, last_seen: int | None = None) -> Any:
-    comm, ok, _code = await connect(user, meeting_id)
-    assert ok
-    await comm.send_json_to({"type": "hello", "last_seen_id": last_seen})
-    state = await until(comm, "state")
-    return comm, state
-
-
-async def closed_with(comm: WebsocketCommunicator) -> int:
-    for _ in range(50):
-        out = await comm.receive_output(timeout=10)
-        if out["type"] == "websocket.close":
-            return int(out.get("code", 1000))
-    raise AssertionError("not closed")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.asyncio,
+    pytest.mark.usefixtures("fresh_connections_and_layers"),
+]
 
 
 async def test_outsider_is_refused_before_the_handshake(meeting: Meeting, outsider: User) -> None:
@@ -317,10 +238,7 @@ async def test_risk_alert_reaches_the_facilitator_only(
     assert queued
     # The other member sees the message (unless held) but never the alert.
     # (A receive timeout would cancel the application: read up to a pong instead.)
-    await oth.send_json_to({"type": "ping"})
-    frames = []
-    while not frames or frames[-1]["type"] != "pong":
-        frames.append(await oth.receive_json_from(timeout=3))
+    frames = await frames_until_pong(oth, timeout=3)
     assert "risk_alert" not in {f["type"] for f in frames}
     for c in (fac, oth, mem):
         await c.disconnect()
@@ -395,10 +313,7 @@ async def test_imminent_risk_with_a_method_is_held_from_other_members(
     assert ack["held"] is True
     assert (await until(fac, "message"))["message"]["id"] == ack["id"]
     assert (await until(fac, "risk_alert"))["held"] is True
-    await oth.send_json_to({"type": "ping"})
-    frames = []
-    while not frames or frames[-1]["type"] != "pong":
-        frames.append(await oth.receive_json_from())
+    frames = await frames_until_pong(oth)
     assert all(f.get("message", {}).get("id") != ack["id"] for f in frames)
     # Nor does the other member get it when resuming; the author does.
     again, state = await joined(other, meeting.pk)
