@@ -183,6 +183,7 @@ def test_supportive_reply_that_also_discloses_present_ideation_still_counts() ->
         "You want to die? Me too honestly.",
         "My friend feels suicidal and so do I.",
         "Does anyone else here feel suicidal every night? I do.",
+        "Do you want to die sometimes? I do too.",
     ],
 )
 def test_author_counting_themselves_in_restores_their_own_risk(text: str) -> None:
@@ -196,9 +197,90 @@ def test_author_counting_themselves_in_restores_their_own_risk(text: str) -> Non
         "Do you want to die? I did, years ago, and it got better.",
         "If you want to die, please call 988. I do care about you.",
         "My friend feels suicidal. I am so worried about her.",
+        # Found by review: replies that start like counting in but say something else.
+        "You said you want to die. I'm too tired to write much but please call a helpline.",
+        "My friend wants to die. I'm too scared to tell anyone.",
+        "You want to die? I am as well placed as anyone to say: please stay.",
+        "Your sister wants to die? I'm the same age as her and I understand.",
+        "She wants to die. I'm the same as always, still here for her.",
+        "You want to die? I do all I can to keep going and so can you.",
+        "Do you want to die? I do every thing I can to help people like you.",
+        "You said you want to die. I do, every day, pray for you.",
+        # Counting in, but in a recovery story.
+        "Do you want to die? Me too, years ago, and I'm glad I stayed.",
+        "Do you want to die? Same, back in 2019. It got better.",
+        "She said she wants to die. Me too, I felt that way in my teens.",
+        # A bare topic is claimed only by a plain "I do" / "me too".
+        "The documentary about suicide was moving. Same here, I cried.",
     ],
 )
 def test_replies_that_only_look_like_counting_in_stay_supportive(text: str) -> None:
+    assert level(text) < IDEATION
+
+
+# --- common phrasings of a wish to be dead, intent and preparation -------------------------
+# Written from clinical wording (C-SSRS items, safe-messaging lexicons), not from the
+# evaluation data; each has a near-miss below that must stay below ideation.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sometimes I wish I was never born", IDEATION),
+        ("what's the point of living anymore", IDEATION),
+        ("I have no reason to keep going", IDEATION),
+        ("I'm ready to give up on life", IDEATION),
+        ("I can't see myself being alive next year", IDEATION),
+        ("I feel like ending it", IDEATION),
+        ("I hope I die in my sleep", IDEATION),
+        ("I don't think I'll make it through the night", IDEATION),
+        ("I wouldn't mind if I got hit by a bus", IDEATION),
+        ("I keep having dark thoughts about not being here", IDEATION),
+        ("I want to be gone", IDEATION),
+        ("I've had enough of life", IDEATION),
+        ("I want my life to be over", IDEATION),
+        ("I don't deserve to live", IDEATION),
+        ("I shouldn't be alive", IDEATION),
+        ("I should be dead", IDEATION),
+        ("I've started looking up ways to die", IMMINENT),
+        ("I cut again last night", IMMINENT),
+        ("I'm going to end things soon", IMMINENT),
+        ("I have the pills ready", IMMINENT),
+        ("I've got the pills lined up", IMMINENT),
+        ("I've written my note", IMMINENT),
+    ],
+)
+def test_common_phrasings_are_recognised(text: str, expected: RiskLevel) -> None:
+    assert level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please don't give up on life yet, you matter so much.",
+        "I'm ending things with my boyfriend soon",
+        "I'm ending things soon with him, it's for the best",
+        "I want to be gone from this town by summer",
+        "I wrote my note to the teacher about my absence",
+        "I left my note on the fridge for my flatmate",
+        "I feel like dying of embarrassment after that meeting",
+        "I'm dead tired, I should be dead asleep by now",
+        "My meds are ready at the pharmacy",
+        "I have my meds ready for the trip",
+        "I counted out my pills for the week into my organiser",
+        "I can't see myself living in London in five years",
+        "I can't see myself here in five years, this job is awful",
+        "I don't think I'll be here next year, I'm moving to Leeds",
+        "I don't think I'll make it to the gym today",
+        "I don't deserve to be here, everyone at work is smarter",
+        "I want my life to stop being so chaotic",
+        "I've had enough of living with my parents",
+        "There's no reason to keep going to that class",
+        "I feel like dying my hair purple",
+        "what's the point of going on holiday when I feel like this",
+    ],
+)
+def test_near_misses_of_common_phrasings_stay_below_ideation(text: str) -> None:
     assert level(text) < IDEATION
 
 

@@ -24,6 +24,7 @@ _TOPIC_WINDOW = 5
 _FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
 _PAST_WINDOW = 5
 _NEGATION_WINDOW = 4
+_DO_NOT = frozenset({"don't", "dont"})
 
 _TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
@@ -58,6 +59,7 @@ def _compiled() -> tuple[
         "own_quote": re.compile(table.OWN_QUOTE_LEAD),
         "self_next": re.compile(table.SELF_INCLUSION_NEXT),
         "self_inline": re.compile(table.SELF_INCLUSION_INLINE),
+        "self_strong": re.compile(table.SELF_INCLUSION_STRONG + table._CLAUSE_END),
     }
     return rules, idioms, cues
 
@@ -91,6 +93,7 @@ class _Context:
         self.own_quote = cues["own_quote"]
         self.self_next = cues["self_next"]
         self.self_inline = cues["self_inline"]
+        self.self_strong = cues["self_strong"]
         words = [t[2] for t in self.tokens]
         self.first_count = sum(1 for w in words if w in table.FIRST_PERSON)
         self.second_count = sum(1 for w in words if w in table.SECOND_PERSON)
@@ -175,16 +178,30 @@ class _Context:
             steps += 1
         return None
 
-    def self_included(self, start: int, end: int) -> bool:
-        """True when the author counts themselves in: "... want to die? I do", "... so do I"."""
+    def self_included(self, start: int, end: int, topic: bool = False) -> bool:
+        """True when the author counts themselves in: "... want to die? I do", "... so do I".
+
+        ``topic``: the hit is a bare term, which only a plain "I do" / "me too" can claim.
+        """
         s_end = self.sentence(start, end)[1]
-        if self.self_inline.search(self.text, end, s_end) is not None:
+        if not topic and self.self_inline.search(self.text, end, s_end) is not None:
             return True
         nxt = s_end
         limit = min(len(self.text), s_end + 8)
         while nxt < limit and self.text[nxt] in ".!?;\n \t":
             nxt += 1
-        return nxt > s_end and self.self_next.match(self.text, nxt) is not None
+        if nxt == s_end:
+            return False
+        pattern = self.self_strong if topic else self.self_next
+        if pattern.match(self.text, nxt) is None:
+            return False
+        # "Me too, years ago" is a recovery reply, not present risk.
+        r_start, r_end = self.sentence(nxt, nxt + 1)
+        if self._any_between(self.remote, r_start, r_end):
+            return False
+        i = bisect_left(self.token_starts, r_start)
+        j = bisect_left(self.token_starts, r_end)
+        return not any(self.tokens[k][2] in table.PAST_WORDS for k in range(i, min(j, i + 40)))
 
     def negated(self, start: int, end: int) -> bool:
         i = bisect_left(self.token_starts, start) - 1
@@ -197,7 +214,10 @@ class _Context:
             if word in table.NEGATORS:
                 if any(w in table.NEGATION_BREAKERS for w in between):
                     return False
-                # "not yet" promises a later act rather than denying one.
+                # "not yet" promises a later act rather than denying one ("I haven't done it
+                # yet"); "don't ... yet" is advice or a present denial ("don't give up yet").
+                if word in _DO_NOT:
+                    return True
                 j = bisect_left(self.token_starts, end)
                 following = [t[2] for t in self.tokens[j : j + 2]]
                 return "yet" not in following
@@ -268,7 +288,9 @@ def _judge(
         who = ctx.subject(start, end, forward=rule.subject == "topic")
         if who is None:
             who = _unresolved_subject(ctx, rule)
-        if who in ("second", "third", "topic") and ctx.self_included(start, end):
+        if who in ("second", "third", "topic") and ctx.self_included(
+            start, end, topic=who == "topic"
+        ):
             who = "first"
         if who == "second":
             return RiskLevel.NONE, ["supportive"]

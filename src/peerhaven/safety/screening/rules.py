@@ -82,7 +82,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.intent.end_it_tonight",
         IMMINENT,
-        r"\b(?:end|ending|do) it (?:all )?(?:tonight|tomorrow|this weekend|today|soon|now)\b",
+        r"\b(?:end|ending|do) it (?:all )?(?:tonight|tomorrow|this weekend|today|soon|now)\b"
+        r"|\b(?:end|ending) (?:things|everything) (?:tonight|tomorrow|this weekend|today|soon"
+        r"|now|for good)\b(?! (?:with|between))",
         "Says when they will end their life",
     ),
     Rule(
@@ -153,6 +155,34 @@ RULES: tuple[Rule, ...] = (
         r"|started) (?:a|my|the|some|goodbye) (?:suicide |goodbye |farewell )?"
         r"(?:note|notes|letter|letters) (?:to|for) (?:my|everyone|everybody|them|her|him)",
         "Writing a goodbye note",
+    ),
+    Rule(
+        "imminent.preparation.pills_ready",
+        IMMINENT,
+        r"\b(?:i have|i've got|ive got|i got|i've|got|have) (?:the|my|all my|all the|these|those"
+        r"|enough) <pills> (?:ready|lined up|counted out|laid out|in front of me|in my hand)\b"
+        r"(?! (?:for|at|to|in|on) )",
+        "Has pills ready (a preparatory act)",
+        method=True,
+    ),
+    Rule(
+        "imminent.preparation.my_note",
+        IMMINENT,
+        r"\b(?:wrote|written|writing|finished|left) my (?:suicide |goodbye |last |final )?"
+        r"note\b(?! (?:to|for|on|about|in) (?:the|a|my) (?:teacher|boss|landlord|doctor|gp"
+        r"|school|class|fridge|door|desk|lecture|meeting|manager))",
+        "Has written their note (a preparatory act)",
+        subject="self",
+    ),
+    Rule(
+        "imminent.preparation.method_research",
+        IMMINENT,
+        r"\b(?:look|looking|looked|search|searching|searched|research|researching|researched"
+        r"|googl(?:e|ed|ing)|reading up on|read up on) (?:up |into |for )?(?:ways|how|methods?"
+        r"|the (?:best|easiest|quickest|least painful) way|painless ways?) (?:to|of) (?:die|dying"
+        r"|kill myself|killing myself|end (?:it|my life)|ending (?:it|my life)|commit suicide"
+        r"|committing suicide|overdose|od)\b",
+        "Researching ways to die (a preparatory act)",
     ),
     Rule(
         "imminent.preparation.note_term",
@@ -317,7 +347,9 @@ RULES: tuple[Rule, ...] = (
         r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
         r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?"
         r"(?:self ?harm|sh|cutting)\b"
-        r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b",
+        r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b"
+        r"|\bi (?:cut|burned|burnt) (?:again|last night|today|yesterday|this morning|tonight"
+        r"|deeper)\b",
         "Reports self-harm",
         past=True,
     ),
@@ -352,10 +384,67 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:want|wants|wanted|wanting|wish|wished|wishing|need|needed|would like|ready"
         r"|deserve|deserved|hope|hoping|long|longing|pray|praying) (?:<gap1>)to (?:just )?"
         r"(?:die|be dead|not exist|not be alive|stop existing|cease to exist|not be here anymore"
-        r"|dis{1,2}ap{1,2}ear forever|sleep forever|never wake up|not wake up)\b"
+        r"|dis{1,2}ap{1,2}ear forever|sleep forever|never wake up|not wake up"
+        r"|be gone(?! (?:from|for|by|before|until|to|on|at|in|when|while|over)))\b"
         r"|\bwanna (?:just )?(?:die|be dead|kms|kill myself|not exist)\b",
         "Wishes to be dead",
         hyperbole=True,
+    ),
+    Rule(
+        "ideation.hope_i_die",
+        IDEATION,
+        r"\b(?:hope|hoping|wish|pray|praying) (?:that )?i (?:just )?(?:die|would die|will die"
+        r"|get to die|don't survive|do not survive|dont survive|never wake up)\b"
+        r"|\b(?:wouldn't|wouldnt|would not|won't|wont) (?:mind|care) (?:if i (?:died|die"
+        r"|didn't wake up|did not wake up|got hit|never woke up|was dead|were dead|was gone"
+        r"|were gone)|dying|being dead|not waking up)\b",
+        "Hopes to die, or would not mind dying (a wish to be dead)",
+        hyperbole=True,
+    ),
+    Rule(
+        "ideation.should_be_dead",
+        IDEATION,
+        r"\bi (?:should|should've|should have) (?:just )?(?:be dead(?! (?:asleep|tired|serious|set"
+        r"|wrong|on|last|even|quiet|silent|beat|broke))|died|have died|not be alive|not exist"
+        r"|never have been born|never been born)\b"
+        r"|\bi (?:shouldn't|shouldnt|should not) (?:even )?(?:be alive|exist|have been born"
+        r"|be breathing)\b"
+        r"|\b<dont> deserve to (?:live|be alive|exist)\b",
+        "Believes they should be dead or do not deserve to live",
+        subject="self",
+    ),
+    Rule(
+        "ideation.life_over",
+        IDEATION,
+        r"\b(?:want|wish|need|hope|pray|praying) (?:for )?my life (?:would |to |will )?(?:just )?"
+        r"(?:end|be over|stop)(?=\s*(?:[.!?,;:)]|$|and\b|but\b|now\b|already\b|soon\b"
+        r"|tonight\b))|\b(?:had|have had|i've had|ive had) enough of (?:life|living(?! (?:with|in"
+        r"|here|there|at|like|on|under|off|for|as|next))|being alive|existing|this life)\b",
+        "Wants their life to be over",
+        subject="self",
+    ),
+    Rule(
+        "ideation.feel_like_dying",
+        IDEATION,
+        r"\bfeel(?:ing|s)? like (?:just )?(?:dying(?! (?:my|her|his|the|it|them|some)\b)"
+        r"|ending it|ending it all|ending my life|ending things|killing myself|not existing"
+        r"|not being here)\b",
+        "Feels like dying or ending it",
+        hyperbole=True,
+    ),
+    Rule(
+        "ideation.no_future_alive",
+        IDEATION,
+        r"\b<cant> (?:see|imagine|picture) myself (?:being |still )?alive\b"
+        r"|\b<cant> (?:see|imagine|picture) myself (?:being |still )?(?:here|around) (?:much "
+        r"longer|for much longer|next year|by next year|past \d+)\b"
+        r"|\b<dont> think (?:i'll|i will|ill) (?:be )?(?:still )?(?:alive|around much longer"
+        r"|here much longer)\b"
+        r"|\b<dont> think (?:i'll|i'm going to|i will|ill) (?:make it|survive) (?:through )?"
+        r"(?:the night|tonight|this night|the week|the weekend|much longer|another (?:day|night"
+        r"|week|year))\b",
+        "Does not expect to be alive",
+        subject="self",
     ),
     Rule(
         "ideation.rather_be_dead",
@@ -381,6 +470,7 @@ RULES: tuple[Rule, ...] = (
         "ideation.wish_dead.wish_i_was",
         IDEATION,
         r"\bwish (?:that )?i (?:was|were|had|would|could|'d) (?:just )?(?:dead|never been born"
+        r"|never born"
         r"|not born|not alive|gone|die|died|dis{1,2}ap{1,2}ear|never wake up|not wake up"
         r"|stop existing"
         r"|cease to exist|fall asleep (?:and|forever)|never existed|not exist)"
@@ -410,6 +500,8 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b(?:no|any|zero|nothing|lost my|lost the|lost all) (?:reason|reasons|point|will"
         r"|desire|purpose|motivation) (?:left )?(?:to|in|for) (?:live|living|go on|going on"
+        r"|keep going(?! (?:to|with|back|on|out|into|through))|carry on(?! with)"
+        r"|carrying on(?! with)"
         r"|be alive|being alive|stay alive|staying alive|keep living|continue living|exist"
         r"|existing)\b|\bnothing (?:left )?to live for\b",
         "Sees no reason to live",
@@ -420,6 +512,15 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:tired|sick|exhausted|done|over) (?:of|with) (?:living|being alive|existing"
         r"|this life|life itself)\b",
         "Tired of being alive",
+    ),
+    Rule(
+        "ideation.point_of_living",
+        IDEATION,
+        r"\b(?:what's|what is|whats|wats) (?:even )?the point (?:of|in) (?:me )?(?:living"
+        r"|being alive|staying alive|existing|me being here|being here|(?:going|carrying) on"
+        r"(?=\s*(?:[.!?,;:)]|$|anymore\b|any more\b|like this\b)))\b"
+        r"|\b(?:give|giving|given|gave) up on (?:life|living|being alive|staying alive)\b",
+        "Sees no point in living",
     ),
     Rule(
         "ideation.why_alive",
@@ -456,7 +557,8 @@ RULES: tuple[Rule, ...] = (
         r"|dreaming|daydream|daydreaming|romantici[sz]e|romantici[sz]ing) (?:about |of )?"
         r"(?:<gap1>)(?:suicide|sewer ?slide|unaliving(?: myself)?|killing myself"
         r"|ending (?:it|my life|things|it all)|dying"
-        r"|taking my (?:own )?life|not being alive|not existing|being dead|my death)\b",
+        r"|taking my (?:own )?life|not being alive|not existing|being dead|my death"
+        r"|not being here|not being around)\b",
         "Has thoughts of suicide or of being dead",
     ),
     Rule(
@@ -790,16 +892,23 @@ OWN_QUOTE_LEAD = (
 )
 
 # The author counts themselves in right after talking about "you" or someone else: "do you ever
-# want to die? I do", "my friend feels suicidal and so do I", "same here". Present tense only:
-# "I did, years ago" is a recovery reply. Matched at the start of the next sentence (NEXT) or
-# later in the hit's own sentence (INLINE); either restores the hit to the author's own risk.
+# want to die? I do", "my friend feels suicidal and so do I", "same here". Only a short reply
+# that ends its clause counts ("I'm too tired to write" and "I do all I can" do not), and only
+# in the present: a reply with a past time ("me too, years ago") is a recovery story (the
+# engine checks REMOTE_PAST and past words in the reply's sentence). NEXT matches at the start
+# of the next sentence, INLINE later in the hit's own sentence; STRONG is what may claim a bare
+# topic ("does anyone else feel suicidal? I do").
+_CLAUSE_END = r"(?=(?:,? ?(?:honestly|tbh|really|too|always|still|lol))? ?(?:[.!?;:\n]|$))"
 SELF_INCLUSION_NEXT = (
-    r"(?:(?:honestly|yeah|yes|yep|well|tbh|and|ngl)[, ]+)?(?:i do(?: too| also| as well)?"
-    r"(?= ?(?:[.,!?;:\n]|$|all\b|every\b|sometimes\b|often\b|constantly\b|daily\b|most\b))"
-    r"|me too\b|me as well\b|same here\b|same for me\b|so do i\b|i feel the same\b"
-    r"|(?:i'm|im|i am) the same\b|(?:i'm|im|i am|i feel) (?:that way )?(?:too|as well)\b"
-    r"|same(?= ?(?:[.,!?;:\n]|$)))"
+    r"(?:(?:honestly|yeah|yes|yep|well|tbh|ngl)[, ]+)?(?:i do(?: too| also| as well)?"
+    r"(?:,? (?:all the time|every day|every night|sometimes|often|constantly|daily|most days))?"
+    + _CLAUSE_END
+    + r"|(?:me too|me as well|same here|same for me|so do i|i feel the same(?: way)?"
+    r"|(?:i'm|im|i am) the same|(?:i'm|im|i am|i feel) (?:that way )?(?:too|as well)|same)"
+    + _CLAUSE_END
+    + ")"
 )
+SELF_INCLUSION_STRONG = r"(?:(?:honestly|yeah|yes|yep|well|tbh|ngl)[, ]+)?(?:i do|so do i|me too)"
 SELF_INCLUSION_INLINE = r"(?:\band|,) (?:so do i|me too|i do too|same here|i feel the same)\b"
 
 SUPPORT_CUES = (
