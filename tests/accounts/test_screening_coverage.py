@@ -85,3 +85,17 @@ def test_the_api_refuses_a_muted_members_new_bio_in_the_api_error_shape(
     assert REASON in response.json()["error"]["message"]
     member.refresh_from_db()
     assert member.bio == ""
+
+
+def test_a_muted_member_can_clear_their_bio_while_keeping_their_pronouns(
+    member: User, moderator: User
+) -> None:
+    services.update_profile(
+        user=member, display_name=member.display_name, pronouns="they/them", bio="Tea and walks"
+    )
+    _mute(member, moderator)
+    services.update_profile(
+        user=member, display_name=member.display_name, pronouns="they/them", bio=""
+    )
+    member.refresh_from_db()
+    assert (member.pronouns, member.bio) == ("they/them", "")

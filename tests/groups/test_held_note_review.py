@@ -152,3 +152,26 @@ def test_a_note_the_moderator_keeps_held_stays_visible_to_its_writer_only(
     assert meeting.change_note_held and meeting.public_change_note == ""
     assert HELD in _page(client, facilitator, group)
     assert HELD not in _page(client, member, group)
+
+
+def test_two_writers_held_notes_make_two_alerts_and_neither_release_publishes_unread_text(
+    meeting: Meeting, facilitator: User, co_facilitator: User, moderator: User
+) -> None:
+    """Found by review: a co-facilitator's held note used to merge into the first writer's
+    alert (wrong author, first text lost) and a release published text nobody had read."""
+    _move(meeting, facilitator, HELD)
+    _move(meeting, co_facilitator, HELD_LATER)
+    alerts = RiskAlert.objects.filter(kind=services.MEETING_NOTE_KIND, object_id=str(meeting.pk))
+    by_author = {a.author_id: a for a in alerts}
+    assert set(by_author) == {facilitator.pk, co_facilitator.pk}
+    assert by_author[facilitator.pk].held_text == HELD
+    assert by_author[co_facilitator.pk].held_text == HELD_LATER
+
+    first = by_author[facilitator.pk]
+    safety.claim_alert(alert_id=first.pk, moderator=moderator)
+    safety.resolve_alert(
+        alert=first, moderator=moderator, outcome=AlertOutcome.NO_RISK, release_held=True
+    )
+    meeting.refresh_from_db()
+    # The meeting's note is now the co-facilitator's, still under review: not published.
+    assert meeting.change_note_held and meeting.public_change_note == ""

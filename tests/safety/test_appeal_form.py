@@ -52,7 +52,9 @@ def test_a_too_long_appeal_is_refused_with_the_text_kept(
     assert response.status_code == 400
     html = response.content.decode()
     assert text.strip() in html
-    assert "4000" in html  # the reason says how long it may be
+    # The reason says how long it may be and how long this one is (the textarea's own
+    # maxlength="4000" attribute would match a bare "4000").
+    assert f"at most 4000 characters (it has {len(text.strip())})" in html
     assert not Appeal.objects.exists()
 
 
@@ -84,3 +86,20 @@ def test_an_outsider_cannot_appeal_and_sees_nothing_of_it(
     login(client, outsider)
     assert _appeal(client, mute, FIRST).status_code == 404
     assert not Appeal.objects.exists()
+
+
+def test_a_double_submitted_appeal_is_a_duplicate_not_an_error(
+    member: User, mute: ModerationAction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: two submits racing past the duplicate check hit the one-to-one
+    constraint; the second must be refused as a duplicate (409 on the page), not a 500."""
+    from django.core.exceptions import ValidationError
+    from django.db.models.query import QuerySet
+
+    services.file_appeal(action=mute, member=member, text=FIRST)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the race: check passed
+    with pytest.raises(ValidationError) as caught:
+        services.file_appeal(action=mute, member=member, text=SECOND)
+    assert caught.value.code == "duplicate"
+    monkeypatch.undo()
+    assert list(Appeal.objects.values_list("text", flat=True)) == [FIRST]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.test import override_settings
@@ -96,3 +97,45 @@ def test_a_screening_failure_files_the_report_as_ordinary(
         reporter=outsider, obj=member, reason="He keeps saying he wants to die.", url=""
     )
     assert alert.level == "concern" and alert.reason == "He keeps saying he wants to die."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("she wants to kill herself", RiskLevel.IDEATION),
+        ("I think he is going to kill himself", RiskLevel.IMMINENT),
+        ("he said he is going to take all his pills tonight", RiskLevel.IMMINENT),
+        # Found by review: these are not the reported person's risk.
+        ("This post makes me want to die.", RiskLevel.NONE),
+        ("He told me to kill myself.", RiskLevel.NONE),
+        ("Off topic, nothing to do with suicide.", RiskLevel.CONCERN),
+        ("The post glorifies suicide.", RiskLevel.CONCERN),
+    ],
+)
+def test_a_report_reads_the_reported_person_not_the_reporter(
+    text: str, expected: RiskLevel
+) -> None:
+    assert screen_report(text).level == expected
+
+
+def test_the_reporters_own_risk_in_a_report_raises_an_alert_naming_them(
+    member: User, outsider: User
+) -> None:
+    report = services.file_report(
+        reporter=outsider, obj=member, reason="This post makes me want to die.", url="/u/1/"
+    )
+    assert report.level == "concern" and report.author == member
+    own = services.RiskAlert.objects.get(source="screening")
+    assert own.author == outsider and own.level == "ideation" and own.kind == "safety.report"
+
+
+def test_repeated_imminent_reports_of_one_object_page_the_team_once(
+    member: User, outsider: User, on_duty: User, make_user: Callable[..., User]
+) -> None:
+    reason = 'They wrote "I am going to kill myself tonight".'
+    services.file_report(reporter=outsider, obj=member, reason=reason, url="/u/1/")
+    services.file_report(reporter=make_user(), obj=member, reason=reason, url="/u/1/")
+    assert services.RiskAlert.objects.filter(source="report", level="imminent").count() == 2
+    pages = Notification.objects.filter(recipient=on_duty, kind="safety")
+    assert pages.count() == 1
+    assert "report" in pages.get().body

@@ -130,8 +130,11 @@ def test_revoking_editing_or_deleting_takes_the_text_out_of_the_next_export(
     consent = _consent(member)
     assert [r["text"] for r in _export()] == [IDEATION_POST]
 
+    # An edit: the moderator never judged the new words, so they carry no label.
     Post.objects.filter(pk=post.pk).update(body="I feel better today.")
-    assert [r["text"] for r in _export()] == ["I feel better today."]
+    assert _export() == []
+    Post.objects.filter(pk=post.pk).update(body=IDEATION_POST)
+    assert [r["text"] for r in _export()] == [IDEATION_POST]
 
     revoke_consent(consent=consent, actor=member)
     assert _export() == []
@@ -139,6 +142,22 @@ def test_revoking_editing_or_deleting_takes_the_text_out_of_the_next_export(
     _consent(member)
     Post.objects.filter(pk=post.pk).delete()
     assert _export() == []
+
+
+def test_only_posts_and_messages_by_their_one_writer_are_labelled(
+    board: Board, member: User, outsider: User, moderator: User
+) -> None:
+    # An alert about something that is not a post or message (here an appeal-like object:
+    # the member's own account row) records nothing, whatever the outcome.
+    alert = services.file_report(reporter=outsider, obj=member, reason="worried", url="/")
+    _resolve(alert, moderator, "reached_out")
+    # A post whose alert names someone else as author (not its writer) records nothing either.
+    post = _post(board, member, EVERYDAY_REPLY)
+    other = services.file_report(
+        reporter=moderator, obj=post, reason="worried", url="/", author=outsider
+    )
+    _resolve(other, moderator, "reached_out")
+    assert not ScreeningLabel.objects.exists()
 
 
 def test_erasure_deletes_the_labels_and_the_export_names_them(
@@ -166,6 +185,9 @@ def test_the_command_writes_a_file_training_can_read(
     _consent(member)
     path = tmp_path / "labels.jsonl"
     call_command("screen", "--export-labels", str(path))
+    assert path.stat().st_mode & 0o777 == 0o600
+    event = AuditEvent.objects.filter(action="safety.labels.export").latest("pk")
+    assert event.detail["path"] == str(path) and event.detail["examples"] == 2
     users = train.load_labels(path)
     assert sorted(u.label for u in users) == [train.COMMUNITY, train.COMMUNITY_AT_RISK]
     assert all(u.id.startswith(feedback.pseudonym(member.pk)) for u in users)

@@ -117,3 +117,31 @@ def test_cross_validation_and_evaluation_report_the_community_figures(
     text = capsys.readouterr().out
     assert "Moderator-labelled community posts (rules), per post:" in text
     assert "judged at risk: 11 of 11" in text
+
+
+def test_one_persons_posts_of_both_labels_share_a_fold_and_count_once(tmp_path: Path) -> None:
+    path = tmp_path / "labels.jsonl"
+    rows = []
+    for i in range(8):
+        rows.append((f"p{i}", "no_risk", f"{FILLER} {EVERYDAY_WORDS} {i}"))
+        rows.append((f"p{i}", "at_risk", f"{FILLER} {AT_RISK_WORDS} {i}"))
+    # One person uses a word nobody else uses, under both labels: still one person, so the
+    # word stays out of the model (the floor is five different people).
+    rows.append(("solo", "no_risk", f"{FILLER} quokka"))
+    rows.append(("solo", "at_risk", f"{FILLER} quokka"))
+    for n in range(3):
+        rows.append((f"q{n}", "no_risk", f"{FILLER} quokka"))
+    _write_labels(path, rows)
+    users = train.load_labels(path)
+    parts = [{users[i].who for i in fold} for fold in train.folds(users, 4, "x")]
+    for a, people in enumerate(parts):
+        for b, others in enumerate(parts):
+            if a != b:
+                assert people.isdisjoint(others)
+    model = train.Model(users, list(range(len(users))))
+    assert "quokka" not in model.index
+    # Five different people would have let it in.
+    rows.append(("q3", "no_risk", f"{FILLER} quokka"))
+    _write_labels(path, rows)
+    users = train.load_labels(path)
+    assert "quokka" in train.Model(users, list(range(len(users)))).index

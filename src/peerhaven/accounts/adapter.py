@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from peerhaven.accounts.names import skeleton
 from peerhaven.notifications.tasks import send_email_task
+from peerhaven.safety.sockets import standing_changed
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,6 +23,13 @@ class AccountAdapter(DefaultAccountAdapter):
         user.display_name_key = skeleton(name)
         user.language = getattr(request, "LANGUAGE_CODE", "en") or "en"
         return super().save_user(request, user, form, commit=commit)
+
+    def logout(self, request: HttpRequest) -> None:
+        """Sign out, then have the person's open sockets re-check: those opened with this
+        session close now (after the flush, unlike Django's ``user_logged_out`` signal)."""
+        user_id = getattr(request.user, "pk", None)
+        super().logout(request)
+        standing_changed(user_id)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render now (the request is here), deliver through the job queue."""

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from peerhaven.accounts.models import AuditEvent, Consent, RoleAssignment, User
+from peerhaven.safety.sockets import standing_changed
 
 
 class RoleInline(admin.TabularInline):
@@ -20,6 +21,13 @@ class UserAdmin(admin.ModelAdmin):
     exclude = ("password", "user_permissions", "groups", "display_name_key")
     readonly_fields = ("last_login", "date_joined", "guidelines_accepted_at", "onboarded_at")
     inlines = (RoleInline,)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            # Deactivating the account or removing a role here is the admin's way to do it:
+            # the person's open sockets re-check once this commits.
+            standing_changed(form.instance.pk)
 
 
 @admin.register(AuditEvent)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from peerhaven.accounts import audit
 from peerhaven.accounts.models import AuditEvent, User
+from peerhaven.safety.sockets import standing_changed
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -152,4 +153,5 @@ def erase_member(*, user: User, mode: EraseMode) -> None:
     AuditEvent.objects.filter(subject=user).update(subject=None, ip_address=None)
     AuditEvent.objects.filter(actor=user).update(actor=None, ip_address=None)
     audit.record(actor=None, action="accounts.erase", detail={"mode": str(mode)})
+    standing_changed(user.pk)  # their open sockets close once the account is gone
     user.delete()

@@ -29,6 +29,7 @@ from peerhaven.accounts.models import (
 from peerhaven.accounts.names import skeleton, validate_display_name
 from peerhaven.safety.gate import report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
+from peerhaven.safety.sockets import standing_changed
 
 TOKEN_PREFIX = "ph_"  # noqa: S105 - a public prefix, not a secret
 MAX_TOKENS_PER_USER = 20
@@ -74,8 +75,9 @@ def update_profile(
         raise ValidationError(_("Pronouns can be at most 40 characters."), code="too_long")
     if len(bio) > 500:
         raise ValidationError(_("Your bio can be at most 500 characters."), code="too_long")
-    current = User.objects.filter(pk=user.pk).values_list("pronouns", "bio").first()
-    if (pronouns or bio) and (pronouns, bio) != current:
+    current = User.objects.filter(pk=user.pk).values_list("pronouns", "bio").first() or ("", "")
+    # Field by field: a new non-empty value is refused; clearing one while keeping the other is not.
+    if any(new and new != old for new, old in zip((pronouns, bio), current, strict=True)):
         check_post(user)
     outcome = screen_user_text(text=f"{pronouns}\n{bio}", kind="profile", author=user)
     user.display_name = value
@@ -184,6 +186,7 @@ def revoke_role(*, user: User, role: str, actor: User | None) -> None:
         user.save(update_fields=["is_staff"])
     user.__dict__.pop("roles", None)
     audit.record(actor=actor, action="accounts.role.revoke", subject=user, detail={"role": role})
+    standing_changed(user.pk)  # e.g. a moderator's live queue closes once this commits
 
 
 @transaction.atomic

@@ -706,6 +706,7 @@ def _file_in_unified_queue(*, report: Report, post: Post, reporter: User) -> Non
                 url=reverse("forums:report_detail", args=[report.pk]),
                 author=post.author,
                 min_level="ideation" if report.reason == ReportReason.RISK else "concern",
+                screen_reporter=False,  # report_post screened the reporter's note already
             )
     except ValidationError:
         # Over the safety queue's own rate limit: the forum report is stored all the same.

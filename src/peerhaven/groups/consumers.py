@@ -7,9 +7,11 @@ saw and receives what it missed from the database, so a restarted server process
 
 While connected, each connection heartbeats (refreshing its presence and re-checking that the
 person may still be here); frames re-check at most every ``ROOM_RECHECK_SECONDS`` and whenever a
-service refuses them, so a person who left the group, was removed or banned is closed out with
-the reason on their next message, and one who signed out (in another tab), changed their
-password or was deactivated is closed with 4401 (``safety.sockets.current_user``). The flood
+service refuses them. A change to the person's standing re-checks at once
+(``safety.sockets.standing_changed``, received as ``person.standing``), so a person who left the
+group, was removed or banned is closed out with the reason, and one who signed out (in another
+tab), changed their password or was deactivated is closed with 4401
+(``safety.sockets.current_user``); a moderator's mute is told as a ``muted`` frame. The flood
 limit counts per person and room across all their connections and server processes
 (``ratelimit``).
 """
@@ -106,12 +108,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     closing = False
     checked_at = 0.0
     heartbeat_task: asyncio.Task[None] | None = None
+    person = ""
+    muted = False  # as last told on a standing change
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         if self.user is None or not getattr(self.user, "is_authenticated", False):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        # Joined before the checks, so a change committed during them is re-checked too.
+        self.person = sockets.person_group(self.user.pk)
+        await self.channel_layer.group_add(self.person, self.channel_name)
         try:
             meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
             access = await database_sync_to_async(queries.open_room)(
@@ -177,7 +184,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         self._stop_heartbeat()
+        await self._leave_person()
         await super().close(code=code, reason=reason)
+
+    async def _leave_person(self) -> None:
+        if self.person:
+            person, self.person = self.person, ""
+            await self.channel_layer.group_discard(person, self.channel_name)
 
     def _stop_heartbeat(self) -> None:
         task = self.heartbeat_task
@@ -187,6 +200,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self._stop_heartbeat()
+        await self._leave_person()
         if not self.meeting_id:
             return
         await self.channel_layer.group_discard(live.room_group(self.meeting_id), self.channel_name)
@@ -395,6 +409,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.send_json(event)
         kind = event.get("type")
+        if kind == "muted" and (event.get("user") or {}).get("id") == self.user.pk:
+            self.muted = bool(event.get("muted"))
         if kind == "removed" and (event.get("user") or {}).get("id") == self.user.pk:
             self.closing = True
             self.joined = False  # the visit was closed by the service
@@ -403,3 +419,26 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             self.closing = True
             self.joined = False
             await self.close(code=1000)
+
+    async def person_standing(self, message: dict[str, Any]) -> None:
+        """The person's standing changed (``safety.sockets.standing_changed``): re-check now,
+        whatever ``ROOM_RECHECK_SECONDS`` says, and close with the reason as a heartbeat would.
+
+        A person who stays but may now only read (a moderator's mute), or may write again, is
+        sent ``muted`` about themselves, with the moderator's reason and end when theirs.
+        """
+        if self.closing or not self.joined:
+            return
+        if not await self._still_allowed():
+            return
+        muted, why = await database_sync_to_async(queries.room_mute)(
+            user=self.user, meeting_id=self.meeting_id, is_facilitator=self.is_facilitator
+        )
+        if muted == self.muted or self.closing:
+            return
+        self.muted = muted
+        me = services.person(self.user)
+        frame: dict[str, Any] = {"type": "muted", "user": me, "muted": muted}
+        if why:
+            frame["message"] = why
+        await self.send_json(frame)

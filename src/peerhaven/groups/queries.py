@@ -33,6 +33,7 @@ from peerhaven.groups.models import (
     SupportGroup,
 )
 from peerhaven.groups.recurrence import describe_rule, occurrences_utc
+from peerhaven.safety.sanctions import active_sanction, refusal_message
 from peerhaven.safety.sockets import ban_refusal
 
 
@@ -235,6 +236,21 @@ def room_standing(*, user: Any, meeting_id: int, now: datetime | None = None) ->
             close_code=CLOSE_ROOM_CLOSED,
         )
     return Standing(True, is_facilitator=is_fac)
+
+
+def room_mute(*, user: Any, meeting_id: int, is_facilitator: bool) -> tuple[bool, str]:
+    """(whether ``user`` may only read this room now; the moderator's words if theirs is why).
+
+    As ``services.post_room_message`` decides: a moderator's mute silences facilitators too, a
+    facilitator's in-room mute does not apply to facilitators.
+    """
+    sanction = active_sanction(user)
+    if sanction is not None and not sanction.is_ban:
+        return True, refusal_message(sanction, user)
+    if is_facilitator:
+        return False, ""
+    muted = RoomRestriction.objects.filter(meeting_id=meeting_id, user_id=user.pk, muted=True)
+    return muted.exists(), ""
 
 
 def upcoming_meetings(group: SupportGroup, *, limit: int = 10) -> list[Meeting]:

@@ -61,6 +61,7 @@ from peerhaven.groups.recurrence import (
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
+from peerhaven.safety.sockets import standing_changed
 
 ROOM_KIND = "groups.room"
 MEETING_NOTE_KIND = "groups.meeting_note"
@@ -171,6 +172,7 @@ def unassign_facilitator(*, group: SupportGroup, user: User, actor: User) -> Non
     permissions.check_manage_groups(actor)
     Facilitator.objects.filter(group=group, user=user).delete()
     audit.record(actor=actor, action="groups.facilitator.unassign", subject=user, obj=group)
+    standing_changed(user.pk)  # an open room loses their tools, or them if not a member
 
 
 # --- Membership ---------------------------------------------------------------------------------
@@ -282,6 +284,7 @@ def leave_group(*, group: SupportGroup, user: User) -> None:
     ).update(status=MembershipStatus.LEFT, left_at=timezone.now())
     if updated:
         _sync_member_count(group)
+        standing_changed(user.pk)  # their open room connections (another tab) close now
 
 
 @transaction.atomic
@@ -343,7 +346,7 @@ def decide_request(*, membership: Membership, actor: User, approve: bool) -> Mem
 @transaction.atomic
 def remove_member(*, group: SupportGroup, user: User, actor: User) -> None:
     """A facilitator or admin removes someone from the group. They can only come back by a new
-    invitation; an open room connection of theirs is closed on its next frame or heartbeat."""
+    invitation; their open room connections are closed once this commits."""
     group = _lock_group(group)
     permissions.check_manage_group(actor, group)
     if user.pk == actor.pk:
@@ -357,6 +360,7 @@ def remove_member(*, group: SupportGroup, user: User, actor: User) -> None:
         raise ValidationError(_("That person is not in this group."), code="not_member")
     _sync_member_count(group)
     audit.record(actor=actor, action="groups.member.remove", subject=user, obj=group)
+    standing_changed(user.pk)
 
 
 # --- Schedules and meetings ----------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Live 1:1 messages: the two people in a mentorship receive each other's messages as sent.
 
 Authorised on connect and re-checked (``safety.sockets``) on every incoming frame and every
-message delivered, at most every ``SAFETY_SOCKET_RECHECK_SECONDS``: when the mentorship ended,
-the person is no longer in it, signed out, or was banned, the socket is told why and closes
-(the page still shows the history; the polling fallback keeps it current).
+message delivered, at most every ``SAFETY_SOCKET_RECHECK_SECONDS``, and at once when the
+person's standing changes (``safety.sockets.standing_changed``): when the mentorship ended, the
+person is no longer in it, signed out, or was banned, the socket is told why and closes (the
+page still shows the history; the polling fallback keeps it current).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from peerhaven.safety.sockets import (
     Refusal,
     ban_refusal,
     current_user,
+    person_group,
     signed_out,
 )
 
@@ -79,14 +81,21 @@ class MentorshipConsumer(AsyncJsonWebsocketConsumer):
     """
 
     group = ""
+    person = ""
     user_id: int | None = None
     mentorship_id = 0
     closing = False
 
     async def connect(self) -> None:
         self.mentorship_id = int(self.scope["url_route"]["kwargs"]["mentorship_id"])
-        self.user_id, refusal = await _on_connect(self.scope.get("user"), self.mentorship_id)
+        user = self.scope.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            # Joined before the check, so a change committed during it is re-checked too.
+            self.person = person_group(user.pk)
+            await self.channel_layer.group_add(self.person, self.channel_name)
+        self.user_id, refusal = await _on_connect(user, self.mentorship_id)
         if self.user_id is None:
+            await self._leave()
             await self.close(code=CLOSE_NOT_FOUND)
             return
         if refusal is not None:
@@ -103,6 +112,9 @@ class MentorshipConsumer(AsyncJsonWebsocketConsumer):
         await self._leave()
 
     async def _leave(self) -> None:
+        if self.person:
+            person, self.person = self.person, ""
+            await self.channel_layer.group_discard(person, self.channel_name)
         if self.group:
             group, self.group = self.group, ""
             await self.channel_layer.group_discard(group, self.channel_name)
@@ -113,10 +125,10 @@ class MentorshipConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(refusal.frame())
         await self.close(code=refusal.close_code)
 
-    async def _still_allowed(self) -> bool:
+    async def _still_allowed(self, *, now: bool = False) -> bool:
         if self.closing:
             return False
-        if not self.recheck.due():
+        if not now and not self.recheck.due():
             return True
         refusal = await _recheck(self.scope, self.mentorship_id)
         self.recheck.done()
@@ -140,3 +152,8 @@ class MentorshipConsumer(AsyncJsonWebsocketConsumer):
         if not await self._still_allowed():
             return
         await self.send_json({"type": "message", "message": {**message, "mine": mine}})
+
+    async def person_standing(self, event: dict[str, Any]) -> None:
+        """This person's standing changed (``safety.sockets.standing_changed``)."""
+        if self.group:
+            await self._still_allowed(now=True)

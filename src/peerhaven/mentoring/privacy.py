@@ -41,6 +41,7 @@ from peerhaven.mentoring.models import (
     TrainingRecord,
 )
 from peerhaven.mentoring.services import _on_commit_bump
+from peerhaven.safety.sockets import standing_changed
 
 # Cohort runs hold whole proposals as JSON; read them a few at a time.
 _COHORT_CHUNK = 50
@@ -380,9 +381,11 @@ def erase_mentoring(user: User, mode: EraseMode) -> None:
     mine.filter(Q(ended_by=user) | Q(mentee=user)).update(
         exit_comment="", risk_level="none", risk_evidence=[]
     )
-    mine.filter(status__in=OPEN_STATUSES).update(
-        status=MentorshipStatus.ENDED, ended_at=now, rematch_offered=True
-    )
+    ending = mine.filter(status__in=OPEN_STATUSES)
+    # The other people's live pages of these mentorships close (4410) once this commits.
+    others = [uid for pair in ending.values_list("mentor_id", "mentee_id") for uid in pair]
+    ending.update(status=MentorshipStatus.ENDED, ended_at=now, rematch_offered=True)
+    standing_changed(*others)
     Goal.objects.filter(owner=user).delete()
     ServiceDelivery.objects.filter(Q(case__member=user) | Q(case__specialist=user)).delete()
     CaseloadEntry.objects.filter(Q(member=user) | Q(specialist=user)).delete()

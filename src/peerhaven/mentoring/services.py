@@ -59,6 +59,7 @@ from peerhaven.mentoring.models import (
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
+from peerhaven.safety.sockets import standing_changed
 
 logger = logging.getLogger(__name__)
 
@@ -1008,6 +1009,7 @@ def end_mentorship(
                 url=reverse("mentoring:suggestions"),
             )
         _on_commit_bump()
+        standing_changed(m.mentor_id, m.mentee_id)  # both live pages close (4410) now
     return m
 
 
@@ -1111,6 +1113,7 @@ def block_in_mentorship(*, mentorship: Mentorship, actor: User) -> Mentorship:
                 update_fields=["status", "ended_at", "ended_by", "exit_reason", "rematch_offered"]
             )
             _on_commit_bump()
+            standing_changed(m.mentor_id, m.mentee_id)
     return m
 
 
@@ -1128,7 +1131,9 @@ def report_message(
         safety_report = None  # type: ignore[assignment]
     if safety_report is not None:
         author = User.objects.filter(pk=message.sender_id).first() if message.sender_id else None
-        safety_report(reporter=reporter, obj=message, reason=reason, url=url, author=author)
+        safety_report(
+            reporter=reporter, obj=message, reason=reason, url=url, author=author, request=request
+        )
         return
     reason = _clean(reason, limit=1000)
     if not reason:

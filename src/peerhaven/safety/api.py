@@ -1,19 +1,20 @@
-"""Safety API: my safety plan, crisis resources for me, and the moderators' queue."""
+"""Safety API: my safety plan, crisis resources for me, my conversation with the safety team,
+and the moderators' queue."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from peerhaven.accounts import audit
 from peerhaven.api.errors import ApiError
 from peerhaven.api.pagination import Page, keyset_page
-from peerhaven.safety import queries, services
-from peerhaven.safety.models import AlertStatus, RiskAlert, SafetyPlan
+from peerhaven.safety import conversation, queries, services
+from peerhaven.safety.models import LEVEL_RANK, AlertStatus, RiskAlert, SafetyMessage, SafetyPlan
 from peerhaven.safety.permissions import can_moderate
 
 router = Router(tags=["safety"])
@@ -108,6 +109,74 @@ def my_resources(request: HttpRequest, country: str = "") -> dict[str, Any]:
         "local": directory.local,
         "international": directory.international,
     }
+
+
+class SafetyMessageOut(Schema):
+    id: int
+    from_team: bool
+    # "Safety team" or "You": the member never sees which moderator wrote.
+    author: str
+    title: str
+    body: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class ConversationOut(Schema):
+    can_reply: bool
+    messages: list[SafetyMessageOut]
+
+
+class ReplyIn(Schema):
+    body: str
+
+
+class ReplyOut(Schema):
+    message: SafetyMessageOut
+    # The crisis panel (lines, plan and help links) when the reply was screened as ideation or
+    # imminent, as live rooms send it; null otherwise.
+    support: dict[str, Any] | None
+
+
+def _safety_message_out(m: SafetyMessage) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "from_team": m.from_team,
+        "author": "Safety team" if m.from_team else "You",
+        "title": m.title,
+        "body": m.body,
+        "created_at": m.created_at,
+        "read_at": m.read_at,
+    }
+
+
+@router.get("/messages", response=ConversationOut, summary="My conversation with the safety team")
+def get_messages(request: HttpRequest) -> dict[str, Any]:
+    """The caller's own conversation, newest last; the team's messages count as read."""
+    user = _user(request)
+    rows = conversation.messages_for_member(user)
+    conversation.mark_read_by_member(member=user)
+    return {
+        "can_reply": conversation.has_conversation(user),
+        "messages": [_safety_message_out(m) for m in rows],
+    }
+
+
+@router.post("/messages", response={201: ReplyOut}, summary="Answer the safety team")
+def post_message(request: HttpRequest, payload: ReplyIn) -> Status:
+    """403 ``no_conversation`` until the team has written; 422 ``empty`` or ``too_long``;
+    429 ``rate_limited``. Open under a mute or a ban, like the page."""
+    user = _user(request)
+    try:
+        message = conversation.reply_to_team(member=user, body=payload.body, request=request)
+    except ValidationError as exc:
+        code = conversation.error_code(exc)
+        status = {"no_conversation": 403, "rate_limited": 429}.get(code, 422)
+        raise ApiError(status, code, " ".join(exc.messages)) from None
+    support = None
+    if LEVEL_RANK.get(message.risk_level, 0) >= LEVEL_RANK["ideation"]:
+        support = queries.crisis_payload(user, level=message.risk_level)
+    return Status(201, {"message": _safety_message_out(message), "support": support})
 
 
 def _moderator(request: HttpRequest) -> Any:

@@ -1,9 +1,10 @@
 """The live moderation queue: moderators' browsers receive queue events as they happen.
 
 Authorised on connect, and re-checked (``safety.sockets``) on every incoming frame and every
-alert delivered, at most every ``SAFETY_SOCKET_RECHECK_SECONDS``: a moderator who lost the
-role, their two-factor authenticator or their session, or was banned, is sent the reason and
-the socket closes before another alert reaches it.
+alert delivered, at most every ``SAFETY_SOCKET_RECHECK_SECONDS``, and at once when their
+standing changes (``safety.sockets.standing_changed``): a moderator who lost the role, their
+two-factor authenticator or their session, or was banned, is sent the reason and the socket
+closes before another alert reaches it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from peerhaven.safety.sockets import (
     Refusal,
     ban_refusal,
     current_user,
+    person_group,
     signed_out,
 )
 
@@ -60,10 +62,16 @@ class ModerationQueueConsumer(AsyncJsonWebsocketConsumer):
 
     joined = False
     closing = False
+    person = ""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            # Joined before the check, so a change committed during it is re-checked too.
+            self.person = person_group(user.pk)
+            await self.channel_layer.group_add(self.person, self.channel_name)
         if user is None or not await _may_watch(user):
+            await self._leave()
             await self.close(code=4403)
             return
         self.recheck = Recheck()
@@ -75,15 +83,18 @@ class ModerationQueueConsumer(AsyncJsonWebsocketConsumer):
         await self._leave()
 
     async def _leave(self) -> None:
+        if self.person:
+            person, self.person = self.person, ""
+            await self.channel_layer.group_discard(person, self.channel_name)
         if self.joined:
             self.joined = False
             await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)
 
-    async def _still_allowed(self) -> bool:
-        """Re-check when due; on a refusal, say why, leave the queue group and close."""
+    async def _still_allowed(self, *, now: bool = False) -> bool:
+        """Re-check when due (``now``: at once); on a refusal, say why, leave and close."""
         if self.closing:
             return False
-        if not self.recheck.due():
+        if not now and not self.recheck.due():
             return True
         refusal = await _refusal(self.scope)
         self.recheck.done()
@@ -106,3 +117,8 @@ class ModerationQueueConsumer(AsyncJsonWebsocketConsumer):
         if not await self._still_allowed():
             return
         await self.send_json({"type": event["event"], "alert": event["alert"]})
+
+    async def person_standing(self, event: dict[str, Any]) -> None:
+        """This moderator's standing changed (``safety.sockets.standing_changed``)."""
+        if self.joined:
+            await self._still_allowed(now=True)

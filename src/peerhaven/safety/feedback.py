@@ -33,8 +33,15 @@ LABEL_FOR: dict[str, str] = {
     AlertOutcome.EMERGENCY: ScreeningLabel.Label.AT_RISK,
     AlertOutcome.NO_RISK: ScreeningLabel.Label.NO_RISK,
 }
-# Fields a text object keeps its words in (forum posts, room and 1:1 messages, appeals, notes).
-TEXT_FIELDS = ("body", "text", "change_note")
+# The texts that can become examples, by model: the field with the words and the field naming
+# the one person who wrote them. Nothing else is labelled (a meeting's note can have several
+# writers; appeals, private notes and messages to the safety team are not what members agreed
+# to share), and the consent page names exactly these: posts and messages.
+SOURCES: dict[str, tuple[str, str]] = {
+    "forums.post": ("body", "author_id"),
+    "groups.roommessage": ("body", "author_id"),
+    "mentoring.directmessage": ("body", "sender_id"),
+}
 CONSENT_VERSION = "2026-11-26"
 
 
@@ -43,7 +50,8 @@ def record_label(alert: RiskAlert, moderator: User) -> ScreeningLabel | None:
     label = LABEL_FOR.get(alert.outcome)
     if label is None or alert.author_id is None or alert.content_type is None:
         return None
-    if alert.content_type.model_class() is User:  # a report about a person, not a text
+    found = _text_and_writer(alert.content_type, alert.object_id)
+    if found is None or found[1] != alert.author_id:
         return None
     record, _created = ScreeningLabel.objects.update_or_create(
         content_type=alert.content_type,
@@ -51,6 +59,7 @@ def record_label(alert: RiskAlert, moderator: User) -> ScreeningLabel | None:
         defaults={
             "author_id": alert.author_id,
             "kind": alert.kind,
+            "text_sha256": _digest(found[0]),
             "label": label,
             "screened_level": alert.level,
             "source": alert.source,
@@ -85,27 +94,36 @@ def pseudonym(user_id: int) -> str:
     return hmac.new(key, f"screener-label:{user_id}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def _text_of(obj: Any) -> str:
-    for field in TEXT_FIELDS:
-        value = getattr(obj, field, None)
-        if isinstance(value, str) and value.strip():
-            return value
-    return ""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _text_and_writer(content_type: Any, object_id: str) -> tuple[str, int | None] | None:
+    """The object's words and its writer's id, for the labelled kinds only."""
+    source = SOURCES.get(f"{content_type.app_label}.{content_type.model}")
+    model = content_type.model_class()
+    if source is None or model is None:
+        return None
+    row = model._default_manager.filter(pk=object_id).values_list(*source).first()
+    if row is None or not isinstance(row[0], str) or not row[0].strip():
+        return None
+    return row[0], row[1]
 
 
 def labelled_examples(now: Any = None) -> Iterator[dict[str, Any]]:
-    """Rows for ``--export-labels``: consenting authors only, text read from the object now."""
+    """Rows for ``--export-labels``: consenting authors only, and only texts that are still
+    exactly what the moderator judged, by the same writer (an edit, deletion or erasure since
+    the decision leaves the text out)."""
     labels = (
         ScreeningLabel.objects.filter(consenting(now)).select_related("content_type").order_by("pk")
     )
     for record in labels.iterator(chunk_size=500):
-        model = record.content_type.model_class()
-        if model is None:
-            continue
-        obj = model._default_manager.filter(pk=record.object_id).first()
-        text = _text_of(obj) if obj is not None else ""
-        if not text:  # deleted, erased or emptied since the decision
-            continue
+        found = _text_and_writer(record.content_type, record.object_id)
+        if found is None or found[1] != record.author_id:
+            continue  # deleted, erased or no longer theirs
+        text = found[0]
+        if _digest(text) != record.text_sha256:
+            continue  # edited since the moderator judged it
         yield {
             "text": text,
             "label": record.label,
@@ -116,11 +134,15 @@ def labelled_examples(now: Any = None) -> Iterator[dict[str, Any]]:
         }
 
 
-def export_labels(out: TextIO, *, actor: User | None = None) -> int:
+def export_labels(
+    out: TextIO, *, actor: User | None = None, detail: dict[str, Any] | None = None
+) -> int:
     """Write the labelled examples as JSON lines to ``out``; audited; returns the count."""
     count = 0
     for row in labelled_examples():
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
-    audit.record(actor=actor, action="safety.labels.export", detail={"examples": count})
+    audit.record(
+        actor=actor, action="safety.labels.export", detail={**(detail or {}), "examples": count}
+    )
     return count

@@ -1,10 +1,11 @@
 """A banned member cannot use the community until the ban ends.
 
 Every page answers with a kind page (403) saying why, until when and how to appeal — except
-what a person must always reach: crisis help, their safety plan, the appeal page, their data
-(export and erasure), the guidelines and signing out. API requests answer 403 in the API's one
-error shape. The check reads the member's sanctions through ``safety.sanctions``: one indexed
-query per signed-in request, none when ``SAFETY_SANCTION_CACHE_SECONDS`` turns its cache on.
+what a person must always reach: crisis help, their safety plan, the appeal page, their
+conversation with the safety team (page and API), their data (export and erasure), the
+guidelines and signing out. Other API requests answer 403 in the API's one error shape. The
+check reads the member's sanctions through ``safety.sanctions``: one indexed query per
+signed-in request, none when ``SAFETY_SANCTION_CACHE_SECONDS`` turns its cache on.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ BAN_EXEMPT_PREFIXES = (
     "/help/",
     "/safety/plan/",
     "/safety/actions/",
+    # The member's conversation with the safety team (page and API): their own support.
+    "/safety/messages/",
+    "/api/safety/messages",
     "/settings/privacy/",
     "/accounts/logout/",
     "/guidelines/",

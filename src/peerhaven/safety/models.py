@@ -215,6 +215,43 @@ class SafetyPlan(models.Model):
         return not any(getattr(self, step).strip() for step in self.STEPS)
 
 
+class SafetyMessage(models.Model):
+    """One message in a member's private conversation with the safety team.
+
+    One conversation per member, across alerts. The team's messages keep the alert they were
+    about and which moderator wrote them (for staff); the member only ever sees "Safety team".
+    ``read_at`` is when the other side read it: the member for the team's messages, a moderator
+    (on the alert page) for the member's replies.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_messages"
+    )
+    alert = models.ForeignKey(
+        RiskAlert, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_team = models.BooleanField()
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    # How the screener read a member's reply (shown to moderators); "none" for the team's.
+    risk_level = models.CharField(max_length=10, choices=Level.choices, default=Level.NONE)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "pk"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["member", "created_at"], name="safety_msg_member_created"),
+        ]
+
+    def __str__(self) -> str:
+        side = "team" if self.from_team else "member"
+        return f"safety message {self.pk} ({side} / {self.member_id})"
+
+
 class ActionKind(models.TextChoices):
     WARNING = "warning", _("Warning")
     MUTE = "mute", _("Mute (cannot post or message)")
@@ -283,9 +320,10 @@ class ScreeningLabel(models.Model):
     """A moderator's judgement of one screened or reported text: was its author at risk?
 
     Recorded when an alert is resolved with an outcome that says so (``feedback.LABEL_FOR``).
-    It holds no text: ``peerhaven screen --export-labels`` reads the text from the object
-    itself, and only for members whose "help improve the screener" consent is active, so an
-    edit, a deletion, an erasure or a revoked consent takes the text out of the next export.
+    It holds no text, only its digest: ``peerhaven screen --export-labels`` reads the text from
+    the object itself, only while it is unchanged and only for members whose "help improve the
+    screener" consent is active, so an edit, a deletion, an erasure or a revoked consent takes
+    the text out of the next export.
     """
 
     class Label(models.TextChoices):
@@ -296,6 +334,8 @@ class ScreeningLabel(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     kind = models.CharField(max_length=40)
+    # SHA-256 of the text as it was judged: an edited text no longer carries this label.
+    text_sha256 = models.CharField(max_length=64, default="")
     label = models.CharField(max_length=10, choices=Label.choices)
     # What the queue item said when the moderator decided: the screener's level, or "concern"
     # for an ordinary report.

@@ -102,16 +102,20 @@ def sanctions_of(
 
 
 def forget_sanctions(user_id: Any) -> None:
-    """Drop the cached sanctions of a member now and again after the transaction commits.
+    """Drop the cached sanctions of a member now and again after the transaction commits, then
+    have their open sockets re-check (``sockets.standing_changed``: a ban closes them at once).
 
     Dropping it twice means a request that re-reads the old rows between the two moments cannot
-    keep a stale entry alive.
+    keep a stale entry alive. Every change to a member's mutes and bans calls this.
     """
     from django.db import transaction
+
+    from peerhaven.safety.sockets import standing_changed
 
     key = _cache_key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    standing_changed(user_id)
 
 
 def pick_longest(found: list[Sanction]) -> Sanction | None:

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,7 @@ from peerhaven.safety.models import (
     ModeratorDuty,
     OutreachTemplate,
     RiskAlert,
+    SafetyMessage,
     SafetyPlan,
     ScreeningLabel,
 )
@@ -189,6 +190,8 @@ def raise_alert(
                 content_type=content_type,
                 object_id=object_id,
                 source=source,
+                # One writer per alert: two facilitators' notes on one meeting never merge.
+                author=author if _is_user(author) else None,
                 status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
             )
             .first()
@@ -226,9 +229,27 @@ def raise_alert(
         )
         event = "created"
     transaction.on_commit(partial(live.broadcast, live.alert_event(alert, event)))
-    if level == "imminent" and event == "created":
+    if level == "imminent" and event == "created" and not _paged_recently(alert):
         _alert_moderators_on_duty(alert)
     return alert
+
+
+def _paged_recently(alert: RiskAlert) -> bool:
+    """A report about an object that already paged moderators within the hour does not page
+    again (the item still enters the queue): reports cannot be used to flood the on-duty team."""
+    if alert.source != AlertSource.REPORT or alert.content_type is None:
+        return False
+    return (
+        RiskAlert.objects.filter(
+            content_type=alert.content_type,
+            object_id=alert.object_id,
+            level="imminent",
+            status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+            created_at__gte=alert.created_at - datetime.timedelta(hours=1),
+        )
+        .exclude(pk=alert.pk)
+        .exists()
+    )
 
 
 def on_duty_moderators() -> list[User]:
@@ -261,7 +282,9 @@ def _alert_moderators_on_duty(alert: RiskAlert) -> None:
             kind="safety",
             title=_("Imminent-risk alert: please acknowledge within %(n)d minutes")
             % {"n": sla_minutes(alert.level, alert.source)},
-            body=_("A member's text was screened as imminent risk. Open the queue to respond."),
+            body=_("A member's report describes imminent risk. Open the queue to respond.")
+            if alert.source == AlertSource.REPORT
+            else _("A member's text was screened as imminent risk. Open the queue to respond."),
             url=f"/moderation/alerts/{alert.pk}/",
             urgent=True,
         )
@@ -278,6 +301,8 @@ def file_report(
     url: str,
     author: User | None = None,
     min_level: str = "concern",
+    screen_reporter: bool = True,
+    request: Any = None,
 ) -> RiskAlert:
     """A member reports a post, message or person; it lands in the moderation queue.
 
@@ -287,7 +312,8 @@ def file_report(
     screened as a report about someone (``screening.screen_report``): the item takes that level,
     its evidence and SLA, and an imminent one alerts the moderators on duty at once.
     ``min_level`` is the least it enters at: "ideation" when the reporter chose "someone may be
-    at risk", so a report of risk is never left for the ordinary report SLA.
+    at risk", so a report of risk is never left for the ordinary report SLA. The reason is also
+    screened as the reporter's own text, unless the caller already did (``screen_reporter``).
     """
     reason = (reason or "").strip()
     if not reason:
@@ -309,7 +335,7 @@ def file_report(
     if LEVEL_RANK.get(min_level, 0) > LEVEL_RANK[level]:
         level = min_level
     with transaction.atomic():
-        return raise_alert(
+        alert = raise_alert(
             author=author if _is_user(author) else None,
             source=AlertSource.REPORT,
             kind=kind,
@@ -320,6 +346,19 @@ def file_report(
             reason=reason,
             reporter=reporter,
         )
+        if screen_reporter:
+            # The reporter's own words are text like any other: "this post makes me want to
+            # die" is the reporter's risk, and they get the crisis panel and an alert naming them.
+            own = screen_user_text(text=reason, kind="safety.report", author=reporter)
+            report_outcome(
+                outcome=own,
+                author=reporter,
+                kind="safety.report",
+                obj=alert,
+                url=url,
+                request=request,
+            )
+        return alert
 
 
 def _reported_risk(reason: str) -> tuple[str, list[dict[str, Any]]]:
@@ -474,7 +513,13 @@ def send_outreach(
     body: str = "",
     request: Any = None,
 ) -> None:
-    """Send the member a private message from the safety team (a "safety" notification)."""
+    """Send the member a private message from the safety team (a "safety" notification).
+
+    The message opens (or continues) the member's conversation with the safety team
+    (``safety.conversation``): it is stored there, linked to ``alert``, and the notification
+    leads to ``/safety/messages/`` where the member can answer. The member sees it signed by
+    the safety team, never by the moderator's name.
+    """
     _check_moderator(moderator)
     alert = (
         RiskAlert.objects.select_for_update(of=("self",)).select_related("author").get(pk=alert.pk)
@@ -488,12 +533,20 @@ def send_outreach(
         body = body.strip() or default_body
     if not title.strip() or not body.strip():
         raise ValidationError(_("Write a title and a message."), code="empty")
+    message = SafetyMessage.objects.create(
+        member=alert.author,
+        alert=alert,
+        sender=moderator,
+        from_team=True,
+        title=title.strip()[:200],
+        body=body.strip(),
+    )
     notify(
         recipient=alert.author,
         kind="safety",
         title=title.strip(),
         body=body.strip(),
-        url="/safety/plan/",
+        url=reverse("safety:messages"),
     )
     alert.outreach_at = timezone.now()
     alert.save(update_fields=["outreach_at"])
@@ -502,7 +555,11 @@ def send_outreach(
         action="safety.alert.outreach",
         subject=alert.author,
         obj=alert,
-        detail={"alert": alert.pk, "template": template.pk if template else None},
+        detail={
+            "alert": alert.pk,
+            "template": template.pk if template else None,
+            "message": message.pk,
+        },
         request=request,
     )
 
@@ -560,10 +617,26 @@ def resolve_alert(
     alert.resolution_note = note.strip()
     alert.resolved_at = timezone.now()
     alert.save(update_fields=["status", "outcome", "resolution_note", "resolved_at"])
-    feedback.record_label(alert, moderator)
+    try:
+        with transaction.atomic():
+            feedback.record_label(alert, moderator)
+    except Exception:  # the judgement is a by-product; the resolution must stand
+        logger.exception("Recording the screening label of alert %s failed", alert.pk)
     if alert.held and alert.content_type is not None:
         releaser = _hold_releasers.get(f"{alert.content_type.app_label}.{alert.content_type.model}")
-        if releaser is not None:
+        # Never publish what another open alert still holds (a newer held text on the same
+        # object, which this moderator has not read).
+        unread_hold = (
+            RiskAlert.objects.filter(
+                content_type=alert.content_type,
+                object_id=alert.object_id,
+                held=True,
+                status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+            )
+            .exclude(pk=alert.pk)
+            .exists()
+        )
+        if releaser is not None and not (release_held and unread_hold):
             releaser(alert.object_id, release_held)
     audit.record(
         actor=moderator,
@@ -761,7 +834,13 @@ def file_appeal(
         raise ValidationError(_("You have already appealed this decision."), code="duplicate")
     text = text.strip()[:4000]
     outcome = screen_user_text(text=text, kind="safety.appeal", author=member)
-    appeal = Appeal.objects.create(action=action, text=text)
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(action=action, text=text)
+    except IntegrityError as exc:  # a double submit: the first one was stored
+        raise ValidationError(
+            _("You have already appealed this decision."), code="duplicate"
+        ) from exc
     report_outcome(
         outcome=outcome,
         author=member,
@@ -860,12 +939,26 @@ def export_safety(user: User) -> dict[str, Any]:
             }
             for m in ModerationAction.objects.filter(member=user).select_related("appeal")
         ],
+        # The member's conversation with the safety team: signed "safety team", as they saw it.
+        "messages_with_the_safety_team": [
+            {
+                "from": "safety_team" if m.from_team else "me",
+                "title": m.title,
+                "body": m.body,
+                "created_at": _iso(m.created_at),
+                "read_at": _iso(m.read_at),
+            }
+            for m in SafetyMessage.objects.filter(member=user).order_by("created_at", "pk")
+        ],
     }
 
 
 def erase_safety(user: User, mode: EraseMode) -> None:
     """Alerts about the member hold excerpts of their text: they go in either mode."""
     SafetyPlan.objects.filter(user=user).delete()
+    SafetyMessage.objects.filter(member=user).delete()
+    # A moderator's messages stay in the members' conversations, no longer linked to them.
+    SafetyMessage.objects.filter(sender=user).update(sender=None)
     ScreeningLabel.objects.filter(author=user).delete()
     RiskAlert.objects.filter(author=user).delete()
     RiskAlert.objects.filter(reporter=user).update(reporter=None, reason="")

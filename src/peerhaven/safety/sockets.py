@@ -5,21 +5,40 @@ two-factor authenticator, a member is banned or signs out, a mentorship ends. Co
 ``Recheck.due()`` on every incoming frame and every outgoing delivery, and when it is due
 (at most every ``SAFETY_SOCKET_RECHECK_SECONDS``, default 10; 0 checks every time) they
 re-read the person with ``current_user`` and their own rules, and close with a reason.
+
+Every such socket also joins its person's channel-layer group (``person_group``) and re-checks
+at once, past that throttle, on a ``person.standing`` event: the services that change a
+person's standing (a mute, ban or its revocation, a role or authenticator removed, a password
+changed, signing out, deactivation, erasure, leaving or removal from a group, a mentorship
+ended) call ``standing_changed``, which sends it after their transaction commits. The periodic
+re-check stays as the fallback for an event that never arrives.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from importlib import import_module
 from typing import Any
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.db import transaction
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from peerhaven.safety.sanctions import active_ban, refusal_message
+
+logger = logging.getLogger(__name__)
+
+# The channel-layer message type of a standing change; consumers handle it in
+# ``person_standing``.
+STANDING_EVENT = "person.standing"
 
 # Close codes a browser sees (the JSON frame sent just before says why in words).
 CLOSE_SIGNED_OUT = 4401
@@ -115,3 +134,33 @@ def ban_refusal(user: Any) -> Refusal | None:
     if ban is None:
         return None
     return Refusal("banned", refusal_message(ban, user), CLOSE_FORBIDDEN)
+
+
+def person_group(user_id: Any) -> str:
+    """The channel-layer group every open socket of one person joins."""
+    return f"person.{int(user_id)}"
+
+
+def _send_standing(user_ids: Iterable[int]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for user_id in user_ids:
+        try:
+            async_to_sync(layer.group_send)(person_group(user_id), {"type": STANDING_EVENT})
+        except Exception:
+            # The periodic re-check still closes the socket; the change itself is stored.
+            logger.exception("Could not tell the open sockets of user %s to re-check", user_id)
+
+
+def standing_changed(*user_ids: Any) -> None:
+    """Have every open socket of these people re-check their standing now.
+
+    Call it from the service that changed what a socket re-checks (``None`` ids are skipped).
+    The event goes out after the transaction commits (at once outside one), so the re-check
+    reads the change; the channel layer carries it to every server process (Redis) or within
+    this one (in memory). Never raises.
+    """
+    ids = sorted({int(user_id) for user_id in user_ids if user_id is not None})
+    if ids:
+        transaction.on_commit(partial(_send_standing, ids))

@@ -11,4 +11,5 @@ urlpatterns = [
     path("screener/", views.screener_consent, name="screener_consent"),
     path("actions/", views.my_actions, name="my_actions"),
     path("actions/<int:action_id>/appeal/", views.appeal, name="appeal"),
+    path("messages/", views.safety_messages, name="messages"),
 ]

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerhaven.accounts.countries import COUNTRIES, COUNTRY_CODES
 from peerhaven.accounts.models import ConsentPurpose
 from peerhaven.accounts.services import grant_consent, revoke_consent
-from peerhaven.safety import feedback, queries, services
+from peerhaven.safety import conversation, feedback, queries, services
 from peerhaven.safety.forms import (
     STEP_LABELS,
     ActionForm,
@@ -211,6 +212,55 @@ def appeal(request: HttpRequest, action_id: int) -> HttpResponse:
     return redirect("safety:my_actions")
 
 
+# --- My conversation with the safety team --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safety_messages(request: HttpRequest) -> HttpResponse:
+    """The signed-in member's own conversation with the safety team, and their reply.
+
+    Only ever the requester's conversation (no id in the URL). Open under a mute or a ban.
+    A refused reply (empty, too long, too fast, nothing to answer yet) shows the page again
+    with the words kept and why (400, 429, 403), never a redirect that would lose them.
+    """
+    user: Any = request.user
+    if request.method == "POST":
+        typed = request.POST.get("body", "")
+        try:
+            conversation.reply_to_team(member=user, body=typed, request=request)
+        except ValidationError as exc:
+            return _messages_page(
+                request,
+                typed=typed[:20000],  # shown back in full when too long, within reason
+                error=" ".join(exc.messages),
+                status=conversation.status_for(exc),
+            )
+        messages.success(request, _("Sent. The safety team will read it."))
+        return redirect(reverse("safety:messages") + "#latest")
+    conversation.mark_read_by_member(member=user)
+    return _messages_page(request)
+
+
+def _messages_page(
+    request: HttpRequest, *, typed: str = "", error: str = "", status: int = 200
+) -> HttpResponse:
+    user: Any = request.user
+    return render(
+        request,
+        "safety/messages.html",
+        {
+            "conversation": conversation.messages_for_member(user),
+            "can_reply": conversation.has_conversation(user),
+            "max_reply": conversation.MAX_REPLY,
+            "typed": typed,
+            "error": error,
+            "directory": queries.crisis_resources(country=user.country, language=user.language),
+        },
+        status=status,
+    )
+
+
 # --- Moderation --------------------------------------------------------------------------------
 
 
@@ -280,6 +330,11 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         "safety/moderation/alert.html",
         {
             "alert": alert,
+            "conversation": conversation.messages_for_moderator(
+                moderator=user, member=alert.author, alert=alert, request=request
+            )
+            if alert.author is not None
+            else [],
             "mine": alert.assigned_to_id == user.pk and alert.status == AlertStatus.ACKNOWLEDGED,
             "outreach_form": OutreachForm(),
             "resolve_form": ResolveForm(),

@@ -25,6 +25,7 @@ _FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
 _PAST_WINDOW = 5
 _NEGATION_WINDOW = 4
 _DO_NOT = frozenset({"don't", "dont"})
+_REFLEXIVE = frozenset({"myself", "yourself", "himself", "herself", "themselves"})
 
 _TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
@@ -60,8 +61,31 @@ def _compiled() -> tuple[
         "self_next": re.compile(table.SELF_INCLUSION_NEXT),
         "self_inline": re.compile(table.SELF_INCLUSION_INLINE),
         "self_strong": re.compile(table.SELF_INCLUSION_STRONG + table._CLAUSE_END),
+        "told_to": re.compile(table.TOLD_TO + "$"),
     }
     return rules, idioms, cues
+
+
+# A report is about someone else: its rules also read "herself", "his life", "their pills".
+_ANYONE_MACROS = {
+    "<myself>": r"(?:my ?self|meself|mself|him ?self|her ?self|them ?selves|them ?self)",
+}
+_MY = re.compile(r"(?<![a-z])my ")
+_FIRST_PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i've|ive|i'll|me|my|myself|mine)\b")
+
+
+@cache
+def _compiled_anyone() -> tuple[_Compiled, ...]:
+    """The rules with their first-person words widened to anyone (for ``screen_report``)."""
+
+    def widen(pattern: str) -> str:
+        pattern = _MACRO.sub(
+            lambda m: _ANYONE_MACROS.get(m.group(), table.MACROS.get(m.group(), m.group())),
+            pattern,
+        )
+        return _MY.sub("(?:my|his|her|their) ", pattern)
+
+    return tuple(_Compiled(rule, re.compile(widen(rule.pattern))) for rule in table.RULES)
 
 
 class _Context:
@@ -94,6 +118,7 @@ class _Context:
         self.self_next = cues["self_next"]
         self.self_inline = cues["self_inline"]
         self.self_strong = cues["self_strong"]
+        self.told_to = cues["told_to"]
         words = [t[2] for t in self.tokens]
         self.first_count = sum(1 for w in words if w in table.FIRST_PERSON)
         self.second_count = sum(1 for w in words if w in table.SECOND_PERSON)
@@ -149,6 +174,10 @@ class _Context:
 
     def subject(self, start: int, end: int, forward: bool) -> str | None:
         s_start, s_end = self.sentence(start, end)
+        # "being suicidal myself": a reflexive right after the phrase names its subject.
+        after = bisect_left(self.token_starts, end)
+        if after < len(self.tokens) and self.tokens[after][2] in _REFLEXIVE:
+            return _person(self.tokens[after][2])
         i = bisect_left(self.token_starts, start) - 1
         steps = 0
         # A bare term ("suicide") belongs to a nearby person only; far back it is usually an
@@ -282,6 +311,24 @@ def _judge(
         return RiskLevel.NONE, ["quoted"]
 
     modifiers: list[str] = []
+    if anyone:
+        # A report: a bare term ("the post glorifies suicide") is nobody's risk, and "he told me
+        # to kill myself" is abuse by the reported person, not their risk.
+        if rule.subject == "topic":
+            return min(level, RiskLevel.CONCERN), ["topic"]
+        s_start = ctx.sentence(start, end)[0]
+        if ctx.told_to.search(ctx.text, max(s_start, start - 40), start) is not None:
+            return RiskLevel.NONE, ["third_person"]
+        # Outside quotation marks, "I"/"me" is the reporter ("this post makes me want to
+        # die"): their risk, which the gate screens as their own text, not the reported
+        # person's. Inside quotation marks it is the reported person's words.
+        if not ctx.quoted(start, end):
+            if rule.subject == "self":
+                own = _FIRST_PERSON_WORD.search(ctx.text, start, end) is not None
+            else:
+                own = ctx.subject(start, end, forward=False) == "first"
+            if own:
+                return RiskLevel.NONE, ["reporter"]
     # A "self" phrase names the author ("kill myself"); people around it ("everyone would be
     # better off without me") are not its subject.
     if not anyone and rule.subject not in ("any", "self"):
@@ -348,7 +395,7 @@ def screen_rules(norm: Normalized, *, anyone: bool = False) -> Screening:
 
     With ``anyone`` the text is read as a report about someone (see ``screen_report``).
     """
-    compiled_rules, _, _ = _compiled()
+    compiled_rules = _compiled_anyone() if anyone else _compiled()[0]
     text = norm.text
     if not text.strip():
         return Screening(level=RiskLevel.NONE)

@@ -119,8 +119,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.plan.not_here_tomorrow",
         IMMINENT,
-        r"\b(?:won't|will not|wont|i'll not) be (?:here|around|alive) (?:tomorrow|much longer"
-        r"|for (?:much )?longer|by (?:tomorrow|morning|monday|the weekend)|next (?:week|year))",
+        r"\b(?:won't|will not|wont|i'll not|not going to|not gonna) be (?:here|around|alive) "
+        r"(?:tomorrow|much longer|for (?:much )?longer|by (?:tomorrow|morning|monday|the weekend"
+        r"|christmas|new year|my birthday|the end of the (?:week|month|year))|next (?:week|year))",
         "Says they will not be alive soon",
     ),
     Rule(
@@ -198,7 +199,16 @@ RULES: tuple[Rule, ...] = (
         r"|all of you|you all|y'all)\b|\bthis is (?:my )?goodbye\b|\bsaid my goodbyes\b"
         r"|\b(?:say|saying|said) (?:my )?goodbyes? to (?:everyone|everybody|you all|all of you"
         r"|the world|this world|life)\b"
-        r"|\bsaying (?:my )?goodbyes?\b(?! to (?:him|her|them|my (?:friend|family|dog|cat)))",
+        r"|\bsaying (?:my )?goodbyes?\b(?! to (?:him|her|them|my (?:friend|family|dog|cat)))"
+        r"|\b(?:wrote|written|writing|posted|sent|recorded|typed) (?:a|my) goodbye\b(?! (?:card"
+        r"|party|present|gift|lunch|drinks|speech|note to (?:my|our|the) (?:coworker|colleague"
+        r"|team|class)))"
+        r"|\b(?:was|is) my goodbye\b"
+        r"|\b(?:goodbye|farewell|suicide) (?:letters?|notes?) (?:are|is) (?:done|written|finished"
+        r"|ready|sealed)\b"
+        r"|\b(?:wrote|written|writing|finished) (?:goodbye |farewell |last |final )?letters? to "
+        r"(?:my|each of my|all of my|everyone)\b(?= (?:<gap3>)(?:tonight|today|this week|in case"
+        r"|so they arrive|before i|for after|to read after|after i'm gone|when i'm gone))",
         "Saying goodbye (a preparatory act)",
     ),
     Rule(
@@ -251,7 +261,9 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:all|a bunch of|a handful of|handfuls of|the whole bottle of|whole bottle of"
         r"|entire bottle of|too many|enough|\d{2,}|a lot of|lots of|every) (?:of )?(?:my |the )?"
         r"<pills>\b|\b(?:stockpil\w*|hoard\w*|saving up|collect\w*) (?:<gap1>)<pills>\b"
-        r"|\bhow many <pills> (?:would|does|will|to|it|until|should|do)\b"
+        r"|\bsaving (?:<gap1>)<pills>\b(?! (?:for|on|in|with|at|from|money|costs|cash))"
+        r"|\bhow many (?:of )?(?:my |the |these |those )?<pills> (?:would|does|will|to|it|until"
+        r"|should|do)\b"
         r"|\blethal (?:dose|amount|overdose)\b",
         "Describes a quantity of pills or a lethal dose",
         method=True,
@@ -285,7 +297,8 @@ RULES: tuple[Rule, ...] = (
         "imminent.method.firearm_ready",
         IMMINENT,
         r"\b(?:load|loaded|loading|cock|cocked|cocking) (?:the|my|a|his|dad's) (?:gun|pistol"
-        r"|rifle|shotgun|revolver)\b|\bpull(?:ing|ed)? the trigger\b(?! on)",
+        r"|rifle|shotgun|revolver)\b|\bpull(?:ing|ed)? the trigger\b(?! on)"
+        r"|\b(?:my|the|dad's|his) (?:gun|pistol|rifle|shotgun|revolver) is loaded\b",
         "Describes readying or firing a gun",
         method=True,
     ),
@@ -324,7 +337,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:suicide attempts?|attempted suicide|attempt(?:ed|ing)? (?:at )?suicide"
         r"|survived (?:a|an|my|the|two|three|multiple) (?:suicide )?attempts?"
         r"|(?:my|after my|since my|before my) (?:first |second |third |last |latest |recent "
-        r"|previous |most recent |failed |\d+(?:st|nd|rd|th) )?(?:suicide )?attempts?)\b"
+        r"|previous |most recent |failed |\d+(?:st|nd|rd|th) )?(?:suicide )?attempts?"
+        r"|(?:\d+(?:st|nd|rd|th)|second|third|fourth) attempt(?=\s*[.!?]|$))\b"
         r"(?! (?:at|to) (?!suicide))",
         "Mentions a suicide attempt",
         past=True,
@@ -349,7 +363,10 @@ RULES: tuple[Rule, ...] = (
         r"(?:self ?harm|sh|cutting)\b"
         r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b"
         r"|\bi (?:cut|burned|burnt) (?:again|last night|today|yesterday|this morning|tonight"
-        r"|deeper)\b",
+        r"|deeper)\b"
+        r"|(?:^|[.!?\n] ?)(?:cut|burned|burnt|hurt) (?:myself|again) (?:with|tonight|today"
+        r"|last night|this morning|deeper)\b"
+        r"|\brelapsed (?:w|w/|with|on|into) (?:self ?harm|sh|cutting)\b",
         "Reports self-harm",
         past=True,
     ),
@@ -395,7 +412,7 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b(?:hope|hoping|wish|pray|praying) (?:that )?i (?:just )?(?:die|would die|will die"
         r"|get to die|don't survive|do not survive|dont survive|never wake up)\b"
-        r"|\b(?:wouldn't|wouldnt|would not|won't|wont) (?:mind|care) (?:if i (?:died|die"
+        r"|\b(?:wouldn't|wouldnt|would not|won't|wont) (?:mind|care) (?:if i (?:just )?(?:died|die"
         r"|didn't wake up|did not wake up|got hit|never woke up|was dead|were dead|was gone"
         r"|were gone)|dying|being dead|not waking up)\b",
         "Hopes to die, or would not mind dying (a wish to be dead)",
@@ -469,7 +486,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.wish_dead.wish_i_was",
         IDEATION,
-        r"\bwish (?:that )?i (?:was|were|had|would|could|'d) (?:just )?(?:dead|never been born"
+        r"\bwish (?:that )?i (?:was|were|had|would|could|'d|d) (?:just )?(?:dead|never been born"
         r"|never born"
         r"|not born|not alive|gone|die|died|dis{1,2}ap{1,2}ear|never wake up|not wake up"
         r"|stop existing"
@@ -526,6 +543,7 @@ RULES: tuple[Rule, ...] = (
         "ideation.why_alive",
         IDEATION,
         r"\bwhy (?:am i|should i|do i|would i|the fuck am i|tf am i) (?:still |even )?"
+        r"(?:still |even )?"
         r"(?:alive|living|keep living|be alive|stay alive|exist|even exist|here)\b",
         "Questions why they are alive",
         subject="self",
@@ -558,20 +576,23 @@ RULES: tuple[Rule, ...] = (
         r"(?:<gap1>)(?:suicide|sewer ?slide|unaliving(?: myself)?|killing myself"
         r"|ending (?:it|my life|things|it all)|dying"
         r"|taking my (?:own )?life|not being alive|not existing|being dead|my death"
-        r"|not being here|not being around)\b",
+        r"|not being here|not being around|self ?harm|cutting myself|hurting myself"
+        r"|cutting again)\b",
         "Has thoughts of suicide or of being dead",
     ),
     Rule(
         "ideation.suicidal",
         IDEATION,
-        r"\bsuicidal\b|\bsuicide (?:ideation|urges|thoughts|feelings)\b|\bs ?word\b",
+        r"\bsuicidal\b(?! ideation)|\bsuicide (?:urges|thoughts|feelings)\b|\bs ?word\b"
+        r"|\b(?:ctb|sh|self ?harm|kms|unalive) (?:thoughts|urges|feelings) (?:are|is|have been"
+        r"|keep|kept|came|come|won't|wont)\b",
         "Describes suicidal thoughts or feelings",
-        subject="topic",
     ),
     Rule(
         "ideation.suicide_term",
         IDEATION,
-        r"\bsuicide\b|\bsewer ?slide\b|\bself ?delet(?:e|ing|ion)\b|\bunalive\w*"
+        r"\bsuicide\b|\bsuicidal ideation\b|\bsewer ?slide\b|\bself ?delet(?:e|ing|ion)\b"
+        r"|\bunalive\w*"
         r"|\bctb\b|\bcatch(?:ing)? the bus\b(?= (?:early|soon|tonight|too))",
         "Mentions suicide (or a euphemism for it)",
         subject="topic",
@@ -667,6 +688,121 @@ RULES: tuple[Rule, ...] = (
         r"\bsuicide watch\b|\b72 ?(?:hour|hr) hold\b|\b5150\b|\bbaker ?act\w*\b",
         "Mentions an emergency hold or suicide watch",
         subject="topic",
+    ),
+    # Session 3: phrasings from an invented, blind-written probe set (C-SSRS wording), each
+    # checked against near-misses and the everyday community posts.
+    Rule(
+        "imminent.preparation.affairs_after",
+        IMMINENT,
+        r"\b(?:nobody|no one|noone) (?:has|will have|would have|needs) to deal with (?:it|my "
+        r"(?:stuff|things|mess|debt|bills|affairs)) (?:after|when i'm gone|once i'm gone)\b"
+        r"|\bwho gets my (?:stuff|things|belongings|guitar|games|clothes|money|savings|books"
+        r"|jewellery|jewelry|cat|dog)\b|\b(?:labelled|labeled|marked) ['\"]?for after\b",
+        "Arranging things for after their death (a preparatory act)",
+        subject="self",
+    ),
+    Rule(
+        "imminent.method.place",
+        IMMINENT,
+        r"\bhow (?:high|tall|far) (?:does|would|do|should|must) (?:a|the) (?:bridge|building|fall"
+        r"|drop|roof|balcony) (?:need to )?be\b"
+        r"|\b(?:bridges?|buildings?|roofs?) (?:with no|without|that (?:don't|dont|do not) have"
+        r"|dont have|don't have) (?:nets?|fences?|barriers?|railings?)\b"
+        r"|\b(?:stood|standing|stand|sat|sitting) (?:on|at) the (?:edge|ledge) of (?:the|a) "
+        r"(?:<gap1>)(?:roof|rooftop|bridge|building|parking garage|car park|cliff|platform)\b"
+        r"|\b(?:sat|sitting|sit) in the (?:garage|car) with the (?:car|engine) (?:running|on)\b"
+        r"|\b(?:head|face|myself) under (?:the )?(?:bath ?water|water)\b(?! (?:to|for) (?:rinse"
+        r"|wash|cool))",
+        "Describes a place or means for suicide",
+        method=True,
+    ),
+    Rule(
+        "imminent.behavior.overdose_act",
+        IMMINENT,
+        r"\b(?:swallowed|took|taken|downed|swallow) (?:everything|all|whatever was|every pill"
+        r"|all the pills) (?:in|from) (?:the|my) (?:medicine (?:cabinet|cupboard|box)"
+        r"|bathroom cabinet|first aid kit)\b"
+        r"|\b(?:had|held|was holding) (?:the|my|all my|all the) <pills> in my hand\b",
+        "Reports taking or holding pills to die",
+        method=True,
+        past=True,
+    ),
+    Rule(
+        "imminent.behavior.into_traffic",
+        IMMINENT,
+        r"\b(?:walked|walk|walking|stepped|step|stepping|ran|run|running) (?:out )?(?:into|in front"
+        r" of) (?:the )?(?:traffic|oncoming traffic|a moving car|a car|a train|a bus|a truck)"
+        r"(?: on purpose| deliberately)\b",
+        "Reports stepping into traffic on purpose",
+        past=True,
+    ),
+    Rule(
+        "ideation.relieved_if_dead",
+        IDEATION,
+        r"\bif i (?:just )?(?:died|was dead|were dead|didn't wake up|didnt wake up"
+        r"|got hit by (?:a|the) (?:bus|car|truck|train)|got killed|stopped existing)"
+        r"(?: tomorrow| today| tonight)?,? "
+        r"(?:i'd|id|i would|i honestly|honestly i'd|i'd honestly|i) ?(?:honestly )?(?:be )?"
+        r"(?:relieved|glad|happy|grateful|wouldn't care|wouldnt care|would not care"
+        r"|wouldn't mind|wouldnt mind|not care|not mind)\b"
+        r"|\b(?:relieved|happier|better off|easier|glad) if i (?:just )?(?:died|was gone|were gone"
+        r"|was dead|were dead|wasn't here|wasnt here|wasn't around|wasnt around|stopped breathing"
+        r"|stopped existing|disappeared forever)\b"
+        r"|\b(?:easier|better|happier|simpler|nicer) (?:<gap3>)if i (?:just )?(?:wasn't|wasnt"
+        r"|was not|weren't|werent) (?:alive|born|here anymore|around anymore)\b"
+        r"|\bif i (?:just )?(?:wasn't|wasnt|was not|weren't|werent) alive\b",
+        "Would be relieved, or others better off, if they died",
+    ),
+    Rule(
+        "ideation.would_anyone_notice",
+        IDEATION,
+        r"\b(?:would|will) (?:anyone|anybody|people|they|my family) (?:even )?(?:notice|care"
+        r"|miss me) if i (?:wasn't|wasnt|was not|weren't|werent|died|was gone|disappeared|killed"
+        r" myself|stopped existing)\b"
+        r"|\bif i (?:wasn't|wasnt|was not) (?:here|around) any ?more\b",
+        "Wonders whether anyone would notice their death",
+        subject="self",
+    ),
+    Rule(
+        "ideation.only_reason_alive",
+        IDEATION,
+        r"\b(?:the )?(?:only|one) (?:reason|thing) (?:i'm|im|i am) (?:still )?(?:here|alive"
+        r"|living|breathing|around)\b|\bonly (?:alive|still alive|still here) (?:because|bc"
+        r"|cause|cuz|'cause|for)\b|\btoo (?:scared|afraid|chicken) to die\b",
+        "Stays alive only for one reason (implies thoughts of dying)",
+        subject="self",
+    ),
+    Rule(
+        "ideation.disappointed_alive",
+        IDEATION,
+        r"\b(?:disappointed|upset|angry|annoyed|sad|gutted) (?:that )?i (?:woke up|wake up"
+        r"|am still alive|'m still alive|survived|am still here|'m still here)\b"
+        r"|\bi (?:really |fucking |just |so )?(?:hate|despise|loathe) (?:being alive|existing)\b"
+        r"|\bbutton (?:that|to) (?:would )?(?:make|made|makes|let|lets) me (?:stop existing"
+        r"|not exist|disappear|die|cease to exist|never have existed)\b",
+        "Does not want to be alive",
+        subject="self",
+    ),
+    Rule(
+        "ideation.hope_not_survive",
+        IDEATION,
+        r"\b(?:hope|hoping|wish|pray|praying) (?:that )?i (?:don't|dont|do not|won't|wont) make it"
+        r" (?:through|out of)\b"
+        r"|\bwish (?:it )?(?:had been|was|were|would have been) me (?:who|that) died\b"
+        r"|\bshould have been me (?:who|that) died\b"
+        r"|\bwish(?:ing)? i (?:had|got|would get|could get) (?:cancer|a terminal illness"
+        r"|something terminal)\b",
+        "Hopes not to survive (a wish to be dead)",
+        subject="self",
+    ),
+    Rule(
+        "ideation.world_better_without_me",
+        IDEATION,
+        r"\b(?:a )?better place without me\b|\bbetter without me in it\b"
+        r"|\b<dont> see myself (?:making it|living|being alive|being here|getting) (?:to|past"
+        r"|until|beyond) (?:\d+|thirty|forty|twenty|next year|christmas|my birthday)\b",
+        "Believes the world is better without them, or sees no future alive",
+        subject="self",
     ),
     # --- concern: distress, hopelessness, at-risk language without explicit ideation ---------
     Rule(
@@ -887,7 +1023,8 @@ OWN_QUOTE_LEAD = (
     r"(?:\bi (?:keep |kept |always |often |just )?(?:think|thinking|thought|say|said|tell myself"
     r"|told myself|told (?:him|her|them|my \w+)|wrote|write|typed|texted|whisper|whispered"
     r"|scream|screamed)|\bmy (?:head|brain|mind|thoughts?|depression|inner voice) "
-    r"(?:says?|keeps? (?:saying|telling me)|tells? me|whispers?)|\bvoices? in my head)"
+    r"(?:says?|keeps? (?:saying|telling me)|tells? me|whispers?|goes (?:straight )?to"
+    r"|jumps (?:straight )?to|went (?:straight )?to)|\bvoices? in my head)"
     r"(?: to (?:myself|me|him|her|them))?:? ?$"
 )
 
@@ -910,6 +1047,14 @@ SELF_INCLUSION_NEXT = (
 )
 SELF_INCLUSION_STRONG = r"(?:(?:honestly|yeah|yes|yep|well|tbh|ngl)[, ]+)?(?:i do|so do i|me too)"
 SELF_INCLUSION_INLINE = r"(?:\band|,) (?:so do i|me too|i do too|same here|i feel the same)\b"
+
+# In a report, what someone told another person to do ("he told me to kill myself") is abuse by
+# the reported person, not their own risk. Matched right before a hit.
+TOLD_TO = (
+    r"\b(?:told|tell|tells|telling|said|says|saying|asked|asking|wants|wanted|urged|urging)"
+    r" (?:me|us|people|everyone|others|someone|him|her|them|you|my \w+) (?:to |that i should )"
+    r"(?:go |just )?"
+)
 
 SUPPORT_CUES = (
     r"\byou(?:'re| are| aren't|re) not alone\b|\breach(?:ing)? out\b|\bhotline\b|\bhelpline\b"
@@ -1039,6 +1184,19 @@ THIRD_PERSON = frozenset(
         "he's",
         "she's",
         "they're",
+        "hes",
+        "shes",
+        "theyre",
+        "anyone",
+        "anybody",
+        "clinicians",
+        "therapist",
+        "doctor",
+        "nephew",
+        "niece",
+        "baby",
+        "child",
+        "children",
         "he'd",
         "she'd",
         "they'd",

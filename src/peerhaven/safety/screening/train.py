@@ -71,10 +71,17 @@ class User:
     rule_levels: list[int]
     # Whether each post is long enough for the learned stage to raise it.
     long_enough: list[bool]
+    # The real person behind a pseudo-user (one author's posts of two labels are two
+    # pseudo-users): counted once for the privacy floor and kept in one fold.
+    person: str = ""
+
+    @property
+    def who(self) -> str:
+        return self.person or self.id
 
 
-def _user(uid: str, label: str, posts: Sequence[str]) -> User:
-    user = User(uid, label, [], [], [])
+def _user(uid: str, label: str, posts: Sequence[str], person: str = "") -> User:
+    user = User(uid, label, [], [], [], person)
     for post in posts:
         norm = normalize(str(post))
         toks = tokens(norm.text)
@@ -98,8 +105,8 @@ def load_users(path: str | Path) -> list[User]:
 def load_labels(path: str | Path) -> list[User]:
     """Moderator-labelled posts (``{"text", "label": "at_risk"|"no_risk", "author"}`` lines).
 
-    Each author's posts of one label become one pseudo-user, so folds keep an author's posts
-    together (an author with posts of both labels can fall in two folds).
+    Each author's posts of one label become one pseudo-user; ``User.person`` keeps the author,
+    so their posts stay in one fold and count as one person for the privacy floor.
     """
     grouped: dict[tuple[str, str], list[str]] = {}
     with open(path, encoding="utf-8") as handle:
@@ -111,19 +118,32 @@ def load_labels(path: str | Path) -> list[User]:
             if label is None:
                 raise ValueError(f"unknown label {row['label']!r} in {path}")
             grouped.setdefault((str(row.get("author", "")), label), []).append(str(row["text"]))
-    return [_user(f"{author}:{label}", label, texts) for (author, label), texts in grouped.items()]
+    return [
+        _user(f"{author}:{label}", label, texts, person=author)
+        for (author, label), texts in grouped.items()
+    ]
 
 
 def folds(users: Sequence[User], k: int, salt: str) -> list[list[int]]:
-    """Deterministic folds, stratified by label: users of a label dealt round-robin by hash."""
+    """Deterministic folds, stratified by label: users of a label dealt round-robin by hash.
+
+    A person seen before (their posts of another label) joins the fold they are already in.
+    """
     out: list[list[int]] = [[] for _ in range(k)]
     by_label: dict[str, list[int]] = {}
     for i, user in enumerate(users):
         by_label.setdefault(user.label, []).append(i)
-    for members in by_label.values():
-        members.sort(key=lambda i: hashlib.sha256(f"{salt}:{users[i].id}".encode()).digest())
-        for n, i in enumerate(members):
-            out[n % k].append(i)
+    placed: dict[str, int] = {}
+    for label in sorted(by_label):
+        members = by_label[label]
+        members.sort(key=lambda i: hashlib.sha256(f"{salt}:{users[i].who}".encode()).digest())
+        n = 0
+        for i in members:
+            fold = placed.get(users[i].who)
+            if fold is None:
+                fold = placed[users[i].who] = n % k
+                n += 1
+            out[fold].append(i)
     return out
 
 
@@ -134,12 +154,14 @@ class Model:
         df: Counter[str] = Counter()
         user_df: Counter[str] = Counter()
         n_docs = 0
+        seen_by: dict[str, set[str]] = {}
         for i in idx:
-            seen: set[str] = set()
+            seen = seen_by.setdefault(users[i].who, set())
             for counts in users[i].posts:
                 df.update(counts.keys())
                 seen.update(counts.keys())
                 n_docs += 1
+        for seen in seen_by.values():
             user_df.update(seen)
         vocab = sorted(
             t for t, n in user_df.items() if n >= MIN_USERS and not any(c.isdigit() for c in t)

@@ -126,7 +126,12 @@
         break;
       case "checkin": renderCheckin(ev); break;
       case "paused": setStatus(ev.paused ? strings.paused : strings.connected); break;
-      case "muted": if (me && ev.user.id === me.id) { text.disabled = ev.muted; } break;
+      case "muted":
+        if (me && ev.user.id === me.id) {
+          text.disabled = ev.muted;
+          if (ev.message) { notice(ev.message); }  // a moderator's mute: why and until when
+        }
+        break;
       case "removed":
         if (me && ev.user.id === me.id) { finished = true; setStatus(strings.removed); }
         present = present.filter(function (p) { return p.id !== ev.user.id; });

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from typing import Any
 
@@ -56,8 +58,14 @@ class Command(BaseCommand):
         if options.get("export_labels"):
             from peerhaven.safety import feedback
 
-            with open(options["export_labels"], "w", encoding="utf-8") as handle:
-                count = feedback.export_labels(handle)
+            path = options["export_labels"]
+            # Members' words about suicide: readable by the exporting account only.
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.chmod(path, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                count = feedback.export_labels(
+                    handle, detail={"path": os.path.abspath(path), "os_user": getpass.getuser()}
+                )
             self.stderr.write(f"wrote {count} labelled examples to {options['export_labels']}")
             return
         self.screen_stream(sys.stdin, self.stdout)
