@@ -15,6 +15,13 @@ honest figure, from models retrained without each fold's users (threshold includ
 also counts how many invented everyday depression-community posts (none suicidal) reach
 ``ideation``: the false alarms a depression community would see.
 
+Every run also reads two invented sets of short statements (``data/statements_dev.jsonl`` and
+``data/statements_check.jsonl``, 200 each: 70 imminent, 70 ideation, 60 below — idioms,
+negations, supportive replies, third person, recovery stories, near-misses), written blind by a
+helper session that never saw the rules. Rules may be written from the development set only;
+the check set is never read, so its figure is the honest one for phrasings nobody wrote a
+rule for.
+
 ``--labels FILE`` adds an organisation's own moderator-labelled posts (``peerhaven screen
 --export-labels``): per post, the share judged at risk that the screener raised to
 ``ideation`` (recall) and the share judged not at risk that it raised (false alarms); with
@@ -117,6 +124,7 @@ def evaluate(
         "supportive_false_alarm": supportive.get("ideation_or_above", 0.0),
         "targets": {"at_risk_recall": TARGET_RECALL, "supportive_false_alarm": TARGET_FALSE_ALARM},
         "rules_by_label": {k: dict(v.most_common()) for k, v in rule_users.items()},
+        "statements": evaluate_statements(model),
     }
 
 
@@ -166,6 +174,60 @@ def format_labels(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+STATEMENTS = {
+    "development": Path(__file__).with_name("data") / "statements_dev.jsonl",
+    "check": Path(__file__).with_name("data") / "statements_check.jsonl",
+}
+
+
+def evaluate_statements(model: learned.LearnedModel | None = None) -> dict[str, Any]:
+    """Per invented statement: risk ones at ≥ ideation (and imminent ones at imminent), and
+    the ones below ideation that the screener raised."""
+    out: dict[str, Any] = {}
+    for name, path in STATEMENTS.items():
+        tally: Counter[str] = Counter()
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                expected = str(row["expected"])
+                level = screen_normalized(normalize(str(row["text"])), model).level
+                tally[expected] += 1
+                tally[f"{expected}_raised"] += level >= RiskLevel.IDEATION
+                tally[f"{expected}_exact"] += level == RiskLevel.IMMINENT
+        risk = tally["imminent"] + tally["ideation"]
+        out[name] = {
+            "risk_statements": risk,
+            "risk_at_ideation_or_above": (tally["imminent_raised"] + tally["ideation_raised"])
+            / risk
+            if risk
+            else 0.0,
+            "imminent_statements": tally["imminent"],
+            "imminent_at_imminent": tally["imminent_exact"] / tally["imminent"]
+            if tally["imminent"]
+            else 0.0,
+            "below_statements": tally["below"],
+            "below_raised": tally["below_raised"],
+        }
+    return out
+
+
+def format_statements(report: dict[str, Any]) -> str:
+    lines = ["", "Invented statements written blind (per statement):", ""]
+    lines += [
+        "| set | risk statements at ≥ ideation | imminent ones at imminent | below raised |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, row in report.items():
+        lines.append(
+            f"| {name} | {_pct(row['risk_at_ideation_or_above'])} of {row['risk_statements']} "
+            f"| {_pct(row['imminent_at_imminent'])} of {row['imminent_statements']} "
+            f"| {row['below_raised']} of {row['below_statements']} |"
+        )
+    return "\n".join(lines)
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
@@ -198,6 +260,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"- Invented everyday depression-community posts at ≥ ideation: "
         f"{report['community_at_ideation']} of {report['community_posts']}",
     ]
+    if report.get("statements"):
+        lines.append(format_statements(report["statements"]))
     return "\n".join(lines)
 
 

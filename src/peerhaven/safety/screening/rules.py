@@ -486,8 +486,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.wish_dead.wish_i_was",
         IDEATION,
-        r"\bwish (?:that )?i (?:was|were|had|would|could|'d|d) (?:just )?(?:dead|never been born"
-        r"|never born"
+        r"\bwish (?:that )?(?:i (?:was|were|had|would|could|'d)|id) (?:just )?(?:dead"
+        r"|never been born|never born"
         r"|not born|not alive|gone|die|died|dis{1,2}ap{1,2}ear|never wake up|not wake up"
         r"|stop existing"
         r"|cease to exist|fall asleep (?:and|forever)|never existed|not exist)"
@@ -708,9 +708,10 @@ RULES: tuple[Rule, ...] = (
         r"|drop|roof|balcony) (?:need to )?be\b"
         r"|\b(?:bridges?|buildings?|roofs?) (?:with no|without|that (?:don't|dont|do not) have"
         r"|dont have|don't have) (?:nets?|fences?|barriers?|railings?)\b"
-        r"|\b(?:stood|standing|stand|sat|sitting) (?:on|at) the (?:edge|ledge) of (?:the|a) "
-        r"(?:<gap1>)(?:roof|rooftop|bridge|building|parking garage|car park|cliff|platform)\b"
-        r"|\b(?:sat|sitting|sit) in the (?:garage|car) with the (?:car|engine) (?:running|on)\b"
+        r"|\b(?:stood|standing|stand|sat|sitting) on the (?:edge|ledge) of (?:the|a) "
+        r"(?:roof|rooftop|bridge|building|parking garage|car park)\b(?! (?:path|walk|trail|top"
+        r"|terrace|garden|bar|cafe|restaurant))"
+        r"|\b(?:sat|sitting|sit) in the (?:closed )?garage with the (?:car|engine) (?:running|on)\b"
         r"|\b(?:head|face|myself) under (?:the )?(?:bath ?water|water)\b(?! (?:to|for) (?:rinse"
         r"|wash|cool))",
         "Describes a place or means for suicide",
@@ -747,11 +748,13 @@ RULES: tuple[Rule, ...] = (
         r"|wouldn't mind|wouldnt mind|not care|not mind)\b"
         r"|\b(?:relieved|happier|better off|easier|glad) if i (?:just )?(?:died|was gone|were gone"
         r"|was dead|were dead|wasn't here|wasnt here|wasn't around|wasnt around|stopped breathing"
-        r"|stopped existing|disappeared forever)\b"
+        r"|stopped existing|disappeared forever)\b(?! (?:for|to|on|at|from|by|until|over|this"
+        r"|next|in|during|while|when|so))"
         r"|\b(?:easier|better|happier|simpler|nicer) (?:<gap3>)if i (?:just )?(?:wasn't|wasnt"
         r"|was not|weren't|werent) (?:alive|born|here anymore|around anymore)\b"
         r"|\bif i (?:just )?(?:wasn't|wasnt|was not|weren't|werent) alive\b",
         "Would be relieved, or others better off, if they died",
+        subject="self",
     ),
     Rule(
         "ideation.would_anyone_notice",
