@@ -230,9 +230,10 @@ def test_a_welcome_describing_a_method_is_held_from_members(
         )
     assert msg.held
     assert RoomMessage.objects.get(pk=msg.pk).risk_level == "imminent"
-    assert [s.get("audience") for s in sent if s["event"]["type"] == "message"] == [
-        live.FACILITATORS
-    ]
+    # Its text goes to its author only (not to the other facilitators: DESIGN, held content).
+    assert [
+        (s.get("audience"), s.get("also_user")) for s in sent if s["event"]["type"] == "message"
+    ] == [(live.AUTHOR, facilitator.pk)]
     state = services.room_state(meeting_id=meeting.pk, user=member, last_seen_id=None)
     assert all(m["id"] != msg.pk for m in state["messages"])
     assert RiskAlert.objects.get(object_id=str(msg.pk), kind=services.ROOM_KIND).held

@@ -16,8 +16,11 @@ from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
 
+# Who an event is for (``envelope``'s ``audience``); ``also_user`` adds one person's connections.
 ALL = "all"
 FACILITATORS = "facilitators"
+# Only ``also_user``: a held message's text goes to its author and nobody else in the room.
+AUTHOR = "author"
 
 
 # When set (by the room consumer around a database call), events are collected here and the
@@ -33,7 +36,10 @@ def room_group(meeting_id: int) -> str:
 
 
 def envelope(event: dict[str, Any], *, audience: str = ALL, also_user: int | None = None) -> dict:
-    """The channel-layer message a RoomConsumer receives (handler ``room_event``)."""
+    """The channel-layer message a RoomConsumer receives (handler ``room_event``).
+
+    A connection gets it when ``audience`` is ``ALL``, when it is ``FACILITATORS`` and the
+    connection is a facilitator's, or when it is ``also_user``'s; anything else is dropped."""
     return {"type": "room.event", "event": event, "audience": audience, "also_user": also_user}
 
 

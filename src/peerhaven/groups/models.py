@@ -385,7 +385,8 @@ class RoomMessage(models.Model):
     body = models.TextField(max_length=4000)
     risk_level = models.CharField(max_length=10, default="none")
     risk_evidence = models.JSONField(default=list, blank=True)
-    # Imminent risk describing a method: kept for the author and facilitators until reviewed.
+    # Imminent risk describing a method: kept for its author (and the moderators, who read it on
+    # the alert) until reviewed; facilitators are told it was held, not what it says.
     held = models.BooleanField(default=False)
     # When a moderator released a held message: it joins the room late, so resuming clients
     # get it even when they have seen later ids.

@@ -933,9 +933,33 @@ def release_held_change_note(object_id: str, publish: bool) -> None:
     (``RiskAlert.held_text``, passed through ``report_outcome``) and the moderator always reads
     what was written; a later held note updates the open alert's copy, since that is the note
     a release would publish.
+
+    A release is news, so it is told as a move or cancellation is: the meeting's participants
+    are notified with the note, and ``SEQUENCE`` and ``updated_at`` go up so calendar feeds
+    show it. Releasing a note that is no longer held (released already, or replaced) does
+    nothing.
     """
-    if publish:
-        Meeting.objects.filter(pk=object_id).update(change_note_held=False)
+    if not publish:
+        return
+    if not Meeting.objects.filter(pk=object_id, change_note_held=True).update(
+        change_note_held=False, sequence=F("sequence") + 1, updated_at=timezone.now()
+    ):
+        return
+    meeting = Meeting.objects.select_related("group").get(pk=object_id)
+    note = meeting.public_change_note
+    if not note:
+        return
+    if meeting.status == MeetingStatus.CANCELLED:
+        title = _("%(group)s: the facilitator added a note about the cancelled meeting")
+        intro = _("About the meeting on %(when)s, which is cancelled:")
+    else:
+        title = _("%(group)s: the facilitator added a note about the moved meeting")
+        intro = _("About the meeting that now starts %(when)s:")
+    _notify_participants(
+        meeting,
+        title % {"group": meeting.group.name},
+        lambda p: f"{intro % {'when': when(meeting, p)}} {note}",
+    )
 
 
 @transaction.atomic
@@ -1168,18 +1192,21 @@ def checkin_json(meeting: Meeting) -> dict[str, Any]:
 
 
 def room_state(*, meeting_id: int, user: User, last_seen_id: int | None) -> dict[str, Any]:
-    """What a (re)connecting participant needs: presence, pause, check-in and missed messages."""
+    """What a (re)connecting participant needs: presence, pause, check-in and missed messages.
+
+    Held messages are in the backlog of their author only; a facilitator gets ``alerts``, the
+    ``risk_alert`` (without the text) of every message still held in the room.
+    """
     meeting = Meeting.objects.select_related("group").get(pk=meeting_id)
     is_fac = permissions.can_run_room(user, meeting)
     qs = RoomMessage.objects.filter(meeting=meeting).select_related("author")
     if last_seen_id:
         # A message a moderator released joins the room late, under an older id.
         qs = qs.filter(Q(pk__gt=last_seen_id) | Q(released_at__isnull=False))
-    if not is_fac:
-        qs = qs.filter(Q(held=False) | Q(author=user))
+    qs = qs.filter(Q(held=False) | Q(author=user))
     backlog = list(qs.order_by("-pk")[: conf.get("ROOM_BACKLOG")])[::-1]
     restriction = RoomRestriction.objects.filter(meeting=meeting, user=user).first()
-    return {
+    state: dict[str, Any] = {
         "type": "state",
         "meeting": {
             "id": meeting.pk,
@@ -1198,6 +1225,12 @@ def room_state(*, meeting_id: int, user: User, last_seen_id: int | None) -> dict
         "checkin": checkin_json(meeting),
         "messages": [message_json(m) for m in backlog],
     }
+    if is_fac:
+        held = RoomMessage.objects.filter(meeting=meeting, held=True).select_related("author")
+        state["alerts"] = [
+            risk_alert_json(m) for m in held.order_by("pk")[: conf.get("ROOM_BACKLOG")]
+        ]
+    return state
 
 
 @transaction.atomic
@@ -1275,6 +1308,51 @@ def room_url(meeting: Meeting) -> str:
     return reverse("groups:room", args=[meeting.pk])
 
 
+def risk_alert_json(msg: RoomMessage) -> dict[str, Any]:
+    """The facilitators' ``risk_alert`` about a room message: whose, how serious, whether held.
+
+    Never the text: a held message is for its author and the moderators only (DESIGN), and the
+    moderators read it on their alert (``RiskAlert.held_text``). A held one says so in
+    ``notice``, so a facilitator can check in with the person during the meeting.
+    """
+    alert: dict[str, Any] = {
+        "type": "risk_alert",
+        "message_id": msg.pk,
+        "level": msg.risk_level,
+        "held": msg.held,
+        "author": person(msg.author),
+    }
+    if msg.held:
+        name = msg.author.display_name if msg.author is not None else _("[deleted member]")
+        alert["notice"] = _(
+            "A message from %(name)s was held for review by the safety team. "
+            "Please check in with them."
+        ) % {"name": name}
+    return alert
+
+
+def _publish_room_message(meeting: Meeting, msg: RoomMessage, outcome: GateOutcome) -> None:
+    """After commit, tell the room about a stored chat message or welcome.
+
+    Not held: everyone gets the ``message``. Held: only its author's connections get it (the
+    author sees what they wrote, marked held); nobody else in the room, facilitators included,
+    gets the text until a moderator releases it (``release_held_room_message``). At ideation
+    or above, when screening failed, or when held, the facilitators get a ``risk_alert``
+    without the text (``risk_alert_json``).
+    """
+    payload = {"type": "message", "message": message_json(msg)}
+    if msg.held:
+        publish = partial(
+            live.publish, meeting.pk, payload, audience=live.AUTHOR, also_user=msg.author_id
+        )
+    else:
+        publish = partial(live.publish, meeting.pk, payload)
+    transaction.on_commit(publish)
+    if msg.held or outcome.needs_review or outcome.at_least("ideation"):
+        alert = risk_alert_json(msg)
+        transaction.on_commit(partial(live.publish, meeting.pk, alert, audience=live.FACILITATORS))
+
+
 @transaction.atomic
 def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessage:
     """Screen, store, then (after commit) broadcast a chat message.
@@ -1282,8 +1360,9 @@ def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessag
     Preconditions: the author is a participant and the room is open; not muted or removed;
     the room is not paused (facilitators may still speak). A message at ideation level or
     above pushes a risk alert to the facilitators in the room; ``report_outcome`` alerts
-    moderators. Imminent risk describing a method is held: only the author and facilitators
-    see it until a moderator reviews it.
+    moderators. Imminent risk describing a method is held: only the author sees it until a
+    moderator reviews it (the facilitators are told it was held, not what it says; see
+    ``_publish_room_message``).
     """
     body = (body or "").strip()
     if not body:
@@ -1317,24 +1396,7 @@ def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessag
     url = room_url(meeting)
     # Moderators are not in the room: a held message's alert keeps the text for them.
     report_outcome(outcome=outcome, author=author, kind=ROOM_KIND, obj=msg, url=url, text=body)
-    payload = {"type": "message", "message": message_json(msg)}
-    if msg.held:
-        transaction.on_commit(
-            partial(
-                live.publish, meeting.pk, payload, audience=live.FACILITATORS, also_user=author.pk
-            )
-        )
-    else:
-        transaction.on_commit(partial(live.publish, meeting.pk, payload))
-    if outcome.needs_review or outcome.at_least("ideation"):
-        alert = {
-            "type": "risk_alert",
-            "message_id": msg.pk,
-            "level": outcome.level,
-            "held": msg.held,
-            "author": person(author),
-        }
-        transaction.on_commit(partial(live.publish, meeting.pk, alert, audience=live.FACILITATORS))
+    _publish_room_message(meeting, msg, outcome)
     return msg
 
 
@@ -1342,10 +1404,11 @@ def release_held_room_message(object_id: str, publish: bool) -> None:
     """Called by safety when a moderator resolves the alert on a held room message or welcome.
 
     Publishing clears ``held`` and stamps ``released_at`` (so a client resuming after a later id
-    still gets it), then, after commit, the room hears it as a ``message``: members see it for
-    the first time; the author's and facilitators' clients, which had it as held, show it as
-    released. Not publishing keeps it held, seen only by its author and the facilitators, as
-    forums and mentoring keep what a moderator does not release. Safety audits the decision.
+    still gets it), then, after commit, the room hears it as a ``message``: members and
+    facilitators see it for the first time; the author's client, which had it as held, shows it
+    as released. Not publishing keeps it held, seen only by its author (and the moderators, on
+    the alert), as forums and mentoring keep what a moderator does not release. Safety audits
+    the decision.
     """
     if not publish:
         return
@@ -1365,7 +1428,11 @@ def _check_runner(meeting: Meeting, actor: User) -> None:
 
 @transaction.atomic
 def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage:
-    """The facilitator posts the welcome and the group's agreement as a room notice."""
+    """The facilitator posts the welcome and the group's agreement as a room notice.
+
+    Screened and published as a chat message is (``_publish_room_message``): a held welcome
+    reaches its author only, and the facilitators get a ``risk_alert`` without the text.
+    """
     meeting = _room_for_write(meeting_id)
     _check_runner(meeting, actor)
     check_post(actor)
@@ -1385,15 +1452,7 @@ def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage
     report_outcome(
         outcome=outcome, author=actor, kind=ROOM_KIND, obj=msg, url=room_url(meeting), text=msg.body
     )
-    payload = {"type": "message", "message": message_json(msg)}
-    if msg.held:  # as a held message: only the facilitators see it until a moderator reviews it
-        transaction.on_commit(
-            partial(
-                live.publish, meeting.pk, payload, audience=live.FACILITATORS, also_user=actor.pk
-            )
-        )
-    else:
-        transaction.on_commit(partial(live.publish, meeting.pk, payload))
+    _publish_room_message(meeting, msg, outcome)
     return msg
 
 
@@ -1694,15 +1753,48 @@ def export_groups(user: User) -> dict[str, Any]:
             {"score": c.score, "note": c.note, "at": iso(c.created_at)}
             for c in FacilitatorCheckIn.objects.filter(user=user)
         ],
+        # Notes to members they wrote when moving or cancelling a meeting (held ones included:
+        # the writer sees those too).
+        "meeting_notes": [
+            {
+                "meeting": m.pk,
+                "group": m.group.name,
+                "meeting_starts_at": iso(m.starts_at),
+                "status": m.status,
+                "note": m.change_note,
+                "held": m.change_note_held,
+                "at": iso(m.updated_at),
+            }
+            for m in Meeting.objects.filter(change_note_by=user).select_related("group")
+        ],
     }
 
 
 def erase_groups(user: User, mode: EraseMode) -> None:
-    """Room messages and facilitator notes stay as "[deleted member]" or go, by ``mode``;
-    everything else about the person is deleted with the account (cascade)."""
+    """Room messages, facilitator notes and notes to members on moved or cancelled meetings
+    stay as "[deleted member]" or go, by ``mode``; everything else about the person is deleted
+    with the account (cascade).
+
+    In REMOVE mode the text of a meeting note they wrote is cleared (the meeting's ``SEQUENCE``
+    and ``updated_at`` go up when members could read it, so calendar feeds drop it). In either
+    mode, what of theirs is still held for review goes: a held meeting note is cleared and a
+    held room message deleted, since their alerts are deleted with the account (safety's
+    eraser) and nobody could ever review or release them.
+    """
+    # Held, in either mode: no alert is left to review them.
+    Meeting.objects.filter(change_note_by=user, change_note_held=True).update(
+        change_note="", change_note_held=False, change_note_by=None
+    )
+    RoomMessage.objects.filter(author=user, held=True).delete()
     if mode == EraseMode.REMOVE:
         RoomMessage.objects.filter(author=user).delete()
         FacilitatorNote.objects.filter(author=user).delete()
+        Meeting.objects.filter(change_note_by=user).exclude(change_note="").update(
+            change_note="",
+            change_note_by=None,
+            sequence=F("sequence") + 1,
+            updated_at=timezone.now(),
+        )
     else:
         RoomMessage.objects.filter(author=user).update(author=None)
         FacilitatorNote.objects.filter(author=user).update(author=None)

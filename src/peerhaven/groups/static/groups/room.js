@@ -113,6 +113,8 @@
         renderPresence(present);
         renderCheckin(ev.checkin);
         setStatus(ev.paused ? strings.paused : strings.connected);
+        // Facilitators: messages still held for review (who, never what), after a reconnect.
+        (ev.alerts || []).forEach(handle);
         break;
       case "message": addMessage(ev.message); break;
       case "ack": text.disabled = false; break;
@@ -138,7 +140,9 @@
         renderPresence(present);
         break;
       case "risk_alert":
-        if (alertsEl) { alertsEl.textContent = strings.alert + " " + (ev.author ? ev.author.name : ""); }
+        if (alertsEl) {
+          alertsEl.textContent = ev.notice || strings.alert + " " + (ev.author ? ev.author.name : "");
+        }
         break;
       case "ended":
         finished = true;
