@@ -204,7 +204,7 @@ def test_evaluate_command_reports_rules_model_and_cross_validation(
     assert evaluate.main([str(path), "--cross-validate", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     stages = [r["stage"] for r in out["reports"]]
-    assert stages == ["rules", "rules+learned"]
+    assert stages == ["rules", "rules+statements", "rules+statements+learned"]
     assert out["reports"][0]["at_risk_ideation_or_above"] == 0.0
     assert out["reports"][0]["community_at_ideation"] == 0
     assert out["reports"][0]["community_posts"] >= 140

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from peerhaven.safety.screening import RiskLevel, screen_text
+from peerhaven.safety.screening import RiskLevel, engine, learned, screen_text, train
+from peerhaven.safety.screening.engine import screen_normalized, screen_rules
 from peerhaven.safety.screening.evaluate import STATEMENTS, evaluate_statements
+from peerhaven.safety.screening.normalize import normalize
 
 
 def test_the_sets_are_balanced_and_apart() -> None:
@@ -32,6 +35,11 @@ def test_coverage_does_not_fall_below_what_was_measured() -> None:
     assert report["development"]["below_raised"] <= 3
     assert report["check"]["risk_at_ideation_or_above"] >= 0.35
     assert report["check"]["below_raised"] <= 2
+    # What runs by default (with the statement stage, trained on the development set but
+    # never on the check set).
+    default = evaluate_statements(None, learned.load(str(learned.STATEMENTS_MODEL_PATH)))
+    assert default["check"]["risk_at_ideation_or_above"] >= 0.42
+    assert default["check"]["below_raised"] <= 2
 
 
 @pytest.mark.parametrize(
@@ -84,3 +92,59 @@ def test_session_3_phrasings(text: str, expected: RiskLevel) -> None:
 )
 def test_session_3_near_misses(text: str) -> None:
     assert screen_text(text).level < RiskLevel.IDEATION
+
+
+# --- the statement stage (on by default, short texts only) ----------------------------------
+
+RULES_MISS = "honestly i just don't want to be around anymore"
+
+
+def test_the_shipped_statement_model_reads_short_texts_only() -> None:
+    model = learned.load(str(learned.STATEMENTS_MODEL_PATH))
+    assert model is not None
+    assert model.min_tokens == 1 and model.max_tokens == train.STATEMENT_MAX_TOKENS
+    assert 0.5 <= model.threshold <= 1.0
+    assert model.meta["min_users_per_term"] >= 5
+
+
+def test_the_statement_stage_raises_a_short_statement_the_rules_miss(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PEERHAVEN_SCREENING_STATEMENTS", raising=False)
+    norm = normalize(RULES_MISS)
+    assert screen_rules(norm).level == RiskLevel.NONE
+    result = screen_text(RULES_MISS)
+    assert result.level == RiskLevel.IDEATION
+    hits = [e for e in result.evidence if e.rule == engine.STATEMENT_RULE]
+    assert hits and all(RULES_MISS[e.start : e.end] == e.excerpt for e in hits)
+    # Switched off, or without its file, the rules decide alone.
+    monkeypatch.setenv("PEERHAVEN_SCREENING_STATEMENTS", "0")
+    assert screen_text(RULES_MISS).level == RiskLevel.NONE
+
+
+def test_the_statement_stage_never_raises_a_long_text() -> None:
+    model = learned.load(str(learned.STATEMENTS_MODEL_PATH))
+    assert model is not None
+    padded = RULES_MISS + " " + " ".join(["today"] * train.STATEMENT_MAX_TOKENS)
+    norm = normalize(padded)
+    assert model.probability(learned.features(learned.tokens(norm.text)))[0] > 0
+    assert not model.score(norm.text, 0).raise_to_ideation
+    assert screen_normalized(norm, None, model).level < RiskLevel.IDEATION
+
+
+def test_statement_threshold_bounds_what_the_model_adds(tmp_path: Path) -> None:
+    path = tmp_path / "statements.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(30):
+            handle.write(json.dumps({"text": f"lantern meadow {i}", "expected": "ideation"}) + "\n")
+            handle.write(json.dumps({"text": f"pebble orchard {i}", "expected": "below"}) + "\n")
+            # Near-misses that share the risk words: the threshold must spare them.
+            handle.write(json.dumps({"text": f"lantern orchard {i}", "expected": "below"}) + "\n")
+    users = train.load_statements([path])
+    strict = train.statement_threshold(users, 0.0)
+    data = train.train_statements([path], 0.0)
+    assert data["threshold"] == strict and data["max_tokens"] == train.STATEMENT_MAX_TOKENS
+    model = learned.LearnedModel(json.loads(json.dumps(data)))
+    near = [f"lantern orchard {i}" for i in range(30)]
+    assert not any(model.score(normalize(t).text, 0).raise_to_ideation for t in near)
+    assert train.statement_threshold(users, 1.0) <= strict

@@ -19,6 +19,7 @@ from peerhaven.safety.screening.result import Evidence, RiskLevel, Screening
 
 MAX_EVIDENCE = 200
 LEARNED_RULE = "learned.ngram_model"
+STATEMENT_RULE = "learned.statement_model"
 _SUBJECT_WINDOW_BACK = 12
 _TOPIC_WINDOW = 5
 _FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
@@ -445,19 +446,48 @@ def screen_rules(norm: Normalized, *, anyone: bool = False) -> Screening:
 
 
 def screen_normalized(
-    norm: Normalized, model: learned.LearnedModel | bool | None = True
+    norm: Normalized,
+    model: learned.LearnedModel | bool | None = True,
+    statements: learned.LearnedModel | bool | None = True,
 ) -> Screening:
-    """Rules, then the learned stage, which can only raise a long text to ideation.
+    """Rules, then the learned stages, which can only raise a text to ideation.
 
-    ``model=True`` uses the learned stage only if the operator turned it on (off by default);
-    pass a model to use that one, or ``None`` for the rules alone.
+    ``model`` is the optional Reddit-trained stage for long texts: ``True`` uses it only if the
+    operator turned it on (off by default). ``statements`` is the statement stage for short
+    texts: ``True`` uses it unless the operator turned it off (on by default). Pass a model to
+    use that one, or ``None`` to leave a stage out (``model=None, statements=None``: the rules
+    alone).
     """
     result = screen_rules(norm)
-    if result.level >= RiskLevel.IDEATION:
-        return result
-    stage = learned.current() if model is True else model
-    if not isinstance(stage, learned.LearnedModel):
-        return result
+    for stage, rule_id, what in (
+        (learned.current() if model is True else model, LEARNED_RULE, _LEARNED_WHY),
+        (
+            learned.current_statements() if statements is True else statements,
+            STATEMENT_RULE,
+            _STATEMENT_WHY,
+        ),
+    ):
+        if result.level >= RiskLevel.IDEATION:
+            return result
+        if isinstance(stage, learned.LearnedModel):
+            result = _learned_stage(norm, result, stage, rule_id, what)
+    return result
+
+
+_LEARNED_WHY = "A statistical model trained on clinician-rated posts scores this text like those of"
+_STATEMENT_WHY = (
+    "A statistical model trained on invented statements of suicidal thoughts scores this short"
+    " text like those"
+)
+
+
+def _learned_stage(
+    norm: Normalized,
+    result: Screening,
+    stage: learned.LearnedModel,
+    rule_id: str,
+    what: str,
+) -> Screening:
     score = stage.score(norm.text, int(result.level))
     if not score.raise_to_ideation:
         return result
@@ -468,13 +498,11 @@ def screen_normalized(
             Evidence(
                 start=o_start,
                 end=o_end,
-                rule=LEARNED_RULE,
+                rule=rule_id,
                 level=RiskLevel.IDEATION,
                 excerpt=norm.original[o_start:o_end],
                 explanation=(
-                    f"A statistical model trained on clinician-rated posts scores this text "
-                    f"like those of people at risk ({score.probability:.2f}); this phrase "
-                    f"weighed most"
+                    f"{what} people at risk ({score.probability:.2f}); this phrase weighed most"
                 ),
                 base_level=RiskLevel.IDEATION,
             )

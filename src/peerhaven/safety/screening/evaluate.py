@@ -56,8 +56,19 @@ def user_half(user: str) -> str:
     return "tune" if digest[0] % 2 == 0 else "check"
 
 
+def _stage_name(model: Any, statements: Any) -> str:
+    return "+".join(
+        ["rules"]
+        + (["statements"] if statements is not None else [])
+        + (["learned"] if model else [])
+    )
+
+
 def evaluate(
-    path: str | Path, half: str | None = None, model: learned.LearnedModel | None = None
+    path: str | Path,
+    half: str | None = None,
+    model: learned.LearnedModel | None = None,
+    statements: learned.LearnedModel | None = None,
 ) -> dict[str, Any]:
     """Screen every post of every user in ``path`` (JSON lines) and return per-label shares.
 
@@ -81,7 +92,7 @@ def evaluate(
             fired: set[str] = set()
             for post in row.get("posts", []):
                 posts += 1
-                result = screen_normalized(normalize(str(post)), model)
+                result = screen_normalized(normalize(str(post)), model, statements)
                 best = max(best, result.level)
                 fired.update(e.rule for e in result.evidence if e.level >= RiskLevel.IDEATION)
             counts[label] += 1
@@ -93,7 +104,8 @@ def evaluate(
     elapsed = time.perf_counter() - started
     community = learned.community_posts()
     community_hits = sum(
-        screen_normalized(normalize(text), model).level >= RiskLevel.IDEATION for text in community
+        screen_normalized(normalize(text), model, statements).level >= RiskLevel.IDEATION
+        for text in community
     )
 
     per_label: dict[str, dict[str, Any]] = {}
@@ -113,7 +125,7 @@ def evaluate(
     return {
         "path": str(path),
         "half": half or "all",
-        "stage": "rules" if model is None else "rules+learned",
+        "stage": _stage_name(model, statements),
         "community_posts": len(community),
         "community_at_ideation": community_hits,
         "users": sum(counts.values()),
@@ -124,11 +136,15 @@ def evaluate(
         "supportive_false_alarm": supportive.get("ideation_or_above", 0.0),
         "targets": {"at_risk_recall": TARGET_RECALL, "supportive_false_alarm": TARGET_FALSE_ALARM},
         "rules_by_label": {k: dict(v.most_common()) for k, v in rule_users.items()},
-        "statements": evaluate_statements(model),
+        "statements": evaluate_statements(model, statements),
     }
 
 
-def evaluate_labels(path: str | Path, model: learned.LearnedModel | None = None) -> dict[str, Any]:
+def evaluate_labels(
+    path: str | Path,
+    model: learned.LearnedModel | None = None,
+    statements: learned.LearnedModel | None = None,
+) -> dict[str, Any]:
     """Per post: how the screener reads an organisation's moderator-labelled posts."""
     tally: dict[str, Counter[str]] = {"at_risk": Counter(), "no_risk": Counter()}
     with open(path, encoding="utf-8") as handle:
@@ -139,14 +155,14 @@ def evaluate_labels(path: str | Path, model: learned.LearnedModel | None = None)
             label = str(row["label"])
             if label not in tally:
                 raise ValueError(f"unknown label {label!r} in {path}")
-            level = screen_normalized(normalize(str(row["text"])), model).level
+            level = screen_normalized(normalize(str(row["text"])), model, statements).level
             tally[label]["posts"] += 1
             for step in RiskLevel:
                 if level >= step:
                     tally[label][step.label] += 1
     return {
         "path": str(path),
-        "stage": "rules" if model is None else "rules+learned",
+        "stage": _stage_name(model, statements),
         "labels": {
             label: {
                 "posts": c["posts"],
@@ -180,7 +196,9 @@ STATEMENTS = {
 }
 
 
-def evaluate_statements(model: learned.LearnedModel | None = None) -> dict[str, Any]:
+def evaluate_statements(
+    model: learned.LearnedModel | None = None, statements: learned.LearnedModel | None = None
+) -> dict[str, Any]:
     """Per invented statement: risk ones at ≥ ideation (and imminent ones at imminent), and
     the ones below ideation that the screener raised."""
     out: dict[str, Any] = {}
@@ -192,7 +210,7 @@ def evaluate_statements(model: learned.LearnedModel | None = None) -> dict[str, 
                     continue
                 row = json.loads(line)
                 expected = str(row["expected"])
-                level = screen_normalized(normalize(str(row["text"])), model).level
+                level = screen_normalized(normalize(str(row["text"])), model, statements).level
                 tally[expected] += 1
                 tally[f"{expected}_raised"] += level >= RiskLevel.IDEATION
                 tally[f"{expected}_exact"] += level == RiskLevel.IMMINENT
@@ -279,10 +297,16 @@ def main(argv: list[str] | None = None) -> int:
         "--labels", help="moderator-labelled community posts (peerhaven screen --export-labels)"
     )
     args = parser.parse_args(argv)
-    reports = [evaluate(args.path, half=args.half)]
+    # Rules alone; the default (rules and the statement stage); and with the optional learned
+    # stage as well, when its model is shipped.
+    statements = learned.load(str(learned.STATEMENTS_MODEL_PATH))
     shipped = learned.load()
+    stages: list[tuple[learned.LearnedModel | None, learned.LearnedModel | None]] = [(None, None)]
+    if statements is not None:
+        stages.append((None, statements))
     if shipped is not None:
-        reports.append(evaluate(args.path, half=args.half, model=shipped))
+        stages.append((shipped, statements))
+    reports = [evaluate(args.path, half=args.half, model=m, statements=s) for m, s in stages]
     cv: dict[str, Any] | None = None
     if args.cross_validate:
         from peerhaven.safety.screening import train
@@ -293,28 +317,35 @@ def main(argv: list[str] | None = None) -> int:
         cv = train.cross_validate(users, train.DEFAULT_FALSE_ALARM)
     labelled = []
     if args.labels:
-        labelled = [evaluate_labels(args.labels)]
-        if shipped is not None:
-            labelled.append(evaluate_labels(args.labels, shipped))
+        labelled = [evaluate_labels(args.labels, m, s) for m, s in stages]
     if args.json:
         print(
             json.dumps({"reports": reports, "cross_validation": cv, "labels": labelled}, indent=2)
         )
         return 0
-    for n, report in enumerate(reports):
-        if n:
-            print(
-                "\nRules plus the optional learned stage (off unless "
-                "PEERHAVEN_SCREENING_LEARNED=1). It was trained on the development split: "
-                "on that file the table below is in-sample (use --cross-validate for the "
-                "held-out figure).\n"
-            )
+    for report in reports:
+        print(_HEADINGS.get(report["stage"], ""))
         print(format_report(report))
     for report in labelled:
         print(format_labels(report))
     if cv is not None:
         print(format_cross_validation(cv))
     return 0
+
+
+_HEADINGS = {
+    "rules": "Rules alone (PEERHAVEN_SCREENING_STATEMENTS=0):\n",
+    "rules+statements": (
+        "\nWhat runs by default: rules and the statement stage (short texts; trained on invented"
+        " statements only, the development statements among them, so every other figure here"
+        " is held out from it):\n"
+    ),
+    "rules+statements+learned": (
+        "\nPlus the optional learned stage (off unless PEERHAVEN_SCREENING_LEARNED=1). It was"
+        " trained on the development split: on that file this table is in-sample (use"
+        " --cross-validate for the held-out figure).\n"
+    ),
+}
 
 
 def format_cross_validation(cv: dict[str, Any]) -> str:

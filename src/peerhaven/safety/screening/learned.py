@@ -33,6 +33,9 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("model") / "learned.json"
+# The statement stage: the same kind of model, trained on invented short statements (written
+# blind, ``data/statements_*``), scoring short texts only. On by default (see ``docs/safety.md``).
+STATEMENTS_MODEL_PATH = Path(__file__).with_name("model") / "statements.json"
 COMMUNITY_POSTS = Path(__file__).with_name("data") / "community_posts.txt"
 FORMAT = "peerhaven.screening.tfidf-logistic/2"
 
@@ -91,6 +94,10 @@ class LearnedModel:
         self.intercept = float(data["intercept"])
         self.threshold = float(data["threshold"])
         self.meta: dict[str, Any] = dict(data.get("meta", {}))
+        # The lengths (in word tokens) of text the model may raise: the Reddit model reads long
+        # posts only, the statement model short texts only.
+        self.min_tokens = int(data.get("min_tokens", MIN_TOKENS))
+        self.max_tokens = int(data["max_tokens"]) if data.get("max_tokens") else None
 
     def probability(self, counts: Counter[str]) -> tuple[float, dict[str, float]]:
         """Return the model's probability and each present term's contribution to the logit."""
@@ -114,7 +121,12 @@ class LearnedModel:
         """Score normalised ``text``; ``rule_level`` is what the rules said (0-3)."""
         toks = tokens(text)
         p, contributions = self.probability(features(toks))
-        raise_it = rule_level < 2 and len(toks) >= MIN_TOKENS and p >= self.threshold
+        raise_it = (
+            rule_level < 2
+            and len(toks) >= self.min_tokens
+            and (self.max_tokens is None or len(toks) <= self.max_tokens)
+            and p >= self.threshold
+        )
         top: list[Contribution] = []
         if raise_it:
             best = sorted(
@@ -172,3 +184,17 @@ def community_posts() -> list[str]:
 
 def current() -> LearnedModel | None:
     return load() if enabled() else None
+
+
+def statements_enabled() -> bool:
+    """On unless the operator turned it off with ``PEERHAVEN_SCREENING_STATEMENTS=0``."""
+    return os.environ.get("PEERHAVEN_SCREENING_STATEMENTS", "1").strip().lower() not in {
+        "0",
+        "false",
+        "no",
+        "off",
+    }
+
+
+def current_statements() -> LearnedModel | None:
+    return load(str(STATEMENTS_MODEL_PATH)) if statements_enabled() else None
