@@ -139,3 +139,16 @@ def test_repeated_imminent_reports_of_one_object_page_the_team_once(
     pages = Notification.objects.filter(recipient=on_duty, kind="safety")
     assert pages.count() == 1
     assert "report" in pages.get().body
+
+
+def test_an_open_alert_raised_to_imminent_pages_the_team(
+    member: User, on_duty: User, outcome_for: Callable[[str], object]
+) -> None:
+    """Found by review: an edit that turned an ideation alert imminent paged nobody."""
+    for text in ("I wish I was dead", "I am going to overdose on my pills tonight"):
+        services.handle_screening(
+            outcome=outcome_for(text), author=member, kind="forums.post", obj=member, url="/"
+        )
+    alert = services.RiskAlert.objects.get(source="screening")
+    assert alert.level == "imminent"
+    assert Notification.objects.filter(recipient=on_duty, kind="safety").count() == 1

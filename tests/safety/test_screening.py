@@ -244,10 +244,10 @@ def test_replies_that_only_look_like_counting_in_stay_supportive(text: str) -> N
         ("I should be dead", IDEATION),
         ("I've started looking up ways to die", IMMINENT),
         ("I cut again last night", IMMINENT),
-        ("I'm going to end things soon", IMMINENT),
+        ("I'm going to end everything soon", IMMINENT),
         ("I have the pills ready", IMMINENT),
         ("I've got the pills lined up", IMMINENT),
-        ("I've written my note", IMMINENT),
+        ("I've written my goodbye note", IMMINENT),
     ],
 )
 def test_common_phrasings_are_recognised(text: str, expected: RiskLevel) -> None:

@@ -196,9 +196,11 @@ def raise_alert(
             )
             .first()
         )
+    upgraded = False
     if existing is not None:
         alert = existing
         if LEVEL_RANK[level] > alert.rank:
+            upgraded = level == "imminent"
             alert.level = level
             alert.sla_due_at = min(
                 alert.sla_due_at, now + datetime.timedelta(minutes=sla_minutes(level, source))
@@ -229,7 +231,9 @@ def raise_alert(
         )
         event = "created"
     transaction.on_commit(partial(live.broadcast, live.alert_event(alert, event)))
-    if level == "imminent" and event == "created" and not _paged_recently(alert):
+    # A new imminent item pages the team, and so does an open item raised to imminent (an
+    # edit that adds a plan): either way someone must look now.
+    if level == "imminent" and (event == "created" or upgraded) and not _paged_recently(alert):
         _alert_moderators_on_duty(alert)
     return alert
 
@@ -331,7 +335,7 @@ def file_report(
         else:
             author = getattr(obj, "author", None) or getattr(obj, "user", None)
     kind = obj._meta.label_lower if isinstance(obj, Model) else "report"
-    level, evidence = _reported_risk(reason)
+    level, evidence, own_words = _reported_risk(reason)
     if LEVEL_RANK.get(min_level, 0) > LEVEL_RANK[level]:
         level = min_level
     with transaction.atomic():
@@ -346,9 +350,11 @@ def file_report(
             reason=reason,
             reporter=reporter,
         )
-        if screen_reporter:
+        if screen_reporter and own_words:
             # The reporter's own words are text like any other: "this post makes me want to
             # die" is the reporter's risk, and they get the crisis panel and an alert naming them.
+            # Only when the report reading found words of theirs: a quote of the reported
+            # person, or "he told me to kill myself", is not the reporter's risk.
             own = screen_user_text(text=reason, kind="safety.report", author=reporter)
             report_outcome(
                 outcome=own,
@@ -361,19 +367,21 @@ def file_report(
         return alert
 
 
-def _reported_risk(reason: str) -> tuple[str, list[dict[str, Any]]]:
-    """The level a report enters the queue at (never below concern), and why."""
+def _reported_risk(reason: str) -> tuple[str, list[dict[str, Any]], bool]:
+    """The level a report enters the queue at (never below concern), why, and whether the
+    reason holds risk words of the reporter's own (screened as their text by the caller)."""
     from peerhaven.safety.screening import RiskLevel, screen_report
 
     try:
         result = screen_report(reason)
     except Exception:  # fail safe: the report is filed as an ordinary one
         logger.exception("Screening a report's reason failed; filing it at concern")
-        return "concern", []
+        return "concern", [], True
+    own_words = any("reporter" in e.modifiers for e in result.evidence)
     if result.level < RiskLevel.IDEATION:
-        return "concern", []
+        return "concern", [], own_words
     evidence = [e.as_dict() for e in result.evidence if e.level >= RiskLevel.IDEATION]
-    return result.level.label, evidence
+    return result.level.label, evidence, own_words
 
 
 # --- The queue ---------------------------------------------------------------------------------
@@ -622,6 +630,7 @@ def resolve_alert(
             feedback.record_label(alert, moderator)
     except Exception:  # the judgement is a by-product; the resolution must stand
         logger.exception("Recording the screening label of alert %s failed", alert.pk)
+    released = False
     if alert.held and alert.content_type is not None:
         releaser = _hold_releasers.get(f"{alert.content_type.app_label}.{alert.content_type.model}")
         # Never publish what another open alert still holds (a newer held text on the same
@@ -638,12 +647,13 @@ def resolve_alert(
         )
         if releaser is not None and not (release_held and unread_hold):
             releaser(alert.object_id, release_held)
+            released = release_held
     audit.record(
         actor=moderator,
         action="safety.alert.resolve",
         subject=alert.author,
         obj=alert,
-        detail={"alert": alert.pk, "outcome": outcome, "released": release_held},
+        detail={"alert": alert.pk, "outcome": outcome, "released": released},
         request=request,
     )
     transaction.on_commit(partial(live.broadcast, live.alert_event(alert, "resolved")))

@@ -63,6 +63,7 @@ def _compiled() -> tuple[
         "self_inline": re.compile(table.SELF_INCLUSION_INLINE),
         "self_strong": re.compile(table.SELF_INCLUSION_STRONG + table._CLAUSE_END),
         "told_to": re.compile(table.TOLD_TO + "$"),
+        "reported_speech": re.compile(table.REPORTED_SPEECH),
     }
     return rules, idioms, cues
 
@@ -120,6 +121,7 @@ class _Context:
         self.self_inline = cues["self_inline"]
         self.self_strong = cues["self_strong"]
         self.told_to = cues["told_to"]
+        self.reported_speech = cues["reported_speech"]
         words = [t[2] for t in self.tokens]
         self.first_count = sum(1 for w in words if w in table.FIRST_PERSON)
         self.second_count = sum(1 for w in words if w in table.SECOND_PERSON)
@@ -246,7 +248,7 @@ class _Context:
                     return False
                 # "not yet" promises a later act rather than denying one ("I haven't done it
                 # yet"); "don't ... yet" is advice or a present denial ("don't give up yet").
-                if word in _DO_NOT:
+                if word in _DO_NOT and (i == 0 or self.tokens[i - 1][2] not in table.FIRST_PERSON):
                     return True
                 j = bisect_left(self.token_starts, end)
                 following = [t[2] for t in self.tokens[j : j + 2]]
@@ -313,23 +315,25 @@ def _judge(
 
     modifiers: list[str] = []
     if anyone:
-        # A report: a bare term ("the post glorifies suicide") is nobody's risk, and "he told me
-        # to kill myself" is abuse by the reported person, not their risk.
-        if rule.subject == "topic":
-            return min(level, RiskLevel.CONCERN), ["topic"]
+        # A report. "He told me to kill myself" is abuse by the reported person, not their risk.
         s_start = ctx.sentence(start, end)[0]
         if ctx.told_to.search(ctx.text, max(s_start, start - 40), start) is not None:
             return RiskLevel.NONE, ["third_person"]
-        # Outside quotation marks, "I"/"me" is the reporter ("this post makes me want to
-        # die"): their risk, which the gate screens as their own text, not the reported
-        # person's. Inside quotation marks it is the reported person's words.
-        if not ctx.quoted(start, end):
-            if rule.subject == "self":
-                own = _FIRST_PERSON_WORD.search(ctx.text, start, end) is not None
-            else:
-                own = ctx.subject(start, end, forward=False) == "first"
-            if own:
-                return RiskLevel.NONE, ["reporter"]
+        # Words the reported person wrote: in quotation marks, or after "she said", "he
+        # posted:", "they wrote" — "I" there is them.
+        lead = ctx.text[max(s_start, start - 60) : start]
+        reported = ctx.quoted(start, end) or ctx.reported_speech.search(lead) is not None
+        if rule.subject == "self":
+            who = "first" if _FIRST_PERSON_WORD.search(ctx.text, start, end) else "third"
+        else:
+            who = ctx.subject(start, end, forward=rule.subject == "topic") or ""
+        if who == "first" and not reported:
+            # "This post makes me want to die": the reporter's own risk, which the gate
+            # screens as their text, not the reported person's.
+            return RiskLevel.NONE, ["reporter"]
+        if not who and not reported and rule.subject in ("topic", "check"):
+            # Nobody named: "the post glorifies suicide", "this is about suicidal feelings".
+            return min(level, RiskLevel.CONCERN), ["topic"]
     # A "self" phrase names the author ("kill myself"); people around it ("everyone would be
     # better off without me") are not its subject.
     if not anyone and rule.subject not in ("any", "self"):
@@ -454,7 +458,7 @@ def screen_normalized(
 
     ``model`` is the optional Reddit-trained stage for long texts: ``True`` uses it only if the
     operator turned it on (off by default). ``statements`` is the statement stage for short
-    texts: ``True`` uses it unless the operator turned it off (on by default). Pass a model to
+    texts: ``True`` uses it only if the operator turned it on (off by default). Pass a model to
     use that one, or ``None`` to leave a stage out (``model=None, statements=None``: the rules
     alone).
     """
@@ -477,7 +481,7 @@ def screen_normalized(
 _LEARNED_WHY = "A statistical model trained on clinician-rated posts scores this text like those of"
 _STATEMENT_WHY = (
     "A statistical model trained on invented statements of suicidal thoughts scores this short"
-    " text like those"
+    " text like those of"
 )
 
 

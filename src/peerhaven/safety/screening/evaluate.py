@@ -334,11 +334,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 _HEADINGS = {
-    "rules": "Rules alone (PEERHAVEN_SCREENING_STATEMENTS=0):\n",
+    "rules": "What runs by default: the rules alone.\n",
     "rules+statements": (
-        "\nWhat runs by default: rules and the statement stage (short texts; trained on invented"
-        " statements only, the development statements among them, so every other figure here"
-        " is held out from it):\n"
+        "\nWith the optional statement stage (PEERHAVEN_SCREENING_STATEMENTS=1; short texts;"
+        " trained on invented statements only, the development statements among them, so every"
+        " other figure here is held out from it; off by default because it raises everyday"
+        " short chat, see docs/safety.md):\n"
     ),
     "rules+statements+learned": (
         "\nPlus the optional learned stage (off unless PEERHAVEN_SCREENING_LEARNED=1). It was"

@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("model") / "learned.json"
 # The statement stage: the same kind of model, trained on invented short statements (written
-# blind, ``data/statements_*``), scoring short texts only. On by default (see ``docs/safety.md``).
+# blind, ``data/statements_*``), scoring short texts only. Off by default: a review found it
+# raised 14 of 123 everyday short chat messages ("go for it!", "it hurts") to ideation, because
+# its heaviest terms are function words (``docs/safety.md``).
 STATEMENTS_MODEL_PATH = Path(__file__).with_name("model") / "statements.json"
 COMMUNITY_POSTS = Path(__file__).with_name("data") / "community_posts.txt"
 FORMAT = "peerhaven.screening.tfidf-logistic/2"
@@ -187,12 +189,12 @@ def current() -> LearnedModel | None:
 
 
 def statements_enabled() -> bool:
-    """On unless the operator turned it off with ``PEERHAVEN_SCREENING_STATEMENTS=0``."""
-    return os.environ.get("PEERHAVEN_SCREENING_STATEMENTS", "1").strip().lower() not in {
-        "0",
-        "false",
-        "no",
-        "off",
+    """True only when the operator opted in with ``PEERHAVEN_SCREENING_STATEMENTS=1``."""
+    return os.environ.get("PEERHAVEN_SCREENING_STATEMENTS", "0").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
     }
 
 

@@ -83,8 +83,8 @@ RULES: tuple[Rule, ...] = (
         "imminent.intent.end_it_tonight",
         IMMINENT,
         r"\b(?:end|ending|do) it (?:all )?(?:tonight|tomorrow|this weekend|today|soon|now)\b"
-        r"|\b(?:end|ending) (?:things|everything) (?:tonight|tomorrow|this weekend|today|soon"
-        r"|now|for good)\b(?! (?:with|between))",
+        r"|\b(?:end|ending) everything (?:tonight|tomorrow|this weekend|today|soon|now"
+        r"|for good)\b(?! (?:with|between))",
         "Says when they will end their life",
     ),
     Rule(
@@ -119,9 +119,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.plan.not_here_tomorrow",
         IMMINENT,
-        r"\b(?:won't|will not|wont|i'll not|not going to|not gonna) be (?:here|around|alive) "
-        r"(?:tomorrow|much longer|for (?:much )?longer|by (?:tomorrow|morning|monday|the weekend"
-        r"|christmas|new year|my birthday|the end of the (?:week|month|year))|next (?:week|year))",
+        r"\b(?:won't|will not|wont|i'll not) be (?:here|around|alive) (?:tomorrow|much longer"
+        r"|for (?:much )?longer|by (?:tomorrow|morning|monday|the weekend)|next (?:week|year))",
         "Says they will not be alive soon",
     ),
     Rule(
@@ -169,9 +168,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.preparation.my_note",
         IMMINENT,
-        r"\b(?:wrote|written|writing|finished|left) my (?:suicide |goodbye |last |final )?"
-        r"note\b(?! (?:to|for|on|about|in) (?:the|a|my) (?:teacher|boss|landlord|doctor|gp"
-        r"|school|class|fridge|door|desk|lecture|meeting|manager))",
+        r"\b(?:wrote|written|writing|finished|left) my (?:suicide|goodbye|last|final) note\b",
         "Has written their note (a preparatory act)",
         subject="self",
     ),
@@ -201,9 +198,10 @@ RULES: tuple[Rule, ...] = (
         r"|the world|this world|life)\b"
         r"|\bsaying (?:my )?goodbyes?\b(?! to (?:him|her|them|my (?:friend|family|dog|cat)))"
         r"|\b(?:wrote|written|writing|posted|sent|recorded|typed) (?:a|my) goodbye\b(?! (?:card"
-        r"|party|present|gift|lunch|drinks|speech|note to (?:my|our|the) (?:coworker|colleague"
-        r"|team|class)))"
-        r"|\b(?:was|is) my goodbye\b"
+        r"|party|present|gift|lunch|drinks|speech|message|note|email|post|letter|song|video"
+        r"|to (?!(?:everyone|everybody|you all|the world|this world|life)\b)))"
+        r"|\b(?:was|is) my goodbye\b(?! to (?!(?:everyone|everybody|you all|the world"
+        r"|this world|life)\b))"
         r"|\b(?:goodbye|farewell|suicide) (?:letters?|notes?) (?:are|is) (?:done|written|finished"
         r"|ready|sealed)\b"
         r"|\b(?:wrote|written|writing|finished) (?:goodbye |farewell |last |final )?letters? to "
@@ -261,9 +259,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:all|a bunch of|a handful of|handfuls of|the whole bottle of|whole bottle of"
         r"|entire bottle of|too many|enough|\d{2,}|a lot of|lots of|every) (?:of )?(?:my |the )?"
         r"<pills>\b|\b(?:stockpil\w*|hoard\w*|saving up|collect\w*) (?:<gap1>)<pills>\b"
-        r"|\bsaving (?:<gap1>)<pills>\b(?! (?:for|on|in|with|at|from|money|costs|cash))"
-        r"|\bhow many (?:of )?(?:my |the |these |those )?<pills> (?:would|does|will|to|it|until"
-        r"|should|do)\b"
+        r"|\bsaving (?:<gap1>)<pills>\b(?! (?:for|on|in|with|at|from|money|costs|cash|bottles?"
+        r"|boxes|packets?|organi[sz]ers?|jars?|containers?))"
+        r"|\bhow many (?:of )?(?:my |the |these |those )?<pills> (?:it )?(?:would|does|will|did)"
+        r" (?:it )?"
+        r"(?:take|kill|be (?:fatal|lethal|enough))\b|\bhow many (?:of )?(?:my |the )?<pills> "
+        r"(?:to|until|before) (?:die|kill|od|overdose|be fatal)\b"
         r"|\blethal (?:dose|amount|overdose)\b",
         "Describes a quantity of pills or a lethal dose",
         method=True,
@@ -435,7 +436,8 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b(?:want|wish|need|hope|pray|praying) (?:for )?my life (?:would |to |will )?(?:just )?"
         r"(?:end|be over|stop)(?=\s*(?:[.!?,;:)]|$|and\b|but\b|now\b|already\b|soon\b"
-        r"|tonight\b))|\b(?:had|have had|i've had|ive had) enough of (?:life|living(?! (?:with|in"
+        r"|tonight\b))|\b(?:had|have had|i've had|ive had) enough of (?:life(?! (?:admin|stuff"
+        r"|lately|at work|in|on|with))|living(?! (?:with|in"
         r"|here|there|at|like|on|under|off|for|as|next))|being alive|existing|this life)\b",
         "Wants their life to be over",
         subject="self",
@@ -443,7 +445,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.feel_like_dying",
         IDEATION,
-        r"\bfeel(?:ing|s)? like (?:just )?(?:dying(?! (?:my|her|his|the|it|them|some)\b)"
+        r"\bfeel(?:ing|s)? like (?:just )?(?:dying(?! (?:my|her|his|the|it|them|some|every"
+        r"|whenever|when|of|from|in|at|after|before)\b)"
         r"|ending it|ending it all|ending my life|ending things|killing myself|not existing"
         r"|not being here)\b",
         "Feels like dying or ending it",
@@ -453,13 +456,9 @@ RULES: tuple[Rule, ...] = (
         "ideation.no_future_alive",
         IDEATION,
         r"\b<cant> (?:see|imagine|picture) myself (?:being |still )?alive\b"
-        r"|\b<cant> (?:see|imagine|picture) myself (?:being |still )?(?:here|around) (?:much "
-        r"longer|for much longer|next year|by next year|past \d+)\b"
-        r"|\b<dont> think (?:i'll|i will|ill) (?:be )?(?:still )?(?:alive|around much longer"
-        r"|here much longer)\b"
+        r"|\b<dont> think (?:i'll|i will|ill) (?:be )?(?:still )?alive\b"
         r"|\b<dont> think (?:i'll|i'm going to|i will|ill) (?:make it|survive) (?:through )?"
-        r"(?:the night|tonight|this night|the week|the weekend|much longer|another (?:day|night"
-        r"|week|year))\b",
+        r"(?:the night|tonight|this night)\b(?! (?:shift|without|at work|on|in|with))",
         "Does not expect to be alive",
         subject="self",
     ),
@@ -534,9 +533,11 @@ RULES: tuple[Rule, ...] = (
         "ideation.point_of_living",
         IDEATION,
         r"\b(?:what's|what is|whats|wats) (?:even )?the point (?:of|in) (?:me )?(?:living"
-        r"|being alive|staying alive|existing|me being here|being here|(?:going|carrying) on"
+        r"(?! (?:in|with|at|on|here|there|near|abroad|alone|like (?!this)))"
+        r"|being alive|staying alive|existing|me being here|(?:going|carrying) on"
         r"(?=\s*(?:[.!?,;:)]|$|anymore\b|any more\b|like this\b)))\b"
-        r"|\b(?:give|giving|given|gave) up on (?:life|living|being alive|staying alive)\b",
+        r"|\b(?:give|giving|given|gave) up on (?:life|living|being alive|staying alive)\b"
+        r"(?! (?:in|with|at|on|here|there|near|abroad|alone|admin|goals|plans))",
         "Sees no point in living",
     ),
     Rule(
@@ -587,6 +588,7 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:ctb|sh|self ?harm|kms|unalive) (?:thoughts|urges|feelings) (?:are|is|have been"
         r"|keep|kept|came|come|won't|wont)\b",
         "Describes suicidal thoughts or feelings",
+        subject="topic",
     ),
     Rule(
         "ideation.suicide_term",
@@ -697,7 +699,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:nobody|no one|noone) (?:has|will have|would have|needs) to deal with (?:it|my "
         r"(?:stuff|things|mess|debt|bills|affairs)) (?:after|when i'm gone|once i'm gone)\b"
         r"|\bwho gets my (?:stuff|things|belongings|guitar|games|clothes|money|savings|books"
-        r"|jewellery|jewelry|cat|dog)\b|\b(?:labelled|labeled|marked) ['\"]?for after\b",
+        r"|jewellery|jewelry|cat|dog)\b(?! (?:if|when) i (?:move|leave|go|travel|am away))"
+        r"|\b(?:labelled|labeled|marked) ['\"]?for after\b",
         "Arranging things for after their death (a preparatory act)",
         subject="self",
     ),
@@ -708,9 +711,9 @@ RULES: tuple[Rule, ...] = (
         r"|drop|roof|balcony) (?:need to )?be\b"
         r"|\b(?:bridges?|buildings?|roofs?) (?:with no|without|that (?:don't|dont|do not) have"
         r"|dont have|don't have) (?:nets?|fences?|barriers?|railings?)\b"
-        r"|\b(?:stood|standing|stand|sat|sitting) on the (?:edge|ledge) of (?:the|a) "
+        r"|\b(?:stood|standing|stand) on the (?:edge|ledge) of (?:the|a) "
         r"(?:roof|rooftop|bridge|building|parking garage|car park)\b(?! (?:path|walk|trail|top"
-        r"|terrace|garden|bar|cafe|restaurant))"
+        r"|terrace|garden|bar|cafe|restaurant|wall))"
         r"|\b(?:sat|sitting|sit) in the (?:closed )?garage with the (?:car|engine) (?:running|on)\b"
         r"|\b(?:head|face|myself) under (?:the )?(?:bath ?water|water)\b(?! (?:to|for) (?:rinse"
         r"|wash|cool))",
@@ -760,9 +763,10 @@ RULES: tuple[Rule, ...] = (
         "ideation.would_anyone_notice",
         IDEATION,
         r"\b(?:would|will) (?:anyone|anybody|people|they|my family) (?:even )?(?:notice|care"
-        r"|miss me) if i (?:wasn't|wasnt|was not|weren't|werent|died|was gone|disappeared|killed"
-        r" myself|stopped existing)\b"
-        r"|\bif i (?:wasn't|wasnt|was not) (?:here|around) any ?more\b",
+        r"|miss me) if i (?:(?:wasn't|wasnt|was not|weren't|werent) (?:here|around|alive)"
+        r"(?: any ?more)?(?! (?:at|for|to|in|on|tomorrow|today|this|next)\b)|died|was gone"
+        r"|disappeared|killed myself|stopped existing)\b"
+        r"|\bif i (?:wasn't|wasnt|was not) (?:here|around) any ?more\b(?! (?:at|for|to|in|on)\b)",
         "Wonders whether anyone would notice their death",
         subject="self",
     ),
@@ -770,8 +774,9 @@ RULES: tuple[Rule, ...] = (
         "ideation.only_reason_alive",
         IDEATION,
         r"\b(?:the )?(?:only|one) (?:reason|thing) (?:i'm|im|i am) (?:still )?(?:here|alive"
-        r"|living|breathing|around)\b|\bonly (?:alive|still alive|still here) (?:because|bc"
-        r"|cause|cuz|'cause|for)\b|\btoo (?:scared|afraid|chicken) to die\b",
+        r"|breathing|around)\b(?! (?:at|in|on|for|with|is|are|was)\b)|\bonly (?:alive"
+        r"|still alive|still here) (?:because|bc|cause|cuz|'cause|for)\b"
+        r"|\btoo (?:scared|afraid|chicken) to die\b(?! (?:my|her|his|the) )",
         "Stays alive only for one reason (implies thoughts of dying)",
         subject="self",
     ),
@@ -781,6 +786,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:disappointed|upset|angry|annoyed|sad|gutted) (?:that )?i (?:woke up|wake up"
         r"|am still alive|'m still alive|survived|am still here|'m still here)\b"
         r"|\bi (?:really |fucking |just |so )?(?:hate|despise|loathe) (?:being alive|existing)\b"
+        r"(?! (?:at|on|in|during|before|when|while|on)\b)"
         r"|\bbutton (?:that|to) (?:would )?(?:make|made|makes|let|lets) me (?:stop existing"
         r"|not exist|disappear|die|cease to exist|never have existed)\b",
         "Does not want to be alive",
@@ -1051,6 +1057,15 @@ SELF_INCLUSION_NEXT = (
 SELF_INCLUSION_STRONG = r"(?:(?:honestly|yeah|yes|yep|well|tbh|ngl)[, ]+)?(?:i do|so do i|me too)"
 SELF_INCLUSION_INLINE = r"(?:\band|,) (?:so do i|me too|i do too|same here|i feel the same)\b"
 
+# In a report, "she said", "he posted:", "they wrote" before a phrase: the reported person's
+# words, so "I" in them is that person, not the reporter. Searched in the 60 characters before a
+# hit, within its sentence.
+REPORTED_SPEECH = (
+    r"\b(?:said|says|saying|wrote|writes|writing|posted|posts|posting|texted|messaged|typed"
+    r"|commented|replied|tweeted|put)\b(?: (?:that|this|in (?:the|a|her|his|their) \w+"
+    r"|(?:on|in) (?:the )?(?:chat|group|room|forum|thread)))?:? ?'?$"
+)
+
 # In a report, what someone told another person to do ("he told me to kill myself") is abuse by
 # the reported person, not their own risk. Matched right before a hit.
 TOLD_TO = (
@@ -1187,6 +1202,16 @@ THIRD_PERSON = frozenset(
         "he's",
         "she's",
         "they're",
+        "they've",
+        "they'll",
+        "theyve",
+        "theyll",
+        "member",
+        "user",
+        "poster",
+        "mentee",
+        "mentor",
+        "facilitator",
         "hes",
         "shes",
         "theyre",
