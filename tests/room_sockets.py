@@ -34,6 +34,11 @@ class WebsocketCommunicator(ApplicationCommunicator):
         await self.send_input({"type": "websocket.connect"})
         response = await self.receive_output(timeout)
         if response["type"] == "websocket.close":
+            # A server answers a refused handshake with websocket.disconnect, which ends the
+            # consumer; without it the consumer would wait on the channel layer until the
+            # event loop is torn down (seen hanging that teardown once on the Redis layer).
+            await self.send_input({"type": "websocket.disconnect", "code": response.get("code")})
+            await self.wait(timeout)
             return False, response.get("code", 1000)
         return True, response.get("subprotocol")
 
