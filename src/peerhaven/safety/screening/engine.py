@@ -324,14 +324,14 @@ def _judge(
         lead = ctx.text[max(s_start, start - 60) : start]
         reported = ctx.quoted(start, end) or ctx.reported_speech.search(lead) is not None
         if rule.subject == "self":
-            who = "first" if _FIRST_PERSON_WORD.search(ctx.text, start, end) else "third"
+            named = "first" if _FIRST_PERSON_WORD.search(ctx.text, start, end) else "third"
         else:
-            who = ctx.subject(start, end, forward=rule.subject == "topic") or ""
-        if who == "first" and not reported:
+            named = ctx.subject(start, end, forward=rule.subject == "topic") or ""
+        if named == "first" and not reported:
             # "This post makes me want to die": the reporter's own risk, which the gate
             # screens as their text, not the reported person's.
             return RiskLevel.NONE, ["reporter"]
-        if not who and not reported and rule.subject in ("topic", "check"):
+        if not named and not reported and rule.subject in ("topic", "check"):
             # Nobody named: "the post glorifies suicide", "this is about suicidal feelings".
             return min(level, RiskLevel.CONCERN), ["topic"]
     # A "self" phrase names the author ("kill myself"); people around it ("everyone would be
