@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from peerhaven.safety.screening import Evidence, RiskLevel, Screening, screen_text
 from peerhaven.safety.screening import rules as table
-from peerhaven.safety.screening.engine import _compiled
+from peerhaven.safety.screening.engine import _compiled, _compiled_anyone
 from peerhaven.safety.screening.normalize import normalize
 
 NONE, CONCERN, IDEATION, IMMINENT = (
@@ -591,9 +591,11 @@ def test_pathological_100k_inputs_finish(text: str) -> None:
     assert isinstance(result.level, RiskLevel)
 
 
+@pytest.mark.parametrize("anyone", [False, True], ids=["author", "report"])
 @pytest.mark.parametrize("rule_index", range(len(table.RULES)))
-def test_each_rule_pattern_is_linear_on_adversarial_input(rule_index: int) -> None:
-    regex = _compiled()[0][rule_index].regex
+def test_each_rule_pattern_is_linear_on_adversarial_input(rule_index: int, anyone: bool) -> None:
+    # Reports use the same rules with their pronouns widened (``_compiled_anyone``).
+    regex = (_compiled_anyone() if anyone else _compiled()[0])[rule_index].regex
     for probe in ("a " * 20_000, "i want to " * 4_000, "my " * 20_000, "x" * 60_000):
         started = time.perf_counter()
         for _ in regex.finditer(probe):
@@ -621,6 +623,20 @@ def test_rule_patterns_have_no_nested_unbounded_quantifiers() -> None:
         assert not nested.search(rule.pattern), rule.id
     for rule_id, pattern in table.IDIOMS:
         assert not nested.search(pattern), rule_id
+    for cue in (
+        "SELF_INCLUSION_NEXT",
+        "SELF_INCLUSION_STRONG",
+        "SELF_INCLUSION_INLINE",
+        "TOLD_TO",
+        "REPORTED_SPEECH",
+        "OWN_QUOTE_LEAD",
+        "SUPPORT_CUES",
+        "NEWS_CUES",
+        "RECOVERY_CUES",
+        "REMOTE_PAST",
+        "RECENT_OR_PRESENT",
+    ):
+        assert not nested.search(getattr(table, cue)), cue
 
 
 @pytest.mark.parametrize(
