@@ -317,9 +317,14 @@ def test_reports_are_screened_and_rate_limited(thread: Thread, outsider: User) -
     post = thread.posts.get()
     with mock.patch("peerhaven.forums.services.screen_user_text") as screen:
         screen.return_value = GateOutcome(level="none")
+        # A note about the post is not the reporter's risk: not screened as theirs.
         services.report_post(post=post, reporter=outsider, reason="risk", detail="worried")
-    assert screen.call_args.kwargs["text"] == "worried"
-    assert Report.objects.count() == 1
+        assert screen.call_args is None
+        # The reporter's own words at risk are.
+        mine = "this post makes me want to die"
+        services.report_post(post=post, reporter=outsider, reason="risk", detail=mine)
+    assert screen.call_args.kwargs["text"] == mine
+    assert Report.objects.count() == 2
 
 
 def test_posting_is_rate_limited(thread: Thread, outsider: User) -> None:

@@ -152,3 +152,37 @@ def test_an_open_alert_raised_to_imminent_pages_the_team(
     alert = services.RiskAlert.objects.get(source="screening")
     assert alert.level == "imminent"
     assert Notification.objects.filter(recipient=on_duty, kind="safety").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The reported person's words after "she replied:" / "saying" (found by review).
+        ("She replied: I'm ending everything tonight. Please check on her.", RiskLevel.IMMINENT),
+        ("He messaged me saying I'm going to end it all tonight.", RiskLevel.IMMINENT),
+        ("She wrote: I want to die, nobody would miss me.", RiskLevel.IDEATION),
+        ("This member keeps saying she wants to die", RiskLevel.IDEATION),
+        # Abuse and the reporter's own words are not the reported person's risk.
+        ("He keeps saying I should go hang myself.", RiskLevel.NONE),
+        ("They said to go kill myself.", RiskLevel.NONE),
+        ("He said nasty things about me and now I want to die", RiskLevel.NONE),
+    ],
+)
+def test_reported_speech_and_abuse(text: str, expected: RiskLevel) -> None:
+    assert screen_report(text).level == expected
+
+
+@pytest.mark.parametrize(
+    ("reason", "reporter_alert"),
+    [
+        ("He told me to go kill myself and that nobody would miss me.", False),
+        ("She replied: I'm ending everything tonight. Please check on her.", False),
+        ("He said nasty things about me and now I want to die", True),
+    ],
+)
+def test_only_the_reporters_own_risk_words_raise_an_alert_naming_them(
+    member: User, outsider: User, reason: str, reporter_alert: bool
+) -> None:
+    services.file_report(reporter=outsider, obj=member, reason=reason, url="/u/1/")
+    own = services.RiskAlert.objects.filter(source="screening", author=outsider)
+    assert own.exists() == reporter_alert

@@ -31,7 +31,7 @@ def test_coverage_does_not_fall_below_what_was_measured() -> None:
     The check set was never read while writing rules; its floor guards against regressions
     only and is not a target to tune against."""
     report = evaluate_statements()
-    assert report["development"]["risk_at_ideation_or_above"] >= 0.72
+    assert report["development"]["risk_at_ideation_or_above"] >= 0.75
     assert report["development"]["below_raised"] <= 3
     assert report["check"]["risk_at_ideation_or_above"] >= 0.35
     assert report["check"]["below_raised"] <= 2
@@ -179,3 +179,54 @@ def test_everyday_short_chat_is_not_raised_by_what_runs_by_default(
     monkeypatch.delenv("PEERHAVEN_SCREENING_STATEMENTS", raising=False)
     raised = [t for t in EVERYDAY_CHAT if screen_text(t).level >= RiskLevel.IDEATION]
     assert raised == []
+
+
+# --- found by the final review of session 3: narrowing must not lose plain statements ---------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Feeling suicidal tonight.",
+        "So suicidal right now.",
+        "been suicidal all week",
+        "Suicidal thoughts are back and they're loud tonight.",
+        "Long time user here, suicidal thoughts keep coming back.",
+        "The only reason I'm still here is my mum.",
+        "The only thing I'm still here for is my kids.",
+        "I feel like dying every day.",
+        "I'm not going to be here much longer.",
+        "I'm not going to be alive by Christmas.",
+        "I don't think I'll be around much longer.",
+        "I've had enough of life lately.",
+        "I've given up on life at this point.",
+        "I've given up on living with this pain.",
+        "Would anyone care if I wasn't here tomorrow?",
+        "I'm ending things tonight.",
+        "How many pills to end it",
+        "How many pills do I need to take to die",
+        "I'm sitting on the edge of the roof.",
+        "I hate being alive at this point.",
+        "I'm too scared to die the way I want to.",
+    ],
+)
+def test_plain_statements_the_narrowing_must_keep(text: str) -> None:
+    assert screen_text(text).level >= RiskLevel.IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Suicidal thoughts are listed as a possible side effect on the sertraline leaflet",
+        "Not gonna be here by Christmas, we're flying to Spain",
+        "The only reason I'm still here at work is the pension",
+        "What's the point of living in a city if you can't afford it",
+        "Would anyone notice if I wasn't at the meeting tomorrow?",
+        "I've had enough of life admin",
+        "I hate being alive at 6am on a Monday",
+        "ending things tonight with him",
+        "How many of these tablets do you take a day?",
+    ],
+)
+def test_everyday_texts_the_narrowing_spares(text: str) -> None:
+    assert screen_text(text).level < RiskLevel.IDEATION

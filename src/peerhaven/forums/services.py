@@ -683,9 +683,19 @@ def report_post(
     if len(detail) > 1000:
         raise ValidationError({"detail": [_("Keep the note under 1000 characters.")]})
     _rate_limit("forums.report", reporter, REPORT_RATE)
-    outcome = screen_user_text(text=detail, kind="forums.report", author=reporter)
+    # The reporter's own words at risk ("this makes me want to die") are screened as theirs; a
+    # quote of the post or "he told me to kill myself" is the reported person's, read by the
+    # safety queue (safety.services.reporter_at_risk).
+    from peerhaven.safety.services import reporter_at_risk
+
+    outcome = (
+        screen_user_text(text=detail, kind="forums.report", author=reporter)
+        if detail and reporter_at_risk(detail)
+        else None
+    )
     report = Report.objects.create(post=post, reporter=reporter, reason=reason, detail=detail)
-    report_outcome(outcome=outcome, author=reporter, kind="forums.report", obj=report)
+    if outcome is not None:
+        report_outcome(outcome=outcome, author=reporter, kind="forums.report", obj=report)
     _file_in_unified_queue(report=report, post=post, reporter=reporter)
     return report
 

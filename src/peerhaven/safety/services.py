@@ -367,6 +367,12 @@ def file_report(
         return alert
 
 
+def reporter_at_risk(reason: str) -> bool:
+    """Whether a report's reason holds risk words of the reporter's own (not a quote of the
+    reported person, not "he told me to ..."): those are screened as the reporter's text."""
+    return _reported_risk(reason)[2]
+
+
 def _reported_risk(reason: str) -> tuple[str, list[dict[str, Any]], bool]:
     """The level a report enters the queue at (never below concern), why, and whether the
     reason holds risk words of the reporter's own (screened as their text by the caller)."""
@@ -377,7 +383,9 @@ def _reported_risk(reason: str) -> tuple[str, list[dict[str, Any]], bool]:
     except Exception:  # fail safe: the report is filed as an ordinary one
         logger.exception("Screening a report's reason failed; filing it at concern")
         return "concern", [], True
-    own_words = any("reporter" in e.modifiers for e in result.evidence)
+    own_words = any(
+        "reporter" in e.modifiers and e.base_level >= RiskLevel.IDEATION for e in result.evidence
+    )
     if result.level < RiskLevel.IDEATION:
         return "concern", [], own_words
     evidence = [e.as_dict() for e in result.evidence if e.level >= RiskLevel.IDEATION]

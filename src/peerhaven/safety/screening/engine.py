@@ -64,6 +64,7 @@ def _compiled() -> tuple[
         "self_strong": re.compile(table.SELF_INCLUSION_STRONG + table._CLAUSE_END),
         "told_to": re.compile(table.TOLD_TO + "$"),
         "reported_speech": re.compile(table.REPORTED_SPEECH),
+        "report_person": re.compile(table.REPORT_PERSONS),
     }
     return rules, idioms, cues
 
@@ -122,6 +123,7 @@ class _Context:
         self.self_strong = cues["self_strong"]
         self.told_to = cues["told_to"]
         self.reported_speech = cues["reported_speech"]
+        self.report_person = cues["report_person"]
         words = [t[2] for t in self.tokens]
         self.first_count = sum(1 for w in words if w in table.FIRST_PERSON)
         self.second_count = sum(1 for w in words if w in table.SECOND_PERSON)
@@ -327,6 +329,8 @@ def _judge(
             named = "first" if _FIRST_PERSON_WORD.search(ctx.text, start, end) else "third"
         else:
             named = ctx.subject(start, end, forward=rule.subject == "topic") or ""
+            if not named and ctx.report_person.search(lead) is not None:
+                named = "third"  # "this member keeps saying ..."
         if named == "first" and not reported:
             # "This post makes me want to die": the reporter's own risk, which the gate
             # screens as their text, not the reported person's.

@@ -120,7 +120,10 @@ RULES: tuple[Rule, ...] = (
         "imminent.plan.not_here_tomorrow",
         IMMINENT,
         r"\b(?:won't|will not|wont|i'll not) be (?:here|around|alive) (?:tomorrow|much longer"
-        r"|for (?:much )?longer|by (?:tomorrow|morning|monday|the weekend)|next (?:week|year))",
+        r"|for (?:much )?longer|by (?:tomorrow|morning|monday|the weekend)|next (?:week|year))"
+        r"|\b(?:not going to|not gonna) be (?:here|around|alive) (?:much longer|for (?:much )?"
+        r"longer)\b|\b(?:won't|will not|wont|not going to|not gonna) be alive (?:by|at|for|next)"
+        r" (?:christmas|new year|my birthday|the end of the (?:week|month|year)|\w+day)\b",
         "Says they will not be alive soon",
     ),
     Rule(
@@ -264,7 +267,9 @@ RULES: tuple[Rule, ...] = (
         r"|\bhow many (?:of )?(?:my |the |these |those )?<pills> (?:it )?(?:would|does|will|did)"
         r" (?:it )?"
         r"(?:take|kill|be (?:fatal|lethal|enough))\b|\bhow many (?:of )?(?:my |the )?<pills> "
-        r"(?:to|until|before) (?:die|kill|od|overdose|be fatal)\b"
+        r"(?:do i need (?:to take )?|would i need (?:to take )?)?(?:to|until|before) (?:die|kill"
+        r"|od|overdose|be fatal|end it|end my life|i (?:don't|dont|won't|wont|never) wake up"
+        r"|(?:not|never) wake up)\b"
         r"|\blethal (?:dose|amount|overdose)\b",
         "Describes a quantity of pills or a lethal dose",
         method=True,
@@ -437,7 +442,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:want|wish|need|hope|pray|praying) (?:for )?my life (?:would |to |will )?(?:just )?"
         r"(?:end|be over|stop)(?=\s*(?:[.!?,;:)]|$|and\b|but\b|now\b|already\b|soon\b"
         r"|tonight\b))|\b(?:had|have had|i've had|ive had) enough of (?:life(?! (?:admin|stuff"
-        r"|lately|at work|in|on|with))|living(?! (?:with|in"
+        r"|at work))|living(?! (?:with|in"
         r"|here|there|at|like|on|under|off|for|as|next))|being alive|existing|this life)\b",
         "Wants their life to be over",
         subject="self",
@@ -445,8 +450,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.feel_like_dying",
         IDEATION,
-        r"\bfeel(?:ing|s)? like (?:just )?(?:dying(?! (?:my|her|his|the|it|them|some|every"
-        r"|whenever|when|of|from|in|at|after|before)\b)"
+        r"\bfeel(?:ing|s)? like (?:just )?(?:dying(?! (?:my|her|his|the|it|them|some|of|from)\b)"
         r"|ending it|ending it all|ending my life|ending things|killing myself|not existing"
         r"|not being here)\b",
         "Feels like dying or ending it",
@@ -457,6 +461,7 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b<cant> (?:see|imagine|picture) myself (?:being |still )?alive\b"
         r"|\b<dont> think (?:i'll|i will|ill) (?:be )?(?:still )?alive\b"
+        r"|\b<dont> think (?:i'll|i will|ill) be (?:around|here) (?:for )?much longer\b"
         r"|\b<dont> think (?:i'll|i'm going to|i will|ill) (?:make it|survive) (?:through )?"
         r"(?:the night|tonight|this night)\b(?! (?:shift|without|at work|on|in|with))",
         "Does not expect to be alive",
@@ -532,12 +537,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.point_of_living",
         IDEATION,
-        r"\b(?:what's|what is|whats|wats) (?:even )?the point (?:of|in) (?:me )?(?:living"
+        r"\b(?:end|ending) things (?:tonight|for good|soon|now)\b(?! (?:with|between))"
+        r"|\b(?:what's|what is|whats|wats) (?:even )?the point (?:of|in) (?:me )?(?:living"
         r"(?! (?:in|with|at|on|here|there|near|abroad|alone|like (?!this)))"
         r"|being alive|staying alive|existing|me being here|(?:going|carrying) on"
         r"(?=\s*(?:[.!?,;:)]|$|anymore\b|any more\b|like this\b)))\b"
-        r"|\b(?:give|giving|given|gave) up on (?:life|living|being alive|staying alive)\b"
-        r"(?! (?:in|with|at|on|here|there|near|abroad|alone|admin|goals|plans))",
+        r"|\b(?:give|giving|given|gave) up on (?:life|being alive|staying alive|living(?! (?:in"
+        r"|with (?!this)|at (?!this)|on|here|there|near|abroad|alone)\b))\b",
         "Sees no point in living",
     ),
     Rule(
@@ -588,7 +594,6 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:ctb|sh|self ?harm|kms|unalive) (?:thoughts|urges|feelings) (?:are|is|have been"
         r"|keep|kept|came|come|won't|wont)\b",
         "Describes suicidal thoughts or feelings",
-        subject="topic",
     ),
     Rule(
         "ideation.suicide_term",
@@ -711,7 +716,7 @@ RULES: tuple[Rule, ...] = (
         r"|drop|roof|balcony) (?:need to )?be\b"
         r"|\b(?:bridges?|buildings?|roofs?) (?:with no|without|that (?:don't|dont|do not) have"
         r"|dont have|don't have) (?:nets?|fences?|barriers?|railings?)\b"
-        r"|\b(?:stood|standing|stand) on the (?:edge|ledge) of (?:the|a) "
+        r"|\b(?:stood|standing|stand|sat|sitting) on the (?:edge|ledge) of (?:the|a) "
         r"(?:roof|rooftop|bridge|building|parking garage|car park)\b(?! (?:path|walk|trail|top"
         r"|terrace|garden|bar|cafe|restaurant|wall))"
         r"|\b(?:sat|sitting|sit) in the (?:closed )?garage with the (?:car|engine) (?:running|on)\b"
@@ -764,19 +769,22 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b(?:would|will) (?:anyone|anybody|people|they|my family) (?:even )?(?:notice|care"
         r"|miss me) if i (?:(?:wasn't|wasnt|was not|weren't|werent) (?:here|around|alive)"
-        r"(?: any ?more)?(?! (?:at|for|to|in|on|tomorrow|today|this|next)\b)|died|was gone"
+        r"(?: any ?more)?(?! at (?:work|school|the)\b)|died|was gone"
         r"|disappeared|killed myself|stopped existing)\b"
-        r"|\bif i (?:wasn't|wasnt|was not) (?:here|around) any ?more\b(?! (?:at|for|to|in|on)\b)",
+        r"|\bif i (?:wasn't|wasnt|was not) (?:here|around) any ?more\b(?! at (?:work|school"
+        r"|the)\b)",
         "Wonders whether anyone would notice their death",
         subject="self",
     ),
     Rule(
         "ideation.only_reason_alive",
         IDEATION,
-        r"\b(?:the )?(?:only|one) (?:reason|thing) (?:i'm|im|i am) (?:still )?(?:here|alive"
-        r"|breathing|around)\b(?! (?:at|in|on|for|with|is|are|was)\b)|\bonly (?:alive"
+        r"\b(?:the )?(?:only|one) (?:reason|thing) (?:i'm|im|i am) (?:still (?:here(?! at (?:work"
+        r"|school|this job|the office|my job))|alive|breathing|around)|alive|breathing)\b"
+        r"|\b(?:the )?(?:only|one) reason (?:i'm|im|i am) (?:here|around)\b"
+        r"(?! (?:at|in|on|for|with|is|are|was)\b)|\bonly (?:alive"
         r"|still alive|still here) (?:because|bc|cause|cuz|'cause|for)\b"
-        r"|\btoo (?:scared|afraid|chicken) to die\b(?! (?:my|her|his|the) )",
+        r"|\btoo (?:scared|afraid|chicken) to die\b(?! (?:my|her|his) )",
         "Stays alive only for one reason (implies thoughts of dying)",
         subject="self",
     ),
@@ -786,7 +794,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:disappointed|upset|angry|annoyed|sad|gutted) (?:that )?i (?:woke up|wake up"
         r"|am still alive|'m still alive|survived|am still here|'m still here)\b"
         r"|\bi (?:really |fucking |just |so )?(?:hate|despise|loathe) (?:being alive|existing)\b"
-        r"(?! (?:at|on|in|during|before|when|while|on)\b)"
+        r"(?! (?:at \d|on (?:a )?mondays?\b|before (?:coffee|noon|work)\b))"
         r"|\bbutton (?:that|to) (?:would )?(?:make|made|makes|let|lets) me (?:stop existing"
         r"|not exist|disappear|die|cease to exist|never have existed)\b",
         "Does not want to be alive",
@@ -948,6 +956,12 @@ IDIOMS: tuple[tuple[str, str], ...] = (
         r"|worked|working|work) (?:myself |me )?to death\b",
     ),
     (
+        "idiom.side_effect",
+        r"\bsuicidal (?:thoughts|feelings|ideation|behaviou?r)(?: (?:is|are|as|were))? (?:listed"
+        r"|a (?:possible |rare |known |common )?side effect|on the (?:leaflet|label|warning))"
+        r"|\bside effects? (?:like|such as|including|of) suicidal\b",
+    ),
+    (
         "idiom.fixed",
         r"(?<!want )(?<!wanted )(?<!ready )(?<!wish )\bto die for\b|\b(?:die laughing"
         r"|dying laughing|died laughing|dead tired|dead serious"
@@ -1063,15 +1077,21 @@ SELF_INCLUSION_INLINE = r"(?:\band|,) (?:so do i|me too|i do too|same here|i fee
 REPORTED_SPEECH = (
     r"\b(?:said|says|saying|wrote|writes|writing|posted|posts|posting|texted|messaged|typed"
     r"|commented|replied|tweeted|put)\b(?: (?:that|this|in (?:the|a|her|his|their) \w+"
-    r"|(?:on|in) (?:the )?(?:chat|group|room|forum|thread)))?:? ?'?$"
+    r"|(?:on|in) (?:the )?(?:chat|group|room|forum|thread)))?[:,]? ?['\"]?"
+    r"(?:(?!(?:and|but|so|now|then)\b)[a-z']+ ){0,5}$"
 )
+
+# In a report, the people a reporter names who are neither "I" nor pronouns: read as the
+# reported person (only in reports; in a member's own text "as a new member, ..." is theirs).
+REPORT_PERSONS = r"\b(?:member|user|poster|mentee|mentor|facilitator|op|person|guy|girl)\b"
 
 # In a report, what someone told another person to do ("he told me to kill myself") is abuse by
 # the reported person, not their own risk. Matched right before a hit.
 TOLD_TO = (
-    r"\b(?:told|tell|tells|telling|said|says|saying|asked|asking|wants|wanted|urged|urging)"
-    r" (?:me|us|people|everyone|others|someone|him|her|them|you|my \w+) (?:to |that i should )"
-    r"(?:go |just )?"
+    r"\b(?:(?:told|tell|tells|telling|asked|asking|wants|wanted|urged|urging) (?:me|us|people"
+    r"|everyone|others|someone|him|her|them|you|my \w+)|(?:said|says|saying)(?: (?:to )?(?:me|us"
+    r"|people|everyone|others|someone|him|her|them|you|my \w+))?) (?:to |that i should "
+    r"|i should |that i'd be better off if i )(?:go |just )?"
 )
 
 SUPPORT_CUES = (
@@ -1206,12 +1226,6 @@ THIRD_PERSON = frozenset(
         "they'll",
         "theyve",
         "theyll",
-        "member",
-        "user",
-        "poster",
-        "mentee",
-        "mentor",
-        "facilitator",
         "hes",
         "shes",
         "theyre",
