@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from peerhaven.accounts.models import Role, User
-from peerhaven.groups import services
+from peerhaven.groups import live, services
 from peerhaven.groups.models import (
     Facilitator,
     FacilitatorTraining,
@@ -138,3 +138,47 @@ def make_meeting(db: Any) -> Callable[..., Meeting]:
 @pytest.fixture
 def meeting(group: SupportGroup, make_meeting: Callable[..., Meeting]) -> Meeting:
     return make_meeting(group)
+
+
+@pytest.fixture
+def co_facilitator(make_user: Callable[..., User], group: SupportGroup) -> User:
+    """A second trained facilitator of ``group``."""
+    user = make_user(display_name="Steady Lantern", roles=(Role.PEER_SUPPORTER,))
+    today = timezone.localdate()
+    FacilitatorTraining.objects.create(
+        peer_supporter=user,
+        completed_on=today - timedelta(days=10),
+        trainer="Peer Trainer",
+        expires_on=today + timedelta(days=300),
+    )
+    Facilitator.objects.create(group=group, user=user)
+    return user
+
+
+@pytest.fixture
+def other(
+    make_user: Callable[..., User],
+    group: SupportGroup,
+    add_member: Callable[[SupportGroup, User], Membership],
+) -> User:
+    """A second member of the group: not the author, not a facilitator."""
+    person = make_user(display_name="Quiet Harbour")
+    add_member(group, person)
+    return person
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks: Any) -> Callable[..., tuple[Any, list[dict[str, Any]]]]:
+    """Run a service; return its result and the room envelopes it published after commit."""
+
+    def call(fn: Callable[..., Any], **kwargs: Any) -> tuple[Any, list[dict[str, Any]]]:
+        events: list[tuple[str, dict[str, Any]]] = []
+        token = live.COLLECTOR.set(events)
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                result = fn(**kwargs)
+        finally:
+            live.COLLECTOR.reset(token)
+        return result, [envelope for _group, envelope in events]
+
+    return call

@@ -7,7 +7,6 @@ meeting) and the meeting's iCalendar SEQUENCE goes up, so calendar apps pick up 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import icalendar  # a test dependency in requirements.lock
@@ -17,7 +16,7 @@ from django.urls import reverse
 
 from peerhaven.accounts.models import User
 from peerhaven.groups import services
-from peerhaven.groups.models import Meeting, Membership, SupportGroup
+from peerhaven.groups.models import Meeting
 from peerhaven.notifications.models import Notification
 from peerhaven.safety import services as safety
 from peerhaven.safety.models import AlertOutcome, RiskAlert
@@ -25,17 +24,6 @@ from peerhaven.safety.models import AlertOutcome, RiskAlert
 pytestmark = pytest.mark.django_db
 
 HELD = "I am going to overdose on my pills tonight"
-
-
-@pytest.fixture
-def other(
-    make_user: Callable[..., User],
-    group: SupportGroup,
-    add_member: Callable[[SupportGroup, User], Membership],
-) -> User:
-    person = make_user(display_name="Quiet Harbour")
-    add_member(group, person)
-    return person
 
 
 def _resolve(meeting: Meeting, moderator: User, *, release: bool) -> None:

@@ -7,18 +7,16 @@ it sees it on the group page, marked as held for review; nobody else does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from personas import login
 
-from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.models import User
 from peerhaven.groups import services
-from peerhaven.groups.models import Facilitator, FacilitatorTraining, Meeting, SupportGroup
+from peerhaven.groups.models import Meeting, SupportGroup
 from peerhaven.safety import services as safety
 from peerhaven.safety.models import AlertOutcome, RiskAlert
 
@@ -49,20 +47,6 @@ def _move(meeting: Meeting, actor: User, note: str) -> None:
     services.move_meeting(
         meeting=meeting, actor=actor, starts_at=meeting.starts_at + timedelta(days=1), note=note
     )
-
-
-@pytest.fixture
-def co_facilitator(make_user: Callable[..., User], group: SupportGroup) -> User:
-    user = make_user(display_name="Steady Lantern", roles=(Role.PEER_SUPPORTER,))
-    today = timezone.localdate()
-    FacilitatorTraining.objects.create(
-        peer_supporter=user,
-        completed_on=today - timedelta(days=10),
-        trainer="Peer Trainer",
-        expires_on=today + timedelta(days=300),
-    )
-    Facilitator.objects.create(group=group, user=user)
-    return user
 
 
 def test_the_moderator_reads_a_held_cancellation_note_on_the_alert(

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.models import User
 from peerhaven.groups import live, services
 from peerhaven.groups.models import (
-    Facilitator,
-    FacilitatorTraining,
     Meeting,
-    Membership,
     RoomMessage,
-    SupportGroup,
 )
 from peerhaven.safety.models import RiskAlert
 
@@ -35,48 +29,6 @@ HELD = "I am going to overdose on my pills tonight"
 IDEATION = "I keep thinking about killing myself."
 
 Published = list[dict[str, Any]]
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks: Any) -> Callable[..., tuple[Any, Published]]:
-    """Run a service; return its result and the room envelopes it published after commit."""
-
-    def call(fn: Callable[..., Any], **kwargs: Any) -> tuple[Any, Published]:
-        events: list[tuple[str, dict[str, Any]]] = []
-        token = live.COLLECTOR.set(events)
-        try:
-            with django_capture_on_commit_callbacks(execute=True):
-                result = fn(**kwargs)
-        finally:
-            live.COLLECTOR.reset(token)
-        return result, [envelope for _group, envelope in events]
-
-    return call
-
-
-@pytest.fixture
-def other(
-    make_user: Callable[..., User],
-    group: SupportGroup,
-    add_member: Callable[[SupportGroup, User], Membership],
-) -> User:
-    person = make_user(display_name="Quiet Harbour")
-    add_member(group, person)
-    return person
-
-
-@pytest.fixture
-def co_facilitator(make_user: Callable[..., User], group: SupportGroup) -> User:
-    user = make_user(display_name="Steady Lantern", roles=(Role.PEER_SUPPORTER,))
-    today = timezone.localdate()
-    FacilitatorTraining.objects.create(
-        peer_supporter=user,
-        completed_on=today - timedelta(days=10),
-        trainer="Peer Trainer",
-        expires_on=today + timedelta(days=300),
-    )
-    Facilitator.objects.create(group=group, user=user)
-    return user
 
 
 def _of(published: Published, kind: str) -> Published:

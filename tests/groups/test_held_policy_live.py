@@ -6,23 +6,16 @@ In-memory channel layer, real RoomConsumer: what each connection is actually sen
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from channels.layers import get_channel_layer
-from django.utils import timezone
 from room_sockets import WebsocketCommunicator, frames_until_pong, joined, message, until
 
-from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.models import User
 from peerhaven.groups import live
 from peerhaven.groups.models import (
-    Facilitator,
-    FacilitatorTraining,
     Meeting,
-    Membership,
-    SupportGroup,
 )
 
 pytestmark = [
@@ -32,31 +25,6 @@ pytestmark = [
 ]
 
 HELD = "I am going to overdose on my pills tonight"
-
-
-@pytest.fixture
-def other(
-    make_user: Callable[..., User],
-    group: SupportGroup,
-    add_member: Callable[[SupportGroup, User], Membership],
-) -> User:
-    person = make_user(display_name="Quiet Harbour")
-    add_member(group, person)
-    return person
-
-
-@pytest.fixture
-def co_facilitator(make_user: Callable[..., User], group: SupportGroup) -> User:
-    user = make_user(display_name="Steady Lantern", roles=(Role.PEER_SUPPORTER,))
-    today = timezone.localdate()
-    FacilitatorTraining.objects.create(
-        peer_supporter=user,
-        completed_on=today - timedelta(days=10),
-        trainer="Peer Trainer",
-        expires_on=today + timedelta(days=300),
-    )
-    Facilitator.objects.create(group=group, user=user)
-    return user
 
 
 async def _frames_through(comm: WebsocketCommunicator, kind: str) -> list[dict[str, Any]]:

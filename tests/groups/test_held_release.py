@@ -17,7 +17,7 @@ from personas import login
 
 from peerhaven.accounts.models import User
 from peerhaven.groups import live, services
-from peerhaven.groups.models import Meeting, Membership, RoomMessage, SupportGroup
+from peerhaven.groups.models import Meeting, RoomMessage
 from peerhaven.safety import services as safety
 from peerhaven.safety.models import AlertOutcome, RiskAlert
 
@@ -26,35 +26,6 @@ pytestmark = pytest.mark.django_db
 HELD = "I am going to overdose on my pills tonight"
 
 Published = list[dict[str, Any]]
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks: Any) -> Callable[..., tuple[Any, Published]]:
-    """Run a service; return its result and the room envelopes it published after commit."""
-
-    def call(fn: Callable[..., Any], **kwargs: Any) -> tuple[Any, Published]:
-        events: list[tuple[str, dict[str, Any]]] = []
-        token = live.COLLECTOR.set(events)
-        try:
-            with django_capture_on_commit_callbacks(execute=True):
-                result = fn(**kwargs)
-        finally:
-            live.COLLECTOR.reset(token)
-        return result, [envelope for _group, envelope in events]
-
-    return call
-
-
-@pytest.fixture
-def other(
-    make_user: Callable[..., User],
-    group: SupportGroup,
-    add_member: Callable[[SupportGroup, User], Membership],
-) -> User:
-    """A second member of the group: not the author, not a facilitator."""
-    person = make_user(display_name="Quiet Harbour")
-    add_member(group, person)
-    return person
 
 
 def _alert_on(msg: RoomMessage) -> RiskAlert:
