@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -222,3 +223,26 @@ def test_the_page_needs_sign_in_and_csrf(member: User, client: Client) -> None:
     strict.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
     assert strict.post("/safety/screener/", {"choice": "yes"}).status_code == 403
     assert feedback.active_consent(member) is None
+
+
+def test_the_export_costs_the_same_queries_for_more_labels(
+    board: Board, member: User, moderator: User, django_assert_num_queries: Any
+) -> None:
+    """No query per label: the texts are read per batch and kind."""
+    _consent(member)
+
+    def label(n: int) -> None:
+        for i in range(n):
+            _resolve(
+                _alert_for(_post(board, member, f"{IDEATION_POST} ({i})")), moderator, "no_risk"
+            )
+
+    label(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert len(list(feedback.labelled_examples())) == 2
+    label(4)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(list(feedback.labelled_examples())) == 6

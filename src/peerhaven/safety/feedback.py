@@ -98,40 +98,60 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _text_and_writer(content_type: Any, object_id: str) -> tuple[str, int | None] | None:
-    """The object's words and its writer's id, for the labelled kinds only."""
+def _texts_and_writers(content_type: Any, object_ids: list[str]) -> dict[str, tuple[str, Any]]:
+    """The words and writer's id of each object (labelled kinds only), in one query."""
     source = SOURCES.get(f"{content_type.app_label}.{content_type.model}")
     model = content_type.model_class()
     if source is None or model is None:
-        return None
-    row = model._default_manager.filter(pk=object_id).values_list(*source).first()
-    if row is None or not isinstance(row[0], str) or not row[0].strip():
-        return None
-    return row[0], row[1]
+        return {}
+    rows = model._default_manager.filter(pk__in=object_ids).values_list("pk", *source)
+    return {
+        str(pk): (text, writer)
+        for pk, text, writer in rows
+        if isinstance(text, str) and text.strip()
+    }
+
+
+def _text_and_writer(content_type: Any, object_id: str) -> tuple[str, Any] | None:
+    return _texts_and_writers(content_type, [object_id]).get(str(object_id))
 
 
 def labelled_examples(now: Any = None) -> Iterator[dict[str, Any]]:
     """Rows for ``--export-labels``: consenting authors only, and only texts that are still
     exactly what the moderator judged, by the same writer (an edit, deletion or erasure since
-    the decision leaves the text out)."""
+    the decision leaves the text out). One query per batch of labels and kind of text."""
     labels = (
         ScreeningLabel.objects.filter(consenting(now)).select_related("content_type").order_by("pk")
     )
+    batch: list[ScreeningLabel] = []
     for record in labels.iterator(chunk_size=500):
-        found = _text_and_writer(record.content_type, record.object_id)
-        if found is None or found[1] != record.author_id:
-            continue  # deleted, erased or no longer theirs
-        text = found[0]
-        if _digest(text) != record.text_sha256:
-            continue  # edited since the moderator judged it
-        yield {
-            "text": text,
-            "label": record.label,
-            "author": pseudonym(record.author_id),
-            "kind": record.kind,
-            "screened": record.screened_level,
-            "source": record.source,
-        }
+        batch.append(record)
+        if len(batch) == 500:
+            yield from _rows(batch)
+            batch = []
+    yield from _rows(batch)
+
+
+def _rows(batch: list[ScreeningLabel]) -> Iterator[dict[str, Any]]:
+    by_type: dict[int, list[ScreeningLabel]] = {}
+    for record in batch:
+        by_type.setdefault(record.content_type_id, []).append(record)
+    for records in by_type.values():
+        found = _texts_and_writers(records[0].content_type, [r.object_id for r in records])
+        for record in records:
+            text, writer = found.get(str(record.object_id), ("", None))
+            if not text or writer != record.author_id:
+                continue  # deleted, erased or no longer theirs
+            if _digest(text) != record.text_sha256:
+                continue  # edited since the moderator judged it
+            yield {
+                "text": text,
+                "label": record.label,
+                "author": pseudonym(record.author_id),
+                "kind": record.kind,
+                "screened": record.screened_level,
+                "source": record.source,
+            }
 
 
 def export_labels(
