@@ -1,12 +1,15 @@
 """A WebSocket client for the live group room and the helpers the room's tests share.
 
-The isolation these tests need (worker-thread connections closed, channel layers per event
-loop) is the ``fresh_connections_and_layers`` fixture in tests/groups/conftest.py.
+The isolation these tests need is ``isolated_sockets`` (used by the
+``fresh_connections_and_layers`` fixture in tests/groups/conftest.py and by
+``no_periodic_rechecks`` in standing_sockets).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from asgiref.testing import ApplicationCommunicator
@@ -15,6 +18,33 @@ from channels.routing import URLRouter
 from peerhaven.routing import websocket_urlpatterns
 
 APP = URLRouter(websocket_urlpatterns)
+
+
+@contextmanager
+def isolated_sockets() -> Iterator[None]:
+    """What a test driving consumers needs around it.
+
+    database_sync_to_async runs in a worker thread whose connection would outlive the test
+    (CONN_MAX_AGE) and keep PostgreSQL from dropping the test database. Each test runs in its
+    own event loop, and a Redis layer's connections belong to one loop. A consumer the test
+    left running may still have a query in that thread (a heartbeat cancelled by a close, say):
+    the test ends, and its database is flushed, only once the thread is idle (once seen as a
+    deadlock between such a query and the flush on PostgreSQL).
+    """
+    from asgiref.sync import SyncToAsync
+    from channels.layers import channel_layers
+    from django.db import connections
+
+    conf = connections.settings["default"]
+    previous = conf.get("CONN_MAX_AGE", 0)
+    conf["CONN_MAX_AGE"] = 0
+    channel_layers.backends.clear()
+    try:
+        yield
+    finally:
+        SyncToAsync.single_thread_executor.submit(lambda: None).result(timeout=30)
+        channel_layers.backends.clear()
+        conf["CONN_MAX_AGE"] = previous
 
 
 class WebsocketCommunicator(ApplicationCommunicator):
@@ -104,8 +134,16 @@ async def joined(user: Any, meeting_id: int, last_seen: int | None = None) -> An
 
 
 async def closed_with(comm: WebsocketCommunicator) -> int:
+    """The close code, once the connection has ended as behind a server.
+
+    A server answers the application's close with ``websocket.disconnect`` and the application
+    then finishes; waiting for that keeps its last queries inside the test, not racing the
+    database flush after it (seen once as a deadlock on PostgreSQL).
+    """
     for _ in range(50):
         out = await comm.receive_output(timeout=10)
         if out["type"] == "websocket.close":
-            return int(out.get("code", 1000))
+            code = int(out.get("code", 1000))
+            await comm.disconnect(code)
+            return code
     raise AssertionError("not closed")

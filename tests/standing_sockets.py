@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from room_sockets import APP, WebsocketCommunicator
+from room_sockets import APP, WebsocketCommunicator, isolated_sockets
 
 # Seconds within which a socket must close after the service call returned.
 PROMPT = 2.0
@@ -27,19 +27,11 @@ NEVER = 3600
 def no_periodic_rechecks(settings: Any) -> Iterator[None]:
     """Only a standing event can make a socket re-check; channel layers and worker-thread
     connections are fresh for each test (each runs in its own event loop)."""
-    from channels.layers import channel_layers
-    from django.db import connections
-
     settings.SAFETY_SOCKET_RECHECK_SECONDS = NEVER
     settings.GROUPS_ROOM_RECHECK_SECONDS = NEVER
     settings.GROUPS_ROOM_HEARTBEAT_SECONDS = NEVER
-    conf = connections.settings["default"]
-    previous = conf.get("CONN_MAX_AGE", 0)
-    conf["CONN_MAX_AGE"] = 0
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-    conf["CONN_MAX_AGE"] = previous
+    with isolated_sockets():
+        yield
 
 
 def signed_in(user: Any) -> tuple[Any, Any]:
@@ -83,7 +75,9 @@ async def closed_promptly(comm: WebsocketCommunicator) -> tuple[list[dict[str, A
     while True:
         out = await comm.receive_output(timeout=max(deadline - loop.time(), 0.01))
         if out["type"] == "websocket.close":
-            return frames, int(out.get("code", 1000))
+            code = int(out.get("code", 1000))
+            await comm.disconnect(code)  # as a server does (see room_sockets.closed_with)
+            return frames, code
         frames.append(json.loads(out["text"]))
 
 

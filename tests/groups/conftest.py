@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from room_sockets import isolated_sockets
 
 from peerhaven.accounts.models import Role, User
 from peerhaven.groups import live, services
@@ -39,22 +40,9 @@ def _fresh_room_rate_limits(settings: Any) -> None:
 @pytest.fixture
 def fresh_connections_and_layers() -> Iterator[None]:
     """Isolation for tests driving the room consumer (room_sockets); opt in by
-    ``pytest.mark.usefixtures("fresh_connections_and_layers")``.
-
-    database_sync_to_async runs in worker threads whose connections would outlive the test
-    (CONN_MAX_AGE) and keep PostgreSQL from dropping the test database. Each test runs in its
-    own event loop, and a Redis layer's connections belong to one loop.
-    """
-    from channels.layers import channel_layers
-    from django.db import connections
-
-    conf = connections.settings["default"]
-    previous = conf.get("CONN_MAX_AGE", 0)
-    conf["CONN_MAX_AGE"] = 0
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-    conf["CONN_MAX_AGE"] = previous
+    ``pytest.mark.usefixtures("fresh_connections_and_layers")``."""
+    with isolated_sockets():
+        yield
 
 
 @pytest.fixture
