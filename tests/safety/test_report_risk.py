@@ -186,3 +186,50 @@ def test_only_the_reporters_own_risk_words_raise_an_alert_naming_them(
     services.file_report(reporter=outsider, obj=member, reason=reason, url="/u/1/")
     own = services.RiskAlert.objects.filter(source="screening", author=outsider)
     assert own.exists() == reporter_alert
+
+
+# --- a report read from the reported person's side (perspective.shifted) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # First-person rules read through the shift: these were all missed before it.
+        ("She cut herself again.", RiskLevel.IMMINENT),
+        ("he says he has the pills ready tonight", RiskLevel.IMMINENT),
+        ("I'm worried: they've got their pills lined up", RiskLevel.IMMINENT),
+        ("This member says she cut herself last night", RiskLevel.IMMINENT),
+        ("This guy says he'll hurt himself if she leaves him", RiskLevel.IDEATION),
+    ],
+)
+def test_a_report_in_the_third_person_reads_first_person_rules(
+    text: str, expected: RiskLevel
+) -> None:
+    assert screen_report(text).level == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He told her to kill herself.",  # abuse: what he urged, not her risk
+        "he said he hopes she dies",  # two people: not his wish to die
+        "He threatened to kill his brother.",
+        "He said he'd kill him.",
+        "She hurt her leg playing football and can't come.",
+        "He wrote a letter to his mum about the group.",
+        "She gave away her old clothes to charity.",
+        "I think he's spamming everyone with ads for his shop.",
+        "This post makes me want to die.",  # the reporter's own words (screened as theirs)
+    ],
+)
+def test_the_shift_raises_no_report_that_is_not_about_risk(text: str) -> None:
+    assert screen_report(text).level < RiskLevel.IDEATION
+
+
+def test_the_shifted_reports_evidence_points_at_what_the_reporter_wrote() -> None:
+    text = "Please look: She c\u200but HERSELF again last night."
+    result = screen_report(text)
+    assert result.level == RiskLevel.IMMINENT
+    (hit,) = [e for e in result.evidence if e.level == RiskLevel.IMMINENT]
+    assert hit.excerpt == text[hit.start : hit.end]
+    assert hit.excerpt.startswith("She") and "HERSELF" in hit.excerpt

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peerhaven.safety.screening import Evidence, RiskLevel, Screening, screen_text
+from peerhaven.safety.screening import Evidence, RiskLevel, Screening, screen_report, screen_text
 from peerhaven.safety.screening import rules as table
 from peerhaven.safety.screening.engine import _compiled, _compiled_anyone
 from peerhaven.safety.screening.normalize import normalize
@@ -574,6 +574,8 @@ PATHOLOGICAL = [
     "aaa bbb " * 12_500,
     "my " * 33_000 + "death",
     "i want to " + "x" * 100_000 + " die",
+    "she told him she " * 6_000,
+    "this member says she cut her " * 3_500,
 ]
 
 
@@ -586,9 +588,10 @@ def test_pathological_100k_inputs_finish(text: str) -> None:
     # matching takes well under a second here, a catastrophic pattern would take hours.
     started = time.perf_counter()
     result = screen_text(text)
+    report = screen_report(text)  # a report is also read with its persons shifted
     # 60 s: far above linear time on a loaded 2-core CI machine, far below exponential.
     assert time.perf_counter() - started < SAFETY_NET_SECONDS
-    assert isinstance(result.level, RiskLevel)
+    assert isinstance(result.level, RiskLevel) and isinstance(report.level, RiskLevel)
 
 
 @pytest.mark.parametrize("anyone", [False, True], ids=["author", "report"])
@@ -663,3 +666,65 @@ def test_undated_years_ago_counts_as_remote_past(text: str) -> None:
 )
 def test_getting_a_firearm_is_lethal_means(text: str, expected: RiskLevel) -> None:
     assert level(text) == expected
+
+
+# --- everyday injuries, letters and recovery stories (found while widening reports) -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hurt my leg playing football",
+        "I scratched my arm on a branch",
+        "I cut my arm on a fence yesterday",
+        "I accidentally burned my arm",
+        "I wrote a letter to my mum",
+        "I left a note for my mum saying I'd be late",
+    ],
+)
+def test_everyday_injuries_and_letters_are_not_risk(text: str) -> None:
+    assert screen_text(text).level == RiskLevel.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hurt my arms again",
+        "I scratched my arms until they bled",
+        "I punched myself",
+        "I cut my arm in the bathroom last night",
+        "I wrote a goodbye letter to my family",
+        "I finished my suicide note",
+    ],
+)
+def test_deliberate_harm_and_goodbye_letters_still_are(text: str) -> None:
+    assert screen_text(text).level == RiskLevel.IMMINENT
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The date next to the act decides its time, not a "now" about how things are today.
+        ("I overdosed years ago and am doing better now", RiskLevel.IDEATION),
+        ("I attempted years ago and am doing better now", RiskLevel.IDEATION),
+        # A present set against the past ("but now") and a recent date still count in full.
+        ("I had suicidal thoughts in the past but now it's worse than ever", RiskLevel.IDEATION),
+        ("I attempted years ago and again last week", RiskLevel.IMMINENT),
+        ("I overdosed two days ago", RiskLevel.IMMINENT),
+    ],
+)
+def test_the_time_nearest_the_act_decides_its_level(text: str, expected: RiskLevel) -> None:
+    assert screen_text(text).level == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A phrase that opens with "I" is the author's, whoever they address first.
+        ("you know, i cut myself again", RiskLevel.IMMINENT),
+        ("you guys, ive got my pills lined up", RiskLevel.IMMINENT),
+        ("I know you cut yourself again, please talk to us", RiskLevel.NONE),
+    ],
+)
+def test_a_phrase_that_opens_with_its_subject_names_it(text: str, expected: RiskLevel) -> None:
+    assert screen_text(text).level == expected

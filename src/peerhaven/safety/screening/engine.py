@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from peerhaven.safety.screening import learned
+from peerhaven.safety.screening import learned, perspective
 from peerhaven.safety.screening import rules as table
 from peerhaven.safety.screening.normalize import Normalized, normalize
 from peerhaven.safety.screening.result import Evidence, RiskLevel, Screening
@@ -32,6 +32,7 @@ _TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_PUNCT = frozenset(',:;.!?()[]-\n"')
 _MACRO = re.compile(r"<[a-z0-9]+>")
+_CONTRAST = re.compile(r"(?:but|yet|and),? $")
 
 
 def _expand(pattern: str) -> str:
@@ -113,7 +114,14 @@ class _Context:
                 self.idiom_mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 self.idiom_spans.setdefault(rule_id, []).append((m.start(), m.end()))
         self.remote = [m.start() for m in cues["remote"].finditer(text)]
-        self.recent = [m.start() for m in cues["recent"].finditer(text)]
+        self.recent: list[int] = []
+        self.weak_present: list[int] = []
+        for m in cues["recent"].finditer(text):
+            # "... in the past, but now it's worse": a present set against the past is strong.
+            weak = m.group() in table.WEAK_PRESENT and not _CONTRAST.search(
+                text, max(0, m.start() - 5), m.start()
+            )
+            (self.weak_present if weak else self.recent).append(m.start())
         self.supportive = cues["support"].search(text) is not None
         self.news = cues["news"].search(text) is not None
         self.recovery = cues["recovery"].search(text) is not None
@@ -142,6 +150,22 @@ class _Context:
         start = self.line_starts[max(i, 0)]
         nxt = self.line_starts[i + 1] if i + 1 < len(self.line_starts) else len(self.text) + 1
         return start, nxt - 1
+
+    @staticmethod
+    def _nearest(
+        positions: list[int], s_start: int, s_end: int, start: int, end: int
+    ) -> int | None:
+        """Distance from the span to the closest position within the sentence, if any."""
+        i = bisect_left(positions, s_start)
+        j = bisect_left(positions, s_end)
+        if i >= j:
+            return None
+        k = bisect_left(positions, start, i, j)
+        best = None
+        for p in positions[max(i, k - 1) : min(j, k + 2)]:
+            d = start - p if p < start else max(0, p - end)
+            best = d if best is None else min(best, d)
+        return best
 
     def _any_between(self, positions: list[int], start: int, end: int) -> bool:
         i = bisect_left(positions, start)
@@ -183,7 +207,13 @@ class _Context:
         after = bisect_left(self.token_starts, end)
         if after < len(self.tokens) and self.tokens[after][2] in _REFLEXIVE:
             return _person(self.tokens[after][2])
-        i = bisect_left(self.token_starts, start) - 1
+        # "you know, i cut myself again": a phrase that opens with its subject names it.
+        first = bisect_left(self.token_starts, start)
+        if first < len(self.tokens) and self.tokens[first][0] < end:
+            found = _person(self.tokens[first][2])
+            if found is not None:
+                return found
+        i = first - 1
         steps = 0
         # A bare term ("suicide") belongs to a nearby person only; far back it is usually an
         # opinion about suicide in general.
@@ -266,8 +296,14 @@ class _Context:
         s_start, s_end = self.sentence(start, end)
         if self._any_between(self.recent, s_start, s_end):
             return "present"
-        if self._any_between(self.remote, s_start, s_end):
-            return "remote"
+        remote = self._nearest(self.remote, s_start, s_end, start, end)
+        if remote is not None:
+            # "I overdosed years ago and am doing better now": a word of the present that is
+            # farther from the phrase than its date describes the present, not the act.
+            weak = self._nearest(self.weak_present, s_start, s_end, start, end)
+            return "present" if weak is not None and weak < remote else "remote"
+        if self._any_between(self.weak_present, s_start, s_end):
+            return "present"
         if rule.past:
             return "past"
         i = bisect_left(self.token_starts, start)
@@ -538,9 +574,14 @@ def screen_report(text: str) -> Screening:
     a report that is the point: the risk of the person reported decides how fast moderators
     must look. Quotations count (a reporter quoting the post is the evidence); idioms, reports
     of a death ("died by suicide"), negation and the remote past still lower a phrase. Rules
-    only, and most rules are written for the first person, so "she has the pills ready" is
-    missed while "she wants to die" and a quoted "I'm going to kill myself" are read.
+    only. Most rules are written for the first person, so the report is also read with its
+    persons shifted (``perspective``): "she cut herself again" as "i cut myself again", the
+    reporter's own "I" as "you".
     """
     if not isinstance(text, str):
         text = str(text)
-    return screen_rules(normalize(text), anyone=True)
+    norm = normalize(text)
+    direct = screen_rules(norm, anyone=True)
+    # And as if the reported person had written it: most rules are written for "I".
+    theirs = screen_rules(perspective.shifted(norm))
+    return theirs if theirs.level > direct.level else direct

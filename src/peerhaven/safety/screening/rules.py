@@ -155,7 +155,7 @@ RULES: tuple[Rule, ...] = (
         "imminent.preparation.note",
         IMMINENT,
         r"\b(?:wrote|writing|written|write|left|leave|leaving|draft|drafted|drafting|finished"
-        r"|started) (?:a|my|the|some|goodbye) (?:suicide |goodbye |farewell )?"
+        r"|started) (?:a|my|the|some|goodbye) (?:suicide|goodbye|farewell|last|final) "
         r"(?:note|notes|letter|letters) (?:to|for) (?:my|everyone|everybody|them|her|him)",
         "Writing a goodbye note",
     ),
@@ -361,10 +361,12 @@ RULES: tuple[Rule, ...] = (
         "imminent.behavior.self_harm_act",
         IMMINENT,
         r"\b(?:i|i've|ive|i have|i just|i've been|i have been|i keep|started|start|been) "
-        r"(?:just |been |already |used to |would )?(?:cut|cutting|burn|burned|burnt|burning"
-        r"|scratch|scratched"
-        r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
-        r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
+        r"(?:just |been |already |used to |would )?(?:(?:cut|cutting|burn|burned|burnt|burning"
+        r"|carve|carved|carving|harm|harmed|harming) (?:<gap1>)(?:<myself>|my <body>)\b"
+        # Everyday injuries ("hurt my leg playing football") need a sign it was deliberate.
+        r"|(?:scratch|scratched|scratching|hit|hitting|punch|punched|punching|bit|biting|hurt"
+        r"|hurting) (?:<gap1>)(?:<myself>\b|my <body> (?:again|on purpose|deliberately|until"
+        r"|till|to feel|to punish|so hard|so badly|because i)\b))"
         r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?"
         r"(?:self ?harm|sh|cutting)\b"
         r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b"
@@ -939,6 +941,14 @@ RULES: tuple[Rule, ...] = (
 # Idioms and hyperbole: a hit overlapping one of these is not about the author's risk.
 IDIOMS: tuple[tuple[str, str], ...] = (
     (
+        "idiom.accidental_injury",
+        r"\b(?:cut|burned|burnt|burn|scratched|hurt|hit|bit) my <body> (?:on (?:a|the|some) "
+        r"(?!purpose)|while (?:cooking|shaving|playing|running|working|climbing)|cooking|shaving"
+        r"|playing|at (?:work|the gym|football|practice)|falling|in (?:a|the) (?:kitchen|accident"
+        r"|fall|game|match|crash))|\b(?:accidentally|by accident) (?:cut|burned|burnt|hurt"
+        r"|scratched) my <body>\b",
+    ),
+    (
         "idiom.die_of",
         r"\b(?:die|died|dying|dead) (?:of|from|with) (?:embarrassment|shame|boredom|laughter"
         r"|laughing|cringe|cuteness|happiness|jealousy|envy|excitement|curiosity|hunger|thirst"
@@ -1151,6 +1161,12 @@ RECENT_OR_PRESENT = (
     r"|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:a|one|two|three|couple of"
     r"|a couple of) months? ago|recently|again|currently|now|still|lately|these days|anymore"
     r"|every (?:day|night))\b"
+)
+
+# Words of the present that say how things are now rather than when an act happened: a date
+# nearer the phrase ("overdosed years ago ... doing better now") decides its time instead.
+WEAK_PRESENT = frozenset(
+    {"now", "still", "currently", "these days", "anymore", "lately", "recently"}
 )
 
 # Words that make a verb phrase past without a date.
