@@ -133,3 +133,19 @@ def test_a_release_of_a_note_a_later_move_replaced_tells_nobody(
     assert _told(member) == []
     meeting.refresh_from_db()
     assert meeting.sequence == 2
+
+
+def test_a_note_released_after_the_meeting_ended_is_published_without_a_notice(
+    meeting: Meeting, facilitator: User, member: User, moderator: User
+) -> None:
+    _move(meeting, facilitator, HELD)
+    meeting.refresh_from_db()
+    # The moderator reviews it only after the (moved) meeting is over.
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=meeting.starts_at - timedelta(days=30),
+        ends_at=meeting.ends_at - timedelta(days=30),
+    )
+    _resolve(meeting, moderator, release=True)
+    assert _told(member) == []
+    meeting.refresh_from_db()
+    assert not meeting.change_note_held and meeting.public_change_note == HELD

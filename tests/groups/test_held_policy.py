@@ -37,12 +37,7 @@ def _of(published: Published, kind: str) -> Published:
 
 def _reaches(envelope: dict[str, Any], user: User, *, facilitator: bool) -> bool:
     """Whether the room consumer would send this envelope to ``user``'s connection."""
-    audience = envelope["audience"]
-    return (
-        audience == live.ALL
-        or envelope["also_user"] == user.pk
-        or (audience == live.FACILITATORS and facilitator)
-    )
+    return live.reaches(envelope, user_id=user.pk, is_facilitator=facilitator)
 
 
 def _state(meeting: Meeting, user: User, last_seen_id: int | None = None) -> dict[str, Any]:
@@ -109,6 +104,12 @@ def test_a_held_welcome_is_published_as_a_held_message_is(
     assert alert["event"]["message_id"] == msg.pk and alert["event"]["held"] is True
     assert facilitator.display_name in alert["event"]["notice"]
     assert HELD not in json.dumps(alert)
+    # The co-facilitator is asked to check in with the writer; the writer is not asked to check
+    # in with themselves, live or in the reconnect state.
+    assert _reaches(alert, co_facilitator, facilitator=True)
+    assert not _reaches(alert, facilitator, facilitator=True)
+    assert _state(meeting, facilitator).get("alerts") == []
+    assert [a["message_id"] for a in _state(meeting, co_facilitator)["alerts"]] == [msg.pk]
 
 
 def test_a_welcome_at_ideation_alerts_the_facilitators_as_a_chat_message_does(

@@ -399,14 +399,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def room_event(self, message: dict[str, Any]) -> None:
         event = message["event"]
-        audience = message.get("audience", live.ALL)
-        # Fail closed: an audience this connection is not in (a held message's text is for its
-        # author only) is dropped.
-        if (
-            audience != live.ALL
-            and message.get("also_user") != self.user.pk
-            and not (audience == live.FACILITATORS and self.is_facilitator)
-        ):
+        if not live.reaches(message, user_id=self.user.pk, is_facilitator=self.is_facilitator):
             return
         if self.closing:
             return

@@ -1,8 +1,9 @@
 """iCalendar (RFC 5545) feeds, written by hand: CRLF lines, escaping, folding at 75 octets.
 
 Times are UTC (``DTSTART:20270105T190000Z``), which every calendar app reads and shows in its
-own time zone. Each meeting has a stable UID; SEQUENCE goes up when it is moved or cancelled,
-and a cancelled meeting stays in the feed with STATUS:CANCELLED so apps remove it.
+own time zone. Each meeting has a stable UID; SEQUENCE goes up when it is moved or cancelled
+and when a moderator releases a held note about it, and a cancelled meeting stays in the feed
+with STATUS:CANCELLED so apps remove it.
 """
 
 from __future__ import annotations

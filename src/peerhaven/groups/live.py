@@ -35,19 +35,50 @@ def room_group(meeting_id: int) -> str:
     return f"groups.room.{meeting_id}"
 
 
-def envelope(event: dict[str, Any], *, audience: str = ALL, also_user: int | None = None) -> dict:
-    """The channel-layer message a RoomConsumer receives (handler ``room_event``).
+def envelope(
+    event: dict[str, Any],
+    *,
+    audience: str = ALL,
+    also_user: int | None = None,
+    except_user: int | None = None,
+) -> dict:
+    """The channel-layer message a RoomConsumer receives (handler ``room_event``); who gets it
+    is ``reaches``."""
+    return {
+        "type": "room.event",
+        "event": event,
+        "audience": audience,
+        "also_user": also_user,
+        "except_user": except_user,
+    }
 
-    A connection gets it when ``audience`` is ``ALL``, when it is ``FACILITATORS`` and the
-    connection is a facilitator's, or when it is ``also_user``'s; anything else is dropped."""
-    return {"type": "room.event", "event": event, "audience": audience, "also_user": also_user}
+
+def reaches(message: dict[str, Any], *, user_id: int, is_facilitator: bool) -> bool:
+    """Whether a connection of ``user_id`` gets this envelope.
+
+    Never ``except_user``'s; otherwise when ``audience`` is ``ALL``, when it is
+    ``FACILITATORS`` and the connection is a facilitator's, or when it is ``also_user``'s.
+    Anything else is dropped (fail closed: a held message's text is for its author only)."""
+    if message.get("except_user") == user_id:
+        return False
+    audience = message.get("audience", ALL)
+    return (
+        audience == ALL
+        or message.get("also_user") == user_id
+        or (audience == FACILITATORS and is_facilitator)
+    )
 
 
 def publish(
-    meeting_id: int, event: dict[str, Any], *, audience: str = ALL, also_user: int | None = None
+    meeting_id: int,
+    event: dict[str, Any],
+    *,
+    audience: str = ALL,
+    also_user: int | None = None,
+    except_user: int | None = None,
 ) -> None:
     """Send an event to every connection in a room. Never raises: clients resume from the DB."""
-    message = envelope(event, audience=audience, also_user=also_user)
+    message = envelope(event, audience=audience, also_user=also_user, except_user=except_user)
     collected = COLLECTOR.get()
     if collected is not None:
         collected.append((room_group(meeting_id), message))

@@ -937,7 +937,7 @@ def release_held_change_note(object_id: str, publish: bool) -> None:
     A release is news, so it is told as a move or cancellation is: the meeting's participants
     are notified with the note, and ``SEQUENCE`` and ``updated_at`` go up so calendar feeds
     show it. Releasing a note that is no longer held (released already, or replaced) does
-    nothing.
+    nothing; releasing one after the meeting's end publishes it without notifying anyone.
     """
     if not publish:
         return
@@ -947,7 +947,8 @@ def release_held_change_note(object_id: str, publish: bool) -> None:
         return
     meeting = Meeting.objects.select_related("group").get(pk=object_id)
     note = meeting.public_change_note
-    if not note:
+    if not note or meeting.ends_at <= timezone.now():
+        # A meeting that is over is no news: the note shows on its page, nobody is notified.
         return
     if meeting.status == MeetingStatus.CANCELLED:
         title = _("%(group)s: the facilitator added a note about the cancelled meeting")
@@ -1226,7 +1227,12 @@ def room_state(*, meeting_id: int, user: User, last_seen_id: int | None) -> dict
         "messages": [message_json(m) for m in backlog],
     }
     if is_fac:
-        held = RoomMessage.objects.filter(meeting=meeting, held=True).select_related("author")
+        # Not about their own held text: its author already sees it marked held.
+        held = (
+            RoomMessage.objects.filter(meeting=meeting, held=True)
+            .exclude(author=user)
+            .select_related("author")
+        )
         state["alerts"] = [
             risk_alert_json(m) for m in held.order_by("pk")[: conf.get("ROOM_BACKLOG")]
         ]
@@ -1350,7 +1356,16 @@ def _publish_room_message(meeting: Meeting, msg: RoomMessage, outcome: GateOutco
     transaction.on_commit(publish)
     if msg.held or outcome.needs_review or outcome.at_least("ideation"):
         alert = risk_alert_json(msg)
-        transaction.on_commit(partial(live.publish, meeting.pk, alert, audience=live.FACILITATORS))
+        # A facilitator who wrote it is not asked to check in with themselves.
+        transaction.on_commit(
+            partial(
+                live.publish,
+                meeting.pk,
+                alert,
+                audience=live.FACILITATORS,
+                except_user=msg.author_id,
+            )
+        )
 
 
 @transaction.atomic
