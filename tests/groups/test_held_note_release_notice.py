@@ -7,14 +7,16 @@ meeting) and the meeting's iCalendar SEQUENCE goes up, so calendar apps pick up 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import icalendar  # a test dependency in requirements.lock
 import pytest
 from django.test import Client
 from django.urls import reverse
+from personas import login
 
-from peerhaven.accounts.models import User
+from peerhaven.accounts.models import Role, User
 from peerhaven.groups import services
 from peerhaven.groups.models import Meeting
 from peerhaven.notifications.models import Notification
@@ -149,3 +151,14 @@ def test_a_note_released_after_the_meeting_ended_is_published_without_a_notice(
     assert _told(member) == []
     meeting.refresh_from_db()
     assert not meeting.change_note_held and meeting.public_change_note == HELD
+
+
+def test_the_django_admin_shows_staff_no_held_note(
+    client: Client, meeting: Meeting, facilitator: User, make_user: Callable[..., User]
+) -> None:
+    _move(meeting, facilitator, HELD)
+    login(client, make_user(roles=(Role.ADMIN,), is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/groups/meeting/{meeting.pk}/change/").content.decode()
+    assert "held for review by the safety team" in page
+    assert HELD not in page
+    assert 'name="change_note"' not in page and 'name="change_note_held"' not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from peerhaven.groups.models import (
     Attendance,
@@ -44,6 +45,17 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = ("group", "starts_at", "status", "sequence")
     list_filter = ("status",)
     date_hierarchy = "starts_at"
+    # A note the screener held is for its writer and the moderators only (DESIGN): the admin
+    # shows what members see and can neither read nor release a held one (the safety queue
+    # does, audited).
+    exclude = ("change_note", "change_note_held")
+    readonly_fields = ("note_to_members",)
+
+    @admin.display(description=_("note to members"))
+    def note_to_members(self, obj: Meeting) -> str:
+        if obj.change_note_held:
+            return str(_("(held for review by the safety team)"))
+        return obj.public_change_note
 
 
 @admin.register(Membership)
