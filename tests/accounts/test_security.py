@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from personas import PASSWORD
+from personas import PASSWORD, login
 
 from peerhaven.accounts.models import User
 
@@ -117,3 +118,17 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:  # 
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_staff_read_of_an_account_in_django_admin_is_audited(
+    client: Client, member: User, make_user: Callable[..., User]
+) -> None:
+    from peerhaven.accounts.models import AuditEvent, Role
+
+    superuser = make_user(roles=(Role.ADMIN,), is_superuser=True, is_staff=True)
+    login(client, superuser)
+    assert client.get(f"/admin/accounts/user/{member.pk}/change/").status_code == 200
+    [event] = AuditEvent.objects.filter(action="accounts.admin.read")
+    assert (event.actor, event.subject) == (superuser, member)
+    client.get("/admin/accounts/user/")  # the list shows names only: not a read of one account
+    assert AuditEvent.objects.filter(action="accounts.admin.read").count() == 1

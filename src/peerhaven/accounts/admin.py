@@ -1,8 +1,9 @@
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from peerhaven.accounts import audit
 from peerhaven.accounts.models import AuditEvent, Consent, RoleAssignment, User
 from peerhaven.safety.sockets import standing_changed
 
@@ -21,6 +22,26 @@ class UserAdmin(admin.ModelAdmin):
     exclude = ("password", "user_permissions", "groups", "display_name_key")
     readonly_fields = ("last_login", "date_joined", "guidelines_accepted_at", "onboarded_at")
     inlines = (RoleInline,)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # A member's account (e-mail, bio, country) is personal data: staff reads are audited.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            person = self.get_object(request, object_id)
+            if person is not None:
+                audit.record(
+                    actor=request.user,  # type: ignore[arg-type]
+                    action="accounts.admin.read",
+                    subject=person,
+                    request=request,
+                )
+        return response
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
