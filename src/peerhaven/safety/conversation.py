@@ -4,7 +4,9 @@ The team writes through ``services.send_outreach`` (from an alert); the member r
 answers at ``/safety/messages/`` (or ``/api/safety/messages``). There is one conversation per
 member, addressed only through the signed-in member: no member id ever appears in its URLs, so
 nobody can reach someone else's. The member sees the team's messages signed "Safety team";
-moderators see the conversation on the alert page, and that read is audited.
+moderators see the conversation on the alert page, and that read is audited. Both pages poll
+for what came after their newest message (``member_messages_after``,
+``moderator_messages_after``), so a reply appears without reloading.
 
 It stays open under a mute and a ban: it is the member's own support, not a public space.
 """
@@ -42,6 +44,9 @@ REPLY_WINDOW = 60
 ACTIVE = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 # The pages show the latest messages; the data export has them all.
 SHOWN = 200
+# Live updates ask for what came after the newest message a page shows (by id): at most this
+# many per answer, oldest first; the page asks again at once when more are waiting.
+UPDATES_BATCH = 50
 
 # How a refusal answers on the page (the API answers 422 for the input refusals).
 STATUS_BY_CODE = {"no_conversation": 403, "rate_limited": 429, "empty": 400, "too_long": 400}
@@ -100,20 +105,74 @@ def messages_for_moderator(
         .order_by("-created_at", "-pk")
     )
     rows = list(reversed(latest[:SHOWN]))
+    _staff_read(moderator=moderator, member=member, alert=alert, rows=rows, request=request)
+    return rows
+
+
+def _after(queryset: Any, after: int) -> tuple[list[SafetyMessage], bool]:
+    """Messages with an id above ``after``, oldest first, at most ``UPDATES_BATCH``, and
+    whether more are waiting. One query. Ids, not times, are the cursor: they are unique and
+    only grow, so a message is never skipped or delivered twice."""
+    rows = list(queryset.filter(pk__gt=after).order_by("pk")[: UPDATES_BATCH + 1])
+    return rows[:UPDATES_BATCH], len(rows) > UPDATES_BATCH
+
+
+def member_messages_after(*, member: Any, after: int) -> tuple[list[SafetyMessage], bool]:
+    """The member's own messages newer than the message ``after`` (an id), for the page's live
+    updates: see ``_after``. Delivered team messages count as read, as when the page is opened
+    (the page asks only while it is visible). One query; two when one of them was unread."""
+    if not getattr(member, "is_authenticated", False):
+        return [], False
+    rows, more = _after(SafetyMessage.objects.filter(member_id=member.pk), after)
+    if any(m.from_team and m.read_at is None for m in rows):
+        mark_read_by_member(member=member)
+    return rows, more
+
+
+def moderator_messages_after(
+    *, moderator: User, member: User, alert: RiskAlert, after: int, request: Any = None
+) -> tuple[list[SafetyMessage], bool]:
+    """The member's messages newer than ``after`` for the live alert page: see ``_after``.
+
+    Audited like the page, but only when there is something new: the page view already
+    recorded the read of everything it showed, and an audit row for every empty poll (one every
+    few seconds while the page is open) would bury the reads that matter. Each row lists the
+    ids delivered, so the log still says exactly which words a moderator saw and when.
+    """
+    check_moderate(moderator)
+    rows, more = _after(SafetyMessage.objects.filter(member=member).select_related("sender"), after)
+    _staff_read(
+        moderator=moderator, member=member, alert=alert, rows=rows, request=request, live=True
+    )
+    return rows, more
+
+
+def _staff_read(
+    *,
+    moderator: User,
+    member: User,
+    alert: RiskAlert,
+    rows: list[SafetyMessage],
+    request: Any,
+    live: bool = False,
+) -> None:
+    """Audit a moderator's read of ``rows`` (ids only) and mark the member's replies read."""
     if not rows:
-        return rows
+        return
+    detail: dict[str, Any] = {"alert": alert.pk, "messages": [m.pk for m in rows]}
+    if live:
+        detail["live"] = True
     audit.record(
         actor=moderator,
         action="safety.messages.read",
         subject=member,
         obj=alert,
-        detail={"alert": alert.pk, "messages": [m.pk for m in rows]},
+        detail=detail,
         request=request,
     )
     unread = [m.pk for m in rows if not m.from_team and m.read_at is None]
     if unread:
         SafetyMessage.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return rows
 
 
 # --- The member's reply ------------------------------------------------------------------------

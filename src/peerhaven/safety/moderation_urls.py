@@ -13,6 +13,12 @@ urlpatterns = [
     path("claim-next/", login_required(views.claim_next), name="claim_next"),
     path("dashboard/", login_required(views.dashboard), name="dashboard"),
     path("alerts/<int:alert_id>/", login_required(views.alert_detail), name="alert"),
+    # JSON polled by the alert page: answers 401 itself rather than redirect to sign-in.
+    path(
+        "alerts/<int:alert_id>/messages/updates/",
+        views.alert_messages_updates,
+        name="alert_messages_updates",
+    ),
     path(
         "alerts/<int:alert_id>/acknowledge/", login_required(views.acknowledge), name="acknowledge"
     ),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("actions/", views.my_actions, name="my_actions"),
     path("actions/<int:action_id>/appeal/", views.appeal, name="appeal"),
     path("messages/", views.safety_messages, name="messages"),
+    path("messages/updates/", views.safety_messages_updates, name="messages_updates"),
 ]

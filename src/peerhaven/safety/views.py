@@ -7,15 +7,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peerhaven.accounts import ratelimit
 from peerhaven.accounts.countries import COUNTRIES, COUNTRY_CODES
 from peerhaven.accounts.models import ConsentPurpose
 from peerhaven.accounts.services import grant_consent, revoke_consent
+from peerhaven.api.errors import error_body
 from peerhaven.safety import conversation, feedback, queries, services
 from peerhaven.safety.forms import (
     STEP_LABELS,
@@ -37,6 +41,8 @@ from peerhaven.safety.models import (
     Level,
     ModerationAction,
     OutreachTemplate,
+    RiskAlert,
+    SafetyMessage,
     SafetyPlan,
 )
 from peerhaven.safety.permissions import can_manage_resources, can_moderate
@@ -246,11 +252,14 @@ def _messages_page(
     request: HttpRequest, *, typed: str = "", error: str = "", status: int = 200
 ) -> HttpResponse:
     user: Any = request.user
+    rows = conversation.messages_for_member(user)
     return render(
         request,
         "safety/messages.html",
         {
-            "conversation": conversation.messages_for_member(user),
+            "conversation": rows,
+            # Where the page's live updates start (safety/live_conversation.js).
+            "last_id": max((m.pk for m in rows), default=0),
             "can_reply": conversation.has_conversation(user),
             "max_reply": conversation.MAX_REPLY,
             "typed": typed,
@@ -258,6 +267,137 @@ def _messages_page(
             "directory": queries.crisis_resources(country=user.country, language=user.language),
         },
         status=status,
+    )
+
+
+# --- Live updates of the conversation (polled by safety/live_conversation.js) -------------------
+#
+# Polling, not a socket: the team writes rarely, a few seconds' delay is fine, and a plain GET
+# passes every proxy, needs no new publishing in the services and is checked like any page.
+# The pages ask every few seconds while visible, slower when quiet, and back off on errors.
+
+# Per person and page kind; a page asks at most every 5 s, so this leaves room for a few tabs.
+LIVE_LIMIT = 60
+LIVE_WINDOW = 60
+
+
+def _live_refusal(status: int, code: str, message: str) -> JsonResponse:
+    response = JsonResponse(error_body(code, message), status=status)
+    if status == 429:
+        response["Retry-After"] = str(ratelimit.retry_after(LIVE_WINDOW))
+    return response
+
+
+def _live_gate(request: HttpRequest, scope: str) -> tuple[int, JsonResponse | None]:
+    """The ``after`` cursor, or the refusal of a signed-out, too-fast or malformed request.
+
+    JSON endpoints answer 401 rather than redirect to the sign-in page, which a script cannot
+    follow (the page then says to reload, which leads to sign-in).
+    """
+    if not request.user.is_authenticated:
+        return 0, _live_refusal(401, "unauthenticated", _("You are signed out."))
+    if not ratelimit.hit(scope, str(request.user.pk), limit=LIVE_LIMIT, window=LIVE_WINDOW):
+        return 0, _live_refusal(429, "rate_limited", _("Too many requests; slow down."))
+    raw = request.GET.get("after", "0")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return 0, _live_refusal(400, "invalid", _("'after' must be a message id."))
+    return int(raw), None
+
+
+def _live_message(m: SafetyMessage, *, who: str, notes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One message for the page's script, which renders every string as text, never HTML."""
+    return {
+        "id": m.pk,
+        "from_team": m.from_team,
+        "who": who,
+        "title": m.title,
+        "body": m.body,
+        "created_at": m.created_at.isoformat(),
+        # As the page prints it: in the viewer's time zone and language.
+        "time": formats.localize(timezone.localtime(m.created_at)),
+        "notes": notes,
+    }
+
+
+@never_cache
+@require_GET
+def safety_messages_updates(request: HttpRequest) -> JsonResponse:
+    """The signed-in member's messages after ``?after=<id>``, as JSON, oldest first.
+
+    Only the requester's own conversation (no member id anywhere). The team's messages
+    delivered here count as read, as on the page. ``more`` says to ask again at once.
+    """
+    after, refused = _live_gate(request, "safety.messages.live")
+    if refused is not None:
+        return refused
+    rows, more = conversation.member_messages_after(member=request.user, after=after)
+    return JsonResponse(
+        {
+            "messages": [
+                _live_message(m, who=_("Safety team") if m.from_team else _("You"), notes=[])
+                for m in rows
+            ],
+            "more": more,
+        }
+    )
+
+
+def _moderator_who(m: SafetyMessage) -> str:
+    if not m.from_team:
+        return _("Member")
+    return _("Safety team") + (f" ({m.sender.display_name})" if m.sender else "")
+
+
+def _moderator_notes(m: SafetyMessage, alert: RiskAlert) -> list[dict[str, Any]]:
+    """What the alert page prints after a message's time (safety/moderation/alert.html)."""
+    notes: list[dict[str, Any]] = []
+    if m.alert_id == alert.pk:
+        notes.append({"text": _("this alert")})
+    elif m.alert_id:
+        notes.append(
+            {
+                "text": _("alert %(n)s") % {"n": m.alert_id},
+                "href": reverse("moderation:alert", args=[m.alert_id]),
+            }
+        )
+    if not m.from_team and m.risk_level != Level.NONE:
+        level = m.get_risk_level_display()
+        notes.append({"text": _("screened: %(level)s") % {"level": level}, "strong": True})
+    if m.from_team:
+        notes.append({"text": _("read by the member") if m.read_at else _("not read yet")})
+    return notes
+
+
+@never_cache
+@require_GET
+def alert_messages_updates(request: HttpRequest, alert_id: int) -> JsonResponse:
+    """New messages of the conversation shown on an alert page, as JSON, for moderators.
+
+    The same checks as the alert page: moderators with two-factor authentication only (403;
+    the /moderation/ prefix also sends staff without it to set it up), 404 for no such alert.
+    The alert read itself is not audited again on every poll (the page view recorded it);
+    each poll that delivers messages is (``conversation.moderator_messages_after``).
+    """
+    after, refused = _live_gate(request, "safety.messages.live.moderator")
+    if refused is not None:
+        return refused
+    if not can_moderate(request.user):
+        return _live_refusal(403, "forbidden", _("Moderators with two-factor authentication only."))
+    alert = RiskAlert.objects.select_related("author").filter(pk=alert_id).first()
+    if alert is None or alert.author is None:
+        return _live_refusal(404, "not_found", _("No such alert."))
+    user: Any = request.user
+    rows, more = conversation.moderator_messages_after(
+        moderator=user, member=alert.author, alert=alert, after=after, request=request
+    )
+    return JsonResponse(
+        {
+            "messages": [
+                _live_message(m, who=_moderator_who(m), notes=_moderator_notes(m, alert))
+                for m in rows
+            ],
+            "more": more,
+        }
     )
 
 
@@ -325,16 +465,21 @@ def claim_next(request: HttpRequest) -> HttpResponse:
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _moderator(request)
     alert = services.get_alert_for_moderator(user=user, alert_id=alert_id, request=request)
+    rows = (
+        conversation.messages_for_moderator(
+            moderator=user, member=alert.author, alert=alert, request=request
+        )
+        if alert.author is not None
+        else []
+    )
     return render(
         request,
         "safety/moderation/alert.html",
         {
             "alert": alert,
-            "conversation": conversation.messages_for_moderator(
-                moderator=user, member=alert.author, alert=alert, request=request
-            )
-            if alert.author is not None
-            else [],
+            "conversation": rows,
+            # Where the page's live updates start (safety/live_conversation.js).
+            "conversation_last_id": max((m.pk for m in rows), default=0),
             "mine": alert.assigned_to_id == user.pk and alert.status == AlertStatus.ACKNOWLEDGED,
             "outreach_form": OutreachForm(),
             "resolve_form": ResolveForm(),
@@ -344,8 +489,6 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 def _alert_or_404(alert_id: int) -> Any:
-    from peerhaven.safety.models import RiskAlert
-
     return get_object_or_404(RiskAlert.objects.select_related("author"), pk=alert_id)
 
 

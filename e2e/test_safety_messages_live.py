@@ -1,0 +1,151 @@
+"""The conversation with the safety team updates live: the member sees the team's new message,
+and the moderator the member's reply, without reloading; text stays text."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
+
+from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.services import grant_role
+from peerhaven.safety import services
+from peerhaven.safety.gate import screen_user_text
+from peerhaven.safety.models import RiskAlert
+
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Page, expect
+
+T = TypeVar("T")
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# Invented texts.
+FIRST = "How are you doing tonight?"
+MARKUP = "Still with you. <b>not bold</b> & <img src=x>"
+REPLY = "A bit better now, thank you for checking."
+# Set on the window before waiting: still there afterwards means the page was not reloaded.
+MARK = "window.__notReloaded = true"
+
+
+def _person(name: str, *, roles: tuple[str, ...] = ()) -> User:
+    now = timezone.now()
+    user = User.objects.create_user(
+        f"{name.lower().replace(' ', '.')}@example.org",
+        "a-Long-test-passphrase-1",
+        display_name=name,
+        country="GB",
+        guidelines_version=settings.GUIDELINES_VERSION,
+        guidelines_accepted_at=now,
+        onboarded_at=now,
+    )
+    for role in roles:
+        grant_role(user=user, role=role, actor=None)
+    if roles:
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, SECRET)
+    return User.objects.get(pk=user.pk)
+
+
+def _sign_in(page: Page, user: User, base_url: str) -> None:
+    """Sign in through a session cookie (the TOTP login flow has its own tests)."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
+    )
+
+
+def _reached_out() -> tuple[User, User, RiskAlert]:
+    """A member the moderator has written to about an alert they hold."""
+    member = _person("Still Water")
+    moderator = _person("Lamp Lighter", roles=(Role.MODERATOR,))
+    alert = services.handle_screening(
+        outcome=screen_user_text(text="I wish I was dead", kind="x"),
+        author=member,
+        kind="forums.post",
+    )
+    assert alert is not None
+    services.claim_alert(alert_id=alert.pk, moderator=moderator)
+    services.send_outreach(alert=alert, moderator=moderator, title="We are here", body=FIRST)
+    return member, moderator, alert
+
+
+def _off_the_loop(work: Callable[[], T]) -> T:
+    """Run services in a thread of their own: they broadcast to the live queue after commit,
+    which cannot be done from this thread while Playwright's event loop runs in it."""
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            connections.close_all()  # the thread's own connection, or it outlives the test
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def _serious(results: dict[str, Any]) -> list[str]:
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.get("violations", [])
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_both_sides_of_the_conversation_see_new_messages_without_reloading(
+    new_page: Callable[..., Page], live_server: Any, axe: Callable[[Page], dict[str, Any]]
+) -> None:
+    member, moderator, alert = _off_the_loop(_reached_out)
+
+    page = new_page(viewport="phone")
+    _sign_in(page, member, live_server.url)
+    page.goto("/safety/messages/")
+    thread = page.locator("#safety-conversation > li")
+    expect(thread).to_have_count(1)
+    expect(page.locator("#conversation-status")).to_contain_text("appear here as they arrive")
+    page.evaluate(MARK)
+
+    # The moderator writes again from the alert page: the member's page shows it, as text.
+    staff = new_page(viewport="desktop")
+    _sign_in(staff, moderator, live_server.url)
+    staff.goto(f"/moderation/alerts/{alert.pk}/")
+    staff.get_by_label("Title").fill("Still here")
+    staff.get_by_label("Message").fill(MARKUP)
+    staff.get_by_role("button", name="Send message").click()
+    expect(staff.get_by_text("Your message was sent to the member.")).to_be_visible()
+    staff_thread = staff.locator("#safety-conversation > li")
+    expect(staff_thread).to_have_count(2)
+    staff.evaluate(MARK)
+
+    expect(thread).to_have_count(2, timeout=20_000)
+    newest = thread.last
+    expect(newest).to_have_attribute("id", "latest")
+    expect(newest).to_contain_text("Safety team")
+    expect(newest).to_contain_text(MARKUP)
+    expect(newest.locator("b, img")).to_have_count(0)
+    assert page.evaluate("window.__notReloaded") is True
+    assert "Lamp Lighter" not in (newest.text_content() or "")
+    # A later poll brings nothing twice.
+    with page.expect_response(lambda r: "/safety/messages/updates/" in r.url, timeout=20_000):
+        pass
+    expect(thread).to_have_count(2)
+    problems = _serious(axe(page))
+    assert not problems, problems
+
+    # The member answers through the ordinary form; the moderator's page shows it.
+    page.get_by_label("Your answer to the safety team").fill(REPLY)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Sent. The safety team will read it.")).to_be_visible()
+    expect(staff_thread).to_have_count(3, timeout=20_000)
+    expect(staff_thread.last).to_contain_text("Member")
+    expect(staff_thread.last).to_contain_text(REPLY)
+    assert staff.evaluate("window.__notReloaded") is True
+    problems = _serious(axe(staff))
+    assert not problems, problems
