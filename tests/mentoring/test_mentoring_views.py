@@ -441,3 +441,26 @@ def test_admins_list_peer_supporters_with_training_and_load(
     html = response.content.decode()
     assert all(name in html for name in names)
     assert "expired" in html
+
+
+def test_the_message_poll_refuses_a_bad_cursor_and_a_flood(
+    mentorship: Mentorship, mentee: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from peerhaven.accounts import ratelimit
+    from peerhaven.mentoring import views
+
+    # One window for the whole test: a minute boundary must not reset the count midway.
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000.0))
+    monkeypatch.setattr(views, "POLL_LIMIT", 8)
+    client = _client(mentee)
+    url = reverse("mentoring:messages_json", args=[mentorship.pk])
+    for bad in ("abc", "-1", "9" * 40, "\uff11\uff12"):
+        answer = client.get(url, {"after": bad})
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == "invalid"
+    for _ in range(4):  # eight requests in all
+        assert client.get(url, {"after": "0"}).status_code == 200
+    refused = client.get(url)
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) == 20  # 1,000,000 s is 40 s into its minute

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peerhaven.accounts import ratelimit
 from peerhaven.accounts.models import User
 from peerhaven.mentoring import forms, permissions, queries, services
 from peerhaven.mentoring.models import (
@@ -260,14 +261,32 @@ def mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     )
 
 
+# The page polls every 3 s (every 20 s while its socket is open): room for several tabs.
+POLL_LIMIT = 120
+POLL_WINDOW = 60
+
+
 @login_required
 def messages_json(request: HttpRequest, mentorship_id: int) -> JsonResponse:
     m = queries.get_mentorship_for_participant(_me(request), mentorship_id)
-    try:
-        after = max(int(request.GET.get("after", "0")), 0)
-    except ValueError:
-        after = 0
-    rows = queries.visible_messages(m, _me(request), after=after)
+    if not ratelimit.hit(
+        "mentoring.messages.poll", str(request.user.pk), limit=POLL_LIMIT, window=POLL_WINDOW
+    ):
+        response = JsonResponse(
+            {"error": {"code": "rate_limited", "message": _("Too many requests; slow down.")}},
+            status=429,
+        )
+        response["Retry-After"] = str(ratelimit.retry_after(POLL_WINDOW))
+        return response
+    raw = request.GET.get("after", "0")
+    # A message id: digits only (a typo or a negative number says so instead of
+    # silently returning the newest messages).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return JsonResponse(
+            {"error": {"code": "invalid", "message": _("'after' must be a message id.")}},
+            status=400,
+        )
+    rows = queries.visible_messages(m, _me(request), after=int(raw))
     return JsonResponse(
         {"status": m.status, "messages": [_message_json(r, _me(request)) for r in rows]}
     )
