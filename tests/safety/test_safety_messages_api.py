@@ -82,7 +82,11 @@ def test_an_imminent_reply_raises_an_alert_and_returns_the_crisis_panel(
 def test_a_member_the_team_never_wrote_to_gets_403_in_the_api_shape(
     client: Client, member: User
 ) -> None:
-    assert client.get(URL, **bearer(member)).json() == {"can_reply": False, "messages": []}
+    assert client.get(URL, **bearer(member)).json() == {
+        "can_reply": False,
+        "messages": [],
+        "more": False,
+    }
     response = post(client, {"body": "Is anyone there?"}, **bearer(member))
     assert response.status_code == 403
     error = response.json()["error"]
@@ -95,7 +99,7 @@ def test_an_outsider_sees_only_their_own_empty_conversation_and_cannot_post_into
 ) -> None:
     headers = bearer(outsider)
     data = client.get(f"{URL}?member={member.pk}", **headers).json()
-    assert data == {"can_reply": False, "messages": []}
+    assert data == {"can_reply": False, "messages": [], "more": False}
     assert client.get(f"{URL}/{member.pk}", **headers).status_code == 404
     response = post(client, {"body": "intruding", "member": member.pk}, **headers)
     assert response.status_code == 403
@@ -145,3 +149,23 @@ def test_session_replies_need_the_csrf_token(reached_out: RiskAlert, member: Use
     assert client.get(URL).status_code == 200
     assert post(client, {"body": CALM_REPLY}).status_code == 403
     assert not SafetyMessage.objects.filter(from_team=False).exists()
+
+
+def test_after_an_id_only_newer_messages_come_and_a_bad_cursor_is_422(
+    reached_out: RiskAlert, client: Client, member: User, moderator: User
+) -> None:
+    [first] = SafetyMessage.objects.filter(member=member)
+    services.send_outreach(
+        alert=reached_out, moderator=moderator, title="Still here", body="Any time tonight."
+    )
+    data = client.get(URL, {"after": first.pk}, **bearer(member)).json()
+    assert [m["body"] for m in data["messages"]] == ["Any time tonight."]
+    assert data["more"] is False
+    assert not SafetyMessage.objects.filter(member=member, read_at=None).exclude(pk=first.pk)
+    latest = data["messages"][0]["id"]
+    assert client.get(URL, {"after": latest}, **bearer(member)).json()["messages"] == []
+    for bad in ("-1", "abc"):
+        refused = client.get(URL, {"after": bad}, **bearer(member))
+        assert refused.status_code == 422, bad
+    # Without a cursor: the whole conversation, as before.
+    assert len(client.get(URL, **bearer(member)).json()["messages"]) == 2

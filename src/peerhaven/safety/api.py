@@ -4,11 +4,11 @@ and the moderators' queue."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from peerhaven.accounts import audit
 from peerhaven.api.errors import ApiError
@@ -125,6 +125,8 @@ class SafetyMessageOut(Schema):
 class ConversationOut(Schema):
     can_reply: bool
     messages: list[SafetyMessageOut]
+    # With ``after``: more messages are waiting (ask again with the last id).
+    more: bool = False
 
 
 class ReplyIn(Schema):
@@ -151,14 +153,24 @@ def _safety_message_out(m: SafetyMessage) -> dict[str, Any]:
 
 
 @router.get("/messages", response=ConversationOut, summary="My conversation with the safety team")
-def get_messages(request: HttpRequest) -> dict[str, Any]:
-    """The caller's own conversation, newest last; the team's messages count as read."""
+def get_messages(
+    request: HttpRequest, after: Annotated[int | None, Query(ge=0)] = None
+) -> dict[str, Any]:
+    """The caller's own conversation, newest last; the team's messages count as read.
+
+    With ``after`` (a message id): only the messages after it, oldest first, at most a batch;
+    ``more`` says to ask again with the last id (as the web page's live updates do).
+    """
     user = _user(request)
-    rows = conversation.messages_for_member(user)
-    conversation.mark_read_by_member(member=user)
+    if after is not None:
+        rows, more = conversation.member_messages_after(member=user, after=after)
+    else:
+        rows, more = conversation.messages_for_member(user), False
+        conversation.mark_read_by_member(member=user)
     return {
         "can_reply": conversation.has_conversation(user),
         "messages": [_safety_message_out(m) for m in rows],
+        "more": more,
     }
 
 
