@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -34,25 +34,3 @@ def sign_in(page: Page, email: str, password: str, *, totp_secret: str | None = 
         # caller's next goto() can cancel it and land on the two-factor page again.
         page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
     page.wait_for_load_state()
-
-
-def onboarded_person(email: str, display_name: str, password: str, **fields: object) -> Any:
-    """A verified, onboarded member created directly, to sign in through the real form."""
-    from allauth.account.models import EmailAddress
-    from django.conf import settings
-    from django.utils import timezone
-
-    from peerhaven.accounts.models import User
-
-    now = timezone.now()
-    user = User.objects.create_user(
-        email,
-        password,
-        display_name=display_name,
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
-        **fields,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user

@@ -8,21 +8,14 @@ from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
-from browser import onboarded_person, sign_in
+from browser import sign_in
+from people import PASSWORD, SECRET, person
 
-from peerhaven.accounts.models import Role, User
-from peerhaven.accounts.services import grant_role
+from peerhaven.accounts.models import Role
 from peerhaven.clinical.services import register_clinician
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect
-
-PASSWORD = "a-Long-e2e-passphrase-7"
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def _person(email: str, name: str) -> User:
-    return onboarded_person(email, name, PASSWORD, country="GB", time_zone="Europe/London")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,15 +24,23 @@ def test_clinician_refers_client_sees_phq9_exports_fhir_and_loses_access_on_revo
 ) -> None:
     from fhir.resources.R4B.bundle import Bundle
 
-    admin = _person("admin@example.org", "Orchard Keeper")
-    grant_role(user=admin, role=Role.ADMIN, actor=None)
-    TOTP.activate(admin, SECRET)
-    doctor = _person("doctor@example.org", "Careful Cedar")
+    admin = person(
+        "Orchard Keeper",
+        email="admin@example.org",
+        roles=(Role.ADMIN,),
+        country="GB",
+        time_zone="Europe/London",
+    )
+    doctor = person(
+        "Careful Cedar", email="doctor@example.org", country="GB", time_zone="Europe/London"
+    )
     register_clinician(
         user=doctor, profession="Psychiatrist", licence_number="GMC-1", organisation_name=""
     )
     TOTP.activate(doctor, SECRET)
-    client = _person("client@example.org", "Morning Fern")
+    client = person(
+        "Morning Fern", email="client@example.org", country="GB", time_zone="Europe/London"
+    )
 
     # An admin verifies the clinician.
     admin_page = new_page(viewport="desktop")

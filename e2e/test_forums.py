@@ -8,50 +8,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.test import Client
-from django.utils import timezone
+from people import person, sign_in
 
-from peerhaven.accounts.models import Role, User
-from peerhaven.accounts.services import grant_role
+from peerhaven.accounts.models import Role
 from peerhaven.forums.models import Board, Post, Report, Thread
 from peerhaven.notifications.models import Notification
 
 with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
 
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 TITLE = "The first anniversary without Mum"
 BODY = "It has been a year. Some days the quiet in the house is very loud."
-
-
-def _person(name: str, *, roles: tuple[str, ...] = ()) -> User:
-    now = timezone.now()
-    user = User.objects.create_user(
-        f"{name.lower().replace(' ', '.')}@example.org",
-        "a-Long-test-passphrase-1",
-        display_name=name,
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
-    )
-    for role in roles:
-        grant_role(user=user, role=role, actor=None)
-    if roles:
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        TOTP.activate(user, SECRET)
-    return User.objects.get(pk=user.pk)
-
-
-def _sign_in(page: Page, user: User, base_url: str) -> None:
-    """Sign in through a session cookie (the sign-in and TOTP flows have their own tests)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
 
 
 def test_a_thread_with_a_warning_gets_me_too_a_reply_is_found_and_a_report_is_handled(
@@ -59,14 +26,14 @@ def test_a_thread_with_a_warning_gets_me_too_a_reply_is_found_and_a_report_is_ha
 ) -> None:
     Board.objects.create(slug="living-with-depression", name="Living with depression", position=1)
     Board.objects.create(slug="small-wins", name="Small wins", position=2)
-    author = _person("Willow Tide")
-    replier = _person("Amber Sparrow")
-    reader = _person("Little Meadow")
-    moderator = _person("Night Heron", roles=(Role.MODERATOR,))
+    author = person("Willow Tide")
+    replier = person("Amber Sparrow")
+    reader = person("Little Meadow")
+    moderator = person("Night Heron", roles=(Role.MODERATOR,))
 
     # The author finds the board and starts a thread behind a grief warning.
     page = new_page(viewport="phone")
-    _sign_in(page, author, live_server.url)
+    sign_in(page, author, live_server.url)
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Forums").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Forums")
@@ -85,7 +52,7 @@ def test_a_thread_with_a_warning_gets_me_too_a_reply_is_found_and_a_report_is_ha
 
     # A second member opens the warning, says "Me too" and replies.
     other = new_page(viewport="desktop")
-    _sign_in(other, replier, live_server.url)
+    sign_in(other, replier, live_server.url)
     other.goto(f"/forums/t/{thread.pk}/")
     other.locator("details.cw summary").first.click()
     expect(other.get_by_text("the quiet in the house")).to_be_visible()
@@ -98,7 +65,7 @@ def test_a_thread_with_a_warning_gets_me_too_a_reply_is_found_and_a_report_is_ha
 
     # A third member finds the thread by searching, says "Me too" and reports the reply.
     third = new_page(viewport="phone")
-    _sign_in(third, reader, live_server.url)
+    sign_in(third, reader, live_server.url)
     third.goto("/forums/")
     third.get_by_role("searchbox", name="Search the forums").fill("anniversary")
     third.get_by_role("button", name="Search").click()
@@ -119,7 +86,7 @@ def test_a_thread_with_a_warning_gets_me_too_a_reply_is_found_and_a_report_is_ha
 
     # A moderator (with two-factor authentication) acts on the report from the queue.
     staff = new_page(viewport="desktop")
-    _sign_in(staff, moderator, live_server.url)
+    sign_in(staff, moderator, live_server.url)
     staff.goto("/forums/moderation/")
     expect(staff.get_by_role("heading", name="1 open report")).to_be_visible()
     report = staff.locator("li.report").first
@@ -146,16 +113,16 @@ def test_a_moderator_acts_on_a_report_from_the_unified_queue_and_the_author_reti
     from peerhaven.safety.models import RiskAlert
 
     board = Board.objects.create(slug="carers", name="Carers and family")
-    author = _person("Quiet Fox")
-    reporter = _person("Open Field")
-    moderator = _person("Tall Reed", roles=(Role.MODERATOR,))
+    author = person("Quiet Fox")
+    reporter = person("Open Field")
+    moderator = person("Tall Reed", roles=(Role.MODERATOR,))
     thread = services.create_thread(
         board=board, author=author, title="Caring for my dad", body="It is a lot, some days."
     )
 
     # The author changes the title; an empty one is refused with a message first.
     page = new_page(viewport="phone")
-    _sign_in(page, author, live_server.url)
+    sign_in(page, author, live_server.url)
     page.goto(f"/forums/t/{thread.pk}/")
     page.get_by_role("link", name="Change the title").click()
     page.get_by_label("Title").fill("")
@@ -167,7 +134,7 @@ def test_a_moderator_acts_on_a_report_from_the_unified_queue_and_the_author_reti
 
     # A member reports the opening post.
     other = new_page(viewport="desktop")
-    _sign_in(other, reporter, live_server.url)
+    sign_in(other, reporter, live_server.url)
     other.goto(f"/forums/t/{thread.pk}/")
     other.locator("#post-1").get_by_role("link", name="Report").click()
     other.get_by_label("Something else").check()
@@ -176,7 +143,7 @@ def test_a_moderator_acts_on_a_report_from_the_unified_queue_and_the_author_reti
 
     # The moderator starts from the unified safety queue and acts on the forum report there.
     staff = new_page(viewport="desktop")
-    _sign_in(staff, moderator, live_server.url)
+    sign_in(staff, moderator, live_server.url)
     staff.goto("/moderation/")
     staff.get_by_role("link", name=re.compile("forums.post")).first.click()
     staff.get_by_role("link", name="Open the content").click()
@@ -205,9 +172,9 @@ def test_a_half_written_post_survives_a_closed_tab(
     new_page: Callable[..., Page], live_server: Any
 ) -> None:
     Board.objects.create(slug="small-wins", name="Small wins")
-    member = _person("Gentle River")
+    member = person("Gentle River")
     page = new_page(viewport="phone")
-    _sign_in(page, member, live_server.url)
+    sign_in(page, member, live_server.url)
     page.goto("/forums/b/small-wins/new/")
     page.get_by_label("Title").fill("I went outside")
     page.get_by_label("Message").fill("Just to the corner shop, but still.")
@@ -231,8 +198,8 @@ def test_forum_pages_have_no_serious_accessibility_violations(
     from peerhaven.forums import services
 
     board = Board.objects.create(slug="students", name="Students")
-    author = _person("Hidden Pebble")
-    member = _person("Brave Willow")
+    author = person("Hidden Pebble")
+    member = person("Brave Willow")
     thread = services.create_thread(
         board=board,
         author=author,
@@ -244,7 +211,7 @@ def test_forum_pages_have_no_serious_accessibility_violations(
     services.react(post=thread.posts.get(position=1), user=member, kind="me_too")
     for viewport, scheme in (("phone", "light"), ("desktop", "dark")):
         page = new_page(viewport=viewport, color_scheme=scheme)
-        _sign_in(page, member, live_server.url)
+        sign_in(page, member, live_server.url)
         for path in (
             "/forums/",
             f"/forums/b/{board.slug}/",

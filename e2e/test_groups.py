@@ -13,13 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
+from people import person, sign_in
 from playwright.sync_api import Page, expect
 
 from peerhaven.accounts.models import Role, User
-from peerhaven.accounts.services import grant_role
 from peerhaven.groups import services
 from peerhaven.groups.models import (
     Attendance,
@@ -34,34 +32,17 @@ from peerhaven.groups.models import (
 )
 
 
-def _person(name: str, *, peer: bool = False) -> User:
-    now = timezone.now()
-    user = User.objects.create_user(
-        f"{name.lower().replace(' ', '.')}@example.org",
-        "a-Long-test-passphrase-1",
-        display_name=name,
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
+def _facilitator(name: str) -> User:
+    """A peer supporter with a current facilitator training."""
+    user = person(name, roles=(Role.PEER_SUPPORTER,))
+    today = timezone.now().date()
+    FacilitatorTraining.objects.create(
+        peer_supporter=user,
+        completed_on=today - timedelta(days=10),
+        trainer="Trainer",
+        expires_on=today + timedelta(days=300),
     )
-    if peer:
-        grant_role(user=user, role=Role.PEER_SUPPORTER, actor=None)
-        FacilitatorTraining.objects.create(
-            peer_supporter=user,
-            completed_on=now.date() - timedelta(days=10),
-            trainer="Trainer",
-            expires_on=now.date() + timedelta(days=300),
-        )
-    return User.objects.get(pk=user.pk)
-
-
-def _sign_in(page: Page, user: User, base_url: str) -> None:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
+    return user
 
 
 def _log(page: Page) -> Any:
@@ -71,9 +52,9 @@ def _log(page: Page) -> Any:
 def test_two_members_and_a_facilitator_meet_in_the_live_room(
     new_page: Callable[..., Page], asgi_url: str
 ) -> None:
-    facilitator = _person("Gentle Beacon", peer=True)
-    ana = _person("Quiet Harbor")
-    ben = _person("Soft Meadow")
+    facilitator = _facilitator("Gentle Beacon")
+    ana = person("Quiet Harbor")
+    ben = person("Soft Meadow")
     group = SupportGroup.objects.create(
         name="Evening Circle",
         slug="evening-circle",
@@ -82,8 +63,8 @@ def test_two_members_and_a_facilitator_meet_in_the_live_room(
         time_zone="Europe/London",
     )
     Facilitator.objects.create(group=group, user=facilitator)
-    for person in (ana, ben):
-        Membership.objects.create(group=group, user=person, status="active")
+    for user in (ana, ben):
+        Membership.objects.create(group=group, user=user, status="active")
     start = timezone.now() + timedelta(minutes=5)
     meeting = Meeting.objects.create(
         group=group, starts_at=start, ends_at=start + timedelta(minutes=90)
@@ -91,12 +72,12 @@ def test_two_members_and_a_facilitator_meet_in_the_live_room(
     room = f"{asgi_url}/groups/meetings/{meeting.pk}/room/"
 
     pages = {}
-    for person in (facilitator, ana, ben):
-        page = new_page(viewport="desktop" if person is facilitator else "phone")
-        _sign_in(page, person, asgi_url)
+    for user in (facilitator, ana, ben):
+        page = new_page(viewport="desktop" if user is facilitator else "phone")
+        sign_in(page, user, asgi_url)
         page.goto(room)
         expect(page.locator("#room-status")).to_have_text("Connected.")
-        pages[person.pk] = page
+        pages[user.pk] = page
     fac, a, b = pages[facilitator.pk], pages[ana.pk], pages[ben.pk]
     expect(fac.locator("#room-present li")).to_have_count(3)
 
@@ -158,8 +139,8 @@ def test_group_pages_have_no_serious_accessibility_violations(
     axe: Callable[[Page], dict[str, Any]],
     look: str,
 ) -> None:
-    facilitator = _person("Gentle Beacon", peer=True)
-    member = _person("Quiet Harbor")
+    facilitator = _facilitator("Gentle Beacon")
+    member = person("Quiet Harbor")
     group = SupportGroup.objects.create(
         name="Evening Circle",
         slug="evening-circle",
@@ -180,7 +161,7 @@ def test_group_pages_have_no_serious_accessibility_violations(
         local_start=time(19, 0),
     )
     problems: list[str] = []
-    for person, paths in (
+    for user, paths in (
         (
             member,
             ("/groups/", "/groups/g/evening-circle/", f"/groups/meetings/{meeting.pk}/after/"),
@@ -196,7 +177,7 @@ def test_group_pages_have_no_serious_accessibility_violations(
         ),
     ):
         page = new_page(viewport="phone", color_scheme=look)
-        _sign_in(page, person, live_server.url)
+        sign_in(page, user, live_server.url)
         for path in paths:
             page.goto(path)
             problems += _serious(axe(page), path)
@@ -206,8 +187,8 @@ def test_group_pages_have_no_serious_accessibility_violations(
 def test_a_facilitator_changes_the_schedule_in_the_browser(
     new_page: Callable[..., Page], live_server: Any
 ) -> None:
-    facilitator = _person("Gentle Beacon", peer=True)
-    member = _person("Quiet Harbor")
+    facilitator = _facilitator("Gentle Beacon")
+    member = person("Quiet Harbor")
     group = SupportGroup.objects.create(
         name="Evening Circle",
         slug="evening-circle",
@@ -225,7 +206,7 @@ def test_a_facilitator_changes_the_schedule_in_the_browser(
     )
     services.generate_meetings(series=series, weeks=4)
     page = new_page(viewport="phone")
-    _sign_in(page, facilitator, live_server.url)
+    sign_in(page, facilitator, live_server.url)
     page.goto("/groups/g/evening-circle/manage/")
     page.get_by_role("link", name="Edit the meeting schedule").click()
     card = page.locator("section.card").first
@@ -262,8 +243,8 @@ def test_a_facilitator_changes_the_schedule_in_the_browser(
 def test_a_member_who_leaves_the_group_is_closed_out_of_the_room(
     new_page: Callable[..., Page], asgi_url: str
 ) -> None:
-    facilitator = _person("Gentle Beacon", peer=True)
-    ana = _person("Quiet Harbor")
+    facilitator = _facilitator("Gentle Beacon")
+    ana = person("Quiet Harbor")
     group = SupportGroup.objects.create(
         name="Evening Circle",
         slug="evening-circle",
@@ -278,7 +259,7 @@ def test_a_member_who_leaves_the_group_is_closed_out_of_the_room(
         group=group, starts_at=start, ends_at=start + timedelta(minutes=90)
     )
     room = new_page(viewport="desktop")
-    _sign_in(room, ana, asgi_url)
+    sign_in(room, ana, asgi_url)
     room.goto(f"{asgi_url}/groups/meetings/{meeting.pk}/room/")
     expect(room.locator("#room-status")).to_have_text("Connected.")
     # In another tab she leaves the group; her next message is refused and the room says why.

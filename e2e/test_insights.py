@@ -8,32 +8,24 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
-from browser import onboarded_person, sign_in
+from browser import sign_in
+from people import PASSWORD, SECRET, person
 
-from peerhaven.accounts.models import Role, User
-from peerhaven.accounts.services import grant_role
+from peerhaven.accounts.models import Role
 from peerhaven.demo import insights as demo_insights
 from peerhaven.demo.people import DemoContext
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect
 
-PASSWORD = "a-Long-e2e-passphrase-7"
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def _person(email: str, name: str) -> User:
-    return onboarded_person(email, name, PASSWORD)
-
 
 @pytest.mark.django_db(transaction=True)
 def test_admin_creates_a_programme_reads_the_demo_report_and_downloads(new_page: Any) -> None:
-    admin = _person("admin@example.org", "Orchard Keeper")
-    grant_role(user=admin, role=Role.ADMIN, actor=None)
-    TOTP.activate(admin, SECRET)
+    admin = person("Orchard Keeper", email="admin@example.org", roles=(Role.ADMIN,))
     ctx = DemoContext()
-    ctx.users = {f"member{i}": _person(f"m{i}@example.org", f"Member {i:03d}") for i in range(30)}
+    ctx.users = {
+        f"member{i}": person(f"Member {i:03d}", email=f"m{i}@example.org") for i in range(30)
+    }
     ctx.users["admin"] = admin
     demo_insights.load_insights(ctx)
 

@@ -11,12 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
+from people import person, sign_in
 
 from peerhaven.accounts.models import Role, User
-from peerhaven.accounts.services import grant_role
 from peerhaven.mentoring import services
 from peerhaven.mentoring.models import (
     ExperienceTag,
@@ -29,28 +27,7 @@ from peerhaven.mentoring.models import (
 with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
 
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 EVENINGS = [[0, 18 * 60, 21 * 60], [2, 18 * 60, 21 * 60]]
-
-
-def _person(name: str, *, roles: tuple[str, ...] = ()) -> User:
-    now = timezone.now()
-    user = User.objects.create_user(
-        f"{name.lower().replace(' ', '.')}@example.org",
-        "a-Long-test-passphrase-1",
-        display_name=name,
-        time_zone="Europe/London",
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
-    )
-    for role in roles:
-        grant_role(user=user, role=role, actor=None)
-    if Role.ADMIN in roles:
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        TOTP.activate(user, SECRET)
-    return User.objects.get(pk=user.pk)
 
 
 def _tag(slug: str, label: str) -> ExperienceTag:
@@ -60,7 +37,7 @@ def _tag(slug: str, label: str) -> ExperienceTag:
 
 
 def _mentor(name: str, tags: list[ExperienceTag], *, capacity: int = 2) -> User:
-    user = _person(name, roles=(Role.PEER_SUPPORTER,))
+    user = person(name, roles=(Role.PEER_SUPPORTER,), time_zone="Europe/London")
     services.save_mentor_profile(
         user=user,
         tags=tags,
@@ -81,16 +58,6 @@ def _mentor(name: str, tags: list[ExperienceTag], *, capacity: int = 2) -> User:
     return user
 
 
-def _sign_in(page: Page, user: User, base_url: str) -> None:
-    """Sign in through a session cookie (the sign-in and TOTP flows have their own tests)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
-
-
 def test_intake_suggestions_request_accept_messages_goal_end_and_cohort_matching(
     new_page: Callable[..., Page], live_server: Any
 ) -> None:
@@ -101,12 +68,12 @@ def test_intake_suggestions_request_accept_messages_goal_end_and_cohort_matching
     _mentor("Gentle Fjord", [grief])
     _mentor("Bright Orchard", [student])
     _mentor("Still Meadow", [student])
-    member = _person("Quiet Harbor")
-    admin = _person("Orchard Keeper", roles=(Role.ADMIN,))
+    member = person("Quiet Harbor", time_zone="Europe/London")
+    admin = person("Orchard Keeper", roles=(Role.ADMIN,), time_zone="Europe/London")
 
     # The member completes the intake.
     mentee = new_page()
-    _sign_in(mentee, member, live_server.url)
+    sign_in(mentee, member, live_server.url)
     mentee.goto("/mentoring/")
     mentee.get_by_role("link", name="Find a mentor").click()
     expect(mentee.get_by_role("heading", level=1)).to_have_text("Find a mentor")
@@ -136,7 +103,7 @@ def test_intake_suggestions_request_accept_messages_goal_end_and_cohort_matching
 
     # The mentor accepts from their inbox.
     mentor_page = new_page(viewport="desktop")
-    _sign_in(mentor_page, best, live_server.url)
+    sign_in(mentor_page, best, live_server.url)
     mentor_page.goto("/mentoring/")
     mentor_page.get_by_role("link", name=re.compile("1 request waiting")).click()
     mentor_page.get_by_role("button", name="Accept Quiet Harbor").click()
@@ -182,7 +149,7 @@ def test_intake_suggestions_request_accept_messages_goal_end_and_cohort_matching
 
     # An admin runs cohort matching for members waiting, reviews it and confirms.
     for name in ("Morning Fern", "Silver Brook"):
-        waiting = _person(name)
+        waiting = person(name, time_zone="Europe/London")
         services.save_intake(
             member=waiting,
             support_text="",
@@ -192,7 +159,7 @@ def test_intake_suggestions_request_accept_messages_goal_end_and_cohort_matching
             availability=EVENINGS,
         )
     staff = new_page(viewport="desktop")
-    _sign_in(staff, admin, live_server.url)
+    sign_in(staff, admin, live_server.url)
     staff.goto("/mentoring/admin/cohort/")
     staff.get_by_label(re.compile("Smallest score")).fill("0.1")
     staff.get_by_role("button", name="Run cohort matching").click()
@@ -214,7 +181,7 @@ def test_mentoring_pages_have_no_serious_accessibility_violations(
     services._index_cache.clear()
     grief = _tag("bereavement", "Bereavement")
     mentors = [_mentor(name, [grief]) for name in ("Kind Beacon", "Gentle Fjord", "Calm Willow")]
-    member = _person("Quiet Harbor")
+    member = person("Quiet Harbor", time_zone="Europe/London")
     services.save_intake(
         member=member,
         support_text="",
@@ -235,7 +202,7 @@ def test_mentoring_pages_have_no_serious_accessibility_violations(
         topics="Getting started",
     )
     page = new_page(viewport=viewport, color_scheme=color_scheme)
-    _sign_in(page, member, live_server.url)
+    sign_in(page, member, live_server.url)
     for path in (
         "/mentoring/",
         "/mentoring/intake/",
@@ -247,7 +214,7 @@ def test_mentoring_pages_have_no_serious_accessibility_violations(
         page.goto(path)
         assert_no_serious_violations(page, axe)
     mentor_page = new_page(viewport=viewport, color_scheme=color_scheme)
-    _sign_in(mentor_page, mentors[0], live_server.url)
+    sign_in(mentor_page, mentors[0], live_server.url)
     for path in ("/mentoring/inbox/", "/mentoring/profile/", "/mentoring/caseload/"):
         mentor_page.goto(path)
         assert_no_serious_violations(mentor_page, axe)

@@ -7,48 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from django.utils import timezone
+from people import person, sign_in
 from playwright.sync_api import Page, expect
 
-from peerhaven.accounts.models import Role, User
-from peerhaven.accounts.services import grant_role
+from peerhaven.accounts.models import Role
 from peerhaven.safety import services
 from peerhaven.safety.gate import screen_user_text
 from peerhaven.safety.models import AlertStatus, RiskAlert
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def _person(name: str, *, country: str = "GB", roles: tuple[str, ...] = ()) -> User:
-    now = timezone.now()
-    user = User.objects.create_user(
-        f"{name.lower().replace(' ', '.')}@example.org",
-        "a-Long-test-passphrase-1",
-        display_name=name,
-        country=country,
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
-    )
-    for role in roles:
-        grant_role(user=user, role=role, actor=None)
-    if roles:
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        TOTP.activate(user, SECRET)
-    return User.objects.get(pk=user.pk)
-
-
-def _sign_in(page: Page, user: User, base_url: str) -> None:
-    """Sign in through a session cookie (the TOTP login flow has its own tests)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
 
 
 def test_a_moderator_on_duty_gets_the_live_alert_over_websockets(
@@ -57,17 +22,17 @@ def test_a_moderator_on_duty_gets_the_live_alert_over_websockets(
     from peerhaven.forums.models import Board
 
     Board.objects.get_or_create(slug="evenings", defaults={"name": "Evenings"})
-    member = _person("Amber Reed")
-    moderator = _person("Lantern Keeper", roles=(Role.MODERATOR,))
+    member = person("Amber Reed", country="GB")
+    moderator = person("Lantern Keeper", country="GB", roles=(Role.MODERATOR,))
     services.set_on_duty(moderator=moderator, on_duty=True)
 
     staff = new_page(viewport="desktop")
-    _sign_in(staff, moderator, asgi_url)
+    sign_in(staff, moderator, asgi_url)
     staff.goto(f"{asgi_url}/moderation/")
     expect(staff.locator("#live-status")).to_have_text("Live: new alerts appear here.")
 
     page = new_page(viewport="phone")
-    _sign_in(page, member, asgi_url)
+    sign_in(page, member, asgi_url)
     page.goto(f"{asgi_url}/forums/b/evenings/new/")
     page.get_by_label("Title").fill("Can't sleep")
     page.get_by_label("Message").fill("I am going to overdose on my pills tonight.")
@@ -87,7 +52,7 @@ def test_imminent_risk_text_shows_help_at_once_and_a_moderator_resolves_the_aler
     from peerhaven.forums.models import Board
 
     Board.objects.get_or_create(slug="day-to-day", defaults={"name": "Day to day"})
-    member = _person("Tidal Fern")
+    member = person("Tidal Fern", country="GB")
     services.save_safety_plan(
         user=member,
         steps={
@@ -95,12 +60,12 @@ def test_imminent_risk_text_shows_help_at_once_and_a_moderator_resolves_the_aler
             "coping_strategies": "Cold water on my face",
         },
     )
-    moderator = _person("Night Owl", roles=(Role.MODERATOR,))
+    moderator = person("Night Owl", country="GB", roles=(Role.MODERATOR,))
     services.set_on_duty(moderator=moderator, on_duty=True)
 
     # The member writes; the next page shows crisis lines and their plan, and says it is held.
     page = new_page(viewport="phone")
-    _sign_in(page, member, live_server.url)
+    sign_in(page, member, live_server.url)
     page.goto("/forums/b/day-to-day/new/")
     page.get_by_label("Title").fill("Tonight")
     page.get_by_label("Message").fill(
@@ -121,7 +86,7 @@ def test_imminent_risk_text_shows_help_at_once_and_a_moderator_resolves_the_aler
 
     # The moderator on duty sees the alert, acknowledges and resolves it.
     staff = new_page(viewport="desktop")
-    _sign_in(staff, moderator, live_server.url)
+    sign_in(staff, moderator, live_server.url)
     staff.goto("/moderation/")
     expect(staff.get_by_text("You are on duty.")).to_be_visible()
     row = staff.locator(f'tr[data-alert="{alert.pk}"]')
@@ -144,16 +109,16 @@ def test_a_muted_member_reads_but_a_reply_is_refused_with_the_reason_and_the_dra
     from peerhaven.forums.models import Board
 
     board, _created = Board.objects.get_or_create(slug="mornings", defaults={"name": "Mornings"})
-    other = _person("Early Lark")
+    other = person("Early Lark", country="GB")
     thread = forums.create_thread(board=board, author=other, title="Coffee", body="Morning all")
-    member = _person("Quiet Wren")
-    moderator = _person("Fair Judge", roles=(Role.MODERATOR,))
+    member = person("Quiet Wren", country="GB")
+    moderator = person("Fair Judge", country="GB", roles=(Role.MODERATOR,))
     services.take_action(
         member=member, moderator=moderator, kind="mute", reason="Cool-off after a row", hours=24
     )
 
     page = new_page(viewport="phone")
-    _sign_in(page, member, live_server.url)
+    sign_in(page, member, live_server.url)
     page.goto(f"/forums/t/{thread.pk}/")
     expect(page.get_by_text("Morning all")).to_be_visible()  # reading is fine
     expect(page.locator(".sanction-notice")).to_contain_text("Cool-off after a row")
@@ -167,13 +132,13 @@ def test_a_muted_member_reads_but_a_reply_is_refused_with_the_reason_and_the_dra
 def test_a_banned_member_sees_why_and_can_still_reach_crisis_help_and_appeal(
     new_page: Callable[..., Page], live_server: Any
 ) -> None:
-    member = _person("Still Pond")
-    moderator = _person("Even Scale", roles=(Role.MODERATOR,))
+    member = person("Still Pond", country="GB")
+    moderator = person("Even Scale", country="GB", roles=(Role.MODERATOR,))
     services.take_action(
         member=member, moderator=moderator, kind="ban", reason="Threats to another member", hours=72
     )
     page = new_page(viewport="phone")
-    _sign_in(page, member, live_server.url)
+    sign_in(page, member, live_server.url)
     page.goto("/forums/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account is suspended for now")
     expect(page.locator(".sanction-reason")).to_have_text("Threats to another member")
@@ -193,11 +158,11 @@ def test_safety_pages_have_no_serious_accessibility_violations(
     axe: Callable[[Page], dict[str, Any]],
     look: str,
 ) -> None:
-    member = _person("Calm Brook")
+    member = person("Calm Brook", country="GB")
     services.save_safety_plan(
         user=member, steps={"warning_signs": "Not eating", "professionals": "Dr Ash"}
     )
-    moderator = _person("Kind Beacon", roles=(Role.MODERATOR,))
+    moderator = person("Kind Beacon", country="GB", roles=(Role.MODERATOR,))
     alert = services.handle_screening(
         outcome=screen_user_text(text="I am going to overdose on my pills tonight", kind="x"),
         author=member,
@@ -206,7 +171,7 @@ def test_safety_pages_have_no_serious_accessibility_violations(
     assert alert is not None
     problems: list[str] = []
     page = new_page(viewport="phone", color_scheme=look)
-    _sign_in(page, member, live_server.url)
+    sign_in(page, member, live_server.url)
     for path in (
         "/help/",
         "/help/?country=IE",
@@ -217,7 +182,7 @@ def test_safety_pages_have_no_serious_accessibility_violations(
         page.goto(path)
         problems += _serious(axe(page), path)
     staff = new_page(viewport="desktop", color_scheme=look)
-    _sign_in(staff, moderator, live_server.url)
+    sign_in(staff, moderator, live_server.url)
     for path in (
         "/moderation/",
         f"/moderation/alerts/{alert.pk}/",
@@ -226,10 +191,10 @@ def test_safety_pages_have_no_serious_accessibility_violations(
     ):
         staff.goto(path)
         problems += _serious(axe(staff), path)
-    banned = _person("Shut Gate")
+    banned = person("Shut Gate", country="GB")
     services.take_action(member=banned, moderator=moderator, kind="ban", reason="Spam", hours=5)
     shut = new_page(viewport="phone", color_scheme=look)
-    _sign_in(shut, banned, live_server.url)
+    sign_in(shut, banned, live_server.url)
     for path in ("/", "/safety/actions/"):
         shut.goto(path)
         problems += _serious(axe(shut), f"banned {path}")

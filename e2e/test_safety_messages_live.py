@@ -8,13 +8,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import connections
-from django.test import Client
-from django.utils import timezone
+from people import person, sign_in
 
 from peerhaven.accounts.models import Role, User
-from peerhaven.accounts.services import grant_role
 from peerhaven.safety import services
 from peerhaven.safety.gate import screen_user_text
 from peerhaven.safety.models import RiskAlert
@@ -23,7 +20,6 @@ with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
 
 T = TypeVar("T")
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # Invented texts.
 FIRST = "How are you doing tonight?"
 MARKUP = "Still with you. <b>not bold</b> & <img src=x>"
@@ -32,40 +28,10 @@ REPLY = "A bit better now, thank you for checking."
 MARK = "window.__notReloaded = true"
 
 
-def _person(name: str, *, roles: tuple[str, ...] = ()) -> User:
-    now = timezone.now()
-    user = User.objects.create_user(
-        f"{name.lower().replace(' ', '.')}@example.org",
-        "a-Long-test-passphrase-1",
-        display_name=name,
-        country="GB",
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
-    )
-    for role in roles:
-        grant_role(user=user, role=role, actor=None)
-    if roles:
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        TOTP.activate(user, SECRET)
-    return User.objects.get(pk=user.pk)
-
-
-def _sign_in(page: Page, user: User, base_url: str) -> None:
-    """Sign in through a session cookie (the TOTP login flow has its own tests)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
-
-
 def _reached_out() -> tuple[User, User, RiskAlert]:
     """A member the moderator has written to about an alert they hold."""
-    member = _person("Still Water")
-    moderator = _person("Lamp Lighter", roles=(Role.MODERATOR,))
+    member = person("Still Water", country="GB")
+    moderator = person("Lamp Lighter", country="GB", roles=(Role.MODERATOR,))
     alert = services.handle_screening(
         outcome=screen_user_text(text="I wish I was dead", kind="x"),
         author=member,
@@ -105,7 +71,7 @@ def test_both_sides_of_the_conversation_see_new_messages_without_reloading(
     member, moderator, alert = _off_the_loop(_reached_out)
 
     page = new_page(viewport="phone")
-    _sign_in(page, member, live_server.url)
+    sign_in(page, member, live_server.url)
     page.goto("/safety/messages/")
     thread = page.locator("#safety-conversation > li")
     expect(thread).to_have_count(1)
@@ -114,7 +80,7 @@ def test_both_sides_of_the_conversation_see_new_messages_without_reloading(
 
     # The moderator writes again from the alert page: the member's page shows it, as text.
     staff = new_page(viewport="desktop")
-    _sign_in(staff, moderator, live_server.url)
+    sign_in(staff, moderator, live_server.url)
     staff.goto(f"/moderation/alerts/{alert.pk}/")
     staff.get_by_label("Title").fill("Still here")
     staff.get_by_label("Message").fill(MARKUP)
