@@ -178,6 +178,9 @@ def test_reported_speech_and_abuse(text: str, expected: RiskLevel) -> None:
         ("He told me to go kill myself and that nobody would miss me.", False),
         ("She replied: I'm ending everything tonight. Please check on her.", False),
         ("He said nasty things about me and now I want to die", True),
+        # Found by review: the reported person's risk read through the shift must not hide
+        # the reporter's own.
+        ("She cut herself again and reading it makes me want to kill myself", True),
     ],
 )
 def test_only_the_reporters_own_risk_words_raise_an_alert_naming_them(
@@ -200,11 +203,22 @@ def test_only_the_reporters_own_risk_words_raise_an_alert_naming_them(
         ("I'm worried: they've got their pills lined up", RiskLevel.IMMINENT),
         ("This member says she cut herself last night", RiskLevel.IMMINENT),
         ("This guy says he'll hurt himself if she leaves him", RiskLevel.IDEATION),
+        # Found by review.
+        ("This member cut herself again last night", RiskLevel.IMMINENT),
+        ("The user cut himself again", RiskLevel.IMMINENT),
+        ("She's cut herself again", RiskLevel.IMMINENT),
+        ("I asked her to call a crisis line but she says she has her pills ready", 3),
+        ("She wants me to tell you she cut herself again", RiskLevel.IMMINENT),
+        ("I told him to talk to someone and he says he cut himself again last night", 3),
+        # Their words pasted into the report: "i" is theirs, not the reporter's.
+        ("Her latest post: i have my pills lined up tonight", RiskLevel.IMMINENT),
+        ("She messaged the group chat - i have my pills ready", RiskLevel.IMMINENT),
+        ("Her status: i cut my wrists last night", RiskLevel.IMMINENT),
+        ("From her DM - i've been cutting my arms every night", RiskLevel.IMMINENT),
+        ("He sent this to the group: i have all my pills ready", RiskLevel.IMMINENT),
     ],
 )
-def test_a_report_in_the_third_person_reads_first_person_rules(
-    text: str, expected: RiskLevel
-) -> None:
+def test_a_report_in_the_third_person_reads_first_person_rules(text: str, expected: int) -> None:
     assert screen_report(text).level == expected
 
 
@@ -220,6 +234,14 @@ def test_a_report_in_the_third_person_reads_first_person_rules(
         "She gave away her old clothes to charity.",
         "I think he's spamming everyone with ads for his shop.",
         "This post makes me want to die.",  # the reporter's own words (screened as theirs)
+        # Found by review: threats, accidents and everyday plans.
+        "He said he has a gun and knows where I live",
+        "They said they have a gun and they know where I work",
+        "She hurt her ankle again at practice so she can't facilitate this week",
+        "She cut her arm on broken glass at work and had to get stitches",
+        "He burnt his arm badly with hot coffee, can someone cover his session",
+        "He says he'll be gone by Friday because his account is being deleted",
+        "She's giving away her cat because her landlord won't allow pets",
     ],
 )
 def test_the_shift_raises_no_report_that_is_not_about_risk(text: str) -> None:

@@ -576,6 +576,9 @@ PATHOLOGICAL = [
     "i want to " + "x" * 100_000 + " die",
     "she told him she " * 6_000,
     "this member says she cut her " * 3_500,
+    # Many hits in one long sentence (found by review: quadratic before the bounded look).
+    "i overdosed now years ago " * 4_000,
+    "she wrote a final letter to her mum " * 2_800,
 ]
 
 
@@ -678,11 +681,18 @@ def test_getting_a_firearm_is_lethal_means(text: str, expected: RiskLevel) -> No
         "I scratched my arm on a branch",
         "I cut my arm on a fence yesterday",
         "I accidentally burned my arm",
+        "I hurt my ankle again at practice",
+        "I hit my leg so hard on the bed frame",
         "I wrote a letter to my mum",
         "I left a note for my mum saying I'd be late",
+        "I wrote a final letter to my landlord before moving out",
+        "I left a final note for my team before starting maternity leave",
+        "I'm writing my last letter to my pen pal before she moves",
+        "I'm giving away my cat because my landlord won't allow pets",
+        "I'll be gone by Friday because my account is being deleted",
     ],
 )
-def test_everyday_injuries_and_letters_are_not_risk(text: str) -> None:
+def test_everyday_injuries_letters_and_plans_are_not_risk(text: str) -> None:
     assert screen_text(text).level == RiskLevel.NONE
 
 
@@ -693,8 +703,28 @@ def test_everyday_injuries_and_letters_are_not_risk(text: str) -> None:
         "I scratched my arms until they bled",
         "I punched myself",
         "I cut my arm in the bathroom last night",
+        # Found by review: deliberate harm the narrowed rule and the accident idiom had lost.
+        "I hurt my arms with a knife",
+        "I hit my legs with a hammer",
+        "I scratched my arms with scissors",
+        "I've been punching my legs every night",
+        "I keep scratching my wrists with a pin",
+        "I hurt my arms last night",
+        "I've been hurting my arms",
+        "I cut my wrists on the bathroom floor",
+        "I burned my arm on the stove on purpose",
+        "I cut my arm on the weekend with a razor",
+        "I cut my wrist in the kitchen with a knife last night",
+        "I cut my leg on the bath last night to feel something",
+        "I cut my arm at work again today in the staff toilets",
         "I wrote a goodbye letter to my family",
         "I finished my suicide note",
+        "I wrote my last letter to my kids",
+        "I left a note for my parents, they'll find it tomorrow",
+        "I wrote a note to my mum saying sorry for everything and goodbye",
+        "I wrote a letter to my family explaining why I did it",
+        "I've written a note for my husband in case I don't wake up",
+        "I'm giving away my things",
     ],
 )
 def test_deliberate_harm_and_goodbye_letters_still_are(text: str) -> None:
@@ -711,6 +741,18 @@ def test_deliberate_harm_and_goodbye_letters_still_are(text: str) -> None:
         ("I had suicidal thoughts in the past but now it's worse than ever", RiskLevel.IDEATION),
         ("I attempted years ago and again last week", RiskLevel.IMMINENT),
         ("I overdosed two days ago", RiskLevel.IMMINENT),
+        ("I've attempted twice in the past but I'm still here", RiskLevel.IDEATION),
+        # Found by review: a comparison ("like when I was 15") or a "since" is not a date of
+        # the act, "recently"/"lately"/"currently" date it, "still have" is now.
+        ("Lately I've been suicidal like when I was a teenager", RiskLevel.IDEATION),
+        ("lately i keep thinking about killing myself like i used to", RiskLevel.IDEATION),
+        ("Lately I've wanted to kill myself, like I did years ago", RiskLevel.IDEATION),
+        ("I'm currently having thoughts of suicide like when I was a kid", RiskLevel.IDEATION),
+        ("still want to kill myself, just like when I was 15", RiskLevel.IDEATION),
+        ("I still have the noose I made years ago", RiskLevel.IMMINENT),
+        ("I've been stockpiling pills since last year and I still have them", RiskLevel.IMMINENT),
+        ("Recently I bought a rope, years ago I tried the same", RiskLevel.IMMINENT),
+        ("Now I want to hang myself like when I was 16", RiskLevel.IMMINENT),
     ],
 )
 def test_the_time_nearest_the_act_decides_its_level(text: str, expected: RiskLevel) -> None:

@@ -24,6 +24,7 @@ _SUBJECT_WINDOW_BACK = 12
 _TOPIC_WINDOW = 5
 _FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
 _PAST_WINDOW = 5
+_SELF_INLINE_REACH = 80
 _NEGATION_WINDOW = 4
 _DO_NOT = frozenset({"don't", "dont"})
 _REFLEXIVE = frozenset({"myself", "yourself", "himself", "herself", "themselves"})
@@ -33,6 +34,9 @@ _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_PUNCT = frozenset(',:;.!?()[]-\n"')
 _MACRO = re.compile(r"<[a-z0-9]+>")
 _CONTRAST = re.compile(r"(?:but|yet|and),? $")
+# "still here", "still alive": how things are now, like "now"; "still have the rope" is not.
+_STILL_HERE = re.compile(r" (?:here|alive|standing|around|recovering|in recovery|doing)\b")
+_COMPARED = re.compile(r"\b(?:since|like|as)(?: when| i did| i| i was)? $")
 
 
 def _expand(pattern: str) -> str:
@@ -113,15 +117,27 @@ class _Context:
             for m in regex.finditer(text):
                 self.idiom_mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 self.idiom_spans.setdefault(rule_id, []).append((m.start(), m.end()))
-        self.remote = [m.start() for m in cues["remote"].finditer(text)]
+        # A date after "since" or "like (when)" compares or says how long, not when: "since
+        # last year", "like when I was 15", "like I used to".
+        self.remote = []
+        self.remote_ends = []
+        for m in cues["remote"].finditer(text):
+            if _COMPARED.search(text, max(0, m.start() - 14), m.start()) is None:
+                self.remote.append(m.start())
+                self.remote_ends.append(m.end())
         self.recent: list[int] = []
         self.weak_present: list[int] = []
+        self.weak_present_ends: list[int] = []
         for m in cues["recent"].finditer(text):
             # "... in the past, but now it's worse": a present set against the past is strong.
-            weak = m.group() in table.WEAK_PRESENT and not _CONTRAST.search(
-                text, max(0, m.start() - 5), m.start()
+            weak = m.group() in table.WEAK_PRESENT or (
+                m.group() == "still" and _STILL_HERE.match(text, m.end()) is not None
             )
-            (self.weak_present if weak else self.recent).append(m.start())
+            if weak and not _CONTRAST.search(text, max(0, m.start() - 5), m.start()):
+                self.weak_present.append(m.start())
+                self.weak_present_ends.append(m.end())
+            else:
+                self.recent.append(m.start())
         self.supportive = cues["support"].search(text) is not None
         self.news = cues["news"].search(text) is not None
         self.recovery = cues["recovery"].search(text) is not None
@@ -153,17 +169,20 @@ class _Context:
 
     @staticmethod
     def _nearest(
-        positions: list[int], s_start: int, s_end: int, start: int, end: int
+        starts: list[int], ends: list[int], s_start: int, s_end: int, start: int, end: int
     ) -> int | None:
-        """Distance from the span to the closest position within the sentence, if any."""
-        i = bisect_left(positions, s_start)
-        j = bisect_left(positions, s_end)
+        """Characters between the span and the closest cue (``starts``/``ends``) within the
+        sentence, if any: from a cue's end to the span, or from the span to a cue's start."""
+        i = bisect_left(starts, s_start)
+        j = bisect_left(starts, s_end)
         if i >= j:
             return None
-        k = bisect_left(positions, start, i, j)
+        k = bisect_left(starts, start, i, j)
         best = None
-        for p in positions[max(i, k - 1) : min(j, k + 2)]:
-            d = start - p if p < start else max(0, p - end)
+        # Cues are sorted by start and do not overlap: the two before and the two from the
+        # span on are the only candidates.
+        for n in range(max(i, k - 2), min(j, k + 2)):
+            d = max(0, start - ends[n]) if starts[n] < start else max(0, starts[n] - end)
             best = d if best is None else min(best, d)
         return best
 
@@ -201,15 +220,20 @@ class _Context:
         # "I keep thinking "I want to die"" is the author's own thought, not a quotation.
         return self.own_quote.search(lead) is None
 
-    def subject(self, start: int, end: int, forward: bool) -> str | None:
+    def subject(self, start: int, end: int, forward: bool, opening: bool = True) -> str | None:
+        """The person a hit is about, from the words around it.
+
+        ``opening``: a phrase that opens with a person word names its own subject ("you
+        know, i cut myself again"). Not in a report, where "i" there may be the reported
+        person's words pasted in ("her status: i cut my wrists").
+        """
         s_start, s_end = self.sentence(start, end)
         # "being suicidal myself": a reflexive right after the phrase names its subject.
         after = bisect_left(self.token_starts, end)
         if after < len(self.tokens) and self.tokens[after][2] in _REFLEXIVE:
             return _person(self.tokens[after][2])
-        # "you know, i cut myself again": a phrase that opens with its subject names it.
         first = bisect_left(self.token_starts, start)
-        if first < len(self.tokens) and self.tokens[first][0] < end:
+        if opening and first < len(self.tokens) and self.tokens[first][0] < end:
             found = _person(self.tokens[first][2])
             if found is not None:
                 return found
@@ -248,7 +272,10 @@ class _Context:
         ``topic``: the hit is a bare term, which only a plain "I do" / "me too" can claim.
         """
         s_end = self.sentence(start, end)[1]
-        if not topic and self.self_inline.search(self.text, end, s_end) is not None:
+        # "..., and so do i" follows the phrase closely; a bounded look keeps many hits in one
+        # long sentence linear.
+        inline_end = min(s_end, end + _SELF_INLINE_REACH)
+        if not topic and self.self_inline.search(self.text, end, inline_end) is not None:
             return True
         nxt = s_end
         limit = min(len(self.text), s_end + 8)
@@ -296,12 +323,14 @@ class _Context:
         s_start, s_end = self.sentence(start, end)
         if self._any_between(self.recent, s_start, s_end):
             return "present"
-        remote = self._nearest(self.remote, s_start, s_end, start, end)
+        remote = self._nearest(self.remote, self.remote_ends, s_start, s_end, start, end)
         if remote is not None:
             # "I overdosed years ago and am doing better now": a word of the present that is
             # farther from the phrase than its date describes the present, not the act.
-            weak = self._nearest(self.weak_present, s_start, s_end, start, end)
-            return "present" if weak is not None and weak < remote else "remote"
+            weak = self._nearest(
+                self.weak_present, self.weak_present_ends, s_start, s_end, start, end
+            )
+            return "present" if weak is not None and weak <= remote else "remote"
         if self._any_between(self.weak_present, s_start, s_end):
             return "present"
         if rule.past:
@@ -364,7 +393,7 @@ def _judge(
         if rule.subject == "self":
             named = "first" if _FIRST_PERSON_WORD.search(ctx.text, start, end) else "third"
         else:
-            named = ctx.subject(start, end, forward=rule.subject == "topic") or ""
+            named = ctx.subject(start, end, forward=rule.subject == "topic", opening=False) or ""
             if not named and ctx.report_person.search(lead) is not None:
                 named = "third"  # "this member keeps saying ..."
         if named == "first" and not reported:
@@ -435,10 +464,18 @@ class _Hit:
     modifiers: list[str]
 
 
-def screen_rules(norm: Normalized, *, anyone: bool = False) -> Screening:
+# Not read in a report's shifted reading: "he said he has a gun and knows where I live" is a
+# threat to the reporter, not the reported person's access to means.
+_NOT_SHIFTED = frozenset({"ideation.gun_access", "ideation.gun_acquire"})
+
+
+def screen_rules(
+    norm: Normalized, *, anyone: bool = False, skip: frozenset[str] = frozenset()
+) -> Screening:
     """The rule stage alone (it decides alone when the learned stage is absent).
 
-    With ``anyone`` the text is read as a report about someone (see ``screen_report``).
+    With ``anyone`` the text is read as a report about someone (see ``screen_report``); rules
+    whose ids are in ``skip`` are not run.
     """
     compiled_rules = _compiled_anyone() if anyone else _compiled()[0]
     text = norm.text
@@ -447,6 +484,8 @@ def screen_rules(norm: Normalized, *, anyone: bool = False) -> Screening:
     ctx = _Context(norm)
     hits: list[_Hit] = []
     for compiled in compiled_rules:
+        if compiled.rule.id in skip:
+            continue
         for m in compiled.regex.finditer(text):
             if m.end() <= m.start():
                 continue
@@ -583,5 +622,19 @@ def screen_report(text: str) -> Screening:
     norm = normalize(text)
     direct = screen_rules(norm, anyone=True)
     # And as if the reported person had written it: most rules are written for "I".
-    theirs = screen_rules(perspective.shifted(norm))
-    return theirs if theirs.level > direct.level else direct
+    theirs = screen_rules(perspective.shifted(norm), skip=_NOT_SHIFTED)
+    if theirs.level <= direct.level:
+        return direct
+    # The direct reading's evidence stays: it marks the reporter's own words ("reporter"),
+    # which are screened as theirs. The shifted reading adds what raised the level.
+    seen = {(e.start, e.end, e.rule) for e in direct.evidence}
+    raised = [
+        e
+        for e in theirs.evidence
+        if e.level >= RiskLevel.IDEATION and (e.start, e.end, e.rule) not in seen
+    ]
+    return Screening(
+        level=theirs.level,
+        evidence=sorted([*direct.evidence, *raised], key=lambda e: e.start),
+        method_text=direct.method_text or theirs.method_text,
+    )

@@ -17,6 +17,7 @@ from peerhaven.safety.screening.normalize import Normalized
 
 _WORD = re.compile(r"[a-z']+")
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
+_CLAUSE_BREAK = re.compile(r"[.!?;,:\n]")
 
 # Third person → first, for the reported person's pronouns only: the first of "she", "he" or
 # "they" to appear names them, so "he said he hopes she dies" stays about two people. Objects
@@ -68,8 +69,12 @@ _FIRST_TO_SECOND = {
     "i'll": "you'll",
     "i'd": "you'd",
 }
-# "she's been" is "she has been"; "she's going" is "she is going".
-_HAS_AFTER = frozenset({"been", "got", "gotten", "had", "done", "taken", "tried", "written"})
+# "she's been" and "she's cut herself" are "she has ..."; "she's going" is "she is going".
+_HAS_AFTER = frozenset(
+    {"been", "got", "gotten", "had", "done", "taken", "tried", "written", "cut", "hurt", "hit"}
+    | {"burnt", "made", "bought", "left", "given", "gone", "told", "said", "kept", "sent", "put"}
+    | {"lost", "run", "stopped", "started", "quit", "thought", "felt", "overdosed", "attempted"}
+)
 # Words after "her" that make it an object ("I told her to stop"), not a possessive.
 _OBJECT_AFTER = frozenset(
     {
@@ -125,15 +130,16 @@ _VERB_AFTER_THIRD = {
 _PLURAL_VERBS = frozenset({"are", "aren't", "were", "weren't"})
 _VERB_AFTER_FIRST = {"am": "are", "was": "were", "wasn't": "weren't"}
 # Adverbs that may stand between a subject and its verb ("she just cuts", "he really wants").
-_ADVERBS = frozenset(
-    {"just", "really", "still", "always", "never", "already", "now", "also", "even", "keeps"}
-)
+_ADVERBS = frozenset({"just", "really", "still", "always", "never", "already", "now", "also"})
 _NOT_VERBS = frozenset({"this", "thus", "us", "as", "its", "yes", "less", "unless", "across"})
 # A person named by a noun in a report ("this member", "the user") is the reported person.
-_PERSON_NOUN = re.compile(
-    r"\b(?:the|this|that|a) (?:member|user|poster|mentee|person|guy|girl|boy|woman|man"
-    r"|friend|teen|kid)\b"
+_DETERMINERS = frozenset({"the", "this", "that", "a"})
+_PERSON_NOUNS = frozenset(
+    {"member", "user", "poster", "mentee", "person", "guy", "girl", "boy", "woman", "man"}
+    | {"friend", "teen", "kid"}
 )
+# A new clause ends what someone was urged to do: "I asked her to call a line but she says".
+_CLAUSE_WORDS = frozenset({"but", "and", "so", "because", "then", "while", "though"})
 
 
 def _third_singular_to_base(word: str) -> str:
@@ -174,25 +180,47 @@ def _reported_family(words: list[re.Match[str]]) -> str:
 
 def shifted(norm: Normalized) -> Normalized:
     """The report with its persons shifted (see the module's docstring); same original."""
-    family = _reported_family(list(_WORD.finditer(norm.text)))
-    own = _FAMILIES[family]
-    # "this member" stands for the reported person: written as their subject pronoun, padded
-    # to the same length so the map to the original stays.
-    text = _PERSON_NOUN.sub(lambda m: family + " " * (m.end() - m.start() - len(family)), norm.text)
+    text = norm.text
     words = list(_WORD.finditer(text))
+    family = _reported_family(words)
+    own = _FAMILIES[family]
+    ends = norm.origin_end or tuple(o + 1 for o in norm.origin)
     out: list[str] = []
     origin: list[int] = []
     origin_end: list[int] = []
-    ends = norm.origin_end or tuple(o + 1 for o in norm.origin)
+
+    def emit(start: int, end: int, replacement: str | None) -> None:
+        """Copy text[start:end], or write ``replacement`` for it, mapped to its source."""
+        if replacement is None:
+            out.append(text[start:end])
+            origin.extend(norm.origin[start:end])
+            origin_end.extend(ends[start:end])
+        else:
+            out.append(replacement)
+            origin.extend([norm.origin[start]] * len(replacement))
+            origin_end.extend([ends[end - 1]] * len(replacement))
+
     pos = 0
     subject = ""  # "third", "plural", "first" or "": the person of the subject just read
-    urged = False  # within a sentence saying what someone told another to do
-    for index, match in enumerate(words):
+    urged = False  # within what someone told another to do ("he told her to kill herself")
+    index = 0
+    while index < len(words):
+        match = words[index]
         start, end = match.span()
         word = match.group()
-        next_word = words[index + 1].group() if index + 1 < len(words) else None
-        if _SENTENCE_BREAK.search(text, pos, start):
+        nxt = words[index + 1] if index + 1 < len(words) else None
+        # The next word, unless a sentence ends first ("I saw her. Cutting ..." is an object).
+        next_word = (
+            nxt.group()
+            if nxt is not None and not _SENTENCE_BREAK.search(text, end, nxt.start())
+            else None
+        )
+        if _SENTENCE_BREAK.search(text, pos, start) or (
+            urged and (_CLAUSE_BREAK.search(text, pos, start) or word in _CLAUSE_WORDS)
+        ):
             urged = False
+        if word == family:
+            urged = False  # "she wants me to tell you she cut herself": a new clause of theirs
         if (
             word in _TELL_VERBS
             and next_word in _TOLD_OBJECTS
@@ -200,6 +228,14 @@ def shifted(norm: Normalized) -> Normalized:
             and words[index + 2].group() == "to"
         ):
             urged = True
+        emit(pos, start, None)  # what lies between words keeps its own origin
+        # "this member", "the user": the reported person, written as their subject pronoun.
+        if word in _DETERMINERS and next_word in _PERSON_NOUNS and nxt is not None:
+            emit(start, nxt.end(), "i")
+            pos = nxt.end()
+            subject = "third"
+            index += 2
+            continue
         replacement = word
         if urged and word not in _FIRST_TO_SECOND:
             pass
@@ -211,6 +247,8 @@ def shifted(norm: Normalized) -> Normalized:
             replacement = own[word]
         elif word in _FIRST_TO_SECOND:
             replacement = _FIRST_TO_SECOND[word]
+        elif word in _ADVERBS:
+            pass
         elif subject == "third":
             replacement = _third_singular_to_base(word)
         elif subject == "plural":
@@ -222,27 +260,12 @@ def shifted(norm: Normalized) -> Normalized:
             subject = "plural" if family == "they" else "third"
         elif word == "i":
             subject = "first"
-        elif not (subject and word in _ADVERBS):
+        elif not (subject and (word in _ADVERBS or word == "keeps")):
             subject = ""
-
-        # Characters between words keep their own origin; a replaced word maps to its source.
-        for i in range(pos, start):
-            out.append(text[i])
-            origin.append(norm.origin[i])
-            origin_end.append(ends[i])
-        if replacement == word:
-            out.append(word)
-            origin.extend(norm.origin[start:end])
-            origin_end.extend(ends[start:end])
-        else:
-            out.append(replacement)
-            origin.extend([norm.origin[start]] * len(replacement))
-            origin_end.extend([ends[end - 1]] * len(replacement))
+        emit(start, end, None if replacement == word else replacement)
         pos = end
-    for i in range(pos, len(text)):
-        out.append(text[i])
-        origin.append(norm.origin[i])
-        origin_end.append(ends[i])
+        index += 1
+    emit(pos, len(text), None)
     return Normalized(
         text="".join(out),
         origin=tuple(origin),

@@ -45,6 +45,22 @@ MACROS: dict[str, str] = {
         r"|lithium|seroquel|trazodone|oxy|opioids)"
     ),
     "<body>": r"(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|ankles?|forearms?|chest)",
+    "<soon>": r"tomorrow|morning|tonight|the time|the weekend|monday|friday|next week",
+    "<wrote>": (
+        r"wrote|writing|written|write|left|leave|leaving|draft|drafted|drafting|finished"
+        r"|started"
+    ),
+    "<note>": r"note|notes|letter|letters",
+    "<kin>": (
+        r"my (?:family|parents|mum|mom|mother|dad|father|kids|children|son|daughter|husband"
+        r"|wife|partner|boyfriend|girlfriend|sister|brother|friends|best friend|grandma|nan)"
+        r"|everyone|everybody|them all|all of them|her|him|them"
+    ),
+    # Where everyday injuries happen (not wrists or throat): see idiom.accidental_injury.
+    "<limb>": (
+        r"(?:arms?|legs?|knees?|ankles?|hands?|fingers?|thumbs?|feet|foot|toes?|elbows?|shins?"
+        r"|back|shoulders?|head|forehead|thighs?|forearms?|skin)"
+    ),
     "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
 }
 
@@ -129,8 +145,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.plan.dead_by",
         IMMINENT,
-        r"\b(?:i'll|i will|ill) (?:be )?(?:dead|gone) (?:by|before) (?:tomorrow|morning|tonight"
-        r"|the time|the weekend|monday|friday|next week)",
+        r"\b(?:i'll|i will|ill) (?:be )?(?:dead (?:by|before) (?:<soon>)|gone (?:by|before)"
+        r" (?:<soon>)\b(?![^.!?\n]{0,60}\b(?:holiday|vacation|trip|travel|travelling|traveling"
+        r"|moving|move|account|deleted|for work|conference|camp|festival|flight)))",
         "Says they will be dead soon",
         subject="self",
     ),
@@ -147,16 +164,26 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:give|giving|gave|given) away (?:all )?(?:of )?(?:my|some of my|most of my) "
         r"(?:stuff|things|belongings|possessions|pets?|cats?|dogs?|clothes|books|games"
-        r"|money|savings|collection)",
+        r"|money|savings|collection)\b"
+        # An ordinary reason given with it: "... my cat because my landlord won't allow pets".
+        r"(?![^.!?\n]{0,40}\b(?:because|cause|since|as|before) (?:my|the|our|we|we're|i'm|im"
+        r"|i am) (?:landlord|lease|flat|apartment|house|new|moving|move|allergic|baby|partner"
+        r"|job|kids?|small|tiny|downsizing|decluttering))",
         "Giving away possessions (a preparatory act)",
         subject="self",
     ),
     Rule(
         "imminent.preparation.note",
         IMMINENT,
-        r"\b(?:wrote|writing|written|write|left|leave|leaving|draft|drafted|drafting|finished"
-        r"|started) (?:a|my|the|some|goodbye) (?:suicide|goodbye|farewell|last|final) "
-        r"(?:note|notes|letter|letters) (?:to|for) (?:my|everyone|everybody|them|her|him)",
+        # A suicide or goodbye note; a last one to family; or a note to family with an apology,
+        # a goodbye or "in case" beside it. Not any letter: "I wrote a letter to my mum", "my
+        # final letter to my landlord".
+        r"\b(?:<wrote>) (?:a|my|the|some|goodbye) (?:suicide|goodbye|farewell) (?:<note>)\b"
+        r"|\b(?:<wrote>) (?:a|my|the|some) (?:last|final) (?:<note>) (?:to|for) (?:<kin>)\b"
+        r"|\b(?:<wrote>) (?:a|the|some) (?:<note>) (?:to|for) (?:<kin>)\b(?=[^.!?\n]{0,80}\b"
+        r"(?:sorry|apologi[sz]e|apologi[sz]ing|goodbye|good bye|in case|for after|explaining why"
+        r"|explain why|(?:when|after|once) i'm gone|(?:they'll|he'll|she'll|they will|will) find"
+        r" it|forgive me)\b)",
         "Writing a goodbye note",
     ),
     Rule(
@@ -361,12 +388,10 @@ RULES: tuple[Rule, ...] = (
         "imminent.behavior.self_harm_act",
         IMMINENT,
         r"\b(?:i|i've|ive|i have|i just|i've been|i have been|i keep|started|start|been) "
-        r"(?:just |been |already |used to |would )?(?:(?:cut|cutting|burn|burned|burnt|burning"
-        r"|carve|carved|carving|harm|harmed|harming) (?:<gap1>)(?:<myself>|my <body>)\b"
-        # Everyday injuries ("hurt my leg playing football") need a sign it was deliberate.
-        r"|(?:scratch|scratched|scratching|hit|hitting|punch|punched|punching|bit|biting|hurt"
-        r"|hurting) (?:<gap1>)(?:<myself>\b|my <body> (?:again|on purpose|deliberately|until"
-        r"|till|to feel|to punish|so hard|so badly|because i)\b))"
+        r"(?:just |been |already |used to |would )?(?:cut|cutting|burn|burned|burnt|burning"
+        r"|scratch|scratched"
+        r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
+        r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
         r"|\b(?:relapsed|relapse|relapsing) (?:again )?(?:on |with |into )?"
         r"(?:self ?harm|sh|cutting)\b"
         r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b"
@@ -941,12 +966,23 @@ RULES: tuple[Rule, ...] = (
 # Idioms and hyperbole: a hit overlapping one of these is not about the author's risk.
 IDIOMS: tuple[tuple[str, str], ...] = (
     (
+        # An everyday injury: named places and activities, never wrists or throat, and not
+        # when the sentence says it was meant ("on purpose", "to feel", "with a blade").
         "idiom.accidental_injury",
-        r"\b(?:cut|burned|burnt|burn|scratched|hurt|hit|bit) my <body> (?:on (?:a|the|some) "
-        r"(?!purpose)|while (?:cooking|shaving|playing|running|working|climbing)|cooking|shaving"
-        r"|playing|at (?:work|the gym|football|practice)|falling|in (?:a|the) (?:kitchen|accident"
-        r"|fall|game|match|crash))|\b(?:accidentally|by accident) (?:cut|burned|burnt|hurt"
-        r"|scratched) my <body>\b",
+        # A cut or burn needs the object or the kitchen; a knock or a sprain also the sport.
+        r"(?:\b(?:accidentally|by accident) (?:cut|burned|burnt|burn|scratched|hurt|hit|bit)"
+        r" my <limb>\b|\b(?:cut|burned|burnt|burn|scratched|grazed|hurt|hit|bit|banged|bumped)"
+        r" my <limb> (?:again |so hard |really hard |badly )?(?:on (?:(?:a|the|some|my) )?(?:fence"
+        r"|nail|branch|branches|door|glass|broken glass|table|corner|rock|rocks|stove|oven|pan"
+        r"|iron|kettle|barbed wire|bike|ladder|stairs|edge|tin|can|paper|bed frame|bedframe|desk"
+        r"|chair|car door|cupboard|shelf)|(?:while |when )?(?:cooking|shaving|gardening)"
+        r"|in (?:a|the) (?:kitchen|accident|crash)|(?:with|from) (?:hot|boiling) (?:water|coffee"
+        r"|tea|oil))|\b(?:hurt|hit|banged|bumped|grazed|scratched|bit) my <limb> (?:again |so hard"
+        r" |really hard |badly )?(?:(?:while |when )?(?:playing|running|climbing|skating|cycling"
+        r"|falling|working)|at (?:work|the gym|practice|football|training|soccer|rugby)"
+        r"|in (?:a|the) (?:fall|game|match)))"
+        r"(?![^.!?\n]{0,80}\b(?:on purpose|deliberately|to feel|to punish|to cope|with (?:a|the"
+        r"|my) (?:knife|blade|razor|lighter|scissors|pin|needle)))",
     ),
     (
         "idiom.die_of",
@@ -1165,9 +1201,7 @@ RECENT_OR_PRESENT = (
 
 # Words of the present that say how things are now rather than when an act happened: a date
 # nearer the phrase ("overdosed years ago ... doing better now") decides its time instead.
-WEAK_PRESENT = frozenset(
-    {"now", "still", "currently", "these days", "anymore", "lately", "recently"}
-)
+WEAK_PRESENT = frozenset({"now", "these days", "anymore"})
 
 # Words that make a verb phrase past without a date.
 PAST_WORDS = frozenset(
