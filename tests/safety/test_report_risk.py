@@ -255,3 +255,74 @@ def test_the_shifted_reports_evidence_points_at_what_the_reporter_wrote() -> Non
     (hit,) = [e for e in result.evidence if e.level == RiskLevel.IMMINENT]
     assert hit.excerpt == text[hit.start : hit.end]
     assert hit.excerpt.startswith("She") and "HERSELF" in hit.excerpt
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She wrote a letter to her mum. Goodbye everyone.",
+        "She wants to kill herself like she did years ago",
+        "She cut herself again.",
+        "Her status: i cut my wrists last night",
+        "She cut herself again and reading it makes me want to kill myself",
+    ],
+)
+def test_a_report_at_a_level_shows_evidence_at_that_level(text: str) -> None:
+    # Found by review: merging the two readings once dropped the higher copy of a hit.
+    result = screen_report(text)
+    assert result.level >= RiskLevel.IDEATION
+    assert result.level in {e.level for e in result.evidence}
+    assert all(e.excerpt == text[e.start : e.end] for e in result.evidence)
+
+
+# --- found by a second review of the session-4 screener changes ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "His girlfriend says she has the pills ready",
+        "Her ex is harassing her and he says he'll be dead by Friday",
+        "I told him about it, she cut herself again last night",
+        "Their daughter says she cut herself again",
+        "She texted me: I'm going to kill myself tonight",
+        "her post: i'm going to end it tonight",
+        "her message - i'll be dead by morning",
+        "from his post: ive got the rope ready",
+        'She said: "I wrote a note to my family. I\'m sorry for everything."',
+        "He said he bought a rope years ago and is going to use it now",
+    ],
+)
+def test_reports_of_pasted_words_and_of_two_people_read_the_person_at_risk(text: str) -> None:
+    assert screen_report(text).level == RiskLevel.IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He's giving away his games to other members, it's spam",
+        "He's giving away his stuff in a raffle",
+        "They keep giving away their things in the marketplace thread, looks like a scam",
+        "He'll be gone by Monday, he's leaving the forum",
+        "He will be gone by tonight, he's banned",
+        "She said she'll be gone by tomorrow, she starts a new job",
+        "He says he'll be gone by the weekend, he's visiting his parents",
+        "She cut herself cooking and can't host tonight",
+        "He cut himself shaving and is being dramatic about it",
+        "She burned herself on the oven making cookies",
+        "He hurt himself at football and won't make the meeting",
+        "He wrote a letter to his kids saying sorry he missed the game",
+        "He watched a guy cut himself in a video and shared it",
+        "He wrote a final note to them about the fundraiser",
+    ],
+)
+def test_forum_reasons_accidents_and_bystanders_raise_no_report(text: str) -> None:
+    assert screen_report(text).level <= RiskLevel.CONCERN
+
+
+def test_rules_left_out_of_the_shifted_reading_exist() -> None:
+    # The shifted reading skips rules by id: a renamed rule must not silently come back.
+    from peerhaven.safety.screening import engine
+    from peerhaven.safety.screening import rules as table
+
+    assert engine._NOT_SHIFTED.issubset(rule.id for rule in table.RULES)

@@ -770,3 +770,90 @@ def test_the_time_nearest_the_act_decides_its_level(text: str, expected: RiskLev
 )
 def test_a_phrase_that_opens_with_its_subject_names_it(text: str, expected: RiskLevel) -> None:
     assert screen_text(text).level == expected
+
+
+# --- found by a second review of the session-4 screener changes ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wrote a note to my mum. I'm sorry for everything.",
+        "I wrote a note to my parents. they will find it tomorrow",
+        "I wrote a letter to my family to read after I die",
+        "I wrote a note to my husband incase I don't wake up",
+        "I wrote a note for my parents telling them where to find me",
+        "I wrote a note for my son so he knows it wasn't his fault",
+        "I wrote a letter to my wife and told her I love her for the last time",
+        "I wrote a letter to my brother saying bye",
+        "I wrote a note to my dad explaining everything",
+        "I wrote a note for my mom to find tomorrow",
+        "I wrote a note for my family, they'll understand",
+        "I wrote a note to my mom for when I'm not here anymore",
+        "I burned my arm on the stove again last night",
+        "I cut my thigh again in the kitchen last night",
+        "I cut my arm in the kitchen again so nobody would hear",
+        "I cut my arm on broken glass again. I wanted to feel something.",
+        "i cut my arm on the fence again because i wanted it to hurt",
+        "I burned my arm while cooking, I meant to",
+        "I cut my arm on the edge of a razor last night",
+        "I burned my skin with hot water again",
+        "I scratched my skin on the bedframe until it bled",
+        "I cut my arm on a tin lid again, I can't stop",
+        "I cut my arm on a can lid last night, it felt good",
+        "I hurt my legs at work again in the toilets with a pen",
+        "I cut my thighs on a broken glass again tonight",
+        "I cut my leg shaving again",
+        "I'm giving away my things because I'm moving on",
+        "I gave away my cat since I'm moving on to a better place",
+        "I'm giving away all my stuff because my kids deserve better than me",
+        "I'm giving away my pets because my partner can't look after them when I'm gone",
+        "giving away my things because my kids should have them before I go",
+        "I'll be gone by morning, I'm moving on",
+        "I'll be gone by the time you read this, sorry I couldn't move on",
+        "I'll be gone by tomorrow, my account won't matter",
+        "I'll be gone by friday, my last trip",
+        "I'll be gone by the weekend, moving on to somewhere better",
+        "I bought a rope years ago and I'm going to use it now",
+        "I stockpiled pills years ago and I have them now",
+        "I cut myself years ago and I'm still doing it",
+        "I'll be gone by Friday, I've made my peace",
+        # Means from years ago held now, and acts still going on, are present.
+        "I bought a rope years ago and it's still here in my closet",
+        "I stockpiled pills years ago, they're still here in my drawer",
+        "I overdosed years ago and I'm still doing it on weekends",
+    ],
+)
+def test_goodbye_notes_repeated_harm_and_euphemisms_stay_imminent(text: str) -> None:
+    assert screen_text(text).level == RiskLevel.IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People say they want to die all the time, and honestly after the last few months of hospital visits and losing my job, so do I",
+        "I tried to kill myself like 10 years ago",
+        "I attempted like 6 years ago",
+        "I had a plan to hang myself like 4 years ago",
+        "I want to kill myself like when I was 15",
+    ],
+)
+def test_dated_past_acts_and_a_late_so_do_i_are_ideation(text: str) -> None:
+    # "like 10 years ago" means about ten years ago: a date, unlike "like when I was 15".
+    assert screen_text(text).level == RiskLevel.IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I finished my final notes for everyone in the study group",
+        "I left the last notes for them on the desk before my shift ended",
+        "I wrote the final notes for everyone, exam is tomorrow",
+        "I wrote a final letter to my grandma before she passed",
+        "I wrote my last letter to my dad before his deployment ended",
+        "I cut myself shaving this morning, ouch",
+        "I burned myself on the oven making cookies",
+    ],
+)
+def test_study_notes_farewells_to_the_dying_and_kitchen_accidents_are_not_risk(text: str) -> None:
+    assert screen_text(text).level == RiskLevel.NONE

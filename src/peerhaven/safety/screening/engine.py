@@ -24,7 +24,6 @@ _SUBJECT_WINDOW_BACK = 12
 _TOPIC_WINDOW = 5
 _FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
 _PAST_WINDOW = 5
-_SELF_INLINE_REACH = 80
 _NEGATION_WINDOW = 4
 _DO_NOT = frozenset({"don't", "dont"})
 _REFLEXIVE = frozenset({"myself", "yourself", "himself", "herself", "themselves"})
@@ -33,10 +32,54 @@ _TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_PUNCT = frozenset(',:;.!?()[]-\n"')
 _MACRO = re.compile(r"<[a-z0-9]+>")
-_CONTRAST = re.compile(r"(?:but|yet|and),? $")
-# "still here", "still alive": how things are now, like "now"; "still have the rope" is not.
-_STILL_HERE = re.compile(r" (?:here|alive|standing|around|recovering|in recovery|doing)\b")
-_COMPARED = re.compile(r"\b(?:since|like|as)(?: when| i did| i| i was)? $")
+# Time words ("now", "these days", "anymore") that say how things are rather than when an act
+# happened (``_weak_present``), and dates that compare rather than date it (``_compares``).
+# Each looks at a few words before or after the cue: the phrases it was sized for are quoted.
+_CONTRAST = re.compile(r"\b(?:but|yet|and),? $")  # "... in the past, but now it's worse"
+_CONTRAST_REACH = 6
+# "I have them now", "going to use it now", "it's loaded now": now is when they have the means.
+_MEANS_NOW = re.compile(
+    r"\b(?:have|has|got|use|using|loaded|ready|doing it|it's|its|they're|going to)\b[^.!?\n]*$"
+)
+_MEANS_NOW_REACH = 24
+# "I'm still here", "I am still alive", "still doing better": how things are, like "now".
+_STILL_HERE_BEFORE = re.compile(r"\b(?:i'm|im|i am) $")
+_STILL_HERE_AFTER = re.compile(
+    r" (?:here|alive|standing|around|recovering|in recovery|doing (?:better|ok|okay|well|fine"
+    r"|alright))\b"
+)
+# "since last year" says how long; "like when I was 15", "like I used to", "like I did years
+# ago" compare; "like 10 years ago" (about) and "as in 2015" still date the act.
+_SINCE = re.compile(r"\bsince $")
+_LIKE_I_DID = re.compile(r"\b(?:like|as) (?:i did |i |back )?$")
+_COMPARISON_CUES = ("when", "used to", "back then", "before")
+_COMPARED_REACH = 14
+
+
+def _weak_present(text: str, m: re.Match[str]) -> bool:
+    word, start = m.group(), m.start()
+    if word == "still":
+        weak = (
+            _STILL_HERE_BEFORE.search(text, max(0, start - 6), start) is not None
+            and _STILL_HERE_AFTER.match(text, m.end()) is not None
+        )
+    else:
+        weak = word in table.WEAK_PRESENT and (
+            _MEANS_NOW.search(text, max(0, start - _MEANS_NOW_REACH), start) is None
+        )
+    return weak and _CONTRAST.search(text, max(0, start - _CONTRAST_REACH), start) is None
+
+
+def _compares(text: str, m: re.Match[str]) -> bool:
+    lead = max(0, m.start() - _COMPARED_REACH)
+    if _SINCE.search(text, lead, m.start()) is not None:
+        return True
+    like = _LIKE_I_DID.search(text, lead, m.start())
+    if like is None:
+        return False
+    return like.group().startswith(("like i did", "as i did")) or m.group().startswith(
+        _COMPARISON_CUES
+    )
 
 
 def _expand(pattern: str) -> str:
@@ -82,26 +125,35 @@ _MY = re.compile(r"(?<![a-z])my ")
 _FIRST_PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i've|ive|i'll|me|my|myself|mine)\b")
 
 
+def _widen(pattern: str) -> str:
+    """A pattern with its first-person words widened to anyone ("herself", "his arm")."""
+    pattern = _MACRO.sub(
+        lambda m: _ANYONE_MACROS.get(m.group(), table.MACROS.get(m.group(), m.group())),
+        pattern,
+    )
+    return _MY.sub("(?:my|his|her|their) ", pattern)
+
+
 @cache
 def _compiled_anyone() -> tuple[_Compiled, ...]:
     """The rules with their first-person words widened to anyone (for ``screen_report``)."""
+    return tuple(_Compiled(rule, re.compile(_widen(rule.pattern))) for rule in table.RULES)
 
-    def widen(pattern: str) -> str:
-        pattern = _MACRO.sub(
-            lambda m: _ANYONE_MACROS.get(m.group(), table.MACROS.get(m.group(), m.group())),
-            pattern,
-        )
-        return _MY.sub("(?:my|his|her|their) ", pattern)
 
-    return tuple(_Compiled(rule, re.compile(widen(rule.pattern))) for rule in table.RULES)
+@cache
+def _idioms_anyone() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The idioms widened the same way: "he hurt himself at football" is an everyday injury."""
+    return tuple((rule_id, re.compile(_widen(p))) for rule_id, p in table.IDIOMS)
 
 
 class _Context:
     """Everything about the whole text that several hits need, computed once."""
 
-    def __init__(self, norm: Normalized) -> None:
+    def __init__(self, norm: Normalized, anyone: bool = False) -> None:
         text = norm.text
         _, idioms, cues = _compiled()
+        if anyone:
+            idioms = _idioms_anyone()
         self.text = text
         self.tokens: list[tuple[int, int, str]] = [
             (m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)
@@ -117,33 +169,28 @@ class _Context:
             for m in regex.finditer(text):
                 self.idiom_mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 self.idiom_spans.setdefault(rule_id, []).append((m.start(), m.end()))
-        # A date after "since" or "like (when)" compares or says how long, not when: "since
-        # last year", "like when I was 15", "like I used to".
-        self.remote = []
-        self.remote_ends = []
+        self.remote: list[int] = []
+        self.remote_ends: list[int] = []
         for m in cues["remote"].finditer(text):
-            if _COMPARED.search(text, max(0, m.start() - 14), m.start()) is None:
+            if not _compares(text, m):
                 self.remote.append(m.start())
                 self.remote_ends.append(m.end())
         self.recent: list[int] = []
         self.weak_present: list[int] = []
         self.weak_present_ends: list[int] = []
         for m in cues["recent"].finditer(text):
-            # "... in the past, but now it's worse": a present set against the past is strong.
-            weak = m.group() in table.WEAK_PRESENT or (
-                m.group() == "still" and _STILL_HERE.match(text, m.end()) is not None
-            )
-            if weak and not _CONTRAST.search(text, max(0, m.start() - 5), m.start()):
+            if _weak_present(text, m):
                 self.weak_present.append(m.start())
                 self.weak_present_ends.append(m.end())
             else:
                 self.recent.append(m.start())
+        # "..., and so do i" (self_included): found once, looked up per hit.
+        self.self_inline_starts = [m.start() for m in cues["self_inline"].finditer(text)]
         self.supportive = cues["support"].search(text) is not None
         self.news = cues["news"].search(text) is not None
         self.recovery = cues["recovery"].search(text) is not None
         self.own_quote = cues["own_quote"]
         self.self_next = cues["self_next"]
-        self.self_inline = cues["self_inline"]
         self.self_strong = cues["self_strong"]
         self.told_to = cues["told_to"]
         self.reported_speech = cues["reported_speech"]
@@ -272,10 +319,7 @@ class _Context:
         ``topic``: the hit is a bare term, which only a plain "I do" / "me too" can claim.
         """
         s_end = self.sentence(start, end)[1]
-        # "..., and so do i" follows the phrase closely; a bounded look keeps many hits in one
-        # long sentence linear.
-        inline_end = min(s_end, end + _SELF_INLINE_REACH)
-        if not topic and self.self_inline.search(self.text, end, inline_end) is not None:
+        if not topic and self._any_between(self.self_inline_starts, end, s_end):
             return True
         nxt = s_end
         limit = min(len(self.text), s_end + 8)
@@ -481,7 +525,7 @@ def screen_rules(
     text = norm.text
     if not text.strip():
         return Screening(level=RiskLevel.NONE)
-    ctx = _Context(norm)
+    ctx = _Context(norm, anyone)
     hits: list[_Hit] = []
     for compiled in compiled_rules:
         if compiled.rule.id in skip:
@@ -625,16 +669,21 @@ def screen_report(text: str) -> Screening:
     theirs = screen_rules(perspective.shifted(norm), skip=_NOT_SHIFTED)
     if theirs.level <= direct.level:
         return direct
-    # The direct reading's evidence stays: it marks the reporter's own words ("reporter"),
-    # which are screened as theirs. The shifted reading adds what raised the level.
-    seen = {(e.start, e.end, e.rule) for e in direct.evidence}
-    raised = [
-        e
-        for e in theirs.evidence
-        if e.level >= RiskLevel.IDEATION and (e.start, e.end, e.rule) not in seen
-    ]
+    # The direct reading's evidence stays where it marks the reporter's own words
+    # ("reporter", screened as theirs); the shifted reading adds, or raises, what raised the
+    # level, so a report at a level always shows evidence at that level.
+    merged = {(e.start, e.end, e.rule, False): e for e in direct.evidence}
+    for e in theirs.evidence:
+        if e.level < RiskLevel.IDEATION:
+            continue
+        key = (e.start, e.end, e.rule, False)
+        kept = merged.get(key)
+        if kept is None or (kept.level < e.level and "reporter" not in kept.modifiers):
+            merged[key] = e
+        elif kept.level < e.level:
+            merged[(e.start, e.end, e.rule, True)] = e  # beside the reporter's own reading
     return Screening(
         level=theirs.level,
-        evidence=sorted([*direct.evidence, *raised], key=lambda e: e.start),
+        evidence=sorted(merged.values(), key=lambda e: e.start),
         method_text=direct.method_text or theirs.method_text,
     )

@@ -55,6 +55,13 @@ _FAMILY_OF = {word: family for family, words in _FAMILIES.items() for word in wo
 _FAMILY_OF.update({"her": "she", "him": "he", "them": "they"})
 _IS_OR_HAS = {"she's": "she", "shes": "she", "he's": "he", "hes": "he"}
 _FAMILY_OF.update(_IS_OR_HAS)
+_SUBJECTS = {
+    word: family
+    for word, family in _FAMILY_OF.items()
+    if word in ("she", "he", "they")
+    or _FAMILIES[family].get(word, "").startswith("i")
+    or word in _IS_OR_HAS
+}
 # The reporter's own first person → second.
 _FIRST_TO_SECOND = {
     "i": "you",
@@ -133,7 +140,8 @@ _VERB_AFTER_FIRST = {"am": "are", "was": "were", "wasn't": "weren't"}
 _ADVERBS = frozenset({"just", "really", "still", "always", "never", "already", "now", "also"})
 _NOT_VERBS = frozenset({"this", "thus", "us", "as", "its", "yes", "less", "unless", "across"})
 # A person named by a noun in a report ("this member", "the user") is the reported person.
-_DETERMINERS = frozenset({"the", "this", "that", "a"})
+# Not "a": "he watched a guy cut himself in a video" is about someone else.
+_DETERMINERS = frozenset({"the", "this", "that"})
 _PERSON_NOUNS = frozenset(
     {"member", "user", "poster", "mentee", "person", "guy", "girl", "boy", "woman", "man"}
     | {"friend", "teen", "kid"}
@@ -150,7 +158,7 @@ def _third_singular_to_base(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("shes", "ches", "xes", "oes", "zes")):
+    if word.endswith(("shes", "ches", "xes", "oes", "zes", "sses")):
         return word[:-2]
     return word[:-1]
 
@@ -171,6 +179,11 @@ _TOLD_OBJECTS = frozenset(
 
 
 def _reported_family(words: list[re.Match[str]]) -> str:
+    """The first subject pronoun names the reported person ("his girlfriend says she has the
+    pills ready" is about her); failing that, the first object or possessive."""
+    for match in words:
+        if match.group() in _SUBJECTS:
+            return _SUBJECTS[match.group()]
     for match in words:
         family = _FAMILY_OF.get(match.group())
         if family is not None:
@@ -236,6 +249,9 @@ def shifted(norm: Normalized) -> Normalized:
             subject = "third"
             index += 2
             continue
+        # In this order: inside what someone was urged to do only the reporter's "I" moves;
+        # then the reported person's own words (her, she's, she/herself/...); then the
+        # reporter's "I"; adverbs stay; last, a verb after the subject agrees with "I".
         replacement = word
         if urged and word not in _FIRST_TO_SECOND:
             pass

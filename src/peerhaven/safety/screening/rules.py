@@ -51,15 +51,44 @@ MACROS: dict[str, str] = {
         r"|started"
     ),
     "<note>": r"note|notes|letter|letters",
-    "<kin>": (
-        r"my (?:family|parents|mum|mom|mother|dad|father|kids|children|son|daughter|husband"
-        r"|wife|partner|boyfriend|girlfriend|sister|brother|friends|best friend|grandma|nan)"
-        r"|everyone|everybody|them all|all of them|her|him|them"
+    "<family>": (
+        r"family|parents|mum|mom|mother|dad|father|kids|children|son|daughter|husband|wife"
+        r"|partner|boyfriend|girlfriend|fiance|fiancee|sister|brother|friends|best friend"
+        r"|grandma|grandparents|nan|loved ones"
+    ),
+    # Beside a note to family, what makes it a goodbye (even in the next sentence).
+    "<farewell>": (
+        r"\b(?:sorry for (?:everything|all)|i'm sorry|im sorry|i am sorry|so sorry|apologi[sz]"
+        r"|goodbye|good bye|bye\b|in case|incase|for after|(?:after|when|once) i(?:'m| am) (?:gone"
+        r"|dead|not here)|after i die|when i die|not here anymore|explaining (?:why|everything)"
+        r"|explain (?:why|everything)|(?:they'll|he'll|she'll|they will|he will|she will|will)"
+        r" (?:find it|understand)|to find (?:it )?(?:tomorrow|in the morning)|where to find me"
+        r"|(?:not|wasn't|isn't) (?:your|his|her|their) fault|for the last time|forgive me)"
+    ),
+    # An ordinary reason beside giving things away, unless a goodbye is in it too.
+    "<ordinarygiving>": (
+        r"(?=[^.!?\n]{0,60}\b(?:landlord (?:won't|wont|doesn't|does not|will not) (?:allow|let)"
+        r"|(?:moving|we're moving|i'm moving|moved) (?:house|abroad|to |out|flat|apartment"
+        r"|country|in with)|allergic|allergy|a baby|the baby|downsizing|declutter|decluttering"
+        r"|new (?:house|flat|apartment|place|home)|smaller (?:flat|apartment|place)|to charity"
+        r"|for charity|charity shop|giveaway|raffle|marketplace|spam|scam|to other members"
+        r"|for free on)\b)(?![^.!?\n]{0,80}\b(?:moving on|better place|when i'm gone|before i go"
+        r"|won't need|wont need|better off|won't be (?:here|around)|last|deserve better"
+        r"|after i'm gone|not be here)\b)"
+    ),
+    # An ordinary reason beside "I'll be gone by Friday", unless a goodbye is in it too.
+    "<ordinarygone>": (
+        r"(?=[^.!?\n]{0,60}\b(?:(?:on|for) (?:a |my |our )?(?:holiday|vacation|trip|business"
+        r" trip|honeymoon)|moving (?:house|abroad|to |out)|(?:account|profile)"
+        r" (?:is |will be |gets )?(?:being )?(?:deleted|closed)|for work|conference|camp"
+        r"|festival|flight|leaving the (?:forum|group|site|chat)|banned|new job|visiting)\b)"
+        r"(?![^.!?\n]{0,80}\b(?:moving on|better place|sorry|last trip|won't matter"
+        r"|wont matter|goodbye|for good|forever|read this|peace)\b)"
     ),
     # Where everyday injuries happen (not wrists or throat): see idiom.accidental_injury.
     "<limb>": (
         r"(?:arms?|legs?|knees?|ankles?|hands?|fingers?|thumbs?|feet|foot|toes?|elbows?|shins?"
-        r"|back|shoulders?|head|forehead|thighs?|forearms?|skin)"
+        r"|back|shoulders?|head|forehead|thighs?|forearms?)"
     ),
     "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
 }
@@ -146,8 +175,7 @@ RULES: tuple[Rule, ...] = (
         "imminent.plan.dead_by",
         IMMINENT,
         r"\b(?:i'll|i will|ill) (?:be )?(?:dead (?:by|before) (?:<soon>)|gone (?:by|before)"
-        r" (?:<soon>)\b(?![^.!?\n]{0,60}\b(?:holiday|vacation|trip|travel|travelling|traveling"
-        r"|moving|move|account|deleted|for work|conference|camp|festival|flight)))",
+        r" (?:<soon>)\b(?!<ordinarygone>))",
         "Says they will be dead soon",
         subject="self",
     ),
@@ -164,11 +192,7 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:give|giving|gave|given) away (?:all )?(?:of )?(?:my|some of my|most of my) "
         r"(?:stuff|things|belongings|possessions|pets?|cats?|dogs?|clothes|books|games"
-        r"|money|savings|collection)\b"
-        # An ordinary reason given with it: "... my cat because my landlord won't allow pets".
-        r"(?![^.!?\n]{0,40}\b(?:because|cause|since|as|before) (?:my|the|our|we|we're|i'm|im"
-        r"|i am) (?:landlord|lease|flat|apartment|house|new|moving|move|allergic|baby|partner"
-        r"|job|kids?|small|tiny|downsizing|decluttering))",
+        r"|money|savings|collection)\b(?!<ordinarygiving>)",
         "Giving away possessions (a preparatory act)",
         subject="self",
     ),
@@ -179,11 +203,10 @@ RULES: tuple[Rule, ...] = (
         # a goodbye or "in case" beside it. Not any letter: "I wrote a letter to my mum", "my
         # final letter to my landlord".
         r"\b(?:<wrote>) (?:a|my|the|some|goodbye) (?:suicide|goodbye|farewell) (?:<note>)\b"
-        r"|\b(?:<wrote>) (?:a|my|the|some) (?:last|final) (?:<note>) (?:to|for) (?:<kin>)\b"
-        r"|\b(?:<wrote>) (?:a|the|some) (?:<note>) (?:to|for) (?:<kin>)\b(?=[^.!?\n]{0,80}\b"
-        r"(?:sorry|apologi[sz]e|apologi[sz]ing|goodbye|good bye|in case|for after|explaining why"
-        r"|explain why|(?:when|after|once) i'm gone|(?:they'll|he'll|she'll|they will|will) find"
-        r" it|forgive me)\b)",
+        r"|\b(?:<wrote>) (?:a|my|the) (?:last|final) (?:note|letter) (?:to|for) my (?:<family>)\b"
+        r"(?![^.!?\n]{0,40}\bbefore (?:she|he|they|his|her|their)\b)"
+        r"|\b(?:<wrote>) (?:a|the|some) (?:<note>) (?:to|for) (?:my (?:<family>)|everyone|everybody"
+        r"|them all|all of them|her|him|them)\b(?=[^\n]{0,150}?<farewell>)",
         "Writing a goodbye note",
     ),
     Rule(
@@ -971,18 +994,21 @@ IDIOMS: tuple[tuple[str, str], ...] = (
         "idiom.accidental_injury",
         # A cut or burn needs the object or the kitchen; a knock or a sprain also the sport.
         r"(?:\b(?:accidentally|by accident) (?:cut|burned|burnt|burn|scratched|hurt|hit|bit)"
-        r" my <limb>\b|\b(?:cut|burned|burnt|burn|scratched|grazed|hurt|hit|bit|banged|bumped)"
-        r" my <limb> (?:again |so hard |really hard |badly )?(?:on (?:(?:a|the|some|my) )?(?:fence"
-        r"|nail|branch|branches|door|glass|broken glass|table|corner|rock|rocks|stove|oven|pan"
-        r"|iron|kettle|barbed wire|bike|ladder|stairs|edge|tin|can|paper|bed frame|bedframe|desk"
-        r"|chair|car door|cupboard|shelf)|(?:while |when )?(?:cooking|shaving|gardening)"
-        r"|in (?:a|the) (?:kitchen|accident|crash)|(?:with|from) (?:hot|boiling) (?:water|coffee"
-        r"|tea|oil))|\b(?:hurt|hit|banged|bumped|grazed|scratched|bit) my <limb> (?:again |so hard"
-        r" |really hard |badly )?(?:(?:while |when )?(?:playing|running|climbing|skating|cycling"
-        r"|falling|working)|at (?:work|the gym|practice|football|training|soccer|rugby)"
-        r"|in (?:a|the) (?:fall|game|match)))"
-        r"(?![^.!?\n]{0,80}\b(?:on purpose|deliberately|to feel|to punish|to cope|with (?:a|the"
-        r"|my) (?:knife|blade|razor|lighter|scissors|pin|needle)))",
+        r" (?:my <limb>|<myself>)\b|\b(?:cut|burned|burnt|burn|scratched|grazed|hurt|hit|bit"
+        r"|banged|bumped) (?:my <limb>|<myself>) (?:so hard |really hard |badly )?(?:on (?:(?:a|the"
+        r"|some|my) )?(?:fence|nail|branch|branches|door|glass|broken glass|table|corner|rock"
+        r"|rocks|stove|oven|pan|iron|kettle|barbed wire|bike|ladder|stairs|tin|can|paper"
+        r"|bed frame|bedframe|desk|chair|car door|cupboard|shelf)|(?:while |when )?(?:cooking"
+        r"|shaving|gardening|making)|in (?:a|the) (?:kitchen|accident|crash)|(?:with|from) (?:hot"
+        r"|boiling) (?:water|coffee|tea|oil))|\b(?:hurt|hit|banged|bumped|grazed|scratched|bit)"
+        r" (?:my <limb>|<myself>) (?:again |so hard |really hard |badly )?(?:(?:while |when )?"
+        r"(?:playing|running|climbing|skating|cycling|falling|working)|at (?:work|the gym|practice"
+        r"|football|training|soccer|rugby)|in (?:a|the) (?:fall|game|match)))"
+        # Not when it was meant, here or in the next sentence.
+        r"(?![^\n]{0,120}?\b(?:on purpose|deliberately|to feel|to punish|to cope|until it"
+        r"|till it|wanted|meant to|deserve|felt good|feels good|can't stop|cant stop|so nobody"
+        r"|so no one|again|knife|blade|razor|lighter|scissors|pin|needle|pen"
+        r"|compass|toilets?|bathroom)\b)",
     ),
     (
         "idiom.die_of",
@@ -1122,9 +1148,12 @@ SELF_INCLUSION_INLINE = r"(?:\band|,) (?:so do i|me too|i do too|same here|i fee
 # hit, within its sentence.
 REPORTED_SPEECH = (
     r"\b(?:said|says|saying|wrote|writes|writing|posted|posts|posting|texted|messaged|typed"
-    r"|commented|replied|tweeted|put)\b(?: (?:that|this|in (?:the|a|her|his|their) \w+"
-    r"|(?:on|in) (?:the )?(?:chat|group|room|forum|thread)))?[:,]? ?['\"]?"
-    r"(?:(?!(?:and|but|so|now|then)\b)[a-z']+ ){0,5}$"
+    r"|commented|replied|tweeted|put|sent|dmed|dm'd|dmd)\b(?: (?:me|us))?(?: (?:that|this|in"
+    r" (?:the|a|her|his|their) \w+|(?:on|in) (?:the )?(?:chat|group|room|forum|thread)))?[:,]?"
+    r" ?['\"]?(?:(?!(?:and|but|so|now|then)\b)[a-z']+ ){0,5}$"
+    # "her post: ...", "from his message - ...", "this is what she sent: ..."
+    r"|\b(?:her|his|their) (?:post|message|status|dm|comment|text|reply|story|caption)"
+    r" ?[:\-–] ?['\"]?(?:[a-z']+ ){0,5}$"
 )
 
 # In a report, the people a reporter names who are neither "I" nor pronouns: read as the
