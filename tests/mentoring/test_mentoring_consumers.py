@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-
-try:
-    import daphne.testing  # noqa: F401
-except ImportError:
-    # channels.testing imports its live-server test case, which needs daphne (not a dependency
-    # here); the WebsocketCommunicator itself does not. Stand in for the import only.
-    _stub = types.ModuleType("daphne.testing")
-    _stub.DaphneProcess = object  # type: ignore[attr-defined]
-    sys.modules.setdefault("daphne", types.ModuleType("daphne"))
-    sys.modules["daphne.testing"] = _stub
 import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
+from room_sockets import WebsocketCommunicator
 
 from peerhaven.accounts.models import User
 from peerhaven.mentoring import services
