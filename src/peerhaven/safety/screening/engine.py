@@ -37,11 +37,14 @@ _MACRO = re.compile(r"<[a-z0-9]+>")
 # Each looks at a few words before or after the cue: the phrases it was sized for are quoted.
 _CONTRAST = re.compile(r"\b(?:but|yet|and),? $")  # "... in the past, but now it's worse"
 _CONTRAST_REACH = 6
-# "I have them now", "going to use it now", "it's loaded now": now is when they have the means.
-_MEANS_NOW = re.compile(
-    r"\b(?:have|has|got|use|using|loaded|ready|doing it|it's|its|they're|going to)\b[^.!?\n]*$"
+# "am doing better now", "in recovery these days": a present word describes how things are
+# only beside recovery; otherwise ("I want to finish it now") it is when.
+_RECOVERING = re.compile(
+    r"\b(?:doing (?:better|ok|okay|well|fine|alright|great|good)|recovering|in recovery|clean"
+    r"|sober|happier|stable|healing|getting better|much better|(?:better|fine|ok|okay|good|safe"
+    r"|happy) now)\b"
 )
-_MEANS_NOW_REACH = 24
+_RECOVERING_REACH = 30
 # "I'm still here", "I am still alive", "still doing better": how things are, like "now".
 _STILL_HERE_BEFORE = re.compile(r"\b(?:i'm|im|i am) $")
 _STILL_HERE_AFTER = re.compile(
@@ -51,6 +54,8 @@ _STILL_HERE_AFTER = re.compile(
 # "since last year" says how long; "like when I was 15", "like I used to", "like I did years
 # ago" compare; "like 10 years ago" (about) and "as in 2015" still date the act.
 _SINCE = re.compile(r"\bsince $")
+# "sober from self harm since last year": a recovery, so the date does date the act.
+_SOBER_SINCE = re.compile(r"\b(?:sober|clean|free|stopped|quit)\b")
 _LIKE_I_DID = re.compile(r"\b(?:like|as) (?:i did |i |back )?$")
 _COMPARISON_CUES = ("when", "used to", "back then", "before")
 _COMPARED_REACH = 14
@@ -65,7 +70,7 @@ def _weak_present(text: str, m: re.Match[str]) -> bool:
         )
     else:
         weak = word in table.WEAK_PRESENT and (
-            _MEANS_NOW.search(text, max(0, start - _MEANS_NOW_REACH), start) is None
+            _RECOVERING.search(text, max(0, start - _RECOVERING_REACH), m.end() + 12) is not None
         )
     return weak and _CONTRAST.search(text, max(0, start - _CONTRAST_REACH), start) is None
 
@@ -73,7 +78,7 @@ def _weak_present(text: str, m: re.Match[str]) -> bool:
 def _compares(text: str, m: re.Match[str]) -> bool:
     lead = max(0, m.start() - _COMPARED_REACH)
     if _SINCE.search(text, lead, m.start()) is not None:
-        return True
+        return _SOBER_SINCE.search(text, max(0, m.start() - 40), m.start()) is None
     like = _LIKE_I_DID.search(text, lead, m.start())
     if like is None:
         return False

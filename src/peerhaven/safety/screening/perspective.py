@@ -76,9 +76,10 @@ _FIRST_TO_SECOND = {
     "i'll": "you'll",
     "i'd": "you'd",
 }
-# "she's been" and "she's cut herself" are "she has ..."; "she's going" is "she is going".
+# "she's been" and "she's cut herself" are "she has ..."; "she's going" and "she's done" (with
+# it all) are "she is ...".
 _HAS_AFTER = frozenset(
-    {"been", "got", "gotten", "had", "done", "taken", "tried", "written", "cut", "hurt", "hit"}
+    {"been", "got", "gotten", "had", "taken", "tried", "written", "cut", "hurt", "hit"}
     | {"burnt", "made", "bought", "left", "given", "gone", "told", "said", "kept", "sent", "put"}
     | {"lost", "run", "stopped", "started", "quit", "thought", "felt", "overdosed", "attempted"}
 )

@@ -45,6 +45,8 @@ MACROS: dict[str, str] = {
         r"|lithium|seroquel|trazodone|oxy|opioids)"
     ),
     "<body>": r"(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|ankles?|forearms?|chest)",
+    # "on the oven " before what someone was doing ("burned myself on the oven making cookies").
+    "<onthing>": r"on (?:a |the |some |my )?[a-z]+(?: [a-z]+)? ",
     "<soon>": r"tomorrow|morning|tonight|the time|the weekend|monday|friday|next week",
     "<wrote>": (
         r"wrote|writing|written|write|left|leave|leaving|draft|drafted|drafting|finished"
@@ -54,41 +56,51 @@ MACROS: dict[str, str] = {
     "<family>": (
         r"family|parents|mum|mom|mother|dad|father|kids|children|son|daughter|husband|wife"
         r"|partner|boyfriend|girlfriend|fiance|fiancee|sister|brother|friends|best friend"
-        r"|grandma|grandparents|nan|loved ones"
+        r"|grandma|grandparents|nan|loved ones|kid|child|sis|bro|friend|mate|best mate|bestie"
     ),
     # Beside a note to family, what makes it a goodbye (even in the next sentence).
     "<farewell>": (
-        r"\b(?:sorry for (?:everything|all)|i'm sorry|im sorry|i am sorry|so sorry|apologi[sz]"
-        r"|goodbye|good bye|bye\b|in case|incase|for after|(?:after|when|once) i(?:'m| am) (?:gone"
-        r"|dead|not here)|after i die|when i die|not here anymore|explaining (?:why|everything)"
-        r"|explain (?:why|everything)|(?:they'll|he'll|she'll|they will|he will|she will|will)"
-        r" (?:find it|understand)|to find (?:it )?(?:tomorrow|in the morning)|where to find me"
-        r"|(?:not|wasn't|isn't) (?:your|his|her|their) fault|for the last time|forgive me)"
+        r"\b(?:sorry for (?:everything|all|being)|(?:i'm|im|i am|so) sorry(?! (?:i |i've|i haven't"
+        r"|i havent|for (?:the|my) (?:late|delay|long|absence)|to hear|you |about|that|if|but))"
+        r"|apologi[sz]e for everything|goodbye|good bye|bye\b(?! (?:before|for now|for the"
+        r"|til|till|until))|in case|incase|for after(?! (?:the|my|exams|work|school|christmas))"
+        r"|(?:after|when|once) i(?:'m| am) (?:gone|dead|not here)|after i die|when i die"
+        r"|not here anymore|explaining (?:why|everything)|explain (?:why|everything)"
+        r"|(?:they'll|he'll|she'll|they will|he will|she will|will) (?:find (?:it|them)"
+        r"|understand)|find (?:it|them) (?:tomorrow|in the morning)|to find (?:it )?(?:tomorrow"
+        r"|in the morning)|where to find me|(?:not|wasn't|isn't) (?:your|his|her|their) fault"
+        r"|none of this is|for the last time|forgive me|take care of (?:them|him|her|each other)"
+        r"|this is the end|i'm done|im done|tonight's the night|tonight is the night|it's time"
+        r"|its time|better off without me|love you all|thank you for everything|(?:nobody|no one)"
+        r" will miss me|won't miss me|before (?:they|he|she) wake|(?:tell|telling|told) (?:them|him"
+        r"|her|you) i love|can't do this anymore|cant do this anymore|can't go on|cant go on"
+        r"|(?:they'll|they will|everyone will|he'll|she'll|you'll) be better off)"
     ),
     # An ordinary reason beside giving things away, unless a goodbye is in it too.
     "<ordinarygiving>": (
         r"(?=[^.!?\n]{0,60}\b(?:landlord (?:won't|wont|doesn't|does not|will not) (?:allow|let)"
         r"|(?:moving|we're moving|i'm moving|moved) (?:house|abroad|to |out|flat|apartment"
         r"|country|in with)|allergic|allergy|a baby|the baby|downsizing|declutter|decluttering"
-        r"|new (?:house|flat|apartment|place|home)|smaller (?:flat|apartment|place)|to charity"
-        r"|for charity|charity shop|giveaway|raffle|marketplace|spam|scam|to other members"
-        r"|for free on)\b)(?![^.!?\n]{0,80}\b(?:moving on|better place|when i'm gone|before i go"
+        r"|new (?:house|flat|apartment|place)|smaller (?:flat|apartment|place)|giveaway|raffle"
+        r"|marketplace|spam|scam)\b)(?![^\n]{0,150}?\b(?:moving on|better place|when i'm gone"
+        r"|before i go"
         r"|won't need|wont need|better off|won't be (?:here|around)|last|deserve better"
-        r"|after i'm gone|not be here)\b)"
+        r"|deserves someone|after i'm gone|not be here|almost time|it's time|won't matter"
+        r"|made my decision|be around)\b)"
     ),
     # An ordinary reason beside "I'll be gone by Friday", unless a goodbye is in it too.
     "<ordinarygone>": (
         r"(?=[^.!?\n]{0,60}\b(?:(?:on|for) (?:a |my |our )?(?:holiday|vacation|trip|business"
-        r" trip|honeymoon)|moving (?:house|abroad|to |out)|(?:account|profile)"
-        r" (?:is |will be |gets )?(?:being )?(?:deleted|closed)|for work|conference|camp"
-        r"|festival|flight|leaving the (?:forum|group|site|chat)|banned|new job|visiting)\b)"
-        r"(?![^.!?\n]{0,80}\b(?:moving on|better place|sorry|last trip|won't matter"
-        r"|wont matter|goodbye|for good|forever|read this|peace)\b)"
+        r" trip|honeymoon)|moving (?:house|abroad|to |out)|for work|conference|camp|festival"
+        r"|flight|new job)\b)"
+        r"(?![^\n]{0,150}?\b(?:moving on|better place|sorry|last trip|won't matter"
+        r"|wont matter|goodbye|for good|forever|read this|peace|nobody will notice"
+        r"|no one will notice|thank you all|love you all|don't look for me)\b)"
     ),
     # Where everyday injuries happen (not wrists or throat): see idiom.accidental_injury.
     "<limb>": (
         r"(?:arms?|legs?|knees?|ankles?|hands?|fingers?|thumbs?|feet|foot|toes?|elbows?|shins?"
-        r"|back|shoulders?|head|forehead|thighs?|forearms?)"
+        r"|back|shoulders?|head|forehead)"
     ),
     "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
 }
@@ -199,14 +211,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.preparation.note",
         IMMINENT,
-        # A suicide or goodbye note; a last one to family; or a note to family with an apology,
-        # a goodbye or "in case" beside it. Not any letter: "I wrote a letter to my mum", "my
-        # final letter to my landlord".
+        # A suicide or goodbye note, or a note to family (a last one too) with a farewell
+        # within 150 characters, the next sentence included ("... to my kids. They'll find them
+        # in the morning"). Not any letter: "I wrote a letter to my mum", "my final letter to
+        # my mum after she passed".
         r"\b(?:<wrote>) (?:a|my|the|some|goodbye) (?:suicide|goodbye|farewell) (?:<note>)\b"
-        r"|\b(?:<wrote>) (?:a|my|the) (?:last|final) (?:note|letter) (?:to|for) my (?:<family>)\b"
-        r"(?![^.!?\n]{0,40}\bbefore (?:she|he|they|his|her|their)\b)"
-        r"|\b(?:<wrote>) (?:a|the|some) (?:<note>) (?:to|for) (?:my (?:<family>)|everyone|everybody"
-        r"|them all|all of them|her|him|them)\b(?=[^\n]{0,150}?<farewell>)",
+        r"|\b(?:<wrote>) (?:a|the|some|my) (?:last |final )?(?:<note>) (?:to|for) (?:my"
+        r" (?:[a-z0-9']+ ){0,2}(?:<family>)|everyone|everybody|them all|all of them|her|him"
+        r"|them)\b(?=[^\n]{0,150}?<farewell>)",
         "Writing a goodbye note",
     ),
     Rule(
@@ -992,23 +1004,27 @@ IDIOMS: tuple[tuple[str, str], ...] = (
         # An everyday injury: named places and activities, never wrists or throat, and not
         # when the sentence says it was meant ("on purpose", "to feel", "with a blade").
         "idiom.accidental_injury",
-        # A cut or burn needs the object or the kitchen; a knock or a sprain also the sport.
+        # Only when the text says it was an accident: "accidentally", or an everyday activity
+        # ("while cooking", "shaving", "playing football", "at practice"). An object alone is
+        # not enough: "I burned my arm on the stove" may be self-harm, and is read as such.
         r"(?:\b(?:accidentally|by accident) (?:cut|burned|burnt|burn|scratched|hurt|hit|bit)"
         r" (?:my <limb>|<myself>)\b|\b(?:cut|burned|burnt|burn|scratched|grazed|hurt|hit|bit"
-        r"|banged|bumped) (?:my <limb>|<myself>) (?:so hard |really hard |badly )?(?:on (?:(?:a|the"
-        r"|some|my) )?(?:fence|nail|branch|branches|door|glass|broken glass|table|corner|rock"
-        r"|rocks|stove|oven|pan|iron|kettle|barbed wire|bike|ladder|stairs|tin|can|paper"
-        r"|bed frame|bedframe|desk|chair|car door|cupboard|shelf)|(?:while |when )?(?:cooking"
-        r"|shaving|gardening|making)|in (?:a|the) (?:kitchen|accident|crash)|(?:with|from) (?:hot"
-        r"|boiling) (?:water|coffee|tea|oil))|\b(?:hurt|hit|banged|bumped|grazed|scratched|bit)"
-        r" (?:my <limb>|<myself>) (?:again |so hard |really hard |badly )?(?:(?:while |when )?"
-        r"(?:playing|running|climbing|skating|cycling|falling|working)|at (?:work|the gym|practice"
-        r"|football|training|soccer|rugby)|in (?:a|the) (?:fall|game|match)))"
-        # Not when it was meant, here or in the next sentence.
-        r"(?![^\n]{0,120}?\b(?:on purpose|deliberately|to feel|to punish|to cope|until it"
-        r"|till it|wanted|meant to|deserve|felt good|feels good|can't stop|cant stop|so nobody"
-        r"|so no one|again|knife|blade|razor|lighter|scissors|pin|needle|pen"
-        r"|compass|toilets?|bathroom)\b)",
+        r"|banged|bumped) (?:my <limb>|<myself>) (?:so hard |really hard |badly )?(?:<onthing>)?"
+        r"(?:(?:while |when )?(?:cooking|shaving|gardening|making (?:dinner|lunch|breakfast|tea"
+        r"|cookies|a cake))"
+        r"|\b(?:by accident|accidentally))|\b(?:hurt|hit|banged|bumped|grazed|scratched|bit)"
+        r" (?:my <limb>|<myself>) (?:again |so hard |really hard |badly )?(?:<onthing>)?(?:(?:while"
+        r" |when )?"
+        r"(?:playing|running|climbing|skating|cycling|falling|skiing|hiking)|at (?:the gym"
+        r"|practice|football|training|soccer|rugby|netball|hockey)|in (?:a|the) (?:fall|game"
+        r"|match|accident|crash)))"
+        # Not when it was meant or repeated, here or in the next sentence.
+        r"(?![^\n]{0,120}?\b(?:on purpose|deliberately|to feel|feel something|to punish"
+        r"|punishment|to cope|to numb|numb|until|till|over and over|again|kept|keep|times"
+        r"|wanted|meant to|deserve|hate myself|felt good|feels good|felt like relief|relief"
+        r"|helped|release|make the pain stop|left marks|can't stop|cant stop|so nobody"
+        r"|so no one|knife|blade|razor|lighter|scissors|pin|needle|pen|compass|peeler|shard"
+        r"|toilets?|bathroom|tonight|because i|needed to|only way|disgusting|stop crying)\b)",
     ),
     (
         "idiom.die_of",
