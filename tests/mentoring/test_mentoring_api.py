@@ -273,3 +273,24 @@ def test_a_specialist_sees_their_caseload_and_others_do_not(
     rows = Api(mentor).get("/caseload").json()
     assert [r["member_id"] for r in rows] == [member.pk]
     assert Api(outsider).get("/caseload").status_code == 403
+
+
+def test_message_reads_through_the_api_share_the_pages_poll_budget(
+    mentorship: Mentorship, mentee: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    from peerhaven.accounts import ratelimit
+    from peerhaven.mentoring import queries
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000.0))
+    monkeypatch.setattr(queries, "POLL_LIMIT", 2)
+    api = Api(mentee)
+    page = Client()
+    page.force_login(mentee)
+    assert page.get(reverse("mentoring:messages_json", args=[mentorship.pk])).status_code == 200
+    assert api.get(f"/mentorships/{mentorship.pk}/messages").status_code == 200
+    refused = api.get(f"/mentorships/{mentorship.pk}/messages")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 20

@@ -449,11 +449,11 @@ def test_the_message_poll_refuses_a_bad_cursor_and_a_flood(
     from types import SimpleNamespace
 
     from peerhaven.accounts import ratelimit
-    from peerhaven.mentoring import views
+    from peerhaven.mentoring import queries
 
     # One window for the whole test: a minute boundary must not reset the count midway.
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000.0))
-    monkeypatch.setattr(views, "POLL_LIMIT", 8)
+    monkeypatch.setattr(queries, "POLL_LIMIT", 8)
     client = _client(mentee)
     url = reverse("mentoring:messages_json", args=[mentorship.pk])
     for bad in ("abc", "-1", "9" * 40, "\uff11\uff12"):

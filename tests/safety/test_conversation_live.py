@@ -163,13 +163,13 @@ def test_a_malformed_cursor_is_refused_with_400(
 def test_polls_are_rate_limited_with_retry_after(
     reached_out: RiskAlert, member_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "LIVE_LIMIT", 2)
+    monkeypatch.setattr(conversation, "LIVE_LIMIT", 2)
     assert _poll(member_client, MEMBER_URL, 0).status_code == 200
     assert _poll(member_client, MEMBER_URL, 0).status_code == 200
     refused = _poll(member_client, MEMBER_URL, 0)
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "rate_limited"
-    assert 1 <= int(refused["Retry-After"]) <= views.LIVE_WINDOW
+    assert 1 <= int(refused["Retry-After"]) <= conversation.LIVE_WINDOW
     assert FIRST not in refused.content.decode()
 
 

@@ -169,3 +169,21 @@ def test_after_an_id_only_newer_messages_come_and_a_bad_cursor_is_422(
         assert refused.status_code == 422, bad
     # Without a cursor: the whole conversation, as before.
     assert len(client.get(URL, **bearer(member)).json()["messages"]) == 2
+
+
+def test_reads_after_an_id_share_the_pages_poll_budget(
+    reached_out: RiskAlert, client: Client, member: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from peerhaven.accounts import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_000.0))
+    monkeypatch.setattr(conversation, "LIVE_LIMIT", 2)
+    page = login(Client(), member)
+    assert page.get("/safety/messages/updates/", {"after": 0}).status_code == 200
+    assert client.get(URL, {"after": 0}, **bearer(member)).status_code == 200
+    refused = client.get(URL, {"after": 0}, **bearer(member))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 20
+    # The whole conversation (no cursor) is not a poll.
+    assert client.get(URL, **bearer(member)).status_code == 200

@@ -10,7 +10,9 @@ from typing import Any, TypeVar, cast
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
+from ninja.errors import Throttled
 
+from peerhaven.accounts import ratelimit
 from peerhaven.accounts.models import User
 from peerhaven.api.errors import ApiError
 from peerhaven.api.pagination import Page, keyset_page
@@ -506,6 +508,8 @@ def change_state(request: HttpRequest, mentorship_id: int, payload: StateIn) -> 
 def list_messages(request: HttpRequest, mentorship_id: int, after: int = 0) -> list[MessageOut]:
     m = queries.get_mentorship_for_participant(_me(request), mentorship_id)
     me = _me(request)
+    if not queries.may_poll_messages(me):  # the same budget as the page's poll
+        raise Throttled(ratelimit.retry_after(queries.POLL_WINDOW))
     return [_message(d, me.pk) for d in queries.visible_messages(m, me, after=max(after, 0))]
 
 

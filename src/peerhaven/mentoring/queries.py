@@ -10,7 +10,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.http import Http404
 from django.utils import timezone
 
-from peerhaven.accounts import audit
+from peerhaven.accounts import audit, ratelimit
 from peerhaven.accounts.models import Role, User
 from peerhaven.mentoring import permissions
 from peerhaven.mentoring.models import (
@@ -152,6 +152,19 @@ def my_open_request(user: Any) -> MentorshipRequest | None:
         MentorshipRequest.objects.filter(mentee=user, status=RequestStatus.PENDING)
         .select_related("mentor")
         .first()
+    )
+
+
+# The page polls every 3 s (every 20 s while its socket is open): room for several tabs. The
+# web poll and the API share one budget per person.
+POLL_LIMIT = 120
+POLL_WINDOW = 60
+
+
+def may_poll_messages(user: Any) -> bool:
+    """Count one read of new messages; False once the person polls faster than allowed."""
+    return ratelimit.hit(
+        "mentoring.messages.poll", str(user.pk), limit=POLL_LIMIT, window=POLL_WINDOW
     )
 
 

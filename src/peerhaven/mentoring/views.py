@@ -261,22 +261,15 @@ def mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     )
 
 
-# The page polls every 3 s (every 20 s while its socket is open): room for several tabs.
-POLL_LIMIT = 120
-POLL_WINDOW = 60
-
-
 @login_required
 def messages_json(request: HttpRequest, mentorship_id: int) -> JsonResponse:
     m = queries.get_mentorship_for_participant(_me(request), mentorship_id)
-    if not ratelimit.hit(
-        "mentoring.messages.poll", str(request.user.pk), limit=POLL_LIMIT, window=POLL_WINDOW
-    ):
+    if not queries.may_poll_messages(request.user):
         response = JsonResponse(
             {"error": {"code": "rate_limited", "message": _("Too many requests; slow down.")}},
             status=429,
         )
-        response["Retry-After"] = str(ratelimit.retry_after(POLL_WINDOW))
+        response["Retry-After"] = str(ratelimit.retry_after(queries.POLL_WINDOW))
         return response
     raw = request.GET.get("after", "0")
     # A message id: digits only (a typo or a negative number says so instead of

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
+from ninja.errors import Throttled
 
-from peerhaven.accounts import audit
+from peerhaven.accounts import audit, ratelimit
 from peerhaven.api.errors import ApiError
 from peerhaven.api.pagination import Page, keyset_page
 from peerhaven.safety import conversation, queries, services
@@ -163,6 +164,8 @@ def get_messages(
     """
     user = _user(request)
     if after is not None:
+        if not conversation.may_poll(user, "member"):  # the same budget as the page's poll
+            raise Throttled(ratelimit.retry_after(conversation.LIVE_WINDOW))
         rows, more = conversation.member_messages_after(member=user, after=after)
     else:
         rows, more = conversation.messages_for_member(user), False

@@ -47,6 +47,16 @@ SHOWN = 200
 # Live updates ask for what came after the newest message a page shows (by id): at most this
 # many per answer, oldest first; the page asks again at once when more are waiting.
 UPDATES_BATCH = 50
+# Reads of new messages per person and kind ("member" or "moderator"); a page asks at most
+# every 5 s, so this leaves room for a few tabs. The page's poll and the API share the budget.
+LIVE_LIMIT = 60
+LIVE_WINDOW = 60
+
+
+def may_poll(user: Any, kind: str) -> bool:
+    """Count one read of new messages; False once ``user`` asks faster than allowed."""
+    return hit(f"safety.messages.live.{kind}", str(user.pk), limit=LIVE_LIMIT, window=LIVE_WINDOW)
+
 
 # How a refusal answers on the page (the API answers 422 for the input refusals).
 STATUS_BY_CODE = {"no_conversation": 403, "rate_limited": 429, "empty": 400, "too_long": 400}

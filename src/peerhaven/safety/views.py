@@ -276,19 +276,15 @@ def _messages_page(
 # passes every proxy, needs no new publishing in the services and is checked like any page.
 # The pages ask every few seconds while visible, slower when quiet, and back off on errors.
 
-# Per person and page kind; a page asks at most every 5 s, so this leaves room for a few tabs.
-LIVE_LIMIT = 60
-LIVE_WINDOW = 60
-
 
 def _live_refusal(status: int, code: str, message: str) -> JsonResponse:
     response = JsonResponse(error_body(code, message), status=status)
     if status == 429:
-        response["Retry-After"] = str(ratelimit.retry_after(LIVE_WINDOW))
+        response["Retry-After"] = str(ratelimit.retry_after(conversation.LIVE_WINDOW))
     return response
 
 
-def _live_gate(request: HttpRequest, scope: str) -> tuple[int, JsonResponse | None]:
+def _live_gate(request: HttpRequest, kind: str) -> tuple[int, JsonResponse | None]:
     """The ``after`` cursor, or the refusal of a signed-out, too-fast or malformed request.
 
     JSON endpoints answer 401 rather than redirect to the sign-in page, which a script cannot
@@ -296,7 +292,7 @@ def _live_gate(request: HttpRequest, scope: str) -> tuple[int, JsonResponse | No
     """
     if not request.user.is_authenticated:
         return 0, _live_refusal(401, "unauthenticated", _("You are signed out."))
-    if not ratelimit.hit(scope, str(request.user.pk), limit=LIVE_LIMIT, window=LIVE_WINDOW):
+    if not conversation.may_poll(request.user, kind):
         return 0, _live_refusal(429, "rate_limited", _("Too many requests; slow down."))
     raw = request.GET.get("after", "0")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
@@ -327,7 +323,7 @@ def safety_messages_updates(request: HttpRequest) -> JsonResponse:
     Only the requester's own conversation (no member id anywhere). The team's messages
     delivered here count as read, as on the page. ``more`` says to ask again at once.
     """
-    after, refused = _live_gate(request, "safety.messages.live")
+    after, refused = _live_gate(request, "member")
     if refused is not None:
         return refused
     rows, more = conversation.member_messages_after(member=request.user, after=after)
@@ -378,7 +374,7 @@ def alert_messages_updates(request: HttpRequest, alert_id: int) -> JsonResponse:
     The alert read itself is not audited again on every poll (the page view recorded it);
     each poll that delivers messages is (``conversation.moderator_messages_after``).
     """
-    after, refused = _live_gate(request, "safety.messages.live.moderator")
+    after, refused = _live_gate(request, "moderator")
     if refused is not None:
         return refused
     if not can_moderate(request.user):
