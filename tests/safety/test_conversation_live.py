@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -50,8 +51,8 @@ def _write(alert: RiskAlert, moderator: User, body: str = SECOND) -> SafetyMessa
     return SafetyMessage.objects.filter(from_team=True).latest("pk")
 
 
-def _poll(client: Client, url: str, after: int | str) -> Any:
-    return client.get(url, {"after": after}, HTTP_ACCEPT="application/json")
+def _poll(client: Client, url: str, after: int | str, **extra: int | str) -> Any:
+    return client.get(url, {"after": after, **extra}, HTTP_ACCEPT="application/json")
 
 
 def _bodies(response: Any) -> list[str]:
@@ -277,7 +278,7 @@ def test_the_moderator_sees_who_wrote_for_the_team_and_where(
     assert {"text": f"alert {other.pk}", "href": f"/moderation/alerts/{other.pk}/"} in message[
         "notes"
     ]
-    assert {"text": "not read yet"} in message["notes"]
+    assert {"text": "not read yet", "read": False} in message["notes"]
 
 
 def test_a_reply_at_risk_shows_its_screening_to_the_moderator(
@@ -364,6 +365,154 @@ def test_the_moderator_poll_reads_in_constant_queries(
     after = add(10)
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(_bodies(_poll(staff, _moderator_url(reached_out), after))) == 10
+
+
+# --- The "read by the member" label of messages already shown -----------------------------------
+
+
+def test_the_moderator_poll_tells_when_the_member_reads_a_message_already_shown(
+    reached_out: RiskAlert, first: SafetyMessage, member_client: Client, moderator: User
+) -> None:
+    staff = login(Client(), moderator)
+    url = _moderator_url(reached_out)
+    staff.get(f"/moderation/alerts/{reached_out.pk}/")  # shows ``first`` as "not read yet"
+    before = _poll(staff, url, first.pk, unread=first.pk).json()
+    assert before["messages"] == [] and before["read"] == []
+    member_client.get("/safety/messages/")  # the member reads it
+    after = _poll(staff, url, first.pk, unread=first.pk).json()
+    assert after["messages"] == []
+    assert after["read"] == [first.pk]
+    assert after["read_label"] == "read by the member"
+    # Without ``unread`` (the page shows nothing unread) the poll does not look.
+    assert _poll(staff, url, first.pk).json()["read"] == []
+
+
+def test_the_read_state_covers_only_what_the_page_shows_as_unread(
+    reached_out: RiskAlert, first: SafetyMessage, member: User, moderator: User
+) -> None:
+    second = _write(reached_out, moderator)
+    third = _write(reached_out, moderator, body="A third note.")
+    conversation.mark_read_by_member(member=member)
+    reply = conversation.reply_to_team(member=member, body=REPLY)
+    staff = login(Client(), moderator)
+    data = _poll(staff, _moderator_url(reached_out), second.pk, unread=second.pk).json()
+    # From the oldest unread shown (``second``) to the newest shown (``after``): not ``first``
+    # (the page already shows it read), not ``third`` (delivered now, with its own state), and
+    # never the member's own reply.
+    assert data["read"] == [second.pk]
+    assert [m["id"] for m in data["messages"]] == [third.pk, reply.pk]
+    assert {"text": "read by the member", "read": True} in data["messages"][0]["notes"]
+    assert not any("read" in note for note in data["messages"][1]["notes"])
+    # An ``unread`` above ``after`` finds nothing.
+    assert _poll(staff, _moderator_url(reached_out), first.pk, unread=third.pk).json()["read"] == []
+
+
+def test_a_poll_that_brings_only_the_read_state_writes_no_audit_row(
+    reached_out: RiskAlert, first: SafetyMessage, member: User, moderator: User
+) -> None:
+    staff = login(Client(), moderator)
+    conversation.mark_read_by_member(member=member)
+    before = AuditEvent.objects.count()
+    for _ in range(2):
+        data = _poll(staff, _moderator_url(reached_out), first.pk, unread=first.pk).json()
+        assert data["read"] == [first.pk] and data["messages"] == []
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("unread", ["", "abc", "-1", "9" * 19])
+def test_a_malformed_unread_cursor_is_refused_with_400(
+    reached_out: RiskAlert, first: SafetyMessage, moderator: User, unread: str
+) -> None:
+    response = _poll(
+        login(Client(), moderator), _moderator_url(reached_out), first.pk, unread=unread
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("persona", ["member", "outsider"])
+def test_only_moderators_learn_the_read_state(
+    reached_out: RiskAlert,
+    first: SafetyMessage,
+    member: User,
+    request: pytest.FixtureRequest,
+    persona: str,
+) -> None:
+    conversation.mark_read_by_member(member=member)
+    person: User = request.getfixturevalue(persona)
+    response = _poll(
+        login(Client(), person), _moderator_url(reached_out), first.pk, unread=first.pk
+    )
+    assert response.status_code in (302, 403)
+    assert b'"read"' not in response.content
+    with pytest.raises(PermissionDenied):
+        conversation.read_by_member_between(
+            moderator=person, member=member, first=first.pk, last=first.pk
+        )
+
+
+def test_the_member_poll_carries_no_read_state(
+    reached_out: RiskAlert, first: SafetyMessage, member_client: Client
+) -> None:
+    data = _poll(member_client, MEMBER_URL, 0, unread=first.pk).json()
+    assert set(data) == {"messages", "more"}
+
+
+def test_the_read_state_costs_one_query_whatever_the_number_of_messages(
+    reached_out: RiskAlert,
+    first: SafetyMessage,
+    member: User,
+    moderator: User,
+    django_assert_num_queries: Any,
+) -> None:
+    staff = login(Client(), moderator)
+    url = _moderator_url(reached_out)
+
+    def add(n: int) -> int:
+        SafetyMessage.objects.bulk_create(
+            SafetyMessage(member=member, from_team=True, sender=moderator, body=f"m{i}")
+            for i in range(n)
+        )
+        conversation.mark_read_by_member(member=member)
+        return SafetyMessage.objects.latest("pk").pk
+
+    last = add(0)
+    with CaptureQueriesContext(connection) as plain:
+        _poll(staff, url, last)
+    with CaptureQueriesContext(connection) as one:
+        assert _poll(staff, url, last, unread=first.pk).json()["read"] == [first.pk]
+    assert len(one.captured_queries) == len(plain.captured_queries) + 1
+    last = add(10)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(_poll(staff, url, last, unread=first.pk).json()["read"]) == 11
+
+
+def test_the_alert_page_marks_the_label_the_script_updates(
+    reached_out: RiskAlert, first: SafetyMessage, member: User, moderator: User
+) -> None:
+    staff = login(Client(), moderator)
+    answer = conversation.reply_to_team(member=member, body=REPLY)
+    html = staff.get(f"/moderation/alerts/{reached_out.pk}/").content.decode()
+    team = re.search(rf'<li [^>]*data-id="{first.pk}"[^>]*>', html)
+    assert team and 'data-read="no"' in team.group(0)
+    assert '<span class="safety-message-read">not read yet</span>' in html
+    reply = re.search(rf'<li [^>]*data-id="{answer.pk}"[^>]*>', html)
+    assert reply and "data-read" not in reply.group(0)  # the member's own: no label
+    # Without JavaScript, a reload shows the read.
+    conversation.mark_read_by_member(member=member)
+    html = staff.get(f"/moderation/alerts/{reached_out.pk}/").content.decode()
+    team = re.search(rf'<li [^>]*data-id="{first.pk}"[^>]*>', html)
+    assert team and 'data-read="yes"' in team.group(0)
+    assert '<span class="safety-message-read">read by the member</span>' in html
+
+
+def test_the_script_updates_the_read_label_in_place_never_the_whole_message() -> None:
+    source = JS.read_text()
+    assert '"&unread="' in source
+    # The label's text changes; the message is not re-rendered (that would be announced again).
+    assert "firstChild.data = label" in source
+    mark_read = source[source.index("function markRead") : source.index("function receive")]
+    assert "render(" not in mark_read and "appendChild" not in mark_read
 
 
 # --- What the pages give the script -------------------------------------------------------------

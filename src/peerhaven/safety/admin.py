@@ -1,3 +1,17 @@
+"""Django admin for the safety app's reference data: crisis lines and outreach templates.
+
+What members wrote stays out of Django admin on purpose, as with outcome responses and
+mentoring notes: alerts (excerpts, held text), safety plans, appeals and the conversation with
+the safety team (``SafetyMessage``). Django admin is open to programme admins and superusers,
+who are not the safety team, and it neither checks the moderator role with two-factor
+authentication nor records what it shows in the audit log. The member is told "Only you and the
+safety team can read this conversation": moderators read it on the alert page
+(``/moderation/alerts/<id>/``), where every read is audited (``safety.messages.read``); the
+member's export and erasure go through ``accounts.privacy``. A change to that promise needs a
+read-only admin that checks ``permissions.can_moderate`` and audits each read, not a plain
+``ModelAdmin``.
+"""
+
 from __future__ import annotations
 
 from typing import Any

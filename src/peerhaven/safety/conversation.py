@@ -6,7 +6,8 @@ member, addressed only through the signed-in member: no member id ever appears i
 nobody can reach someone else's. The member sees the team's messages signed "Safety team";
 moderators see the conversation on the alert page, and that read is audited. Both pages poll
 for what came after their newest message (``member_messages_after``,
-``moderator_messages_after``), so a reply appears without reloading.
+``moderator_messages_after``), so a reply appears without reloading; the alert page also asks
+whether the member has read the team's messages it shows as unread (``read_by_member_between``).
 
 It stays open under a mute and a ban: it is the member's own support, not a public space.
 """
@@ -155,6 +156,34 @@ def moderator_messages_after(
         moderator=moderator, member=member, alert=alert, rows=rows, request=request, live=True
     )
     return rows, more
+
+
+def read_by_member_between(*, moderator: User, member: User, first: int, last: int) -> list[int]:
+    """Ids of the team's messages from ``first`` to ``last`` (both included) that the member
+    has read, oldest first, at most ``UPDATES_BATCH``. One query.
+
+    For the alert page's live updates: ``first`` is the oldest message the page still labels
+    "not read yet", ``last`` the newest it shows, so the label of a message already on the
+    screen follows the member's read without a reload (newer messages carry their own). Not
+    audited: it says when the member read the team's own words and carries none of the
+    member's, and the page view recorded the read of everything it shows. The page asks only
+    while one of its messages is still unread, so this costs nothing the rest of the time.
+    """
+    check_moderate(moderator)
+    if first > last:
+        return []
+    ids = (
+        SafetyMessage.objects.filter(
+            member=member,
+            from_team=True,
+            read_at__isnull=False,
+            pk__gte=first,
+            pk__lte=last,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return list(ids[:UPDATES_BATCH])
 
 
 def _staff_read(

@@ -294,10 +294,17 @@ def _live_gate(request: HttpRequest, kind: str) -> tuple[int, JsonResponse | Non
         return 0, _live_refusal(401, "unauthenticated", _("You are signed out."))
     if not conversation.may_poll(request.user, kind):
         return 0, _live_refusal(429, "rate_limited", _("Too many requests; slow down."))
-    raw = request.GET.get("after", "0")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    after = _message_id(request.GET.get("after", "0"))
+    if after is None:
         return 0, _live_refusal(400, "invalid", _("'after' must be a message id."))
-    return int(raw), None
+    return after, None
+
+
+def _message_id(raw: str) -> int | None:
+    """A message id from the query string, or None when it is not one."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return None
+    return int(raw)
 
 
 def _live_message(m: SafetyMessage, *, who: str, notes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -360,8 +367,15 @@ def _moderator_notes(m: SafetyMessage, alert: RiskAlert) -> list[dict[str, Any]]
         level = m.get_risk_level_display()
         notes.append({"text": _("screened: %(level)s") % {"level": level}, "strong": True})
     if m.from_team:
-        notes.append({"text": _("read by the member") if m.read_at else _("not read yet")})
+        # "read" marks the label the page updates in place once the member reads it
+        # (``?unread=`` in alert_messages_updates).
+        read = m.read_at is not None
+        notes.append({"text": _read_label(read), "read": read})
     return notes
+
+
+def _read_label(read: bool) -> str:
+    return _("read by the member") if read else _("not read yet")
 
 
 @never_cache
@@ -373,18 +387,34 @@ def alert_messages_updates(request: HttpRequest, alert_id: int) -> JsonResponse:
     the /moderation/ prefix also sends staff without it to set it up), 404 for no such alert.
     The alert read itself is not audited again on every poll (the page view recorded it);
     each poll that delivers messages is (``conversation.moderator_messages_after``).
+
+    ``?unread=<id>``: the oldest of the team's messages the page shows as "not read yet".
+    ``read`` then lists those from it up to ``after`` that the member has read since, with the
+    label to show (``read_label``), so the page updates them in place; the page sends it only
+    while it shows an unread one (one more query then, whatever the number of messages).
     """
     after, refused = _live_gate(request, "moderator")
     if refused is not None:
         return refused
     if not can_moderate(request.user):
         return _live_refusal(403, "forbidden", _("Moderators with two-factor authentication only."))
+    raw_unread = request.GET.get("unread")
+    unread = None if raw_unread is None else _message_id(raw_unread)
+    if raw_unread is not None and unread is None:
+        return _live_refusal(400, "invalid", _("'unread' must be a message id."))
     alert = RiskAlert.objects.select_related("author").filter(pk=alert_id).first()
     if alert is None or alert.author is None:
         return _live_refusal(404, "not_found", _("No such alert."))
     user: Any = request.user
     rows, more = conversation.moderator_messages_after(
         moderator=user, member=alert.author, alert=alert, after=after, request=request
+    )
+    read = (
+        conversation.read_by_member_between(
+            moderator=user, member=alert.author, first=unread, last=after
+        )
+        if unread is not None
+        else []
     )
     return JsonResponse(
         {
@@ -393,6 +423,8 @@ def alert_messages_updates(request: HttpRequest, alert_id: int) -> JsonResponse:
                 for m in rows
             ],
             "more": more,
+            "read": read,
+            "read_label": _read_label(True),
         }
     )
 

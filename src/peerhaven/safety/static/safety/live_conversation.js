@@ -8,6 +8,9 @@
 // Messages arrive oldest first and are added once (by id). Every string a person wrote is put
 // in with textContent, never as HTML. The list is an aria-live="polite" region, so screen
 // readers announce what is added; the visible status line (role="status") says what happens.
+// On the alert page, the "not read yet" label of the team's messages already shown turns into
+// "read by the member" when the member reads them: the page names the oldest such message
+// (?unread=<id>) and changes only that label's text in place, so nothing is announced again.
 (function () {
   "use strict";
   var list = document.getElementById("safety-conversation");
@@ -83,6 +86,11 @@
       } else {
         el = document.createElement("span");
       }
+      if (typeof note.read === "boolean") {
+        // The alert page's read state of a team message, updated in place (markRead).
+        el.className = "safety-message-read";
+        li.setAttribute("data-read", note.read ? "yes" : "no");
+      }
       el.textContent = note.text;
       meta.appendChild(el);
     });
@@ -120,7 +128,41 @@
     if (refused) { refused.hidden = true; }
   }
 
+  // The oldest message shown as "not read yet" (0 for none: the member's page has none).
+  function oldestUnread() {
+    var oldest = 0;
+    var unread = list.querySelectorAll('li[data-read="no"]');
+    for (var i = 0; i < unread.length; i++) {
+      var id = parseInt(unread[i].getAttribute("data-id") || "0", 10) || 0;
+      if (id > 0 && (oldest === 0 || id < oldest)) { oldest = id; }
+    }
+    return oldest;
+  }
+
+  // The member has read messages shown as "not read yet": change that label's text node only.
+  // The list announces additions (aria-relevant="additions"); new text in an existing node is
+  // not one, so the message is not read out again (a screen reader that announces text
+  // changes anyway says the label alone, not the message).
+  function markRead(ids, label) {
+    if (!label) { return; }
+    (ids || []).forEach(function (id) {
+      if (typeof id !== "number") { return; }
+      var li = list.querySelector('li[data-id="' + id + '"][data-read="no"]');
+      if (!li) { return; }
+      li.setAttribute("data-read", "yes");
+      var el = li.querySelector(".safety-message-read");
+      if (el && el.firstChild && el.firstChild.nodeType === 3 && !el.firstChild.nextSibling) {
+        el.firstChild.data = label;
+      } else if (el) {
+        el.textContent = label;
+      }
+      // The member is there and reading: an answer may follow, so keep asking often.
+      lastNews = Date.now();
+    });
+  }
+
   function receive(data) {
+    markRead(data.read, data.read_label);
     var fromTeam = false;
     (data.messages || []).forEach(function (msg) {
       if (typeof msg.id !== "number") { return; }
@@ -138,7 +180,10 @@
     if (busy || stopped || document.hidden) { return; }
     busy = true;
     var next = null;
-    fetch(url + "?after=" + encodeURIComponent(String(after)), {
+    var query = "?after=" + encodeURIComponent(String(after));
+    var unread = oldestUnread();
+    if (unread > 0) { query += "&unread=" + encodeURIComponent(String(unread)); }
+    fetch(url + query, {
       credentials: "same-origin",
       cache: "no-store",
       // A redirect (to sign in, or to set up two-factor authentication) is not an answer.
