@@ -579,6 +579,9 @@ PATHOLOGICAL = [
     # Many hits in one long sentence (found by review: quadratic before the bounded look).
     "i overdosed now years ago " * 4_000,
     "she wrote a final letter to her mum " * 2_800,
+    # Session 5's review: a question mark after many hits (quadratic in a first draft).
+    "ctb " * 12_000 + "?" * 52_000,
+    "i want to die " * 3_500 + "?" + "\n" * 51_000,
 ]
 
 

@@ -22,6 +22,11 @@ helper session that never saw the rules. Rules may be written from the developme
 the check set is never read, so its figure is the honest one for phrasings nobody wrote a
 rule for.
 
+And two invented sets of what the screener must tell apart (``data/distinctions_dev.jsonl``,
+``data/distinctions_check.jsonl``, 240 each, session 5): 30 texts in each of own risk,
+obfuscated own risk, negation, idioms, supportive replies, quotations, third person and recovery
+stories, written blind in the same way; same rule: develop on the first, never read the second.
+
 ``--labels FILE`` adds an organisation's own moderator-labelled posts (``peerhaven screen
 --export-labels``): per post, the share judged at risk that the screener raised to
 ``ideation`` (recall) and the share judged not at risk that it raised (false alarms); with
@@ -36,6 +41,7 @@ import json
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +143,7 @@ def evaluate(
         "targets": {"at_risk_recall": TARGET_RECALL, "supportive_false_alarm": TARGET_FALSE_ALARM},
         "rules_by_label": {k: dict(v.most_common()) for k, v in rule_users.items()},
         "statements": evaluate_statements(model, statements),
+        "distinctions": evaluate_distinctions(model, statements),
     }
 
 
@@ -196,6 +203,17 @@ STATEMENTS = {
 }
 
 
+def _screened_rows(
+    path: Path, model: learned.LearnedModel | None, statements: learned.LearnedModel | None
+) -> Iterator[tuple[dict[str, Any], RiskLevel]]:
+    """Each row of an invented JSON-lines set, with the level the screener gives its text."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                yield row, screen_normalized(normalize(str(row["text"])), model, statements).level
+
+
 def evaluate_statements(
     model: learned.LearnedModel | None = None, statements: learned.LearnedModel | None = None
 ) -> dict[str, Any]:
@@ -204,16 +222,11 @@ def evaluate_statements(
     out: dict[str, Any] = {}
     for name, path in STATEMENTS.items():
         tally: Counter[str] = Counter()
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                expected = str(row["expected"])
-                level = screen_normalized(normalize(str(row["text"])), model, statements).level
-                tally[expected] += 1
-                tally[f"{expected}_raised"] += level >= RiskLevel.IDEATION
-                tally[f"{expected}_exact"] += level == RiskLevel.IMMINENT
+        for row, level in _screened_rows(path, model, statements):
+            expected = str(row["expected"])
+            tally[expected] += 1
+            tally[f"{expected}_raised"] += level >= RiskLevel.IDEATION
+            tally[f"{expected}_exact"] += level == RiskLevel.IMMINENT
         risk = tally["imminent"] + tally["ideation"]
         out[name] = {
             "risk_statements": risk,
@@ -243,6 +256,99 @@ def format_statements(report: dict[str, Any]) -> str:
             f"| {_pct(row['imminent_at_imminent'])} of {row['imminent_statements']} "
             f"| {row['below_raised']} of {row['below_statements']} |"
         )
+    return "\n".join(lines)
+
+
+DISTINCTIONS = {
+    "development": Path(__file__).with_name("data") / "distinctions_dev.jsonl",
+    "check": Path(__file__).with_name("data") / "distinctions_check.jsonl",
+}
+CATEGORIES = (
+    "own_risk",
+    "obfuscated",
+    "negation",
+    "idiom",
+    "supportive",
+    "quoted",
+    "third_person",
+    "recovery",
+)
+
+
+def _meets(expected: str, level: RiskLevel) -> bool:
+    """Whether a level is what an invented text's expectation asks for."""
+    if expected == "below":
+        return level < RiskLevel.IDEATION
+    if expected == "past":  # a recovery story: above none, below imminent
+        return RiskLevel.CONCERN <= level < RiskLevel.IMMINENT
+    if expected == "ideation":
+        return level >= RiskLevel.IDEATION
+    return level == RiskLevel.IMMINENT
+
+
+def evaluate_distinctions(
+    model: learned.LearnedModel | None = None, statements: learned.LearnedModel | None = None
+) -> dict[str, Any]:
+    """Per category of what the screener must tell apart (own risk, obfuscation, negation,
+    idioms, supportive replies, quotations, third person, recovery stories): the share of
+    invented texts whose level is what the category asks, and for the risk categories the
+    share at ≥ ideation."""
+    out: dict[str, Any] = {}
+    for name, path in DISTINCTIONS.items():
+        met: Counter[str] = Counter()
+        total: Counter[str] = Counter()
+        raised: Counter[str] = Counter()
+        for row, level in _screened_rows(path, model, statements):
+            category = str(row["category"])
+            total[category] += 1
+            met[category] += _meets(str(row["expected"]), level)
+            raised[category] += level >= RiskLevel.IDEATION
+        out[name] = {
+            category: {
+                "texts": total[category],
+                "as_expected": met[category] / total[category] if total[category] else 0.0,
+                "at_ideation_or_above": raised[category] / total[category]
+                if total[category]
+                else 0.0,
+            }
+            for category in CATEGORIES
+        }
+        out[name]["all"] = {
+            "texts": sum(total.values()),
+            "as_expected": sum(met.values()) / sum(total.values()) if total else 0.0,
+            "at_ideation_or_above": sum(raised.values()) / sum(total.values()) if total else 0.0,
+        }
+    return out
+
+
+_DISTINCTION_ASKS = {
+    "own_risk": "≥ ideation; imminent when a method, plan or act is named",
+    "obfuscated": "same, through leetspeak, spacing, look-alikes, misspellings, slang",
+    "negation": "below ideation",
+    "idiom": "below ideation",
+    "supportive": "below ideation",
+    "quoted": "below ideation",
+    "third_person": "below ideation",
+    "recovery": "concern or ideation (past, not none, not imminent)",
+    "all": "",
+}
+
+
+def format_distinctions(report: dict[str, Any]) -> str:
+    names = list(report)
+    lines = ["", "What the screener must tell apart, invented texts written blind (per text):", ""]
+    lines += [
+        "| category | asks | " + " | ".join(f"{n}: as asked (≥ ideation)" for n in names) + " |",
+        "| --- | --- | " + " | ".join("---:" for _ in names) + " |",
+    ]
+    for category in (*CATEGORIES, "all"):
+        cells = [
+            f"{_pct(report[n][category]['as_expected'])} "
+            f"({_pct(report[n][category]['at_ideation_or_above'])}) "
+            f"of {report[n][category]['texts']}"
+            for n in names
+        ]
+        lines.append(f"| {category} | {_DISTINCTION_ASKS[category]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -280,6 +386,8 @@ def format_report(report: dict[str, Any]) -> str:
     ]
     if report.get("statements"):
         lines.append(format_statements(report["statements"]))
+    if report.get("distinctions"):
+        lines.append(format_distinctions(report["distinctions"]))
     return "\n".join(lines)
 
 

@@ -2,8 +2,8 @@
 
 Rules match the folded text; evidence must point at what the author actually wrote, so each
 folded character keeps the index of the original character it came from (``origin``). Every
-step only deletes characters or replaces one character by one or more, which keeps the map
-monotonic and makes ``original_span`` exact.
+step only deletes characters, replaces one character by one or more, or respells a whole word
+inside its own span, which keeps the map monotonic and ``original_span`` exact to the word.
 
 All regular expressions here are linear: no quantified group contains another quantifier.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,6 +68,116 @@ _CHUNKED = re.compile(
     + "|".join(_SEP.join(word[:-1]) + _SEP + f"(?:{word[-1]})" for word in ("suicid", "unaliv"))
     + r")(?:e|es|al|ed|ing)?(?![a-z])"
 )
+# "d i e" spelled out: too short for ``_SPACED`` (not "k m s" or "c u t": initials, menus).
+_SPACED_SHORT = re.compile(
+    r"(?<![a-z0-9'])d[ .\-_*/]i[ .\-_*/]e"
+    r"(?![a-z0-9'])"
+)
+# Risk words with a letter stretched ("diee", "deead", "overdoose"), and common misspellings
+# ("kil", "sucide", "myslef", "agen", a dropped g as in "cuttin"): each is read as the word it
+# spells. Whole words only. A few forms are rare words or names too ("agen", "takin"); they
+# only matter beside the rest of a risk phrase.
+_RESPELLED_WORDS = (
+    "die",
+    "died",
+    "dead",
+    "death",
+    "kill",
+    "myself",
+    "suicide",
+    "suicidal",
+    "overdose",
+    "unalive",
+    "hang",
+    "kms",
+    "end",
+    "it",
+    "all",
+)
+_G_DROPPED = (
+    "cutt",
+    "think",
+    "feel",
+    "want",
+    "plann",
+    "end",
+    "kill",
+    "hurt",
+    "dy",
+    "say",
+    "giv",
+    "writ",
+    "leav",
+    "tak",
+    "jump",
+    "hang",
+    "burn",
+)
+_MISSPELLINGS = {
+    "suicide": (
+        "sucide",
+        "suicde",
+        "suiside",
+        "suicid",
+        "suicied",
+        "sucicide",
+        "siucide",
+        "suacide",
+        "suecide",
+        # Euphemisms for the word itself.
+        "sewer slide",
+        "sewerslide",
+        "sewer-slide",
+        "ctb",
+    ),
+    "suicidal": (
+        "sucidal",
+        "suicdal",
+        "suicidel",
+        "suicidial",
+        "sucidial",
+        "suisidal",
+        "suicedal",
+        "suicadal",
+    ),
+    "kill": ("kil",),
+    "myself": ("myslef", "mysef", "myslf", "mysefl"),
+    "overdose": ("ovedose", "overdoze", "overdos", "ovrdose"),
+    "again": ("agen", "agian", "agin", "agan"),
+    "tonight": ("tonite", "2nite", "2night", "tonigt", "tonihgt"),
+    # A dropped "g": "cuttin agen", "thinkin about it".
+    **{f"{stem}ing": (f"{stem}in",) for stem in _G_DROPPED},
+}
+
+
+def _stretchable(word: str) -> str:
+    """``word`` with each run of a letter allowed to be longer, never shorter ("dead" →
+    d+e+a+d+, "kill" → k+i+l{2,}), so "al" never becomes "all"."""
+    runs = re.findall(r"((.)\2*)", word)
+    return "".join(
+        re.escape(letter) + ("+" if len(run) == 1 else f"{{{len(run)},}}") for run, letter in runs
+    )
+
+
+_RESPELL_TARGET = {wrong: right for right, wrongs in _MISSPELLINGS.items() for wrong in wrongs}
+
+
+def _respell_pattern() -> re.Pattern[str]:
+    # Alternatives grouped by their first letter, so that at each word start only the
+    # branches for that letter are tried (one regex pass stays cheap on long posts).
+    branches: dict[str, list[str]] = {}
+    for i, word in enumerate(_RESPELLED_WORDS):
+        branches.setdefault(word[0], []).append(f"(?P<w{i}>{_stretchable(word)})")
+    for wrong in sorted(_RESPELL_TARGET, key=len, reverse=True):
+        branches.setdefault(wrong[0], []).append(re.escape(wrong))
+    return re.compile(
+        r"(?<![a-z'])(?:"
+        + "|".join(f"(?={re.escape(c)})(?:{'|'.join(alts)})" for c, alts in branches.items())
+        + r")(?![a-z'])"
+    )
+
+
+_RESPELL = _respell_pattern()
 _SPACES = re.compile(r"[ \t]{2,}")
 # Posts copied from web pages keep HTML entities; "&gt;" starts a quoted line.
 _ENTITY = re.compile(r"&(?:gt|lt|amp|quot|apos|nbsp|#39|#34|#x27|#62);")
@@ -103,6 +213,14 @@ class Normalized:
         end = max(start + 1, min(end, len(self.origin)))
         last = end - 1
         stop = self.origin_end[last] if self.origin_end else self.origin[last] + 1
+        # Letters a stretched word lost in folding ("diiieee") belong to the span.
+        original = self.original
+        while (
+            stop < len(original)
+            and original[stop].isalpha()
+            and original[stop].lower() == original[stop - 1].lower()
+        ):
+            stop += 1
         return (self.origin[start], stop)
 
 
@@ -201,15 +319,42 @@ def _rewrite(
     keep: Callable[[re.Match[str]], list[int]],
 ) -> tuple[str, list[int]]:
     """Replace each match by a subset of its own characters, chosen by ``keep`` (indices)."""
+    edits = (
+        (match, "".join(text[i] for i in kept), [origin[i] for i in kept])
+        for match in pattern.finditer(text)
+        for kept in (keep(match),)
+    )
+    return _splice(text, origin, edits)
+
+
+def _respell(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Replace stretched and misspelt risk words by their spelling; each new character points
+    at the matched characters in order (the last one repeats), so spans stay inside the word."""
+
+    def edits() -> Iterator[tuple[re.Match[str], str, list[int]]]:
+        for match in _RESPELL.finditer(text):
+            found, group = match.group(), match.lastgroup
+            word = _RESPELLED_WORDS[int(group[1:])] if group else _RESPELL_TARGET[found]
+            if word != found:
+                start, last = match.start(), match.end() - 1
+                origins = [origin[min(start + k, last)] for k in range(len(word) - 1)]
+                yield match, word, [*origins, origin[last]]
+
+    return _splice(text, origin, edits())
+
+
+def _splice(
+    text: str, origin: list[int], edits: Iterable[tuple[re.Match[str], str, list[int]]]
+) -> tuple[str, list[int]]:
+    """Put each edit's characters (and their origins) in place of its match, in order."""
     out_chars: list[str] = []
     out_origin: list[int] = []
     position = 0
-    for match in pattern.finditer(text):
+    for match, chars, origins in edits:
         out_chars.append(text[position : match.start()])
         out_origin.extend(origin[position : match.start()])
-        for index in keep(match):
-            out_chars.append(text[index])
-            out_origin.append(origin[index])
+        out_chars.append(chars)
+        out_origin.extend(origins)
         position = match.end()
     if position == 0:
         return text, origin
@@ -232,13 +377,16 @@ def _keep_first(match: re.Match[str]) -> list[int]:
 
 def normalize(text: str) -> Normalized:
     """Fold ``text`` for matching: lower case, Latin look-alikes, no invisible characters,
-    leetspeak and letter-spacing undone, long letter runs shortened, spaces collapsed."""
+    leetspeak and letter-spacing undone, long letter runs shortened, stretched or misspelt
+    risk words respelled, spaces collapsed."""
     folded, origin, entity_ends = _fold(text)
     folded = _unleet(folded)
     folded, origin = _rewrite(folded, origin, _ELONGATED_SINGLE, _keep_first)
     folded, origin = _rewrite(folded, origin, _ELONGATED, _keep_two)
     folded, origin = _rewrite(folded, origin, _SPACED, _keep_letters)
+    folded, origin = _rewrite(folded, origin, _SPACED_SHORT, _keep_letters)
     folded, origin = _rewrite(folded, origin, _CHUNKED, _keep_letters)
     folded, origin = _rewrite(folded, origin, _SPACES, _keep_first)
+    folded, origin = _respell(folded, origin)
     ends = tuple(entity_ends.get(o, o + 1) for o in origin) if entity_ends else ()
     return Normalized(text=folded, origin=tuple(origin), original=text, origin_end=ends)

@@ -103,6 +103,11 @@ MACROS: dict[str, str] = {
         r"|back|shoulders?|head|forehead)"
     ),
     "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
+    # Not waking up as an end, not "wake up late" or "wake up the baby".
+    "<wakeend>": (
+        r"(?= ?(?:[.,!?;\n]|$|in the morning\b|tomorrow(?! (?:late|early|before|after|at|in"
+        r" time))|again\b|ever\b|at all\b|anymore\b|and\b|this time\b|one day\b|some day\b))"
+    ),
 }
 
 
@@ -332,7 +337,10 @@ RULES: tuple[Rule, ...] = (
         r"(?:do i need (?:to take )?|would i need (?:to take )?)?(?:to|until|before) (?:die|kill"
         r"|od|overdose|be fatal|end it|end my life|i (?:don't|dont|won't|wont|never) wake up"
         r"|(?:not|never) wake up)\b"
-        r"|\blethal (?:dose|amount|overdose)\b",
+        r"|\blethal (?:dose|amount|overdose)\b"
+        r"|\b(?:took|swallowed|downed|necked|just took|have taken|i've taken) (?:a |the |an )?"
+        r"(?:whole|entire|full) (?:box|bottle|pack|packet|strip|sheet|blister pack|jar|tub)s? of"
+        r" (?:my |the |those |these )?<pills>\b",
         "Describes a quantity of pills or a lethal dose",
         method=True,
     ),
@@ -366,7 +374,9 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:load|loaded|loading|cock|cocked|cocking) (?:the|my|a|his|dad's) (?:gun|pistol"
         r"|rifle|shotgun|revolver)\b|\bpull(?:ing|ed)? the trigger\b(?! on)"
-        r"|\b(?:my|the|dad's|his) (?:gun|pistol|rifle|shotgun|revolver) is loaded\b",
+        r"|\b(?:my|the|dad's|his) (?:gun|pistol|rifle|shotgun|revolver) is loaded\b"
+        r"|\b(?:gun|pistol|revolver|shotgun) (?:is )?(?:loaded|cocked) (?:next to me|beside me"
+        r"|in my (?:hand|lap|mouth)|against my head|on my (?:lap|bed|pillow))\b",
         "Describes readying or firing a gun",
         method=True,
     ),
@@ -384,7 +394,9 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:drown|drowning) <myself>\b|\bcarbon monoxide\b|\b(?:drink|drinking|drank) "
         r"(?:the )?(?:bleach|antifreeze|poison)\b|\bhelium (?:bag|tank)\b"
-        r"|\b(?:suffocate|suffocating|electrocute|electrocuting|poison|poisoning) <myself>\b",
+        r"|\b(?:suffocate|suffocating|electrocute|electrocuting|poison|poisoning) <myself>\b"
+        r"|\b(?:the|my|a) noose (?:is |was )?(?:all )?(?:ready|set up|tied|prepared|waiting"
+        r"|in place|up)\b",
         "Describes another method",
         method=True,
     ),
@@ -423,7 +435,7 @@ RULES: tuple[Rule, ...] = (
         "imminent.behavior.self_harm_act",
         IMMINENT,
         r"\b(?:i|i've|ive|i have|i just|i've been|i have been|i keep|started|start|been) "
-        r"(?:just |been |already |used to |would )?(?:cut|cutting|burn|burned|burnt|burning"
+        r"(?:just |been |already |used to |would |last )?(?:cut|cutting|burn|burned|burnt|burning"
         r"|scratch|scratched"
         r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
         r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
@@ -434,7 +446,10 @@ RULES: tuple[Rule, ...] = (
         r"|deeper)\b"
         r"|(?:^|[.!?\n] ?)(?:cut|burned|burnt|hurt) (?:myself|again) (?:with|tonight|today"
         r"|last night|this morning|deeper)\b"
-        r"|\brelapsed (?:w|w/|with|on|into) (?:self ?harm|sh|cutting)\b",
+        r"|\brelapsed (?:w|w/|with|on|into) (?:self ?harm|sh|cutting)\b"
+        r"|(?:^|[.!?\n] ?)(?:just )?(?:cut|burned|burnt|carved|scratched) (?:<myself>|my <body>)"
+        r" (?:with (?:a |the |my )?(?:lighter|razor|blade|knife|cigarette|compass|scissors|glass)"
+        r"|again)\b",
         "Reports self-harm",
         past=True,
     ),
@@ -558,7 +573,10 @@ RULES: tuple[Rule, ...] = (
         r"|stop existing"
         r"|cease to exist|fall asleep (?:and|forever)|never existed|not exist)"
         r"|\bwish i (?:didn't|did not|wouldn't|would not|could not|couldn't) (?:exist|wake up"
-        r"|be alive)\b",
+        r"|be alive)\b"
+        r"|\bwishing (?:that )?i (?:was|were) (?:just |simply )?(?:dead|never born|not alive)\b"
+        r"|\b(?:wish|wishing) (?:that )?i (?:just |simply |really )?(?:wasn't|weren't|was not"
+        r"|were not) (?:just |simply |even )?(?:alive|here anymore|around anymore|on this earth)\b",
         "Wishes they were dead or never born",
         subject="self",
     ),
@@ -572,8 +590,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.not_wake_up",
         IDEATION,
-        r"\b(?:hope|wish|pray|praying|want|wanted|hoping) (?:that )?(?:i )?(?:don't|won't"
-        r"|wouldn't|never|do not|will not|not to|didn't|dont|wont) wake up\b"
+        r"\b(?:hope|wish|pray|praying|want|wanted|hoping) (?:that )?(?:i )?(?:just )?(?:don't|won't"
+        r"|wouldn't|never|do not|will not|not to|didn't|dont|wont) wake up<wakeend>"
         r"|\b(?:go to sleep|fall asleep|sleep) (?:and|forever and) (?:never|not) wake up\b"
         r"|\bnever want to wake up\b|\bsleep forever\b",
         "Hopes not to wake up",
@@ -727,6 +745,15 @@ RULES: tuple[Rule, ...] = (
         subject="topic",
     ),
     Rule(
+        "ideation.self_harm_history",
+        IDEATION,
+        r"(?:\b(?:i|i've|ive|i have)|^|[.!?\n]) ?(?:used to|stopped|quit|gave up|given up) (?:cut"
+        r"|cutting)(?= ?(?:[.,!?;\n]|$|since\b|anymore\b|when i\b|because\b|on my\b))"
+        r"|\b(?:used to|stopped|quit|gave up|given up) (?:burning|hurting|harming|cutting)"
+        r" <myself>",
+        "Tells of self-harm in the past",
+    ),
+    Rule(
         "ideation.self_harm_urge",
         IDEATION,
         r"\b(?:want|wanna|wanted|urge|urges|tempted|craving|crave|need|needed|itching) (?:to )?"
@@ -740,7 +767,9 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:want|need|wish|hope|hoping|pray|praying|wishing) (?:someone|somebody|a truck|a car"
         r"|a bus|a train|god|the universe|something|anyone|death) (?:would |to |will |could )"
         r"(?:just )?(?:kill|hit|end|take) (?:me|my life)\b"
-        r"|\b(?:wish|hope|pray) (?:i|that i) (?:get|got|would get) (?:hit|killed|cancer)\b",
+        r"|\b(?:wish|hope|pray) (?:i|that i) (?:get|got|would get) (?:hit|killed|cancer)\b"
+        r"|\b(?:wish|wishing|hope|hoping|pray|praying) (?:that )?(?:the lord|god|jesus) (?:would"
+        r"|will|could) (?:just )?take me (?:now|tonight|in my sleep|already)\b",
         "Hopes something would kill them",
         subject="self",
     ),
@@ -750,6 +779,23 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:permanent solution|final exit|the easy way out|an easy way out|way out of this life"
         r"|end (?:the|my) pain (?:for good|forever|permanently))\b",
         "Talks of a permanent way out",
+    ),
+    Rule(
+        "ideation.only_way_out",
+        IDEATION,
+        r"\b(?:dying|death|suicide|ending it|ending my life|killing myself|to die|being dead)"
+        r" (?:feels like|seems like|seems|is starting to feel like|is starting to look like)"
+        r" (?:the|my) only (?:way out|option|answer|escape|solution)\b",
+        "Sees death as the only way out",
+    ),
+    Rule(
+        "ideation.others_fine_if_dead",
+        IDEATION,
+        r"\b(?:fine|better|happier|easier|relieved|cope|coping|move on) (?:<gap3>)if i (?:(?:was"
+        r"|were) (?:dead|gone)|(?:wasn't|weren't|was not|were not) alive)\b"
+        r"(?! (?:for|to|on|by|in|at|today|tomorrow|this|tonight|when|during|with)\b)",
+        "Believes others would be fine if they were dead",
+        subject="self",
     ),
     Rule(
         "ideation.suicide_watch",
@@ -782,6 +828,12 @@ RULES: tuple[Rule, ...] = (
         r"(?:roof|rooftop|bridge|building|parking garage|car park)\b(?! (?:path|walk|trail|top"
         r"|terrace|garden|bar|cafe|restaurant|wall))"
         r"|\b(?:sat|sitting|sit) in the (?:closed )?garage with the (?:car|engine) (?:running|on)\b"
+        r"|\b(?:sat|sitting|sit)\b[^.!?\n]{0,30}\b(?:closed|shut) garage\b[^.!?\n]{0,30}"
+        r"\b(?:engine|car|motor) running\b"
+        r"|\b(?:standing|stood|sitting|sat|climbed|climbing) (?:up )?(?:on|onto) (?:the |a |my "
+        r"|this )?(?:<gap1>)(?:roof|rooftop|ledge|bridge|overpass|railing|parapet)\b"
+        r"(?=[^.!?\n]{0,80}\b(?:i|i'm|im|i'll|i will|gonna|going to|ready to|about to|want to"
+        r"|wanna) (?:just )?(?:jump|let go|step off)\b)"
         r"|\b(?:head|face|myself) under (?:the )?(?:bath ?water|water)\b(?! (?:to|for) (?:rinse"
         r"|wash|cool))",
         "Describes a place or means for suicide",
@@ -1221,7 +1273,10 @@ RECOVERY_CUES = (
 )
 
 REMOTE_PAST = (
-    r"\b(?:(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
+    r"\b(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+    r"|several|many) (?:years?|yrs?) since (?:my|i) (?:last )?(?:attempt|suicide attempt"
+    r"|overdose|od|attempted|overdosed|tried|cut|burned|hurt|relapse|relapsed)\b"
+    r"|(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
     r"|many|few|couple of|couple|some) )?(?:years?|yrs?|decades?) ago|ages ago|long ago"
     r"|(?:\d+|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve|several|many) months? ago|last year|years? (?:back|before"

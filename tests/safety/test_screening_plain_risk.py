@@ -1,0 +1,199 @@
+"""Plainly stated risk in everyday wording, denials after the phrase, and recovery stories
+dated by the next sentence (session 5, from the blind-written distinctions development set).
+
+Every positive case was below its level before; every near-miss is a case of everyday
+writing that shares the new words and must stay below ideation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from peerhaven.safety.screening import RiskLevel, screen_text
+
+IDEATION = RiskLevel.IDEATION
+IMMINENT = RiskLevel.IMMINENT
+
+
+def level(text: str) -> RiskLevel:
+    return screen_text(text).level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just took a whole box of paracetamol",
+        "Im standing on the roof of my building right now and I want to jump",
+        "sitting in the car in the closed garage with the engine running",
+        "Burned my arm with a lighter again tonight",
+        "cut myself again an hour ago, it's still bleeding",
+        "I have the gun loaded next to me",
+        "the noose is ready",
+    ],
+)
+def test_means_at_hand_and_acts_are_imminent(text: str) -> None:
+    assert level(text) == IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some nights I lie there wishing I simply wasn't alive anymore",
+        "Every night I hope I just don't wake up in the morning",
+        "I find myself wishing the Lord would take me tonight",
+        "Dying feels like the only way out of this",
+        "everyone would cope fine if i was dead",
+        "been thinking about ctb a lot lately",
+    ],
+)
+def test_wishes_and_thoughts_of_death_are_ideation(text: str) -> None:
+    assert level(text) >= IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Session 5's review: each of these was raised by a first draft of the new rules.
+        "I counted out my pills for the week into my organiser",
+        "I laid out my pills for tomorrow so I don't forget them",
+        "I lined up my meds on the windowsill so I remember them.",
+        "I crushed my pills and mixed them with yogurt because I can't swallow tablets.",
+        "I'm saving some painkillers for a bad day",
+        "I ate a whole box of cookies last night",
+        "Ate an entire tub of ice cream after the therapy session",
+        "I had too many pils at the pub last night",
+        "I sat on the edge of my bed for an hour, then finally managed to fall asleep.",
+        "I'm at the bridge club every Tuesday, I started going last fall.",
+        "We sat at the edge of the pool and watched the kids jumping in",
+        "I was on the roof fixing the gutters all day and was terrified I'd fall.",
+        "I'm standing on the edge of a big decision about changing jobs, I might just jump.",
+        "Took my car to the garage and they had the engine running for an hour",
+        "The mechanic said the hose near the exhaust was cracked",
+        "The rope is tied to the tree so the kids can use the tire swing",
+        "My belt is tied around the suitcase",
+        "Dad's rifle loaded in the truck for deer season",
+        "I used it on my arms and the eczema cleared up, highly recommend the cream",
+        "I use a razor on my legs every other day.",
+        "I've been cutting for six weeks at the gym and lost five kilos.",
+        "I started cutting in my new job at the deli",
+        "I first burned my arm on the stove at age eight",
+        "The lawnmower stopped cutting.",
+        "My barber stopped cutting on Sundays",
+        "I quit cutting in line at the canteen",
+        "I'd feel better if I was here with my family instead of at uni.",
+        "I'd be happier if I were around more for the kids.",
+        "Praying the Lord will take me through this week",
+        "In Dark Souls dying is the only way to learn the boss patterns.",
+        "death is the only way out of a timeshare",
+        "I wish I wasn't born in winter, my birthday is always gloomy.",
+        "My initials are K M S",
+        "Standing on the ledge at the climbing wall, my instructor told me to let go.",
+        "My team copes fine if I wasn't around, they proved it during my sick leave.",
+        "I hope the Lord will take me home one day, but not for a long while.",
+        "Wishing the Lord would take me away from this anxiety, just for an hour of peace.",
+        "I wished I could disappear into the floor when my boss read my email out.",
+        "I wished I was dead when I had norovirus last winter, worst 24 hours ever lol.",
+        "my meds are lined up in my dosette box by day",
+        "I bought a whole box of paracetamol for my cold",
+        "the roofer was standing on the roof all morning",
+        "we stood on the bridge and watched the boats",
+        "I sat in the car with the engine running to warm up",
+        "the garage door is stuck and the car won't start",
+        "I stopped cutting my hair short",
+        "I quit cutting class in year ten",
+        "I hope I don't wake up late tomorrow",
+        "i hope i dont wake up the baby",
+        "the kids would be fine if i wasn't here for the weekend",
+        "I'm sure they'd cope if I was gone for a week",
+        "the knife is ready on the chopping board",
+        "I keep the rope ready for the climbing trip",
+    ],
+)
+def test_everyday_writing_with_the_same_words_stays_below_ideation(text: str) -> None:
+    assert level(text) < IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The thought of ending it has never crossed my mind, I just want a quiet week off",
+        "Suicide isn't something I've ever considered. My problem is I can't get out of bed.",
+        "Do I want to be dead? No, not even close.",
+        "Ending my life is not an option for me",
+        "Hurting myself has never been my way of coping",
+    ],
+)
+def test_a_denial_after_the_phrase_lowers_it(text: str) -> None:
+    assert level(text) < IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suicide never leaves my mind",
+        "killing myself never felt so right",
+        "Killing myself isn't scary anymore",
+        "Killing myself is not something I can stop thinking about",
+        "do i want to die? honestly yes",
+        "do I want to die? no idea anymore",
+        "If 40 xanax wouldn't kill me then I'll drink too",
+        # Session 5's review: each of these was lowered by a first draft.
+        "My plan to kill myself is no longer just an idea.",
+        "Overdosing isn't new to me.",
+        "Killing myself is not an empty threat.",
+        "Wanting to die is not a phase.",
+        "Wanting to die never gets easier.",
+        "The urge to kill myself never lessens.",
+        "Thoughts of suicide have never been this constant.",
+        "Suicide is not something I joke about, I have a plan.",
+        "Should I just overdose tonight? Not really a question, I've decided.",
+        "Am I the only one who wants to die? No friends, no family, nothing left.",
+        "Should I tell my therapist I want to die? No, she'd section me.",
+        "Can anyone tell I want to kill myself? Nah, I hide it well.",
+        "Is it normal to want to die every day? Never felt this bad before.",
+        "Am I suicidal? Not really sure anymore, I think so.",
+        "Ten years on antidepressants and I want to die.",
+        "Two years since my son died and I just want to die.",
+        "I'm 3 years sober and I want to kill myself.",
+        "I spent my twenties in hospitals and I want to die.",
+        "I want to die. Two years on and nothing has changed.",
+        "I'm going to kill myself. This is 2026 and nothing has changed.",
+        "I never thought about killing myself until this year, now it's every day.",
+        "I feel like a zero and want to die.",
+        "Zero hope left and want to die.",
+    ],
+)
+def test_what_only_looks_like_a_denial_still_counts(text: str) -> None:
+    assert level(text) >= IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was once standing on a bridge ready to jump. That was 2011.",
+        "I took an overdose. That was a long time ago.",
+        "I used to cut, two years clean now",
+        "Quit cutting on my 16th birthday. Still clean.",
+        "Three years since I last burned myself.",
+    ],
+)
+def test_recovery_stories_are_past_but_not_none(text: str) -> None:
+    assert RiskLevel.CONCERN <= level(text) < IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took an overdose. That was last night.",
+        "I want to die. Two years ago I was fine.",
+        "I want to die. It was 2019 when it started.",
+        "I took 40 pills. That was before therapy even started, which is this Friday.",
+        "I swallowed 30 pills. That was at 9, two hours ago.",
+        "I tried to kill myself years ago and today I'm good and ready to finish it.",
+        "I bought the rope. That was in 2019 that I first thought of it, now I'm doing it.",
+    ],
+)
+def test_a_next_sentence_that_does_not_date_the_act_leaves_it(text: str) -> None:
+    assert level(text) >= IDEATION
+    if "want to die" not in text:
+        assert level(text) == IMMINENT
