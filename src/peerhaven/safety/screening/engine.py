@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 
 from peerhaven.safety.screening import learned, perspective
@@ -28,39 +27,6 @@ _PAST_WINDOW = 5
 _NEGATION_WINDOW = 4
 _CLAUSE_SUBJECTS = frozenset({"i", "i'm", "im", "i've", "ive", "i'll", "i'd", "id"})
 _CONJUNCTIONS = frozenset({"and", "or", "then", "&"})
-# A sentence that only dates the one before it: "That was 2011.", "That was a long time ago."
-_THAT_WAS = re.compile(r"(?:that|all (?:of )?that) (?:was|happened) (?:all )?(?:back )?(?:in )?")
-_LONG_AGO = re.compile(
-    r"(?:a )?(?:long|very long|long long) (?:time )?ago\b|ages ago\b|a lifetime ago\b"
-    r"|another life(?:time)?\b|(?P<year>(?:19|20)\d\d)\b"
-)
-_YEARS_BACK = 2  # a year named alone dates the act only when it is at least this far back
-# Right after the phrase, a predicate that denies it: "... has never crossed my mind", "...
-# isn't something I've ever considered", "... is not an option for me", "... is never the
-# answer". Only these completions: "... is not a phase", "... is no longer just an idea",
-# "... was never reported" say the opposite or nothing about denial.
-_DENIED_AFTER = re.compile(
-    r"(?: (?:is|was|has|have|had)(?: just| simply| really| honestly| truly)? (?:not|never)"
-    r"| (?:isn't|isnt|wasn't|wasnt|hasn't|hasnt|haven't|havent)| never)"
-    r"(?: (?:ever|once|even|really|been|once been|ever been))*"
-    r" (?:crossed my mind|cross my mind|an option(?: for me)?|on the table|my way(?: of coping)?"
-    r"|something i(?:'ve| have| would|'d|'ll)?(?: ever| really| seriously)? (?:considered"
-    r"|consider|thought about|think about|done|do|would do|wanted|want|planned|plan)"
-    r"|the answer|a solution|the solution|worth it|for me|in my plans|my plan)"
-    r"(?![a-z])"
-)
-# A question the author asks of themselves and answers with no: "Do I want to be dead? No, not
-# even close." The question is only "do/am/would I" and the phrase ("Should I tell my
-# therapist I want to die? No, she'd section me" is not a denial); the answer is a plain no.
-_SELF_QUESTION = re.compile(
-    r"(?:(?:and|so|but|ok|okay|honestly|seriously|like),? )?(?:do|am|would|will|have|did|could)"
-    r"(?: i)?(?: (?:ever|really|actually|truly|seriously|still|even))*"
-)
-_SELF_QUESTION_REACH = 40
-_ANSWERED_NO = re.compile(
-    r"\?{1,3}[ \n]{0,3}(?:no|nope|of course not|not at all|absolutely not|hell no|definitely not"
-    r")(?=[.,!;]|$| not\b| never\b)"
-)
 _DO_NOT = frozenset({"don't", "dont"})
 _REFLEXIVE = frozenset({"myself", "yourself", "himself", "herself", "themselves"})
 
@@ -88,8 +54,8 @@ _STATE_AFTER = re.compile(
     r"(?: (?:so|really|much|a lot|very|doing|feeling|in|a))*"
     r" (?:great|good|well|better|fine|ok|okay|happy|happier|safe|stable|healthy|thriving"
     r"|grateful|good place|better place|recovery|recovering|clean|sober)\b"
-    r"(?!-|ish|,? (?:but|though|except|until|for now)\b| (?:at|with|of|to|about|for"
-    r"|enough|place (?:to|for)|and ready)\b)"
+    r"(?= ?(?:[.,!;\n]|$|now\b|again\b|today\b|these days\b|and (?:happy|healthy|safe|well"
+    r"|stable|grateful|thriving|proud|sober|clean|alive|doing|loving|enjoying)\b))"
 )
 _STATE_WORDS = frozenset({"now", "today", "these days"})
 # "I'm still here", "I am still alive", "still doing better": how things are, like "now".
@@ -225,7 +191,6 @@ class _Context:
                 self.idiom_spans.setdefault(rule_id, []).append((m.start(), m.end()))
         self.remote: list[int] = []
         self.remote_ends: list[int] = []
-        self.remote_cue = cues["remote"]
         for m in cues["remote"].finditer(text):
             if not _compares(text, m):
                 self.remote.append(m.start())
@@ -394,23 +359,6 @@ class _Context:
         return not any(self.tokens[k][2] in table.PAST_WORDS for k in range(i, min(j, i + 40)))
 
     def negated(self, start: int, end: int) -> bool:
-        return self._denied_before(start, end) or self._denied_after(start, end)
-
-    def _denied_after(self, start: int, end: int) -> bool:
-        """The phrase is what a denial is about: "suicide isn't something I've considered",
-        "ending it has never crossed my mind", "do I want to be dead? No"."""
-        if _DENIED_AFTER.match(self.text, end) is not None:
-            return True
-        s_start, s_end = self.sentence(start, end)
-        return (
-            s_end < len(self.text)
-            and self.text[s_end] == "?"
-            and start - s_start <= _SELF_QUESTION_REACH
-            and _ANSWERED_NO.match(self.text, s_end) is not None
-            and _SELF_QUESTION.fullmatch(self.text[s_start:start].strip()) is not None
-        )
-
-    def _denied_before(self, start: int, end: int) -> bool:
         i = bisect_left(self.token_starts, start) - 1
         between: list[str] = []
         steps = 0
@@ -450,8 +398,6 @@ class _Context:
                 self.weak_present, self.weak_present_ends, s_start, s_end, start, end
             )
             return "present" if weak is not None and weak <= remote else "remote"
-        if self._dated_by_next(s_end):
-            return "remote"
         if self._any_between(self.weak_present, s_start, s_end):
             return "present"
         if rule.past:
@@ -463,32 +409,6 @@ class _Context:
             if self.tokens[k][0] >= s_start and self.tokens[k][2] in table.PAST_WORDS:
                 return "past"
         return "present"
-
-    def _dated_by_next(self, s_end: int) -> bool:
-        """The next sentence dates this one: "... ready to jump. That was 2011."."""
-        text = self.text
-        position = s_end
-        limit = min(len(text), s_end + 6)
-        while position < limit and text[position] in ".!?;\n \t":
-            position += 1
-        if position == s_end or position >= len(text):
-            return False
-        lead = _THAT_WAS.match(text, position)
-        if lead is None:
-            return False
-        at = lead.end()
-        # "That was in 2019 that I first thought of it, now I'm doing it" dates nothing.
-        nxt_start, nxt_end = self.sentence(position, position + 1)
-        if self._any_between(self.recent, nxt_start, nxt_end):
-            return False
-        cue = self.remote_cue.match(text, at)
-        if cue is not None:
-            return not cue.group().startswith("at ")  # "that was at 9" is a time of day
-        long_ago = _LONG_AGO.match(text, at)
-        if long_ago is None:
-            return False
-        year = long_ago.group("year")
-        return year is None or int(year) <= datetime.now(UTC).year - _YEARS_BACK
 
     def laughter(self, start: int, end: int) -> bool:
         s_start, s_end = self.sentence(start, end)

@@ -70,7 +70,7 @@ _CHUNKED = re.compile(
 )
 # "d i e" spelled out: too short for ``_SPACED`` (not "k m s" or "c u t": initials, menus).
 _SPACED_SHORT = re.compile(
-    r"(?<![a-z0-9'])d[ .\-_*/]i[ .\-_*/]e"
+    r"(?<![a-z0-9'])d[ \-_*]i[ \-_*]e"
     r"(?![a-z0-9'])"
 )
 # Risk words with a letter stretched ("diee", "deead", "overdoose"), and common misspellings
@@ -104,7 +104,6 @@ _G_DROPPED = (
     "kill",
     "hurt",
     "dy",
-    "say",
     "giv",
     "writ",
     "leav",
@@ -128,7 +127,6 @@ _MISSPELLINGS = {
         "sewer slide",
         "sewerslide",
         "sewer-slide",
-        "ctb",
     ),
     "suicidal": (
         "sucidal",

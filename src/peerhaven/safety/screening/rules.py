@@ -105,8 +105,10 @@ MACROS: dict[str, str] = {
     "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
     # Not waking up as an end, not "wake up late" or "wake up the baby".
     "<wakeend>": (
-        r"(?= ?(?:[.,!?;\n]|$|in the morning\b|tomorrow(?! (?:late|early|before|after|at|in"
-        r" time))|again\b|ever\b|at all\b|anymore\b|and\b|this time\b|one day\b|some day\b))"
+        r"(?! (?:late|early|grumpy|tired|sore|sick|hungover|cranky|stiff|with|feeling|to|at|on|in"
+        r" (?:pain|a)|the (?:baby|babies|kids?|children|house|neighbou?rs?|dog|cat|whole"
+        r"|others|family|rest)|my|him|her|them|his|their|everyone|anyone|anybody|everybody|in time"
+        r"|on time|before|until|till|at \d|(?:tomorrow|tmrw) (?:late|early|before|at))\b)\b"
     ),
 }
 
@@ -340,7 +342,7 @@ RULES: tuple[Rule, ...] = (
         r"|\blethal (?:dose|amount|overdose)\b"
         r"|\b(?:took|swallowed|downed|necked|just took|have taken|i've taken) (?:a |the |an )?"
         r"(?:whole|entire|full) (?:box|bottle|pack|packet|strip|sheet|blister pack|jar|tub)s? of"
-        r" (?:my |the |those |these )?<pills>\b",
+        r" (?:my |the |those |these )?<pills>\b(?! (?:to|with|on|over|for|in|from|back|into)\b)",
         "Describes a quantity of pills or a lethal dose",
         method=True,
     ),
@@ -375,7 +377,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:load|loaded|loading|cock|cocked|cocking) (?:the|my|a|his|dad's) (?:gun|pistol"
         r"|rifle|shotgun|revolver)\b|\bpull(?:ing|ed)? the trigger\b(?! on)"
         r"|\b(?:my|the|dad's|his) (?:gun|pistol|rifle|shotgun|revolver) is loaded\b"
-        r"|\b(?:gun|pistol|revolver|shotgun) (?:is )?(?:loaded|cocked) (?:next to me|beside me"
+        r"|\b(?:the|my|a|dad's) (?:gun|pistol|revolver|shotgun) (?:is )?(?:loaded|cocked) (?:next"
+        r" to me|beside me"
         r"|in my (?:hand|lap|mouth)|against my head|on my (?:lap|bed|pillow))\b",
         "Describes readying or firing a gun",
         method=True,
@@ -435,7 +438,7 @@ RULES: tuple[Rule, ...] = (
         "imminent.behavior.self_harm_act",
         IMMINENT,
         r"\b(?:i|i've|ive|i have|i just|i've been|i have been|i keep|started|start|been) "
-        r"(?:just |been |already |used to |would |last )?(?:cut|cutting|burn|burned|burnt|burning"
+        r"(?:just |been |already |used to |would )?(?:cut|cutting|burn|burned|burnt|burning"
         r"|scratch|scratched"
         r"|scratching|carve|carved|carving|hit|hitting|punch|punched|punching|bit|biting"
         r"|harm|harmed|harming|hurt|hurting) (?:<gap1>)(?:<myself>|my <body>)\b"
@@ -444,12 +447,11 @@ RULES: tuple[Rule, ...] = (
         r"|\bcutting again\b|\b(?:fresh|new) (?:cuts|scars|wounds)\b"
         r"|\bi (?:cut|burned|burnt) (?:again|last night|today|yesterday|this morning|tonight"
         r"|deeper)\b"
-        r"|(?:^|[.!?\n] ?)(?:cut|burned|burnt|hurt) (?:myself|again) (?:with|tonight|today"
+        r"|(?:^|[.!?\n] ?)(?:cut|burned|burnt|hurt) (?:myself|again) (?:with|again|tonight|today"
         r"|last night|this morning|deeper)\b"
         r"|\brelapsed (?:w|w/|with|on|into) (?:self ?harm|sh|cutting)\b"
         r"|(?:^|[.!?\n] ?)(?:just )?(?:cut|burned|burnt|carved|scratched) (?:<myself>|my <body>)"
-        r" (?:with (?:a |the |my )?(?:lighter|razor|blade|knife|cigarette|compass|scissors|glass)"
-        r"|again)\b",
+        r" with (?:a |the |my )?(?:lighter|blade|cigarette)\b",
         "Reports self-harm",
         past=True,
     ),
@@ -574,9 +576,10 @@ RULES: tuple[Rule, ...] = (
         r"|cease to exist|fall asleep (?:and|forever)|never existed|not exist)"
         r"|\bwish i (?:didn't|did not|wouldn't|would not|could not|couldn't) (?:exist|wake up"
         r"|be alive)\b"
-        r"|\bwishing (?:that )?i (?:was|were) (?:just |simply )?(?:dead|never born|not alive)\b"
+        r"|\bwishing (?:that )?i (?:was|were) (?:just |simply )?(?:dead|not alive)\b"
         r"|\b(?:wish|wishing) (?:that )?i (?:just |simply |really )?(?:wasn't|weren't|was not"
-        r"|were not) (?:just |simply |even )?(?:alive|here anymore|around anymore|on this earth)\b",
+        r"|were not) (?:just |simply |even )?(?:alive|here anymore|around anymore|on this earth)"
+        r"(?= ?(?:[.,!?;\n]|$|and\b|but\b|because\b|so\b|anymore\b|sometimes\b))",
         "Wishes they were dead or never born",
         subject="self",
     ),
@@ -747,10 +750,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.self_harm_history",
         IDEATION,
-        r"(?:\b(?:i|i've|ive|i have)|^|[.!?\n]) ?(?:used to|stopped|quit|gave up|given up) (?:cut"
-        r"|cutting)(?= ?(?:[.,!?;\n]|$|since\b|anymore\b|when i\b|because\b|on my\b))"
-        r"|\b(?:used to|stopped|quit|gave up|given up) (?:burning|hurting|harming|cutting)"
-        r" <myself>",
+        r"\b(?:used to|stopped|quit|gave up|given up) (?:burning|hurting|harming|cutting)"
+        r" (?:<myself>|my <body>)",
         "Tells of self-harm in the past",
     ),
     Rule(
@@ -769,7 +770,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:just )?(?:kill|hit|end|take) (?:me|my life)\b"
         r"|\b(?:wish|hope|pray) (?:i|that i) (?:get|got|would get) (?:hit|killed|cancer)\b"
         r"|\b(?:wish|wishing|hope|hoping|pray|praying) (?:that )?(?:the lord|god|jesus) (?:would"
-        r"|will|could) (?:just )?take me (?:now|tonight|in my sleep|already)\b",
+        r"|will|could) (?:just )?take me (?:now|tonight|in my sleep|already)\b(?! (?:to|into)\b)",
         "Hopes something would kill them",
         subject="self",
     ),
@@ -785,15 +786,16 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b(?:dying|death|suicide|ending it|ending my life|killing myself|to die|being dead)"
         r" (?:feels like|seems like|seems|is starting to feel like|is starting to look like)"
-        r" (?:the|my) only (?:way out|option|answer|escape|solution)\b",
+        r" (?:the|my) only (?:way out|option|answer|escape|solution)\b(?! (?:to|in|for|on)\b"
+        r"| of (?:that|the|a|an)\b)",
         "Sees death as the only way out",
+        hyperbole=True,
     ),
     Rule(
         "ideation.others_fine_if_dead",
         IDEATION,
-        r"\b(?:fine|better|happier|easier|relieved|cope|coping|move on) (?:<gap3>)if i (?:(?:was"
-        r"|were) (?:dead|gone)|(?:wasn't|weren't|was not|were not) alive)\b"
-        r"(?! (?:for|to|on|by|in|at|today|tomorrow|this|tonight|when|during|with)\b)",
+        r"\b(?:fine|better|happier|easier|relieved|cope|coping|move on) (?:<gap3>)if i (?:was"
+        r"|were) (?:dead|gone for good|gone forever|not alive)\b",
         "Believes others would be fine if they were dead",
         subject="self",
     ),
@@ -828,12 +830,14 @@ RULES: tuple[Rule, ...] = (
         r"(?:roof|rooftop|bridge|building|parking garage|car park)\b(?! (?:path|walk|trail|top"
         r"|terrace|garden|bar|cafe|restaurant|wall))"
         r"|\b(?:sat|sitting|sit) in the (?:closed )?garage with the (?:car|engine) (?:running|on)\b"
-        r"|\b(?:sat|sitting|sit)\b[^.!?\n]{0,30}\b(?:closed|shut) garage\b[^.!?\n]{0,30}"
-        r"\b(?:engine|car|motor) running\b"
+        r"|\b(?:sat|sitting|sit) in (?:the|my) car\b[^.!?\n]{0,30}\b(?:closed|shut) garage\b"
+        r"[^.!?\n]{0,30}\bengine running\b"
         r"|\b(?:standing|stood|sitting|sat|climbed|climbing) (?:up )?(?:on|onto) (?:the |a |my "
         r"|this )?(?:<gap1>)(?:roof|rooftop|ledge|bridge|overpass|railing|parapet)\b"
         r"(?=[^.!?\n]{0,80}\b(?:i|i'm|im|i'll|i will|gonna|going to|ready to|about to|want to"
-        r"|wanna) (?:just )?(?:jump|let go|step off)\b)"
+        r"|wanna) (?:just )?(?:jump|let go|step off)\b(?! (?:in|into|on|onto|down|over|up|the|off"
+        r" when)\b))(?![^.!?\n]{0,80}\b(?:bungee|zip ?line|div(?:e|ing)|swim\w*|pool|river|lake"
+        r"|sea|water|plane|trampoline|fence|photo|charity|snorkel\w*)\b)"
         r"|\b(?:head|face|myself) under (?:the )?(?:bath ?water|water)\b(?! (?:to|for) (?:rinse"
         r"|wash|cool))",
         "Describes a place or means for suicide",
@@ -1273,10 +1277,7 @@ RECOVERY_CUES = (
 )
 
 REMOTE_PAST = (
-    r"\b(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-    r"|several|many) (?:years?|yrs?) since (?:my|i) (?:last )?(?:attempt|suicide attempt"
-    r"|overdose|od|attempted|overdosed|tried|cut|burned|hurt|relapse|relapsed)\b"
-    r"|(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
+    r"\b(?:(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several"
     r"|many|few|couple of|couple|some) )?(?:years?|yrs?|decades?) ago|ages ago|long ago"
     r"|(?:\d+|four|five|six|seven"
     r"|eight|nine|ten|eleven|twelve|several|many) months? ago|last year|years? (?:back|before"
