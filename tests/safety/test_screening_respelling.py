@@ -1,4 +1,4 @@
-"""Stretched, misspelt and spelled-out risk words; "and I" after a denial; recovery now.
+"""Stretched, misspelt and spelled-out risk words; "and I" after a denial.
 
 Each case here was missed (or raised) by the screener before session 5.
 """
@@ -100,18 +100,6 @@ def test_a_denial_does_not_reach_across_and_i(text: str) -> None:
 )
 def test_plain_denials_still_lower(text: str) -> None:
     assert screen_text(text).level < RiskLevel.IDEATION
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I attempted years ago and now I'm doing great",
-        "i attempted years ago, now i'm in a good place",
-        "I overdosed in 2015 and today I'm doing great",
-    ],
-)
-def test_recovery_told_now_is_past_but_not_none(text: str) -> None:
-    assert screen_text(text).level == RiskLevel.IDEATION
 
 
 @pytest.mark.parametrize(

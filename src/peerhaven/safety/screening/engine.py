@@ -26,7 +26,8 @@ _FORWARD_STOP = frozenset({"and", "but", "because", "so", "or", "if", "when"})
 _PAST_WINDOW = 5
 _NEGATION_WINDOW = 4
 _CLAUSE_SUBJECTS = frozenset({"i", "i'm", "im", "i've", "ive", "i'll", "i'd", "id"})
-_CONJUNCTIONS = frozenset({"and", "or", "then", "&"})
+# Not "or": "I'm not sad or I'd want to die" is still the denial's.
+_CONJUNCTIONS = frozenset({"and", "then", "&"})
 _DO_NOT = frozenset({"don't", "dont"})
 _REFLEXIVE = frozenset({"myself", "yourself", "himself", "herself", "themselves"})
 
@@ -47,17 +48,6 @@ _RECOVERING = re.compile(
     r"|happy) now)\b"
 )
 _RECOVERING_REACH = 30
-# "... years ago and now I'm doing great", "and today I am happy": the words right after say
-# how things are, so even after "and"/"but" the present word is not when the act happened.
-_STATE_AFTER = re.compile(
-    r",? (?:i'm|im|i am|i feel|i've been|ive been|i have been|life is|things are)"
-    r"(?: (?:so|really|much|a lot|very|doing|feeling|in|a))*"
-    r" (?:great|good|well|better|fine|ok|okay|happy|happier|safe|stable|healthy|thriving"
-    r"|grateful|good place|better place|recovery|recovering|clean|sober)\b"
-    r"(?= ?(?:[.,!;\n]|$|now\b|again\b|today\b|these days\b|and (?:happy|healthy|safe|well"
-    r"|stable|grateful|thriving|proud|sober|clean|alive|doing|loving|enjoying)\b))"
-)
-_STATE_WORDS = frozenset({"now", "today", "these days"})
 # "I'm still here", "I am still alive", "still doing better": how things are, like "now".
 _STILL_HERE_BEFORE = re.compile(r"\b(?:i'm|im|i am) $")
 _STILL_HERE_AFTER = re.compile(
@@ -81,8 +71,6 @@ def _weak_present(text: str, m: re.Match[str]) -> bool:
             _STILL_HERE_BEFORE.search(text, max(0, start - 6), start) is not None
             and _STILL_HERE_AFTER.match(text, m.end()) is not None
         )
-    elif word in _STATE_WORDS and _STATE_AFTER.match(text, m.end()) is not None:
-        return True
     else:
         weak = word in table.WEAK_PRESENT and (
             _RECOVERING.search(text, max(0, start - _RECOVERING_REACH), m.end() + 12) is not None

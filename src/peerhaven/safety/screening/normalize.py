@@ -144,7 +144,7 @@ _MISSPELLINGS = {
     "again": ("agen", "agian", "agin", "agan"),
     "tonight": ("tonite", "2nite", "2night", "tonigt", "tonihgt"),
     # A dropped "g": "cuttin agen", "thinkin about it".
-    **{f"{stem}ing": (f"{stem}in",) for stem in _G_DROPPED},
+    **{f"{stem}ing": (f"{stem}in", f"{stem}in'") for stem in _G_DROPPED},
 }
 
 
@@ -211,10 +211,12 @@ class Normalized:
         end = max(start + 1, min(end, len(self.origin)))
         last = end - 1
         stop = self.origin_end[last] if self.origin_end else self.origin[last] + 1
-        # Letters a stretched word lost in folding ("diiieee") belong to the span.
+        # Letters a stretched word lost in folding ("diiieee") belong to the span: repeats of
+        # its last letter up to where the next folded character comes from.
         original = self.original
+        limit = self.origin[end] if end < len(self.origin) else len(original)
         while (
-            stop < len(original)
+            stop < limit
             and original[stop].isalpha()
             and original[stop].lower() == original[stop - 1].lower()
         ):

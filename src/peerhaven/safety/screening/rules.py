@@ -103,12 +103,9 @@ MACROS: dict[str, str] = {
         r"|back|shoulders?|head|forehead)"
     ),
     "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
-    # Not waking up as an end, not "wake up late" or "wake up the baby".
-    "<wakeend>": (
-        r"(?! (?:late|early|grumpy|tired|sore|sick|hungover|cranky|stiff|with|feeling|to|at|on|in"
-        r" (?:pain|a)|the (?:baby|babies|kids?|children|house|neighbou?rs?|dog|cat|whole"
-        r"|others|family|rest)|my|him|her|them|his|their|everyone|anyone|anybody|everybody|in time"
-        r"|on time|before|until|till|at \d|(?:tomorrow|tmrw) (?:late|early|before|at))\b)\b"
+    # "dead" as an intensifier: "dead last", "dead wrong", "dead centre".
+    "<notidiom>": (
+        r"(?! (?:last|wrong|right(?! now| here| away)|cent(?:er|re)|serious|asleep|tired)\b)"
     ),
 }
 
@@ -339,10 +336,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:do i need (?:to take )?|would i need (?:to take )?)?(?:to|until|before) (?:die|kill"
         r"|od|overdose|be fatal|end it|end my life|i (?:don't|dont|won't|wont|never) wake up"
         r"|(?:not|never) wake up)\b"
-        r"|\blethal (?:dose|amount|overdose)\b"
-        r"|\b(?:took|swallowed|downed|necked|just took|have taken|i've taken) (?:a |the |an )?"
-        r"(?:whole|entire|full) (?:box|bottle|pack|packet|strip|sheet|blister pack|jar|tub)s? of"
-        r" (?:my |the |those |these )?<pills>\b(?! (?:to|with|on|over|for|in|from|back|into)\b)",
+        r"|\blethal (?:dose|amount|overdose)\b",
         "Describes a quantity of pills or a lethal dose",
         method=True,
     ),
@@ -376,10 +370,7 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:load|loaded|loading|cock|cocked|cocking) (?:the|my|a|his|dad's) (?:gun|pistol"
         r"|rifle|shotgun|revolver)\b|\bpull(?:ing|ed)? the trigger\b(?! on)"
-        r"|\b(?:my|the|dad's|his) (?:gun|pistol|rifle|shotgun|revolver) is loaded\b"
-        r"|\b(?:the|my|a|dad's) (?:gun|pistol|revolver|shotgun) (?:is )?(?:loaded|cocked) (?:next"
-        r" to me|beside me"
-        r"|in my (?:hand|lap|mouth)|against my head|on my (?:lap|bed|pillow))\b",
+        r"|\b(?:my|the|dad's|his) (?:gun|pistol|rifle|shotgun|revolver) is loaded\b",
         "Describes readying or firing a gun",
         method=True,
     ),
@@ -449,9 +440,7 @@ RULES: tuple[Rule, ...] = (
         r"|deeper)\b"
         r"|(?:^|[.!?\n] ?)(?:cut|burned|burnt|hurt) (?:myself|again) (?:with|again|tonight|today"
         r"|last night|this morning|deeper)\b"
-        r"|\brelapsed (?:w|w/|with|on|into) (?:self ?harm|sh|cutting)\b"
-        r"|(?:^|[.!?\n] ?)(?:just )?(?:cut|burned|burnt|carved|scratched) (?:<myself>|my <body>)"
-        r" with (?:a |the |my )?(?:lighter|blade|cigarette)\b",
+        r"|\brelapsed (?:w|w/|with|on|into) (?:self ?harm|sh|cutting)\b",
         "Reports self-harm",
         past=True,
     ),
@@ -569,16 +558,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.wish_dead.wish_i_was",
         IDEATION,
-        r"\bwish (?:that )?(?:i (?:was|were|had|would|could|'d)|id) (?:just )?(?:dead"
+        r"\bwish (?:that )?(?:i (?:was|were|had|would|could|'d)|id) (?:just )?(?:dead<notidiom>"
         r"|never been born|never born"
         r"|not born|not alive|gone|die|died|dis{1,2}ap{1,2}ear|never wake up|not wake up"
         r"|stop existing"
         r"|cease to exist|fall asleep (?:and|forever)|never existed|not exist)"
         r"|\bwish i (?:didn't|did not|wouldn't|would not|could not|couldn't) (?:exist|wake up"
         r"|be alive)\b"
-        r"|\bwishing (?:that )?i (?:was|were) (?:just |simply )?(?:dead|not alive)\b"
+        r"|\bwishing (?:that )?i (?:was|were) (?:just |simply )?(?:dead<notidiom>|not alive)\b"
         r"|\b(?:wish|wishing) (?:that )?i (?:just |simply |really )?(?:wasn't|weren't|was not"
-        r"|were not) (?:just |simply |even )?(?:alive|here anymore|around anymore|on this earth)"
+        r"|were not) (?:just |simply |even )?(?:alive|on this earth)"
         r"(?= ?(?:[.,!?;\n]|$|and\b|but\b|because\b|so\b|anymore\b|sometimes\b))",
         "Wishes they were dead or never born",
         subject="self",
@@ -593,8 +582,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.not_wake_up",
         IDEATION,
-        r"\b(?:hope|wish|pray|praying|want|wanted|hoping) (?:that )?(?:i )?(?:just )?(?:don't|won't"
-        r"|wouldn't|never|do not|will not|not to|didn't|dont|wont) wake up<wakeend>"
+        r"\b(?:hope|wish|pray|praying|want|wanted|hoping) (?:that )?(?:i )?(?:don't|won't"
+        r"|wouldn't|never|do not|will not|not to|didn't|dont|wont) wake up\b"
         r"|\b(?:go to sleep|fall asleep|sleep) (?:and|forever and) (?:never|not) wake up\b"
         r"|\bnever want to wake up\b|\bsleep forever\b",
         "Hopes not to wake up",
@@ -663,7 +652,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:think|thinking|thought|thoughts|considering|considered|consider|contemplating"
         r"|contemplated|contemplate|obsessed|obsessing|fantasi[sz]e|fantasi[sz]ing|dream"
         r"|dreaming|daydream|daydreaming|romantici[sz]e|romantici[sz]ing) (?:about |of )?"
-        r"(?:<gap1>)(?:suicide|sewer ?slide|unaliving(?: myself)?|killing myself"
+        r"(?:<gap1>)(?:suicide|unaliving(?: myself)?|killing myself"
         r"|ending (?:it|my life|things|it all)|dying"
         r"|taking my (?:own )?life|not being alive|not existing|being dead|my death"
         r"|not being here|not being around|self ?harm|cutting myself|hurting myself"
@@ -681,7 +670,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "ideation.suicide_term",
         IDEATION,
-        r"\bsuicide\b|\bsuicidal ideation\b|\bsewer ?slide\b|\bself ?delet(?:e|ing|ion)\b"
+        r"\bsuicide\b|\bsuicidal ideation\b|\bself ?delet(?:e|ing|ion)\b"
         r"|\bunalive\w*"
         r"|\bctb\b|\bcatch(?:ing)? the bus\b(?= (?:early|soon|tonight|too))",
         "Mentions suicide (or a euphemism for it)",
@@ -748,13 +737,6 @@ RULES: tuple[Rule, ...] = (
         subject="topic",
     ),
     Rule(
-        "ideation.self_harm_history",
-        IDEATION,
-        r"\b(?:used to|stopped|quit|gave up|given up) (?:burning|hurting|harming|cutting)"
-        r" (?:<myself>|my <body>)",
-        "Tells of self-harm in the past",
-    ),
-    Rule(
         "ideation.self_harm_urge",
         IDEATION,
         r"\b(?:want|wanna|wanted|urge|urges|tempted|craving|crave|need|needed|itching) (?:to )?"
@@ -768,9 +750,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:want|need|wish|hope|hoping|pray|praying|wishing) (?:someone|somebody|a truck|a car"
         r"|a bus|a train|god|the universe|something|anyone|death) (?:would |to |will |could )"
         r"(?:just )?(?:kill|hit|end|take) (?:me|my life)\b"
-        r"|\b(?:wish|hope|pray) (?:i|that i) (?:get|got|would get) (?:hit|killed|cancer)\b"
-        r"|\b(?:wish|wishing|hope|hoping|pray|praying) (?:that )?(?:the lord|god|jesus) (?:would"
-        r"|will|could) (?:just )?take me (?:now|tonight|in my sleep|already)\b(?! (?:to|into)\b)",
+        r"|\b(?:wish|hope|pray) (?:i|that i) (?:get|got|would get) (?:hit|killed|cancer)\b",
         "Hopes something would kill them",
         subject="self",
     ),
@@ -780,24 +760,6 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:permanent solution|final exit|the easy way out|an easy way out|way out of this life"
         r"|end (?:the|my) pain (?:for good|forever|permanently))\b",
         "Talks of a permanent way out",
-    ),
-    Rule(
-        "ideation.only_way_out",
-        IDEATION,
-        r"\b(?:dying|death|suicide|ending it|ending my life|killing myself|to die|being dead)"
-        r" (?:feels like|seems like|seems|is starting to feel like|is starting to look like)"
-        r" (?:the|my) only (?:way out|option|answer|escape|solution)\b(?! (?:to|in|for|on)\b"
-        r"| of (?:that|the|a|an)\b)",
-        "Sees death as the only way out",
-        hyperbole=True,
-    ),
-    Rule(
-        "ideation.others_fine_if_dead",
-        IDEATION,
-        r"\b(?:fine|better|happier|easier|relieved|cope|coping|move on) (?:<gap3>)if i (?:was"
-        r"|were) (?:dead|gone for good|gone forever|not alive)\b",
-        "Believes others would be fine if they were dead",
-        subject="self",
     ),
     Rule(
         "ideation.suicide_watch",
@@ -830,14 +792,6 @@ RULES: tuple[Rule, ...] = (
         r"(?:roof|rooftop|bridge|building|parking garage|car park)\b(?! (?:path|walk|trail|top"
         r"|terrace|garden|bar|cafe|restaurant|wall))"
         r"|\b(?:sat|sitting|sit) in the (?:closed )?garage with the (?:car|engine) (?:running|on)\b"
-        r"|\b(?:sat|sitting|sit) in (?:the|my) car\b[^.!?\n]{0,30}\b(?:closed|shut) garage\b"
-        r"[^.!?\n]{0,30}\bengine running\b"
-        r"|\b(?:standing|stood|sitting|sat|climbed|climbing) (?:up )?(?:on|onto) (?:the |a |my "
-        r"|this )?(?:<gap1>)(?:roof|rooftop|ledge|bridge|overpass|railing|parapet)\b"
-        r"(?=[^.!?\n]{0,80}\b(?:i|i'm|im|i'll|i will|gonna|going to|ready to|about to|want to"
-        r"|wanna) (?:just )?(?:jump|let go|step off)\b(?! (?:in|into|on|onto|down|over|up|the|off"
-        r" when)\b))(?![^.!?\n]{0,80}\b(?:bungee|zip ?line|div(?:e|ing)|swim\w*|pool|river|lake"
-        r"|sea|water|plane|trampoline|fence|photo|charity|snorkel\w*)\b)"
         r"|\b(?:head|face|myself) under (?:the )?(?:bath ?water|water)\b(?! (?:to|for) (?:rinse"
         r"|wash|cool))",
         "Describes a place or means for suicide",
