@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from peerhaven.accounts.local_time import zone_named
 from peerhaven.accounts.permissions import has_two_factor
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -52,10 +52,11 @@ class MemberPreferencesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zone_named(user.time_zone)
+            if zone is None:
                 timezone.deactivate()
+            else:
+                timezone.activate(zone)
             if user.language in self.languages:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from peerhaven.accounts import audit, permissions
 from peerhaven.accounts.countries import COUNTRY_CODES
+from peerhaven.accounts.local_time import member_zone
 from peerhaven.accounts.models import (
     Consent,
     ConsentPurpose,
@@ -320,7 +321,7 @@ def in_quiet_hours(user: User, at: datetime | None = None) -> bool:
     start, end = user.quiet_hours_start, user.quiet_hours_end
     if start is None or end is None or start == end:
         return False
-    local = timezone.localtime(at or timezone.now(), ZoneInfo(user.time_zone)).time()
+    local = timezone.localtime(at or timezone.now(), member_zone(user)).time()
     if start < end:
         return start <= local < end
     return local >= start or local < end  # the quiet period spans midnight

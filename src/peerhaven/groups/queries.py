@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerhaven.accounts.local_time import UTC, zone_named
 from peerhaven.accounts.models import Role, RoleAssignment, User
 from peerhaven.groups import permissions
 from peerhaven.groups.models import (
@@ -333,10 +334,7 @@ def pending_requests(group: SupportGroup) -> QuerySet[Membership]:
 def local_schedule(series: MeetingSeries, group: SupportGroup, viewer_tz: str) -> dict[str, Any]:
     """The series' rule and next start, in the group's time zone and in the viewer's."""
     tz = ZoneInfo(group.time_zone)
-    try:
-        vtz = ZoneInfo(viewer_tz or "UTC")
-    except Exception:
-        vtz = ZoneInfo("UTC")
+    vtz = zone_named(viewer_tz) or UTC
     today = timezone.now().astimezone(tz).date()
     try:
         upcoming = occurrences_utc(

@@ -17,11 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from peerhaven.accounts import audit
+from peerhaven.accounts.local_time import local_text
 from peerhaven.accounts.models import User
 from peerhaven.accounts.privacy import EraseMode
 from peerhaven.groups import conf, live, permissions
@@ -674,14 +675,6 @@ def schedule_text(series: MeetingSeries) -> str:
     }
 
 
-def _local(at: datetime, user: User) -> str:
-    try:
-        tz = ZoneInfo(user.time_zone or "UTC")
-    except Exception:
-        tz = ZoneInfo("UTC")
-    return formats.date_format(at.astimezone(tz), "DATETIME_FORMAT")
-
-
 def _tell_about_schedule(
     group: SupportGroup, change: ScheduleChange, headline: str, stopped: bool = False
 ) -> None:
@@ -707,13 +700,13 @@ def _tell_about_schedule(
             if mv.meeting.pk in mine:
                 lines.append(
                     _("The meeting on %(was)s that you replied to is now on %(now)s.")
-                    % {"was": _local(mv.was, p), "now": _local(mv.meeting.starts_at, p)}
+                    % {"was": local_text(mv.was, p), "now": local_text(mv.meeting.starts_at, p)}
                 )
         for m in change.cancelled:
             if m.pk in mine:
                 lines.append(
                     _("The meeting on %(was)s that you replied to is cancelled.")
-                    % {"was": _local(m.starts_at, p)}
+                    % {"was": local_text(m.starts_at, p)}
                 )
         notify(recipient=p, kind="group", title=title, body=" ".join(lines), url=url)
 
@@ -872,13 +865,8 @@ def participants(group: SupportGroup) -> list[User]:
 
 
 def when(meeting: Meeting, user: User) -> str:
-    """The meeting's start in the person's own time zone, for notices."""
-    try:
-        tz = ZoneInfo(user.time_zone or "UTC")
-    except Exception:
-        tz = ZoneInfo("UTC")
-    local = meeting.starts_at.astimezone(tz)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({tz.key})"
+    """The meeting's start in the person's own time zone, with the zone's name, for notices."""
+    return local_text(meeting.starts_at, user, with_zone=True)
 
 
 def _notify_participants(meeting: Meeting, title: str, body_for: Any) -> None:

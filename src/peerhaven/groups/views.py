@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peerhaven.accounts.local_time import member_zone
 from peerhaven.accounts.models import User
 from peerhaven.groups import ical, permissions, queries, services
 from peerhaven.groups.forms import (
@@ -58,13 +59,6 @@ def _posted_id(request: HttpRequest, name: str) -> int:
     return int(value)
 
 
-def _viewer_tz(user: Any) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(user, "time_zone", "") or "UTC")
-    except Exception:
-        return ZoneInfo("UTC")
-
-
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
     groups = list(queries.directory(request.user))
@@ -85,7 +79,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "groups/directory.html",
         {
             "rows": rows,
-            "viewer_tz": _viewer_tz(request.user).key,
+            "viewer_tz": member_zone(request.user).key,
             "can_manage": permissions.can_manage_groups(request.user),
         },
     )
@@ -118,7 +112,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             + reverse("groups:ical_group", args=[group.slug, group.calendar_token])
             if takes_part
             else "",
-            "viewer_tz": _viewer_tz(request.user).key,
+            "viewer_tz": member_zone(request.user).key,
         },
     )
 

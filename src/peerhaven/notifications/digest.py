@@ -8,12 +8,12 @@ day, and only when there is something unread since the last one.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from peerhaven.accounts.local_time import member_zone
 from peerhaven.notifications.models import Notification, NotificationPreference
 
 DIGEST_HOUR = 18
@@ -30,7 +30,7 @@ def send_digests(now: datetime | None = None) -> int:
     ).select_related("user")
     for pref in prefs:
         user = pref.user
-        local = timezone.localtime(now, ZoneInfo(user.time_zone))
+        local = timezone.localtime(now, member_zone(user))
         if local.hour != DIGEST_HOUR:
             continue
         if pref.last_sent_at is not None and now - pref.last_sent_at < timedelta(hours=20):

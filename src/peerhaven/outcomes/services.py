@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -23,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerhaven.accounts import audit
+from peerhaven.accounts.local_time import zone_named
 from peerhaven.accounts.models import User
 from peerhaven.accounts.privacy import EraseMode
 from peerhaven.outcomes import cssrs
@@ -105,10 +105,12 @@ def set_instrument_enabled(*, instrument_id: str, enabled: bool, actor: User) ->
 
 
 def member_zone(user: User) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
+    """The zone the member's calendar days are counted in (see ``accounts.local_time``).
+
+    No zone means UTC; a name that is not a zone falls back to ``datetime.UTC``, as it always has.
+    """
+    zone = zone_named(user.time_zone or "UTC")
+    return dt.UTC if zone is None else zone
 
 
 def due_after(moment: dt.datetime, days: int, zone: dt.tzinfo) -> dt.datetime:

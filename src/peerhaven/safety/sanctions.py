@@ -24,16 +24,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from peerhaven.accounts.local_time import local_text, member_zone
 from peerhaven.api.errors import ApiError
 
 MUTE = "mute"
@@ -154,15 +153,9 @@ def until_text(sanction: Sanction, user: Any) -> str:
     """ "until 3 December 2026, 14:00 (Europe/London)" in the member's own time zone."""
     if sanction.ends_at is None:
         return _("until a moderator lifts it")
-    zone_name = getattr(user, "time_zone", "") or "UTC"
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone, zone_name = ZoneInfo("UTC"), "UTC"
-    local = timezone.localtime(sanction.ends_at, zone)
     return _("until %(when)s (%(zone)s)") % {
-        "when": date_format(local, "j F Y, H:i"),
-        "zone": zone_name,
+        "when": local_text(sanction.ends_at, user, "j F Y, H:i"),
+        "zone": member_zone(user).key,
     }
 
 
