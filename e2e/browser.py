@@ -17,7 +17,10 @@ def totp_now(secret: str) -> str:
 
 
 def sign_in(page: Page, email: str, password: str, *, totp_secret: str | None = None) -> None:
-    """Sign in through the real login form, answering the two-factor step when asked."""
+    """Sign in through the real login form, answering the two-factor step when asked, and wait
+    until the page the form leads to shows the person signed in (its "Sign out" button)."""
+    from playwright.sync_api import expect
+
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label(re.compile(r"^Password\W*$")).fill(password)
@@ -34,3 +37,6 @@ def sign_in(page: Page, email: str, password: str, *, totp_secret: str | None = 
         # caller's next goto() can cancel it and land on the two-factor page again.
         page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
     page.wait_for_load_state()
+    # Also the end of the POST when there is no two-factor step: a goto() straight after the
+    # click could cancel it.
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

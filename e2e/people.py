@@ -23,7 +23,12 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def person(
-    name: str, *, email: str | None = None, roles: tuple[str, ...] = (), **fields: Any
+    name: str,
+    *,
+    email: str | None = None,
+    roles: tuple[str, ...] = (),
+    onboarded: bool = True,
+    **fields: Any,
 ) -> User:
     """An onboarded member called ``name`` with ``roles``; ``fields`` are more User fields
     (``country``, ``time_zone``). Staff roles come with TOTP activated on ``SECRET``.
@@ -31,15 +36,22 @@ def person(
     Without ``email`` the address is the name in lower case, dotted, at example.org: sign in
     with ``sign_in``. With ``email`` it is also stored as verified, so the person can sign in
     through the real form (``browser.sign_in`` with ``PASSWORD``).
+
+    With ``onboarded=False`` the person has not accepted the guidelines or onboarded yet: a
+    newcomer, whom every page sends to /welcome/.
     """
-    now = timezone.now()
+    if onboarded:
+        now = timezone.now()
+        fields = {
+            "guidelines_version": settings.GUIDELINES_VERSION,
+            "guidelines_accepted_at": now,
+            "onboarded_at": now,
+            **fields,
+        }
     user = User.objects.create_user(
         email or f"{name.lower().replace(' ', '.')}@example.org",
         PASSWORD,
         display_name=name,
-        guidelines_version=settings.GUIDELINES_VERSION,
-        guidelines_accepted_at=now,
-        onboarded_at=now,
         **fields,
     )
     if email is not None:

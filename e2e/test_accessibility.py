@@ -12,18 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.utils import timezone
+from browser import sign_in
+from people import PASSWORD, person
 
-from peerhaven.accounts.models import User
 from peerhaven.notifications.services import notify
 
 # Without Playwright the `page` fixtures skip (or, in CI, fail) these tests before they run.
 with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
 
-PASSWORD = "violet-Harbour-rain-42"
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 PUBLIC_PAGES = [
     "/",
@@ -75,30 +72,6 @@ def assert_no_serious_violations(page: Page, axe: Axe) -> None:
     assert not violations, f"axe on {page.url}:\n{describe(violations)}"
 
 
-def make_person(*, email: str, display_name: str, onboarded: bool) -> User:
-    now = timezone.now()
-    extra: dict[str, Any] = {"display_name": display_name}
-    if onboarded:
-        extra.update(
-            guidelines_version=settings.GUIDELINES_VERSION,
-            onboarded_at=now,
-            guidelines_accepted_at=now,
-            time_zone="Europe/Dublin",
-            country="IE",
-        )
-    user = User.objects.create_user(email, PASSWORD, **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 @pytest.mark.parametrize(("viewport", "color_scheme"), LOOKS)
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_public_page_has_no_serious_accessibility_violations(
@@ -132,9 +105,9 @@ def test_signup_form_showing_errors_has_no_serious_accessibility_violations(
 def test_welcome_page_has_no_serious_accessibility_violations(
     new_page: NewPage, axe: Axe, viewport: str, color_scheme: str
 ) -> None:
-    make_person(email="new@example.org", display_name="Fresh Start", onboarded=False)
+    person("Fresh Start", email="new@example.org", onboarded=False)
     page = new_page(viewport=viewport, color_scheme=color_scheme)
-    sign_in(page, "new@example.org")
+    sign_in(page, "new@example.org", PASSWORD)
 
     expect(page).to_have_url(re.compile(r"/welcome/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Peerhaven")
@@ -146,7 +119,9 @@ def test_welcome_page_has_no_serious_accessibility_violations(
 def test_member_page_has_no_serious_accessibility_violations(
     new_page: NewPage, axe: Axe, path: str, viewport: str, color_scheme: str
 ) -> None:
-    member = make_person(email="member@example.org", display_name="Quiet Harbor", onboarded=True)
+    member = person(
+        "Quiet Harbor", email="member@example.org", time_zone="Europe/Dublin", country="IE"
+    )
     # Something unread, so the badge and the inbox's buttons are on the page too.
     notify(
         recipient=member,
@@ -156,7 +131,7 @@ def test_member_page_has_no_serious_accessibility_violations(
         url="/settings/profile/",
     )
     page = new_page(viewport=viewport, color_scheme=color_scheme)
-    sign_in(page, "member@example.org")
+    sign_in(page, "member@example.org", PASSWORD)
     response = page.goto(path)
 
     assert response is not None

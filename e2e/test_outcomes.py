@@ -14,18 +14,16 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.conf import settings
+from browser import sign_in
 from django.utils import timezone
+from people import PASSWORD, person
 
-from peerhaven.accounts.models import User
 from peerhaven.outcomes import services
 from peerhaven.outcomes.models import CheckInSchedule, InstrumentSetting, Response
 
 with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
 
-PASSWORD = "violet-Harbour-rain-42"
 NewPage = Callable[..., "Page"]
 Axe = Callable[["Page"], dict[str, Any]]
 
@@ -33,30 +31,6 @@ Axe = Callable[["Page"], dict[str, Any]]
 FREQUENCY = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
 BASELINE = [2, 2, 2, 2, 2, 2, 3, 3, 0]
 LATER = [1, 1, 1, 1, 1, 1, 0, 0, 0]
-
-
-def make_member(email: str, display_name: str) -> User:
-    now = timezone.now()
-    user = User.objects.create_user(
-        email,
-        PASSWORD,
-        display_name=display_name,
-        guidelines_version=settings.GUIDELINES_VERSION,
-        onboarded_at=now,
-        guidelines_accepted_at=now,
-        time_zone="Europe/Dublin",
-        country="IE",
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def answer(page: Page, label: str, *, keyboard: bool = False) -> None:
@@ -92,13 +66,15 @@ def take_phq9(page: Page, values: list[int], *, difficulty: str = "Somewhat diff
 def test_a_member_checks_in_is_reminded_checks_in_again_and_sees_reliable_change(
     new_page: NewPage, axe: Axe
 ) -> None:
-    member = make_member("wren@example.org", "Morning Wren")
+    member = person(
+        "Morning Wren", email="wren@example.org", time_zone="Europe/Dublin", country="IE"
+    )
     InstrumentSetting.objects.create(instrument_id="ucla3", enabled=True)
     services.schedule_checkins(
         user=member, instrument_ids=["phq9", "ucla3"], cadence_days=14, source="group"
     )
     page = new_page(viewport="phone")
-    sign_in(page, "wren@example.org")
+    sign_in(page, "wren@example.org", PASSWORD)
 
     expect(page.get_by_role("link", name="Check-ins: 2 check-ins are due")).to_be_visible()
     page.get_by_role("link", name="Check-ins: 2 check-ins are due").click()
@@ -157,10 +133,10 @@ def test_a_member_checks_in_is_reminded_checks_in_again_and_sees_reliable_change
 def test_an_item_9_answer_opens_the_safety_flow_and_the_screener(
     new_page: NewPage, java_script: bool
 ) -> None:
-    make_member("finch@example.org", "Evening Finch")
+    person("Evening Finch", email="finch@example.org", time_zone="Europe/Dublin", country="IE")
     page = new_page(viewport="phone", java_script_enabled=java_script)
     with mock.patch("peerhaven.safety.gate.report_outcome") as report:
-        sign_in(page, "finch@example.org")
+        sign_in(page, "finch@example.org", PASSWORD)
         page.goto("/outcomes/checkin/phq9/")
         page.get_by_role("button", name="Begin").click()
         for number in range(1, 9):
