@@ -43,6 +43,8 @@ def test_means_at_hand_and_acts_are_imminent(text: str) -> None:
         "I hope I don't wake up to another day of this",
         "I hope I don't wake up with a pulse",
         "I hope I don't wake up before the pills work",
+        "I hope I don't wake up in time for work, or ever again",
+        "I hope I don't wake up tired of life again",
     ],
 )
 def test_wishes_and_thoughts_of_death_are_ideation(text: str) -> None:
@@ -122,6 +124,11 @@ def test_wishes_and_thoughts_of_death_are_ideation(text: str) -> None:
         "I pray that God will take me now, and use me for his glory",
         "Dying feels like the only way out of this dungeon",
         "I'm not sad or I'd want to die",
+        # Waking up late or someone else (raised before session 5's last change).
+        "I hope I don't wake up late tomorrow",
+        "i hope i dont wake up the baby",
+        "i hope i don't wake up my husband when i get in",
+        "Hope I don't wake up sore after yoga",
         "my meds are lined up in my dosette box by day",
         "I bought a whole box of paracetamol for my cold",
         "the roofer was standing on the roof all morning",

@@ -103,6 +103,14 @@ MACROS: dict[str, str] = {
         r"|back|shoulders?|head|forehead)"
     ),
     "<kill>": r"(?:kill|killing|unalive|unaliving|off|offing|end|ending)",
+    # Waking up late, grumpy or someone else is not a wish to die. Only words and phrases, no
+    # bare prepositions: "... wake up at all", "... with a pulse", "... to another day" are.
+    "<wokenby>": (
+        r"(?! (?:late|early|grumpy|hungover|sore|stiff|tired(?! of)|the (?:baby|babies"
+        r"|kids?|children|house|neighbou?rs?|dog|cat|whole (?:house|street|family))|my (?:wife"
+        r"|husband|partner|son|daughter|baby|kids?|children|flatmates?|roommates?|mum|mom|dad"
+        r"|family|parents))\b)"
+    ),
     # "dead" as an intensifier: "dead last", "dead wrong", "dead centre".
     "<notidiom>": (
         r"(?! (?:last|wrong|right(?! now| here| away)|cent(?:er|re)|serious|asleep|tired)\b)"
@@ -583,7 +591,7 @@ RULES: tuple[Rule, ...] = (
         "ideation.not_wake_up",
         IDEATION,
         r"\b(?:hope|wish|pray|praying|want|wanted|hoping) (?:that )?(?:i )?(?:don't|won't"
-        r"|wouldn't|never|do not|will not|not to|didn't|dont|wont) wake up\b"
+        r"|wouldn't|never|do not|will not|not to|didn't|dont|wont) wake up\b<wokenby>"
         r"|\b(?:go to sleep|fall asleep|sleep) (?:and|forever and) (?:never|not) wake up\b"
         r"|\bnever want to wake up\b|\bsleep forever\b",
         "Hopes not to wake up",
