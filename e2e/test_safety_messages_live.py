@@ -115,3 +115,48 @@ def test_both_sides_of_the_conversation_see_new_messages_without_reloading(
     assert staff.evaluate("window.__notReloaded") is True
     problems = _serious(axe(staff))
     assert not problems, problems
+
+
+def test_the_alert_page_shows_the_members_read_without_a_reload_or_a_second_announcement(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    member, moderator, alert = _off_the_loop(_reached_out)
+
+    staff = new_page(viewport="desktop")
+    sign_in(staff, moderator, live_server.url)
+    staff.goto(f"/moderation/alerts/{alert.pk}/")
+    shown = staff.locator("#safety-conversation > li")
+    label = shown.locator(".safety-message-read")
+    expect(label).to_have_text("not read yet")
+    # Watch the aria-live list: nothing may be added to it (screen readers would read the
+    # message again); only the label's own text may change, in place.
+    staff.evaluate(
+        """() => {
+            window.__notReloaded = true;
+            window.__added = [];
+            window.__texts = [];
+            const list = document.getElementById("safety-conversation");
+            list.querySelector("li").__same = true;
+            new MutationObserver((records) => records.forEach((r) => {
+                r.addedNodes.forEach((n) => window.__added.push(n.textContent));
+                if (r.type === "characterData") { window.__texts.push(r.target.data); }
+            })).observe(list, {childList: true, subtree: true, characterData: true});
+        }"""
+    )
+
+    page = new_page(viewport="phone")
+    sign_in(page, member, live_server.url)
+    page.goto("/safety/messages/")  # the member reads the team's message
+    expect(page.get_by_text(FIRST)).to_be_visible()
+
+    expect(label).to_have_text("read by the member", timeout=20_000)
+    expect(shown).to_have_count(1)
+    expect(shown).to_have_attribute("data-read", "yes")
+    assert staff.evaluate("window.__notReloaded") is True
+    assert staff.evaluate("document.querySelector('#safety-conversation > li').__same") is True
+    assert staff.evaluate("window.__added") == []
+    assert staff.evaluate("window.__texts") == ["read by the member"]
+    # Nothing is shown as unread any more, so the next poll no longer asks.
+    with staff.expect_request(lambda r: "/messages/updates/" in r.url, timeout=20_000) as asked:
+        pass
+    assert "after=" in asked.value.url and "unread=" not in asked.value.url

@@ -337,6 +337,22 @@ def test_the_moderator_poll_answers_401_signed_out_and_404_for_no_such_alert(
     )
 
 
+def _add_messages(member: User, moderator: User, n: int, *, team_only: bool = False) -> int:
+    """Add ``n`` messages to the member's conversation (alternately member's and team's, or
+    the team's only); returns the newest id before them."""
+    start = SafetyMessage.objects.latest("pk").pk
+    SafetyMessage.objects.bulk_create(
+        SafetyMessage(
+            member=member,
+            from_team=team_only or i % 2 == 1,
+            sender=moderator if team_only or i % 2 else None,
+            body=f"m{i}",
+        )
+        for i in range(n)
+    )
+    return start
+
+
 def test_the_moderator_poll_reads_in_constant_queries(
     reached_out: RiskAlert,
     first: SafetyMessage,
@@ -345,24 +361,10 @@ def test_the_moderator_poll_reads_in_constant_queries(
     django_assert_num_queries: Any,
 ) -> None:
     staff = login(Client(), moderator)
-
-    def add(n: int) -> int:
-        start = SafetyMessage.objects.latest("pk").pk
-        SafetyMessage.objects.bulk_create(
-            SafetyMessage(
-                member=member,
-                from_team=i % 2 == 1,
-                sender=moderator if i % 2 else None,
-                body=f"m{i}",
-            )
-            for i in range(n)
-        )
-        return start
-
-    after = add(1)
+    after = _add_messages(member, moderator, 1)
     with CaptureQueriesContext(connection) as one:
         assert len(_bodies(_poll(staff, _moderator_url(reached_out), after))) == 1
-    after = add(10)
+    after = _add_messages(member, moderator, 10)
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(_bodies(_poll(staff, _moderator_url(reached_out), after))) == 10
 
@@ -469,10 +471,7 @@ def test_the_read_state_costs_one_query_whatever_the_number_of_messages(
     url = _moderator_url(reached_out)
 
     def add(n: int) -> int:
-        SafetyMessage.objects.bulk_create(
-            SafetyMessage(member=member, from_team=True, sender=moderator, body=f"m{i}")
-            for i in range(n)
-        )
+        _add_messages(member, moderator, n, team_only=True)
         conversation.mark_read_by_member(member=member)
         return SafetyMessage.objects.latest("pk").pk
 
