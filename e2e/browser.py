@@ -4,10 +4,34 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
+
+
+#: axe-core impacts that fail a browser test.
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+
+def serious_violations(results: dict[str, Any], where: str = "") -> list[str]:
+    """One line per serious or critical axe violation in `results`, naming where it was seen,
+    the rule, its help text and up to three of the elements that break it."""
+    prefix = f"{where}: " if where else ""
+    return [
+        f"{prefix}{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:3])
+        for v in results.get("violations", [])
+        if v.get("impact") in BLOCKING_IMPACTS
+    ]
+
+
+def scrolls_sideways(page: Page) -> bool:
+    """Whether the page is wider than its viewport (WCAG 1.4.10 reflow; axe does not check it)."""
+    scroll_width, view_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    return bool(scroll_width > view_width)
 
 
 def totp_now(secret: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from browser import sign_in
+from browser import BLOCKING_IMPACTS, scrolls_sideways, sign_in
 from people import PASSWORD, person
 
 from peerhaven.notifications.services import notify
@@ -21,7 +21,6 @@ from peerhaven.notifications.services import notify
 with contextlib.suppress(ImportError):
     from playwright.sync_api import Page, expect
 
-BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 PUBLIC_PAGES = [
     "/",
     "/help/",
@@ -62,12 +61,7 @@ def assert_no_serious_violations(page: Page, axe: Axe) -> None:
     )
     assert rules > 0, f"site.css did not load on {page.url}"
     # Reflow (WCAG 1.4.10), which axe does not check: nothing may need sideways scrolling.
-    scroll_width, view_width = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll_width <= view_width, (
-        f"{page.url} scrolls sideways: {scroll_width}px > {view_width}px"
-    )
+    assert not scrolls_sideways(page), f"{page.url} scrolls sideways"
     violations = [v for v in axe(page)["violations"] if v["impact"] in BLOCKING_IMPACTS]
     assert not violations, f"axe on {page.url}:\n{describe(violations)}"
 

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from browser import serious_violations
 from django.utils import timezone
 from people import person, sign_in
 from playwright.sync_api import Page, expect
@@ -180,7 +181,7 @@ def test_group_pages_have_no_serious_accessibility_violations(
         sign_in(page, user, live_server.url)
         for path in paths:
             page.goto(path)
-            problems += _serious(axe(page), path)
+            problems += serious_violations(axe(page), path)
     assert not problems, "\n".join(problems)
 
 
@@ -272,12 +273,3 @@ def test_a_member_who_leaves_the_group_is_closed_out_of_the_room(
     expect(room.locator("#room-status")).to_contain_text("no longer taking part in this group")
     expect(room.locator("#room-log")).not_to_contain_text("Am I still here?")
     assert not RoomMessage.objects.filter(meeting=meeting, author=ana).exists()
-
-
-def _serious(results: dict[str, Any], where: str) -> list[str]:
-    return [
-        f"{where}: {v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:3])
-        for v in results.get("violations", [])
-        if v.get("impact") in ("serious", "critical")
-    ]

@@ -14,7 +14,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from browser import sign_in
+from browser import scrolls_sideways, serious_violations, sign_in
 from django.utils import timezone
 from people import PASSWORD, person
 
@@ -46,13 +46,9 @@ def answer(page: Page, label: str, *, keyboard: bool = False) -> None:
 
 def assert_accessible(page: Page, axe: Axe) -> None:
     """No serious or critical axe violations, and nothing scrolls sideways on a phone."""
-    results = axe(page)
-    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{page.url}: {serious}"
-    width = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width[0] <= width[1], f"{page.url} scrolls sideways on a phone"
+    serious = serious_violations(axe(page), page.url)
+    assert not serious, serious
+    assert not scrolls_sideways(page), f"{page.url} scrolls sideways on a phone"
 
 
 def take_phq9(page: Page, values: list[int], *, difficulty: str = "Somewhat difficult") -> None:

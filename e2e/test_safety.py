@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from browser import serious_violations
 from people import person, sign_in
 from playwright.sync_api import Page, expect
 
@@ -180,7 +181,7 @@ def test_safety_pages_have_no_serious_accessibility_violations(
         "/safety/plan/print/",
     ):
         page.goto(path)
-        problems += _serious(axe(page), path)
+        problems += serious_violations(axe(page), path)
     staff = new_page(viewport="desktop", color_scheme=look)
     sign_in(staff, moderator, live_server.url)
     for path in (
@@ -190,24 +191,15 @@ def test_safety_pages_have_no_serious_accessibility_violations(
         "/moderation/resources/",
     ):
         staff.goto(path)
-        problems += _serious(axe(staff), path)
+        problems += serious_violations(axe(staff), path)
     banned = person("Shut Gate", country="GB")
     services.take_action(member=banned, moderator=moderator, kind="ban", reason="Spam", hours=5)
     shut = new_page(viewport="phone", color_scheme=look)
     sign_in(shut, banned, live_server.url)
     for path in ("/", "/safety/actions/"):
         shut.goto(path)
-        problems += _serious(axe(shut), f"banned {path}")
+        problems += serious_violations(axe(shut), f"banned {path}")
     services.claim_alert(alert_id=alert.pk, moderator=moderator)
     staff.goto(f"/moderation/alerts/{alert.pk}/")
-    problems += _serious(axe(staff), "alert (acknowledged)")
+    problems += serious_violations(axe(staff), "alert (acknowledged)")
     assert not problems, "\n".join(problems)
-
-
-def _serious(results: dict[str, Any], where: str) -> list[str]:
-    return [
-        f"{where}: {v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:3])
-        for v in results.get("violations", [])
-        if v.get("impact") in ("serious", "critical")
-    ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from browser import serious_violations
 from django.db import connections
 from people import person, sign_in
 
@@ -57,14 +58,6 @@ def _off_the_loop(work: Callable[[], T]) -> T:
         return pool.submit(run).result()
 
 
-def _serious(results: dict[str, Any]) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.get("violations", [])
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def test_both_sides_of_the_conversation_see_new_messages_without_reloading(
     new_page: Callable[..., Page], live_server: Any, axe: Callable[[Page], dict[str, Any]]
 ) -> None:
@@ -102,7 +95,7 @@ def test_both_sides_of_the_conversation_see_new_messages_without_reloading(
     with page.expect_response(lambda r: "/safety/messages/updates/" in r.url, timeout=20_000):
         pass
     expect(thread).to_have_count(2)
-    problems = _serious(axe(page))
+    problems = serious_violations(axe(page))
     assert not problems, problems
 
     # The member answers through the ordinary form; the moderator's page shows it.
@@ -113,7 +106,7 @@ def test_both_sides_of_the_conversation_see_new_messages_without_reloading(
     expect(staff_thread.last).to_contain_text("Member")
     expect(staff_thread.last).to_contain_text(REPLY)
     assert staff.evaluate("window.__notReloaded") is True
-    problems = _serious(axe(staff))
+    problems = serious_violations(axe(staff))
     assert not problems, problems
 
 
