@@ -15,9 +15,11 @@ from typing import Any
 from django.conf import settings
 
 from peerhaven.accounts.models import Consent
-from peerhaven.clinical.models import SCOPE_IDENTIFIERS
+from peerhaven.clinical.models import SCOPE_IDENTIFIERS, SCOPE_RISK_FLAGS
 
 LOINC = "http://loinc.org"
+# FHIR's standard way to say a value exists but is withheld ("masked": privacy or security).
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 LOCAL_SYSTEM = "https://peerhaven.org/fhir/CodeSystem/instrument"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 
@@ -58,13 +60,30 @@ def build_bundle(consent: Consent) -> dict[str, Any]:
         patient["telecom"] = [{"system": "email", "value": client.email}]
     entries: list[dict[str, Any]] = [_entry(patient)]
     subject = {"reference": f"urn:uuid:{patient_id}"}
+    shares_flags = SCOPE_RISK_FLAGS in (consent.scope or [])
     for response in completed_responses(client, instrument_ids):
         defn = definitions[response.instrument_id]
         qr_id = _uuid("qr", response.pk)
+        # The answer a safety flag reads (PHQ-9 item 9) is that flag: without the "safety
+        # flags" scope it is withheld, marked as such so it does not read as unanswered.
+        withheld = (
+            set()
+            if shares_flags
+            else {f.when.item for f in defn.flags if f.kind == "safety" and f.when.item}
+        )
         items = []
         for item in defn.items:
             value = (response.answers or {}).get(item.id)
             if value is None:
+                continue
+            if item.id in withheld:
+                items.append(
+                    {
+                        "linkId": item.id,
+                        "text": item.text,
+                        "extension": [{"url": DATA_ABSENT_REASON, "valueCode": "masked"}],
+                    }
+                )
                 continue
             option = next((o for o in item.option_set.options if o.value == value), None)
             answer: dict[str, Any]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -106,21 +107,30 @@ def summarise_many(consents: list[Consent]) -> list[ClientSummary]:
         ids = [s for s in (consent.scope or []) if s in definitions]
         wanted |= Q(member_id=consent.user_id, instrument_id__in=ids)
     rows = (
-        Response.objects.filter(wanted, status="complete")
+        Response.objects.filter(wanted)
+        .filter(Q(status="complete") | ~Q(safety_level="none"))
         .order_by("completed_at", "pk")
-        .values_list("member_id", "instrument_id", "completed_at", "total", "safety_level")
+        .values_list(
+            "member_id", "instrument_id", "status", "completed_at", "total", "safety_level"
+        )
     )
     grouped: dict[tuple[int, str], list[Any]] = defaultdict(list)
     flagged: dict[int, int] = defaultdict(int)
-    for member_id, instrument_id, completed_at, total, level in rows.iterator(chunk_size=5000):
+    for member_id, instrument_id, status, completed_at, total, level in rows.iterator(
+        chunk_size=5000
+    ):
+        if level != "none":
+            flagged[member_id] += 1
+        # Only scores: a response without a total (a skipped item) would otherwise stand in
+        # for the first or the latest score and show a clinician a stale "latest".
+        if status != "complete" or total is None:
+            continue
         row = _Row(member_id, instrument_id, completed_at, total, level)
         bucket = grouped[(member_id, instrument_id)]
         if len(bucket) < 2:
             bucket.append(row)
         else:
             bucket[1] = row
-        if level != "none":
-            flagged[member_id] += 1
     return [
         summarise(consent, preloaded=grouped, with_extras=False, flag_counts=flagged)
         for consent in consents
@@ -195,15 +205,21 @@ def _band_label(defn: Any, total: float | None) -> str:
 
 
 def _risk_flags(client: User, instrument_ids: list[str]) -> list[dict[str, Any]]:
-    """Item-9 and screener flags from outcome responses (never message content)."""
+    """Item-9 and screener flags from outcome responses (never message content).
+
+    A check-in left unfinished after a positive item 9 (often right after the screener) still
+    raised its flag, so it counts; its answers and scores are never shown.
+    """
     from peerhaven.outcomes.models import Response
 
-    flagged = Response.objects.filter(
-        member=client, status="complete", instrument_id__in=instrument_ids
-    ).exclude(safety_level="none")
+    flagged = (
+        Response.objects.filter(member=client, instrument_id__in=instrument_ids)
+        .exclude(safety_level="none")
+        .annotate(flagged_at=Coalesce("completed_at", "updated_at"))
+    )
     return [
-        {"date": r.completed_at, "instrument": r.instrument_id, "level": r.safety_level}
-        for r in flagged.order_by("-completed_at")[:20]
+        {"date": r.flagged_at, "instrument": r.instrument_id, "level": r.safety_level}
+        for r in flagged.order_by("-flagged_at", "-pk")[:20]
     ]
 
 

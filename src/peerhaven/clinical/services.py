@@ -166,6 +166,16 @@ def accept_referral(*, code: str, client: User, scope: list[str], duration_days:
         raise ValidationError(_("You cannot accept your own invitation."), code="self_referral")
     if duration_days not in SHARING_DURATIONS:
         raise ValidationError(_("Choose how long to share."), code="invalid_duration")
+    # A new invitation from the same clinician replaces what is shared with them: two active
+    # consents would let "stop sharing" on one silently bring back the other's scope.
+    for earlier in Consent.objects.select_for_update().filter(
+        user=client,
+        purpose=ConsentPurpose.CLINICAL_SHARING,
+        grantee=referral.clinician,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ):
+        revoke_consent(consent=earlier, actor=client)
     consent = grant_consent(
         user=client,
         purpose=ConsentPurpose.CLINICAL_SHARING,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -192,10 +193,21 @@ def accept_code(request: HttpRequest, code: str) -> HttpResponse:
                 % {"name": referral.clinician.display_name},
             )
             return redirect("clinical:sharing")
+    already = (
+        Consent.objects.filter(
+            user=_user(request),
+            purpose=ConsentPurpose.CLINICAL_SHARING,
+            grantee_id=referral.clinician_id,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-expires_at")
+        .first()
+    )
     return render(
         request,
         "clinical/accept.html",
-        {"form": form, "referral": referral},
+        {"form": form, "referral": referral, "already": already},
         status=400 if form.errors else 200,
     )
 
