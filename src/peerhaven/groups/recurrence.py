@@ -71,6 +71,15 @@ def parse_rule(text: str, *, dtstart: datetime) -> rrule:
             % {"freq": freq or ""},
             code="invalid_rrule",
         )
+    finer = sorted({"BYHOUR", "BYMINUTE", "BYSECOND"} & set(parts))
+    if finer:
+        # The time of day is the schedule's local start; these would make many meetings a day
+        # (FREQ=DAILY;BYHOUR=0,…,23;BYMINUTE=0,…,59 is 1,440 a day, 80,000 in eight weeks).
+        raise ValidationError(
+            _("Meetings happen at most once a day at the start time; remove %(parts)s.")
+            % {"parts": ", ".join(finer)},
+            code="invalid_rrule",
+        )
     if parts.get("UNTIL", "").endswith("Z"):
         raise ValidationError(
             _("Give UNTIL as a local date, without “Z” (for example UNTIL=20271231)."),
@@ -85,7 +94,31 @@ def parse_rule(text: str, *, dtstart: datetime) -> rrule:
         ) from None
     if not isinstance(parsed, rrule):  # pragma: no cover - rrulestr returns rruleset for sets
         raise ValidationError(_("Give a single RRULE."), code="invalid_rrule")
+    if not _has_dates(parsed, dtstart):
+        raise ValidationError(
+            _(
+                "This rule never gives a date (for example the 30th of February). "
+                "Check BYMONTH, BYMONTHDAY, BYDAY and BYSETPOS."
+            ),
+            code="invalid_rrule",
+        )
     return parsed
+
+
+# A leap year near the end of the calendar: a probe started here ends at year 9999.
+_PROBE_YEAR = 9968
+
+
+def _has_dates(parsed: rrule, dtstart: datetime) -> bool:
+    """Whether the rule's filters can ever match. dateutil looks for a next date until the year
+    9999 without giving up, so a rule with none (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) costs
+    seconds every time it is evaluated. Probing the same rule (same month, day and time, no
+    UNTIL or COUNT) over the calendar's last 32 years bounds that search to milliseconds and
+    covers every weekday-and-date combination, 29 February on a Monday included."""
+    probe = parsed.replace(
+        dtstart=dtstart.replace(year=_PROBE_YEAR), until=None, count=None, cache=False
+    )
+    return next(iter(probe), None) is not None
 
 
 def local_occurrences(

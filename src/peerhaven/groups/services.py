@@ -7,6 +7,7 @@ Errors a person can fix or should understand are ``ValidationError`` with a stab
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -63,6 +64,8 @@ from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
 from peerhaven.safety.sockets import standing_changed
+
+logger = logging.getLogger(__name__)
 
 ROOM_KIND = "groups.room"
 MEETING_NOTE_KIND = "groups.meeting_note"
@@ -447,7 +450,12 @@ def generate_all_meetings(*, weeks: int | None = None, now: datetime | None = No
     for series in MeetingSeries.objects.filter(active=True, group__active=True).select_related(
         "group"
     ):
-        total += generate_meetings(series=series, weeks=weeks, now=now)
+        try:
+            total += generate_meetings(series=series, weeks=weeks, now=now)
+        except ValidationError:
+            # A rule saved before a check existed (one that never gives a date, say) must not
+            # stop every other group's meetings; its editors see the error when they open it.
+            logger.warning("groups: schedule %s has a rule that cannot be used", series.pk)
     return total
 
 
@@ -973,6 +981,13 @@ def move_meeting(
     end = ends_at or starts_at + duration
     if end <= starts_at:
         raise ValidationError(_("The meeting must end after it starts."), code="invalid")
+    if starts_at <= timezone.now():
+        # A typo (last year, this morning) would hide the meeting: its room never opens, no
+        # reminder goes out, and members are told of a time that has passed.
+        raise ValidationError(
+            _("Choose a new start in the future; to call this meeting off, cancel it."),
+            code="in_past",
+        )
     note, outcome = _screen_change_note(actor=actor, note=note)
     old = meeting.starts_at
     meeting.starts_at, meeting.ends_at = starts_at, end
@@ -1356,6 +1371,24 @@ def _publish_room_message(meeting: Meeting, msg: RoomMessage, outcome: GateOutco
         )
 
 
+def _check_storable(text: str) -> None:
+    """Refuse text no database can store: a NUL character (PostgreSQL refuses it) or a lone
+    UTF-16 surrogate (``"\\ud800"`` in a JSON frame; not encodable as UTF-8). Raised as a
+    ValidationError so the room answers with an ``error`` frame instead of dropping the socket.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        ok = False
+    else:
+        ok = "\x00" not in text
+    if not ok:
+        raise ValidationError(
+            _("Your message contains characters that cannot be sent. Please retype it."),
+            code="bad_text",
+        )
+
+
 @transaction.atomic
 def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessage:
     """Screen, store, then (after commit) broadcast a chat message.
@@ -1370,6 +1403,7 @@ def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessag
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("The message is empty."), code="empty")
+    _check_storable(body)
     if len(body) > conf.get("ROOM_MAX_MESSAGE"):
         raise ValidationError(
             _("Messages can be up to %(n)s characters.") % {"n": conf.get("ROOM_MAX_MESSAGE")},
@@ -1436,6 +1470,7 @@ def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage
     Screened and published as a chat message is (``_publish_room_message``): a held welcome
     reaches its author only, and the facilitators get a ``risk_alert`` without the text.
     """
+    _check_storable(text or "")
     meeting = _room_for_write(meeting_id)
     _check_runner(meeting, actor)
     check_post(actor)
@@ -1505,6 +1540,11 @@ def advance_checkin(*, meeting_id: int, actor: User, passed: bool = False) -> di
     return state
 
 
+# A member who left or was removed from the group mid-meeting may still be connected for a
+# moment (until the re-check closes them); a facilitator can still mute or remove them.
+_IN_GROUP = (MembershipStatus.ACTIVE, MembershipStatus.LEFT, MembershipStatus.REMOVED)
+
+
 @transaction.atomic
 def restrict_participant(
     *,
@@ -1517,7 +1557,17 @@ def restrict_participant(
     """Mute/unmute or remove someone from this meeting's room (facilitators only)."""
     meeting = _room_for_write(meeting_id)
     _check_runner(meeting, actor)
-    target = User.objects.filter(pk=user_id).first()
+    # Only people of this group: any other id would create a restriction and tell the room
+    # the name of someone who is not part of it.
+    target = (
+        User.objects.filter(pk=user_id)
+        .filter(
+            Q(group_memberships__group=meeting.group, group_memberships__status__in=_IN_GROUP)
+            | Q(facilitating__group=meeting.group)
+        )
+        .distinct()
+        .first()
+    )
     if target is None or target.pk == actor.pk:
         raise ValidationError(_("Choose someone else in the room."), code="invalid_target")
     row, _created = RoomRestriction.objects.get_or_create(meeting=meeting, user=target)

@@ -54,7 +54,8 @@ def _errors(exc: ValidationError) -> str:
 def _posted_id(request: HttpRequest, name: str) -> int:
     """A row id from the form; anything else is a 404 (never a 500 from the database)."""
     value = request.POST.get(name, "")
-    if not value.isdigit() or len(value) > 18:
+    # isascii(): "²" and other Unicode digits pass isdigit() but int() refuses them (a 500).
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise Http404
     return int(value)
 
@@ -320,7 +321,11 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                         request=request,
                     )
                 else:
-                    ids = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
+                    ids = [
+                        int(x)
+                        for x in request.POST.getlist("present")
+                        if x.isascii() and x.isdigit() and len(x) <= 18
+                    ]
                     services.record_manual_attendance(
                         meeting=meeting,
                         actor=user,
