@@ -1,11 +1,16 @@
 from typing import Any
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from peerhaven.accounts import audit
 from peerhaven.accounts.models import AuditEvent, Consent, RoleAssignment, User
 from peerhaven.safety.sockets import standing_changed
+
+# The admin's own login form takes only a password: it would skip the TOTP step and the
+# failed-login lockout of allauth's sign-in. Send it to allauth's sign-in instead.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 class RoleInline(admin.TabularInline):
@@ -43,6 +48,25 @@ class UserAdmin(admin.ModelAdmin):
                 )
         return response
 
+    def delete_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # The confirmation page lists every record the person has (notifications, consents…).
+        response = super().delete_view(request, object_id, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            person = self.get_object(request, object_id)
+            if person is not None:
+                audit.record(
+                    actor=request.user,  # type: ignore[arg-type]
+                    action="accounts.admin.read",
+                    subject=person,
+                    request=request,
+                )
+        return response
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if change:
@@ -69,7 +93,45 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
+    """Consents say who shares results with which clinician: every staff read is audited."""
+
     list_display = ("user", "purpose", "grantee", "granted_at", "expires_at", "revoked_at")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if request.method == "GET" and response.status_code == 200 and changelist is not None:
+            people = {c.user_id: c.user for c in changelist.result_list}
+            audit.record_many(
+                actor=request.user,  # type: ignore[arg-type]
+                action="accounts.admin.read",
+                subjects=list(people.values()),
+                request=request,
+            )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            consent = self.get_object(request, object_id)
+            if consent is not None:
+                audit.record(
+                    actor=request.user,  # type: ignore[arg-type]
+                    action="accounts.admin.read",
+                    subject=consent.user,
+                    obj=consent,
+                    request=request,
+                )
+        return response
+
     readonly_fields = (
         "user",
         "purpose",

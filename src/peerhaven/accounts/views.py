@@ -159,18 +159,18 @@ def member_profile(request: HttpRequest, display_name: str) -> HttpResponse:
     return render(request, "accounts/member_profile.html", {"member": member})
 
 
+def _access_log(user: User) -> Any:
+    """Who else read or changed the person's data, newest first."""
+    return AuditEvent.objects.filter(subject=user).exclude(actor=user).select_related("actor")[:50]
+
+
 @login_required
 def privacy_page(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     return render(
         request,
         "accounts/privacy.html",
-        {
-            "erase_form": EraseForm(display_name=user.display_name),
-            "access_log": AuditEvent.objects.filter(subject=user)
-            .exclude(actor=user)
-            .select_related("actor")[:50],
-        },
+        {"erase_form": EraseForm(display_name=user.display_name), "access_log": _access_log(user)},
     )
 
 
@@ -196,7 +196,8 @@ def erase_account(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/privacy.html",
-            {"erase_form": form, "access_log": []},
+            # The same page: an empty log would tell them nobody accessed their data.
+            {"erase_form": form, "access_log": _access_log(user)},
             status=400,
         )
     privacy.erase_member(user=user, mode=privacy.EraseMode(form.cleaned_data["mode"]))

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -98,7 +99,8 @@ def notify(
 def deliver_email(*, notification_id: int) -> bool:
     """Send one notification's e-mail unless sent already or the person is in quiet hours.
 
-    Urgent notifications ignore quiet hours.
+    Urgent notifications ignore quiet hours. Others are dropped (kept in the app) when the
+    person no longer wants this kind by e-mail or the account is no longer active.
     """
     from peerhaven.notifications.tasks import send_email_task
 
@@ -113,9 +115,18 @@ def deliver_email(*, notification_id: int) -> bool:
             not notification.urgent and in_quiet_hours(notification.recipient)
         ):
             return False
+        recipient = notification.recipient
+        # An e-mail may have waited hours for quiet hours to end: the member may since have
+        # turned this kind's e-mails off, or the account may have been deactivated.
+        if not notification.urgent and not (
+            recipient.is_active
+            and effective_preferences(recipient).get(notification.kind, (False, False))[1]
+        ):
+            notification.email_wanted = False
+            notification.save(update_fields=["email_wanted"])
+            return False
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
-    recipient = notification.recipient
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         context: dict[str, Any] = {
             "notification": notification,
@@ -123,16 +134,31 @@ def deliver_email(*, notification_id: int) -> bool:
             "site_url": settings.SITE_URL,
         }
         body = render_to_string("notifications/email.txt", context)
-        subject = f"[Peerhaven] {notification.title}"
+        # A header cannot hold a line break (Django refuses to send it at all).
+        subject = " ".join(f"[Peerhaven] {notification.title}".split())
     send_email_task(subject=subject, body=body, to=[recipient.email])
     return True
 
 
 def deliver_deferred_emails(limit: int = 500) -> int:
+    """Send e-mails that waited, oldest first, to members whose quiet hours have ended.
+
+    Members still in their quiet hours are left out before ``limit`` applies: otherwise a
+    crowd of them (one time zone's night) would fill every run and hold everyone else back.
+    """
     pending = Notification.objects.filter(
         email_wanted=True, emailed_at__isnull=True, recipient__is_active=True
-    ).values_list("pk", flat=True)[:limit]
-    return sum(deliver_email(notification_id=pk) for pk in list(pending))
+    )
+    waiting = User.objects.filter(pk__in=pending.values("recipient_id")).only(
+        "pk", "time_zone", "quiet_hours_start", "quiet_hours_end"
+    )
+    awake = [person.pk for person in waiting if not in_quiet_hours(person)]
+    ready = (
+        pending.filter(Q(urgent=True) | Q(recipient_id__in=awake))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(deliver_email(notification_id=pk) for pk in list(ready))
 
 
 def mark_read(*, notification: Notification, actor: User) -> None:
