@@ -396,3 +396,16 @@ def test_outreach_templates_substitute_only_the_name(member) -> None:  # type: i
     title, body = render_template(template, member)
     assert title == "Hi {name.upper.x} {name:>999999999}"
     assert body == f"Dear {member.display_name},"
+
+
+def test_with_nobody_on_duty_an_escalation_reaches_every_moderator(
+    make_alert: Callable[..., RiskAlert], moderator: User, second_moderator: User
+) -> None:
+    """No admin and nobody on duty (a small community at night): before, the escalation went
+    to the admins only, so to nobody; now every moderator is told, as for an imminent alert."""
+    alert = make_alert()
+    later = alert.sla_due_at + datetime.timedelta(minutes=1)
+    assert services.escalate_overdue_alerts(now=later) == 1
+    titles = Notification.objects.filter(title__contains="escalated")
+    assert set(titles.values_list("recipient", flat=True)) == {moderator.pk, second_moderator.pk}
+    assert all(n.urgent for n in titles)

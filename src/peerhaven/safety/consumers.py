@@ -74,6 +74,13 @@ class ModerationQueueConsumer(AsyncJsonWebsocketConsumer):
             await self._leave()
             await self.close(code=4403)
             return
+        # The full check as on every re-check: a banned moderator (the ban page shuts
+        # /moderation/, but not a socket) or a stale session is refused before the handshake.
+        refusal = await _refusal(self.scope)
+        if refusal is not None:
+            await self._leave()
+            await self.close(code=refusal.close_code)
+            return
         self.recheck = Recheck()
         await self.channel_layer.group_add(QUEUE_GROUP, self.channel_name)
         self.joined = True

@@ -12,17 +12,19 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerhaven.accounts import audit
 from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.permissions import can_use_staff_role
 from peerhaven.accounts.privacy import EraseMode
 from peerhaven.accounts.ratelimit import hit
 from peerhaven.notifications.services import notify
@@ -257,14 +259,56 @@ def _paged_recently(alert: RiskAlert) -> bool:
 
 
 def on_duty_moderators() -> list[User]:
-    ids = ModeratorDuty.objects.filter(on_duty=True).order_by("since").values("moderator_id")
-    return [
-        u
-        for u in User.objects.filter(pk__in=ids, is_active=True).prefetch_related(
-            "role_assignments"
+    """Moderators on duty who can work the queue now, longest on duty first.
+
+    The duty flag outlives what it needs: a moderator who has since lost their two-factor
+    authenticator or been banned still has ``on_duty`` set, but cannot open the queue. They
+    are left out, so pages and escalations go to someone who can act (or, when nobody on duty
+    can, to every moderator and admin).
+    """
+    now = timezone.now()
+    duty = ModeratorDuty.objects.filter(on_duty=True)
+    banned = (
+        ModerationAction.objects.filter(
+            kind=ActionKind.BAN, revoked_at__isnull=True, starts_at__lte=now
         )
-        if u.has_role(Role.MODERATOR)
-    ]
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .values("member_id")
+    )
+    users = (
+        User.objects.filter(pk__in=duty.values("moderator_id"), is_active=True)
+        .exclude(pk__in=banned)
+        .annotate(
+            duty_since=Subquery(duty.filter(moderator=OuterRef("pk")).values("since")[:1]),
+            duty_has_totp=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
+        )
+        .order_by("duty_since", "pk")
+        .prefetch_related("role_assignments")
+    )
+    found: list[User] = []
+    for user in users:
+        # Cached where ``has_two_factor`` looks first: one query for everyone, not one each.
+        user._has_two_factor = user.duty_has_totp  # type: ignore[attr-defined]
+        if can_use_staff_role(user, Role.MODERATOR):
+            found.append(user)
+    return found
+
+
+def _page(*, recipient: User, **kwargs: Any) -> None:
+    """Notify one member of the team without risking the alert it is about.
+
+    Called inside the transaction that stores the alert (or its escalation): a failure to
+    notify one person (a broken preference row, a database hiccup on the notification table)
+    must neither roll the alert back nor keep the rest of the team from being told. Its own
+    savepoint undoes only that notification; the failure is logged for the operators.
+    """
+    try:
+        with transaction.atomic():
+            notify(recipient=recipient, **kwargs)
+    except Exception:
+        logger.exception("Could not notify user %s of a safety alert", recipient.pk)
 
 
 def _users_with_role(role: str) -> list[User]:
@@ -281,7 +325,7 @@ def _alert_moderators_on_duty(alert: RiskAlert) -> None:
         Role.ADMIN
     )
     for person in recipients:
-        notify(
+        _page(
             recipient=person,
             kind="safety",
             title=_("Imminent-risk alert: please acknowledge within %(n)d minutes")
@@ -506,9 +550,15 @@ def get_alert_for_moderator(*, user: Any, alert_id: int, request: Any = None) ->
 
 
 def _check_handler(alert: RiskAlert, moderator: User) -> None:
+    """Only the moderator who acknowledged the alert acts on it.
+
+    An open alert can carry ``assigned_to`` too (escalation names the next moderator on duty),
+    but that is a nudge, not a claim: anyone may still acknowledge it, so acting on it before
+    acknowledging would let two moderators handle the same alert.
+    """
     if alert.status == AlertStatus.RESOLVED:
         raise AlertUnavailableError(_("This alert is already resolved."), code="resolved")
-    if alert.assigned_to_id != moderator.pk:
+    if alert.status != AlertStatus.ACKNOWLEDGED or alert.assigned_to_id != moderator.pk:
         raise PermissionDenied(_("Acknowledge the alert first; it may be another moderator's."))
 
 
@@ -669,7 +719,8 @@ def resolve_alert(
 
 
 def escalate_overdue_alerts(*, now: datetime.datetime | None = None) -> int:
-    """Escalate open alerts past their SLA to the next moderator on duty and to the admins.
+    """Escalate open alerts past their SLA to the next moderator on duty (every moderator when
+    nobody who can act is on duty) and to the admins.
 
     Each overdue alert is escalated at most once per SLA period; returns how many were. The
     e-mails are urgent (sent at once, whatever the recipients' quiet hours).
@@ -683,51 +734,62 @@ def escalate_overdue_alerts(*, now: datetime.datetime | None = None) -> int:
         )
     )
     for alert_id in overdue:
-        with transaction.atomic():
-            alert = (
-                RiskAlert.objects.select_for_update(skip_locked=True)
-                .filter(pk=alert_id, status=AlertStatus.OPEN, sla_due_at__lt=now)
-                .first()
-            )
-            if alert is None:
-                continue
-            moderators = on_duty_moderators()
-            target = None
-            if moderators:
-                target = moderators[alert.escalation_count % len(moderators)]
-            alert.escalation_count += 1
-            alert.last_escalated_at = now
-            alert.assigned_to = target
-            alert.sla_due_at = now + datetime.timedelta(
-                minutes=sla_minutes(alert.level, alert.source)
-            )
-            alert.save(
-                update_fields=["escalation_count", "last_escalated_at", "assigned_to", "sla_due_at"]
-            )
-            title = _("Unacknowledged %(level)s alert escalated (%(n)d×)") % {
-                "level": alert.level,
-                "n": alert.escalation_count,
-            }
-            body = _("Nobody acknowledged this alert in time. Please open the queue now.")
-            for person in {p.pk: p for p in ([target] if target else []) + admins}.values():
-                notify(
-                    recipient=person,
-                    kind="safety",
-                    title=title,
-                    body=body,
-                    url=f"/moderation/alerts/{alert.pk}/",
-                    urgent=True,
-                )
-            audit.record(
-                actor=None,
-                action="safety.alert.escalate",
-                subject=alert.author,
-                obj=alert,
-                detail={"alert": alert.pk, "to": target.pk if target else None},
-            )
-            transaction.on_commit(partial(live.broadcast, live.alert_event(alert, "escalated")))
-            count += 1
+        # One alert that cannot be escalated (logged) must not keep the others waiting.
+        try:
+            if _escalate_one(alert_id=alert_id, now=now, admins=admins):
+                count += 1
+        except Exception:
+            logger.exception("Escalating alert %s failed; trying again next run", alert_id)
     return count
+
+
+def _escalate_one(*, alert_id: int, now: datetime.datetime, admins: list[User]) -> bool:
+    """Escalate one overdue open alert (False when it was taken or escalated meanwhile)."""
+    with transaction.atomic():
+        alert = (
+            RiskAlert.objects.select_for_update(skip_locked=True)
+            .filter(pk=alert_id, status=AlertStatus.OPEN, sla_due_at__lt=now)
+            .first()
+        )
+        if alert is None:
+            return False
+        moderators = on_duty_moderators()
+        target = None
+        if moderators:
+            target = moderators[alert.escalation_count % len(moderators)]
+        alert.escalation_count += 1
+        alert.last_escalated_at = now
+        alert.assigned_to = target
+        alert.sla_due_at = now + datetime.timedelta(minutes=sla_minutes(alert.level, alert.source))
+        alert.save(
+            update_fields=["escalation_count", "last_escalated_at", "assigned_to", "sla_due_at"]
+        )
+        title = _("Unacknowledged %(level)s alert escalated (%(n)d×)") % {
+            "level": alert.level,
+            "n": alert.escalation_count,
+        }
+        body = _("Nobody acknowledged this alert in time. Please open the queue now.")
+        # Nobody on duty who can act: every moderator is told, as for a new imminent alert,
+        # or an alert raised at night could be escalated to admins only, or to nobody.
+        team = [target] if target else _users_with_role(Role.MODERATOR)
+        for person in {p.pk: p for p in team + admins}.values():
+            _page(
+                recipient=person,
+                kind="safety",
+                title=title,
+                body=body,
+                url=f"/moderation/alerts/{alert.pk}/",
+                urgent=True,
+            )
+        audit.record(
+            actor=None,
+            action="safety.alert.escalate",
+            subject=alert.author,
+            obj=alert,
+            detail={"alert": alert.pk, "to": target.pk if target else None},
+        )
+        transaction.on_commit(partial(live.broadcast, live.alert_event(alert, "escalated")))
+    return True
 
 
 # --- Safety plans -------------------------------------------------------------------------------
@@ -880,6 +942,10 @@ def decide_appeal(
         raise ValidationError(_("This appeal is already decided."), code="decided")
     if appeal.action.created_by_id == moderator.pk:
         raise PermissionDenied(_("Another moderator must decide an appeal against your action."))
+    if appeal.action.member_id == moderator.pk:
+        # A moderator who was muted (a ban already shuts the moderation area) would otherwise
+        # lift their own sanction.
+        raise PermissionDenied(_("Another moderator must decide an appeal about you."))
     now = timezone.now()
     appeal.status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
     appeal.decided_by = moderator

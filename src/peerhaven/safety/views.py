@@ -315,7 +315,8 @@ def _live_message(m: SafetyMessage, *, who: str, notes: list[dict[str, Any]]) ->
         "who": who,
         "title": m.title,
         "body": m.body,
-        "created_at": m.created_at.isoformat(),
+        # As the page's <time datetime> carries it (the "c" date format): the viewer's zone.
+        "created_at": timezone.localtime(m.created_at).isoformat(),
         # As the page prints it: in the viewer's time zone and language.
         "time": formats.localize(timezone.localtime(m.created_at)),
         "notes": notes,
@@ -491,6 +492,20 @@ def claim_next(request: HttpRequest) -> HttpResponse:
 
 
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    return _alert_page(request, alert_id)
+
+
+def _alert_page(
+    request: HttpRequest,
+    alert_id: int,
+    *,
+    outreach_form: OutreachForm | None = None,
+    resolve_form: ResolveForm | None = None,
+    action_form: ActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The alert page; after a refused form, shown again with what the moderator typed kept
+    in that form (a redirect would lose a message to a member in crisis)."""
     user = _moderator(request)
     alert = services.get_alert_for_moderator(user=user, alert_id=alert_id, request=request)
     rows = (
@@ -500,19 +515,33 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         if alert.author is not None
         else []
     )
+    mine = alert.assigned_to_id == user.pk and alert.status == AlertStatus.ACKNOWLEDGED
+    kept: list[tuple[str, str]] = []
+    if not mine:
+        # The forms are not shown (the alert is no longer this moderator's): give the words
+        # back to copy, as the member's pages do.
+        for form in (outreach_form, resolve_form, action_form):
+            if form is not None and form.is_bound:
+                kept += [
+                    (str(form.fields[name].label), form.data.get(name, ""))
+                    for name in ("title", "body", "note", "reason")
+                    if name in form.fields and form.data.get(name, "").strip()
+                ]
     return render(
         request,
         "safety/moderation/alert.html",
         {
             "alert": alert,
+            "kept": kept,
             "conversation": rows,
             # Where the page's live updates start (safety/live_conversation.js).
             "conversation_last_id": max((m.pk for m in rows), default=0),
-            "mine": alert.assigned_to_id == user.pk and alert.status == AlertStatus.ACKNOWLEDGED,
-            "outreach_form": OutreachForm(),
-            "resolve_form": ResolveForm(),
-            "action_form": ActionForm(),
+            "mine": mine,
+            "outreach_form": outreach_form or OutreachForm(),
+            "resolve_form": resolve_form or ResolveForm(),
+            "action_form": action_form or ActionForm(),
         },
+        status=status,
     )
 
 
@@ -537,21 +566,27 @@ def outreach(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _moderator(request)
     alert = _alert_or_404(alert_id)
     form = OutreachForm(request.POST)
-    if form.is_valid():
-        try:
-            services.send_outreach(
-                alert=alert,
-                moderator=user,
-                template=form.cleaned_data["template"],
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                request=request,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message(exc))
-        else:
-            messages.success(request, _("Your message was sent to the member."))
+    if not form.is_valid():
+        messages.error(request, _("Please correct the message below; nothing was sent."))
+        return _alert_page(request, alert_id, outreach_form=form, status=400)
+    try:
+        services.send_outreach(
+            alert=alert,
+            moderator=user,
+            template=form.cleaned_data["template"],
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            request=request,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+        return _alert_page(request, alert_id, outreach_form=form, status=_refused_status(exc))
+    messages.success(request, _("Your message was sent to the member."))
     return redirect("moderation:alert", alert_id=alert_id)
+
+
+def _refused_status(exc: Exception) -> int:
+    return 403 if isinstance(exc, PermissionDenied) else 400
 
 
 def _message(exc: Exception) -> str:
@@ -567,7 +602,7 @@ def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an outcome."))
-        return redirect("moderation:alert", alert_id=alert_id)
+        return _alert_page(request, alert_id, resolve_form=form, status=400)
     try:
         services.resolve_alert(
             alert=alert,
@@ -579,7 +614,7 @@ def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _message(exc))
-        return redirect("moderation:alert", alert_id=alert_id)
+        return _alert_page(request, alert_id, resolve_form=form, status=_refused_status(exc))
     messages.success(request, _("Resolved. Thank you."))
     return redirect("moderation:queue")
 
@@ -591,23 +626,23 @@ def take_action(request: HttpRequest, alert_id: int) -> HttpResponse:
     if alert.author is None:
         raise Http404
     form = ActionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.take_action(
-                member=alert.author,
-                moderator=user,
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                hours=form.cleaned_data["hours"],
-                alert=alert,
-                request=request,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message(exc))
-        else:
-            messages.success(request, _("Done. The member sees the reason."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose an action and give a reason."))
+        return _alert_page(request, alert_id, action_form=form, status=400)
+    try:
+        services.take_action(
+            member=alert.author,
+            moderator=user,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            hours=form.cleaned_data["hours"],
+            alert=alert,
+            request=request,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+        return _alert_page(request, alert_id, action_form=form, status=_refused_status(exc))
+    messages.success(request, _("Done. The member sees the reason."))
     return redirect("moderation:alert", alert_id=alert_id)
 
 
@@ -621,6 +656,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def appeals(request: HttpRequest) -> HttpResponse:
+    return _appeals_page(request)
+
+
+def _appeals_page(
+    request: HttpRequest, refused: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """Open appeals; after a refused decision, shown again with the response typed kept in
+    that appeal's box (``refused``), not a redirect that would lose it."""
     _moderator(request)
     items = list(
         Appeal.objects.filter(status=AppealStatus.OPEN)
@@ -628,7 +671,10 @@ def appeals(request: HttpRequest) -> HttpResponse:
         .order_by("created_at")[:200]
     )
     return render(
-        request, "safety/moderation/appeals.html", {"appeals": items, "form": AppealDecisionForm()}
+        request,
+        "safety/moderation/appeals.html",
+        {"appeals": items, "form": AppealDecisionForm(), "refused": refused or {}},
+        status=status,
     )
 
 
@@ -637,21 +683,28 @@ def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     user = _moderator(request)
     item = get_object_or_404(Appeal, pk=appeal_id)
     form = AppealDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_appeal(
-                appeal=item,
-                moderator=user,
-                overturn=form.cleaned_data["overturn"],
-                response=form.cleaned_data["response"],
-                request=request,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message(exc))
-        else:
-            messages.success(request, _("The appeal is decided and the member told."))
-    else:
-        messages.error(request, _("Write a response to the member."))
+    typed = {
+        "appeal": item.pk,
+        "response": request.POST.get("response", ""),
+        "overturn": bool(request.POST.get("overturn")),
+    }
+    if not form.is_valid():
+        return _appeals_page(
+            request, {**typed, "error": _("Write a response to the member.")}, status=400
+        )
+    try:
+        services.decide_appeal(
+            appeal=item,
+            moderator=user,
+            overturn=form.cleaned_data["overturn"],
+            response=form.cleaned_data["response"],
+            request=request,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _appeals_page(
+            request, {**typed, "error": _message(exc)}, status=_refused_status(exc)
+        )
+    messages.success(request, _("The appeal is decided and the member told."))
     return redirect("moderation:appeals")
 
 

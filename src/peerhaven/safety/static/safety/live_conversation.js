@@ -10,7 +10,8 @@
 // readers announce what is added; the visible status line (role="status") says what happens.
 // On the alert page, the "not read yet" label of the team's messages already shown turns into
 // "read by the member" when the member reads them: the page names the oldest such message
-// (?unread=<id>) and changes only that label's text in place, so nothing is announced again.
+// (?unread=<id>) and changes only that label's text in place, so the message is not announced
+// again; a separate polite status line says once that the member has read it.
 (function () {
   "use strict";
   var list = document.getElementById("safety-conversation");
@@ -139,16 +140,33 @@
     return oldest;
   }
 
+  // Say once, politely, that the member has read the team's message(s): the alert page's own
+  // status line (role="status"), not the list, so the message is not read out again. A fresh
+  // node each time, so a later read is announced even when the words are the same; nothing is
+  // said when a poll changes no label, so polling never repeats it.
+  var readStatus = document.getElementById("conversation-read-status");
+  function announceRead(count) {
+    if (!readStatus || count < 1) { return; }
+    var text = readStatus.getAttribute(count > 1 ? "data-many" : "data-one") || "";
+    if (!text) { return; }
+    while (readStatus.firstChild) { readStatus.removeChild(readStatus.firstChild); }
+    var line = document.createElement("span");
+    line.textContent = text;
+    readStatus.appendChild(line);
+  }
+
   // The member has read messages shown as "not read yet": change that label's text node only.
   // The list announces additions (aria-relevant="additions"); new text in an existing node is
   // not one, so the message is not read out again (a screen reader that announces text
-  // changes anyway says the label alone, not the message).
+  // changes anyway says the label alone, not the message); announceRead says it once.
   function markRead(ids, label) {
     if (!label) { return; }
+    var changed = 0;
     (ids || []).forEach(function (id) {
       if (typeof id !== "number") { return; }
       var li = list.querySelector('li[data-id="' + id + '"][data-read="no"]');
       if (!li) { return; }
+      changed += 1;
       li.setAttribute("data-read", "yes");
       var el = li.querySelector(".safety-message-read");
       if (el && el.firstChild && el.firstChild.nodeType === 3 && !el.firstChild.nextSibling) {
@@ -159,6 +177,7 @@
       // The member is there and reading: an answer may follow, so keep asking often.
       lastNews = Date.now();
     });
+    announceRead(changed);
   }
 
   function receive(data) {
