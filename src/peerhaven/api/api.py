@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from peerhaven.accounts.api import router as accounts_router
 from peerhaven.api import errors
 from peerhaven.api.auth import API_AUTH
+from peerhaven.api.parser import StorableTextParser
 from peerhaven.clinical.api import router as clinical_router
 from peerhaven.forums.api import router as forums_router
 from peerhaven.groups.api import router as groups_router
@@ -26,6 +27,7 @@ api = NinjaAPI(
     ),
     auth=API_AUTH,
     urls_namespace="api",
+    parser=StorableTextParser(),
 )
 errors.install(api)
 api.add_router("/", accounts_router)

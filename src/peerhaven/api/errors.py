@@ -68,6 +68,10 @@ def install(api: NinjaAPI) -> None:
     def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
         if "out of range" in str(exc):
             return respond(request, 404, error_body("not_found", "Not found."))
+        if "NUL" in str(exc):  # PostgreSQL: a NUL in a path parameter (bodies: parser.py)
+            return respond(
+                request, 400, error_body("bad_request", "Text cannot contain NUL characters.")
+            )
         raise exc
 
     @api.exception_handler(Http404)

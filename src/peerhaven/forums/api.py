@@ -21,6 +21,7 @@ from peerhaven.api.pagination import Page, clamp_limit
 from peerhaven.forums import permissions, queries, services
 from peerhaven.forums.models import Board, Post, Thread
 from peerhaven.forums.queries import PostView
+from peerhaven.web.inputs import row_id
 
 router = Router(tags=["forums"])
 T = TypeVar("T")
@@ -290,9 +291,10 @@ def list_posts(
     size = clamp_limit(limit)
     after = 0
     if cursor:
-        if not cursor.isdigit():
+        position = row_id(cursor)
+        if position is None:
             raise ApiError(400, "bad_cursor", "The cursor is not valid.")
-        after = int(cursor)
+        after = position
     posts = Post.objects.filter(thread=thread, position__gt=after, position__lte=after + size)
     views = queries.post_views(user, thread, posts, state=state)
     end = after + size

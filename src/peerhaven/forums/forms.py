@@ -42,9 +42,9 @@ class _PostFields(forms.Form):
 
 
 class ThreadForm(_PostFields):
-    title = forms.CharField(
-        label=_("Title"), max_length=140, widget=forms.TextInput(attrs={"data-draft": "title"})
-    )
+    # No ``max_length`` (it would render ``maxlength`` and a browser would silently cut a long
+    # paste): the service refuses an over-long title with a message and the form keeps it.
+    title = forms.CharField(label=_("Title"), widget=forms.TextInput(attrs={"data-draft": "title"}))
     field_order = ("title", "body", "content_warning", "anonymous")
 
 

@@ -40,6 +40,7 @@ from peerhaven.forums.models import (
     ThreadReadState,
     Visibility,
 )
+from peerhaven.web.inputs import row_id
 
 THREADS_PER_PAGE = 30
 SEARCH_CANDIDATES = 500
@@ -254,9 +255,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         when = parse_datetime(stamp)
     except (ValueError, UnicodeDecodeError):
         return None
-    if when is None:
+    # A cursor comes back from the client: anything but the id we wrote is "not valid".
+    if when is None or timezone.is_naive(when):
         return None
-    return when, int(pk)
+    position = row_id(pk)
+    return None if position is None else (when, position)
 
 
 @dataclass
@@ -480,8 +483,16 @@ def thread_view(
     views = post_views(user, thread, posts, state=state)
     moderator = permissions.is_moderator(user)
     moderation: list[Any] = []
-    if moderator or (thread.author_id is not None and thread.author_id == user.pk):
+    if moderator:
         moderation = list(thread.moderation.select_related("actor", "post")[:20])
+    elif thread.author_id is not None and thread.author_id == user.pk:
+        # The thread's author sees what was done to the thread and to their own posts, not a
+        # moderator's note to someone else about that person's post (a released held post).
+        moderation = list(
+            thread.moderation.filter(Q(post__isnull=True) | Q(post__author=user)).select_related(
+                "actor", "post"
+            )[:20]
+        )
     return ThreadView(
         thread=thread,
         posts=views,
@@ -505,8 +516,12 @@ def needs_reply_age() -> timedelta:
 
 
 def needs_reply(user: Any, *, older_than: timedelta | None = None, limit: int = 50) -> list[Thread]:
-    """Threads older than ``older_than`` that nobody else has answered yet, oldest first."""
+    """Threads older than ``older_than`` that nobody else has answered yet, oldest first.
+
+    Like the board pages, it leaves out threads the person muted, threads with a warning
+    category they muted and threads started under their name by people they blocked."""
     cutoff = timezone.now() - (older_than if older_than is not None else needs_reply_age())
+    mutes = Mute.objects.filter(user=user)
     return list(
         visible_threads(user)
         .filter(answered_at__isnull=True, created_at__lte=cutoff, is_locked=False)
@@ -517,6 +532,8 @@ def needs_reply(user: Any, *, older_than: timedelta | None = None, limit: int = 
             author_id__in=Block.objects.filter(blocker=user).values("blocked_id"),
             is_anonymous=False,
         )
+        .exclude(pk__in=mutes.filter(thread__isnull=False).values("thread_id"))
+        .exclude(content_warning__in=mutes.filter(thread__isnull=True).values("warning"))
         .select_related("board", "author")
         .order_by("created_at", "id")[:limit]
     )
@@ -535,7 +552,8 @@ def search(user: Any, query: str, *, limit: int = 20) -> list[SearchHit]:
     the post body, plus thread titles for opening posts, served by GIN expression indexes.
     SQLite: case-insensitive substring match, newest first.
     """
-    query = " ".join((query or "").split())[:200]
+    # NUL cannot be stored or compared in PostgreSQL text (a 500); it is no word anyway.
+    query = " ".join((query or "").replace("\x00", " ").split())[:200]
     if len(query) < 2 or not permissions.is_member(user):
         return []
     base = visible_posts(user).select_related("thread__board", "author")

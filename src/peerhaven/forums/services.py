@@ -43,8 +43,10 @@ from peerhaven.forums.models import (
     ThreadFollow,
     ThreadReadState,
     ThreadRevision,
+    Visibility,
 )
 from peerhaven.forums.rendering import render_markdown
+from peerhaven.notifications.models import Notification
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
@@ -221,7 +223,14 @@ def _notify_new_post(post: Post, *, first_reply: bool) -> None:
             url=url,
         )
         done.add(user.pk)
-    if first_reply and thread.author is not None and thread.author.pk not in skip | done:
+    # Only people who can still open the thread hear about it: a thread moved to a restricted
+    # board, or a role taken away, must not keep sending its title and repliers' names.
+    if (
+        first_reply
+        and thread.author is not None
+        and thread.author.pk not in skip | done
+        and permissions.can_see_thread(thread.author, thread)
+    ):
         notify(
             recipient=thread.author,
             kind="reply",
@@ -230,9 +239,15 @@ def _notify_new_post(post: Post, *, first_reply: bool) -> None:
             url=url,
         )
         done.add(thread.author.pk)
-    follows = ThreadFollow.objects.filter(thread=thread).exclude(user_id__in=skip | done)
-    for follow in follows.select_related("user"):
-        if not follow.user.is_active:
+    follows = (
+        ThreadFollow.objects.filter(thread=thread)
+        .exclude(user_id__in=skip | done)
+        .select_related("user")
+    )
+    if thread.board.visibility == Visibility.ROLE:
+        follows = follows.prefetch_related("user__role_assignments")  # for can_see_thread
+    for follow in follows:
+        if not follow.user.is_active or not permissions.can_see_thread(follow.user, thread):
             continue
         notify(
             recipient=follow.user,
@@ -549,19 +564,23 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
         Thread.objects.filter(pk=post.thread_id).update(me_too_count=F("me_too_count") + 1)
     post.refresh_from_db(fields=[f"{kind}_count"])
     author = post.author
+    title = _("%(who)s said “%(kind)s” to your post") % {
+        "who": user.display_name,
+        "kind": ReactionKind(kind).label,
+    }
+    url = post_url(post)
     if (
         author is not None
         and author.is_active
         and not Block.objects.filter(blocker=author, blocked=user).exists()
         and not Mute.objects.filter(user=author, thread=post.thread_id).exists()
+        # Taking a reaction back and giving it again is not news: without this, pressing the
+        # button over and over sends the author a notification (and an e-mail) every time.
+        and not Notification.objects.filter(
+            recipient=author, kind="reaction", url=url, title=title[:200]
+        ).exists()
     ):
-        notify(
-            recipient=author,
-            kind="reaction",
-            title=_("%(who)s said “%(kind)s” to your post")
-            % {"who": user.display_name, "kind": ReactionKind(kind).label},
-            url=post_url(post),
-        )
+        notify(recipient=author, kind="reaction", title=title, url=url)
     return reaction
 
 

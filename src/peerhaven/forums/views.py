@@ -32,6 +32,7 @@ from peerhaven.forums.models import Block, Mute, Post, ReactionKind, Report, Thr
 from peerhaven.forums.rendering import quote_markdown
 from peerhaven.notifications.services import remember_unread_count
 from peerhaven.safety.permissions import PostingRestrictedError
+from peerhaven.web.inputs import row_id
 
 
 def _user(request: HttpRequest) -> User:
@@ -189,13 +190,16 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
 def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     t = queries.get_thread(_user(request), thread_id)
     initial: dict[str, Any] = {}
-    quote_id = request.GET.get("quote", "")
-    if quote_id.isdigit():
-        quoted = queries.get_post(_user(request), int(quote_id))
+    quote_id = row_id(request.GET.get("quote"))
+    if quote_id is not None:
+        quoted = queries.get_post(_user(request), quote_id)
         if quoted.thread_id == t.pk:
             # An anonymous post is quoted anonymously, whoever is quoting it.
             label = services.author_label(quoted)
             initial["body"] = quote_markdown(quoted.body, label)
+            # The quoted words keep their warning: without it they would reach readers who
+            # muted that topic, open, in a reply with no warning.
+            initial["content_warning"] = quoted.content_warning
     form = ReplyForm(request.POST or None, initial=initial)
     status = 200
     blocked = queries.is_blocked_by_author(_user(request), t)
@@ -426,16 +430,18 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     form = MuteWarningsForm(request.POST or None, initial={"warnings": current})
     if request.method == "POST":
         if request.POST.get("unblock"):
-            blocked = Block.objects.filter(blocker=user, pk=request.POST["unblock"]).first()
+            block_id = row_id(request.POST["unblock"])
+            blocked = Block.objects.filter(blocker=user, pk=block_id).first() if block_id else None
             if blocked is not None:
                 services.unblock_member(blocker=user, blocked=blocked.blocked)
             messages.success(request, _("Unblocked."))
             return redirect("forums:settings")
         if request.POST.get("unmute"):
+            mute_id = row_id(request.POST["unmute"])
             muted = (
-                Mute.objects.filter(user=user, pk=request.POST["unmute"])
-                .select_related("thread")
-                .first()
+                Mute.objects.filter(user=user, pk=mute_id).select_related("thread").first()
+                if mute_id
+                else None
             )
             if muted is not None and muted.thread is not None:
                 services.unmute_thread(thread=muted.thread, user=user)
@@ -508,10 +514,10 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 def _report_for(request: HttpRequest, thread: Thread) -> Report | None:
     """The report a moderator acts from (``report`` in the form), if it is about ``thread``."""
-    raw = request.POST.get("report", "")
-    if not raw.isdigit():
+    report_id = row_id(request.POST.get("report"))
+    if report_id is None:
         return None
-    return Report.objects.filter(pk=int(raw), post__thread=thread).first()
+    return Report.objects.filter(pk=report_id, post__thread=thread).first()
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:

@@ -64,6 +64,7 @@ from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
 from peerhaven.safety.sockets import standing_changed
+from peerhaven.web.inputs import check_storable
 
 logger = logging.getLogger(__name__)
 
@@ -1371,24 +1372,6 @@ def _publish_room_message(meeting: Meeting, msg: RoomMessage, outcome: GateOutco
         )
 
 
-def _check_storable(text: str) -> None:
-    """Refuse text no database can store: a NUL character (PostgreSQL refuses it) or a lone
-    UTF-16 surrogate (``"\\ud800"`` in a JSON frame; not encodable as UTF-8). Raised as a
-    ValidationError so the room answers with an ``error`` frame instead of dropping the socket.
-    """
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        ok = False
-    else:
-        ok = "\x00" not in text
-    if not ok:
-        raise ValidationError(
-            _("Your message contains characters that cannot be sent. Please retype it."),
-            code="bad_text",
-        )
-
-
 @transaction.atomic
 def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessage:
     """Screen, store, then (after commit) broadcast a chat message.
@@ -1403,7 +1386,7 @@ def post_room_message(*, meeting_id: int, author: User, body: str) -> RoomMessag
     body = (body or "").strip()
     if not body:
         raise ValidationError(_("The message is empty."), code="empty")
-    _check_storable(body)
+    check_storable(body)
     if len(body) > conf.get("ROOM_MAX_MESSAGE"):
         raise ValidationError(
             _("Messages can be up to %(n)s characters.") % {"n": conf.get("ROOM_MAX_MESSAGE")},
@@ -1470,7 +1453,7 @@ def post_welcome(*, meeting_id: int, actor: User, text: str = "") -> RoomMessage
     Screened and published as a chat message is (``_publish_room_message``): a held welcome
     reaches its author only, and the facilitators get a ``risk_alert`` without the text.
     """
-    _check_storable(text or "")
+    check_storable(text or "")
     meeting = _room_for_write(meeting_id)
     _check_runner(meeting, actor)
     check_post(actor)

@@ -45,6 +45,7 @@ from peerhaven.groups.models import (
     SupportGroup,
 )
 from peerhaven.safety.permissions import PostingRestrictedError
+from peerhaven.web.inputs import row_id
 
 
 def _errors(exc: ValidationError) -> str:
@@ -53,11 +54,10 @@ def _errors(exc: ValidationError) -> str:
 
 def _posted_id(request: HttpRequest, name: str) -> int:
     """A row id from the form; anything else is a 404 (never a 500 from the database)."""
-    value = request.POST.get(name, "")
-    # isascii(): "²" and other Unicode digits pass isdigit() but int() refuses them (a 500).
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+    value = row_id(request.POST.get(name))
+    if value is None:
         raise Http404
-    return int(value)
+    return value
 
 
 @login_required
@@ -322,9 +322,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 else:
                     ids = [
-                        int(x)
-                        for x in request.POST.getlist("present")
-                        if x.isascii() and x.isdigit() and len(x) <= 18
+                        pk for pk in map(row_id, request.POST.getlist("present")) if pk is not None
                     ]
                     services.record_manual_attendance(
                         meeting=meeting,

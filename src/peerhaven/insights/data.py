@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -50,9 +51,12 @@ ENGAGEMENT_SOURCES = (
 @dataclass
 class ProgrammeData:
     long: pd.DataFrame  # member_id, arm, site, wave, days, <instrument totals>, dose...
+    # (engagement and dose columns count activity up to that wave's check-in)
     enrolled: int
     consenting: int
     engagement_columns: list[str]
+    #: consenting members per arm, with or without answers: the retention denominators
+    consenting_by_arm: dict[str, int] = field(default_factory=dict)
 
 
 def consenting_member_ids(programme: Programme) -> set[int]:
@@ -112,9 +116,14 @@ def assign_wave(days: float, wave_days: list[int]) -> int | None:
 
 def _engagement(
     member_ids: set[int], since: dict[int, datetime], linked: dict[str, Any]
-) -> dict[str, dict[int, int]]:
-    """Engagement events per member since the programme's first enrolment."""
-    counts: dict[str, dict[int, int]] = {}
+) -> dict[str, dict[int, list[Any]]]:
+    """When each member engaged (sorted times or dates per source) since the first enrolment.
+
+    The times, not totals, are returned so that the dose at a wave counts only what happened
+    up to that wave's check-in: a total up to today would give the baseline row engagement that
+    happened after it. One query per source, whatever the number of members.
+    """
+    events: dict[str, dict[int, list[Any]]] = {}
     start = min(since.values()) if since else None
     restricted = any(linked.get(key) for key in ("groups", "boards", "mentoring"))
     for label, model_label, member_field, time_field, link_key, link_field in ENGAGEMENT_SOURCES:
@@ -127,20 +136,35 @@ def _engagement(
         filters: dict[str, Any] = {f"{member_field}__in": member_ids}
         if restricted and link_field:
             filters[f"{link_field}__in"] = list(linked[link_key])
+        try:
+            time_model_field = model._meta.get_field(time_field.split("__")[0])
+        except FieldDoesNotExist:
+            continue
         if start is not None:
-            try:
-                field = model._meta.get_field(time_field.split("__")[0])
-            except FieldDoesNotExist:
-                continue
             filters[f"{time_field}__gte"] = (
-                start.date() if field.get_internal_type() == "DateField" else start
+                timezone.localdate(start)
+                if time_model_field.get_internal_type() == "DateField"
+                else start
             )
         try:
-            rows = model.objects.filter(**filters).values(member_field).annotate(n=Count("pk"))
-            counts[label] = {row[member_field]: row["n"] for row in rows}
+            rows = model.objects.filter(**filters).values_list(member_field, time_field)
+            per_member: dict[int, list[Any]] = defaultdict(list)
+            for member_id, when in rows:
+                if when is not None:
+                    per_member[member_id].append(when)
         except FieldError:  # the model has other field names than expected: count nothing
             continue
-    return counts
+        for times in per_member.values():
+            times.sort()
+        events[label] = dict(per_member)
+    return events
+
+
+def _count_until(times: list[Any], until: datetime) -> int:
+    """How many of the sorted ``times`` (datetimes, or dates for day-level logs) are <= until."""
+    if times and not isinstance(times[0], datetime):
+        return bisect_right(times, timezone.localdate(until))
+    return bisect_right(times, until)
 
 
 def collect(programme: Programme) -> ProgrammeData:
@@ -171,6 +195,7 @@ def collect(programme: Programme) -> ProgrammeData:
         cell = cells[(member_id, wave)]
         cell[instrument_id] = float(total)
         cell["days"] = round(days)
+        cell["_answered_at"] = completed_at
     engagement = _engagement(
         members, {m: enrolments[m].enrolled_at for m in members}, programme.linked or {}
     )
@@ -178,6 +203,7 @@ def collect(programme: Programme) -> ProgrammeData:
     rows = []
     for (member_id, wave), values in cells.items():
         enrolment = enrolments[member_id]
+        answered_at = values.pop("_answered_at")
         row: dict[str, Any] = {
             "member_id": pseudonyms[member_id],
             "arm": enrolment.arm,
@@ -186,9 +212,12 @@ def collect(programme: Programme) -> ProgrammeData:
             "days": values.pop("days"),
             **values,
         }
+        # Dose at this wave: engagement from the programme's start up to this check-in.
+        dose = 0
         for label, per_member in engagement.items():
-            row[label] = per_member.get(member_id, 0)
-        row["dose"] = sum(per_member.get(member_id, 0) for per_member in engagement.values())
+            row[label] = _count_until(per_member.get(member_id, []), answered_at)
+            dose += row[label]
+        row["dose"] = dose
         rows.append(row)
     columns = ["member_id", "arm", "site", "wave", "days", *programme.instruments]
     long = pd.DataFrame(rows)
@@ -198,9 +227,13 @@ def collect(programme: Programme) -> ProgrammeData:
     if "dose" not in long:
         long["dose"] = pd.Series(dtype="float64")
     long = long.sort_values(["member_id", "wave"]).reset_index(drop=True) if rows else long
+    consenting_by_arm: dict[str, int] = defaultdict(int)
+    for member_id in members:
+        consenting_by_arm[enrolments[member_id].arm] += 1
     return ProgrammeData(
         long=long,
         enrolled=len(enrolments),
         consenting=len(members),
         engagement_columns=list(engagement),
+        consenting_by_arm=dict(consenting_by_arm),
     )

@@ -48,8 +48,8 @@ def dictionary(programme: Programme, data: ProgrammeData) -> pd.DataFrame:
         rule = defn.total.rule if defn else ""
         rows.append((instrument_id, "number", f"{title}: total score ({rule}); empty if missing"))
     for column in data.engagement_columns:
-        rows.append((column, "integer", "Count since the programme started"))
-    rows.append(("dose", "integer", "Sum of the engagement counts"))
+        rows.append((column, "integer", "Count from the programme's start up to this check-in"))
+    rows.append(("dose", "integer", "Sum of the engagement counts, up to this check-in"))
     return pd.DataFrame(rows, columns=["column", "type", "meaning"])
 
 

@@ -28,6 +28,7 @@ MEDIATORS = (
     ("brcs", "Resilient coping (BRCS)"),
 )
 Progress = Callable[[int, str], None]
+OTHER_SITES = "other sites (each under 10 people)"
 
 
 def jsonable(value: Any) -> Any:
@@ -83,7 +84,8 @@ def _engagement(data: ProgrammeData) -> list[dict[str, Any]]:
     long = data.long
     if long.empty:
         return []
-    per_member = long.groupby("member_id").first()
+    # Engagement is counted up to each check-in, so a member's latest wave holds their total.
+    per_member = long.sort_values("wave").groupby("member_id").last()
     rows = []
     for column in [*data.engagement_columns, "dose"]:
         values = per_member[column].astype(float)
@@ -105,6 +107,8 @@ def _reliable(defn: Any, frame: pd.DataFrame) -> dict[str, Any] | None:
     cutoff = defn.clinical_cutoff.value if defn.clinical_cutoff else None
     if reliability is None or cutoff is None or len(frame) < 2:
         return None
+    if not stats.may_show_analysis(len(frame), MIN_N).allowed:
+        return {"note": stats.may_show_analysis(len(frame), MIN_N).note}
     sd = float(frame["pre"].std(ddof=1))
     if not sd or not math.isfinite(sd):
         return {"note": "Baseline scores do not vary, so reliable change cannot be judged."}
@@ -123,9 +127,35 @@ def _reliable(defn: Any, frame: pd.DataFrame) -> dict[str, Any] | None:
     )
     out = jsonable(summary)
     out.pop("members", None)  # individual rows never leave the engine
+    _suppress_reliable_cells(out)
     out["reliability_confirmed"] = bool(defn.reliable_change.reliability.confirmed)
     out["sd_source"] = "baseline SD of this programme's members"
     return out
+
+
+def _suppress_reliable_cells(out: dict[str, Any]) -> None:
+    """Hide each reliable-change category, and the recovery figures, describing < MIN_N people.
+
+    Improved + unchanged + deteriorated add up to the n shown, so when exactly one of them is
+    hidden the next smallest is hidden too: otherwise subtraction would give the hidden one back.
+    """
+    categories = ("improved", "unchanged", "deteriorated")
+    hidden = {c for c in categories if out[f"n_{c}"] < MIN_N}
+    if len(hidden) == 1:
+        hidden.add(min((c for c in categories if c not in hidden), key=lambda c: out[f"n_{c}"]))
+    for category in hidden:
+        out[f"n_{category}"] = out[f"share_{category}"] = None
+    recovery: tuple[str, ...] = ("n_recovered", "share_recovered", "share_recovered_of_clinical")
+    if out["n_clinical_at_baseline"] < MIN_N:
+        recovery = (*recovery, "n_clinical_at_baseline")
+    elif out["n_recovered"] >= MIN_N:
+        recovery = ()
+    for key in recovery:
+        out[key] = None
+    if hidden or recovery:
+        out["suppression_note"] = (
+            f"Figures describing fewer than {MIN_N} people are hidden (shown as a dash)."
+        )
 
 
 def _outcome(defn: Any, long: pd.DataFrame, comparison: bool) -> dict[str, Any]:
@@ -160,6 +190,15 @@ def _outcome(defn: Any, long: pd.DataFrame, comparison: bool) -> dict[str, Any]:
                 "Each arm needs at least 10 people with baseline and follow-up to compare arms."
             )
     return result
+
+
+def _arms_big_enough(frame: pd.DataFrame) -> bool:
+    """Two arms, each with at least MIN_N members in ``frame``."""
+    if "member_id" in frame:  # long: a row per member and wave
+        sizes = frame.groupby("arm")["member_id"].nunique()
+    else:  # pre-post: a row per member
+        sizes = frame.groupby("arm").size()
+    return len(sizes) == 2 and bool((sizes >= MIN_N).all())
 
 
 def _figure(output: Any) -> dict[str, Any]:
@@ -217,6 +256,12 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
     primary = "phq9" if "phq9" in programme.instruments else programme.instruments[0]
     progress(45, "growth model")
     growth_data = long.dropna(subset=[primary])
+    use_arm = comparison and _arms_big_enough(growth_data)
+    if comparison and not use_arm:
+        notes.append(
+            f"The arms are not compared in the growth model or mediation: each arm needs at least "
+            f"{MIN_N} people, and a smaller arm's estimate would describe those few people."
+        )
     if (
         growth_data["wave"].nunique() >= 2
         and stats.may_show_analysis(growth_data["member_id"].nunique(), MIN_N).allowed
@@ -227,8 +272,8 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
             time="wave",
             member="member_id",
             dose="dose" if growth_data["dose"].nunique() > 1 else None,
-            arm="arm" if comparison and growth_data["arm"].nunique() > 1 else None,
-            time_by_arm=comparison,
+            arm="arm" if use_arm else None,
+            time_by_arm=use_arm,
         )
         report["growth"] = jsonable(growth)
         for effect in report["growth"]["fixed_effects"]:
@@ -246,11 +291,12 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
         both = primary_frame.join(m_frame[["pre", "post"]].add_suffix("_m"), how="inner")
         entry: dict[str, Any] = {"mediator": mediator, "label": label, "n": len(both)}
         # With a comparison arm, the arm is X (the design's contrast); otherwise engagement dose.
-        if comparison and both["arm"].nunique() > 1:
+        if comparison and _arms_big_enough(both):
             x, x_name = (both["arm"] == "programme").astype(float), "programme arm (vs comparison)"
         else:
             x, x_name = both["dose"].astype(float), "engagement dose"
-        if stats.may_show_analysis(len(both), MIN_N).allowed and x.nunique() > 1:
+        small_arm = comparison and both["arm"].nunique() > 1 and not _arms_big_enough(both)
+        if stats.may_show_analysis(len(both), MIN_N).allowed and x.nunique() > 1 and not small_arm:
             entry["x"] = x_name
             entry["result"] = jsonable(
                 stats.mediation_analysis(
@@ -267,19 +313,38 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
         else:
             entry["note"] = (
                 "Needs at least 10 people with both scores at baseline and follow-up, and either "
-                "a comparison arm or engagement that varies between people."
+                "a comparison arm (at least 10 people in each arm) or engagement that varies "
+                "between people."
             )
         mediation.append(entry)
     report["mediation"] = mediation
 
     progress(75, "sites")
     sites = []
-    for site, part in primary_frame.groupby("site"):
+    # A site under MIN_N people is merged into one "other sites" group, and left out of the
+    # pooling if that is still too small: the forest plot would hide such a site, but the
+    # pooled estimate, the other sites' effects and their weights would give it back.
+    sizes = primary_frame.groupby("site").size()
+    small = set(sizes[sizes < MIN_N].index)
+    site_frame = primary_frame.assign(
+        site=primary_frame["site"].where(~primary_frame["site"].isin(small), OTHER_SITES)
+    )
+    n_other = int((site_frame["site"] == OTHER_SITES).sum())
+    if 0 < n_other < MIN_N:
+        site_frame = site_frame[site_frame["site"] != OTHER_SITES]
+        notes.append(
+            f"{n_other} people at sites with fewer than {MIN_N} people each are left out of "
+            "the pooling of sites, to protect their privacy."
+        )
+    for site, part in site_frame.groupby("site"):
         if len(part) >= 2:
             change = stats.prepost_standardised_change(part["pre"], part["post"])
             if change.g is not None and change.var_g is not None:
                 sites.append((str(site), change.g, change.var_g, len(part)))
-    if len(sites) >= 2:
+    pooled_n = sum(s[3] for s in sites)
+    if len(sites) >= 2 and not stats.may_show_analysis(pooled_n, MIN_N).allowed:
+        report["pooling"] = {"note": stats.may_show_analysis(pooled_n, MIN_N).note}
+    elif len(sites) >= 2:
         labels = [s[0] for s in sites]
         pooled_dl = stats.pool_random_effects(
             [s[1] for s in sites], [s[2] for s in sites], labels=labels, method="dl"
@@ -309,7 +374,16 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
             min_n=MIN_N,
         )
     )
+    # Retention is a share of everyone consenting, including those who never answered.
+    enrolled: dict[Any, int] = (
+        dict(data.consenting_by_arm) if comparison else {None: data.consenting}
+    )
     report["figures"]["retention"] = _figure(
-        figures.retention_curve(long, group="arm" if comparison else None, min_n=MIN_N)
+        figures.retention_curve(
+            long,
+            group="arm" if comparison else None,
+            min_n=MIN_N,
+            enrolled=enrolled,
+        )
     )
     return report

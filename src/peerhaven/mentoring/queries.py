@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from peerhaven.accounts import audit, ratelimit
 from peerhaven.accounts.models import Role, User
+from peerhaven.forums.models import Block
 from peerhaven.mentoring import permissions
 from peerhaven.mentoring.models import (
     OPEN_STATUSES,
@@ -131,9 +132,18 @@ def training_current(user: Any) -> bool:
 
 
 def inbox(user: Any) -> QuerySet[MentorshipRequest]:
-    """Requests waiting for this mentor's answer, oldest first."""
+    """Requests waiting for this mentor's answer, oldest first.
+
+    Not those where either has blocked the other since: the request can no longer be accepted,
+    and the mentee's words (their intake) are no longer the mentor's to read.
+    """
+    blocked = Block.objects.filter(
+        Q(blocker_id=OuterRef("mentee_id"), blocked_id=OuterRef("mentor_id"))
+        | Q(blocker_id=OuterRef("mentor_id"), blocked_id=OuterRef("mentee_id"))
+    )
     return (
         MentorshipRequest.objects.filter(mentor=user, status=RequestStatus.PENDING)
+        .exclude(Exists(blocked))
         .select_related("mentee", "mentee__mentee_intake")
         .order_by("created_at")
     )

@@ -59,7 +59,9 @@ from peerhaven.mentoring.models import (
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
+from peerhaven.safety.sanctions import banned_now
 from peerhaven.safety.sockets import standing_changed
+from peerhaven.web.inputs import check_storable
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +115,7 @@ def _apply(obj: Any, outcome: GateOutcome) -> None:
 
 def _clean(text: str | None, *, limit: int = MAX_TEXT, field: str = "") -> str:
     value = (text or "").strip()
+    check_storable(value)
     if len(value) > limit:
         raise ValidationError(
             _("Please keep this under %(n)s characters.") % {"n": f"{limit:,}"}, code="too_long"
@@ -173,9 +176,19 @@ def format_availability(windows: Iterable[Sequence[int]]) -> str:
     )
 
 
+# A week has room for a few windows a day. Thousands of tiny windows from one profile would
+# cut every mentor's week into ~10,080 segments and make the shared index hundreds of MB.
+MAX_WINDOWS = 56
+
+
 def _validate_windows(windows: Iterable[Sequence[int]]) -> list[list[int]]:
-    out = []
+    out: list[list[int]] = []
     for window in windows:
+        if len(out) >= MAX_WINDOWS:
+            raise ValidationError(
+                _("Please give at most %(n)s free times a week.") % {"n": MAX_WINDOWS},
+                code="too_many_windows",
+            )
         try:
             d, s, e = (int(v) for v in window)
             validate_window((d, s, e))
@@ -199,6 +212,8 @@ def _validate_zone(zone: str) -> str:
 
 
 def _languages(values: Iterable[str]) -> list[str]:
+    values = list(values)
+    check_storable(*values)
     return sorted({v.strip().lower() for v in values if v and v.strip()})
 
 
@@ -338,6 +353,15 @@ def blocked_between(user_id: int) -> set[int]:
     return {b if a == user_id else a for a, b in rows}
 
 
+def banned_ids(user_ids: Iterable[int] | None = None) -> set[int]:
+    """People under a ban in force now. A ban takes someone out of the community, so they are
+    never suggested, requested or matched (bans do not bump the index version: checked live)."""
+    rows = banned_now()
+    if user_ids is not None:
+        rows = rows.filter(member_id__in=list(user_ids))
+    return set(rows.values_list("member_id", flat=True))
+
+
 def _already_tried(member_id: int) -> set[int]:
     """Mentors this member has an open mentorship or an unanswered, declined or lapsed request
     with in the last 30 days: the next suggestion moves on to someone else."""
@@ -397,7 +421,9 @@ def suggest_for(
 ) -> list[Suggestion]:
     """The top ``k`` eligible mentors for ``member`` with explanations (needs an intake)."""
     intake = _intake_for(member)
-    mentee = to_intake_input(intake, exclude=set(exclude) | _already_tried(member.pk))
+    mentee = to_intake_input(
+        intake, exclude=set(exclude) | _already_tried(member.pk) | banned_ids()
+    )
     explanations = matching.suggest_mentors(mentee, mentor_index(use_cache=use_cache), k=k)
     profiles = {
         p.user_id: p
@@ -457,6 +483,7 @@ def save_mentor_profile(
     if age_band and age_band not in AgeBand.values:
         raise ValidationError(_("Choose an age band from the list."), code="bad_age_band")
     story = _clean(story, limit=1500)
+    check_storable(gender)
     windows = _validate_windows(availability)
     _validate_zone(time_zone)
     if story != MentorProfile.objects.filter(user=user).values_list("story", flat=True).first():
@@ -634,6 +661,7 @@ def save_intake(
     if preferred_age_band and preferred_age_band not in AgeBand.values:
         raise ValidationError(_("Choose an age band from the list."), code="bad_age_band")
     text = _clean(support_text)
+    check_storable(preferred_gender)
     windows = _validate_windows(availability)
     _validate_zone(time_zone)
     outcome = _screen(text, "mentoring.intake", member)
@@ -729,6 +757,12 @@ def request_mentor(
         pending = MentorshipRequest.objects.filter(
             mentee=mentee, status=RequestStatus.PENDING
         ).first()
+        if pending is not None and is_blocked(pending.mentee_id, pending.mentor_id):
+            # A block since the request: it can never be accepted, so it must not hold the
+            # mentee's one open request until it lapses.
+            pending.status, pending.responded_at = RequestStatus.WITHDRAWN, now
+            pending.save(update_fields=["status", "responded_at"])
+            pending = None
         if pending is not None:
             if pending.mentor_id == mentor.pk:
                 raise ValidationError(
@@ -753,6 +787,10 @@ def request_mentor(
         explanation = matching.score_match(mentee_input, mentor_input)
         if not explanation.eligible:
             raise _ineligible_error(mentee_input, mentor_input)
+        if banned_ids([mentor.pk]):
+            raise ValidationError(
+                _("This mentor cannot be requested. Please choose another."), code="ineligible"
+            )
         req = MentorshipRequest.objects.create(
             mentee=mentee,
             mentor=mentor,
@@ -826,6 +864,15 @@ def accept_request(*, req: MentorshipRequest, mentor: User) -> Mentorship:
     with transaction.atomic():
         locked = _lock_pending(req, mentor)
         mentor_input = _lock_mentor(mentor)
+        if is_blocked(locked.mentee_id, mentor.pk):
+            # A block either way since the request (who blocked whom is never said).
+            raise ValidationError(_("This request can no longer be accepted."), code="ineligible")
+        if Mentorship.objects.filter(mentee_id=locked.mentee_id, status__in=OPEN_STATUSES).exists():
+            # One mentor at a time: e.g. a cohort match was confirmed since they asked.
+            raise ValidationError(
+                _("This member has a mentor now, so the request can no longer be accepted."),
+                code="has_mentor",
+            )
         if not mentor_input.training_current:
             raise ValidationError(
                 _("Your training is not current, so you cannot take a new mentee yet."),
@@ -1040,6 +1087,7 @@ def send_message(
     text = (body or "").strip()
     if not text:
         raise ValidationError(_("Write a message first."), code="empty")
+    check_storable(text)
     if len(text) > MAX_MESSAGE:
         raise ValidationError(
             _("Please keep a message under %(n)s characters.") % {"n": f"{MAX_MESSAGE:,}"},
@@ -1243,6 +1291,12 @@ def log_session(
     if mentor.pk != mentorship.mentor_id:
         raise ValidationError(_("Only the mentor logs sessions."), code="not_mentor")
     check_post(mentor)
+    if mentorship.status == MentorshipStatus.ENDED:
+        # The topics are text the mentee reads: after the end (or a block, which ends it) the
+        # former mentor must not be able to keep writing to them this way.
+        raise ValidationError(_("This mentorship has ended."), code="ended")
+    if is_blocked(mentorship.mentor_id, mentorship.mentee_id):
+        raise ValidationError(_("Sessions cannot be logged in this mentorship."), code="blocked")
     _check_duration(duration_minutes)
     if held_on > timezone.localdate():
         raise ValidationError(_("The session date cannot be in the future."), code="future")
@@ -1285,12 +1339,20 @@ def _cohort_intakes(mentee_ids: Iterable[int] | None) -> list[matching.MenteeInt
     for a, b in Block.objects.values_list("blocker_id", "blocked_id"):
         blocks.setdefault(a, set()).add(b)
         blocks.setdefault(b, set()).add(a)
+    # A mentor who declined (or let lapse) this mentee's request in the last 30 days is not
+    # proposed to them again: the suggestions page already moves on, so must the cohort.
+    since = timezone.now() - dt.timedelta(days=30)
+    for a, b in MentorshipRequest.objects.filter(
+        created_at__gte=since, status__in=(RequestStatus.DECLINED, RequestStatus.EXPIRED)
+    ).values_list("mentee_id", "mentor_id"):
+        blocks.setdefault(a, set()).add(b)
+    banned = banned_ids()
     out = []
     for intake in qs.order_by("member_id"):
-        if intake.member_id in busy:
+        if intake.member_id in busy or intake.member_id in banned:
             continue
         mentee = to_intake_input(intake)
-        extra = blocks.get(intake.member_id)
+        extra = (blocks.get(intake.member_id) or set()) | banned
         if extra:
             mentee = matching.MenteeIntake(
                 id=mentee.id,
@@ -1355,16 +1417,35 @@ def confirm_cohort(*, run: CohortRun, actor: User, request: Any = None) -> list[
                 _("This cohort run has already been confirmed."), code="already_confirmed"
             )
         mentor_ids = {mentor_id for _m, mentor_id, _s in locked.proposal}
-        users = User.objects.in_bulk([*mentor_ids, *(m for m, _x, _s in locked.proposal)])
-        loads = {p.id: p for p in build_mentor_profiles(mentor_ids)}
+        mentee_ids = {mentee_id for mentee_id, _x, _s in locked.proposal}
+        people = [*mentor_ids, *mentee_ids]
+        users = User.objects.filter(is_active=True).in_bulk(people)
+        # Lock the mentors' rows *before* reading their loads: an accept committed while we
+        # waited for the lock must be counted, or a mentor is filled past their capacity.
         list(MentorProfile.objects.select_for_update().filter(user_id__in=mentor_ids))
+        loads = {p.id: p for p in build_mentor_profiles(mentor_ids)}
         taken: dict[int, int] = {}
+        # Still waiting: no open mentorship and no request of their own made since the run.
         busy = set(
             Mentorship.objects.filter(status__in=OPEN_STATUSES).values_list("mentee_id", flat=True)
+        ) | set(
+            MentorshipRequest.objects.filter(
+                status=RequestStatus.PENDING, mentee_id__in=mentee_ids
+            ).values_list("mentee_id", flat=True)
         )
+        # Blocks and bans made since the run are hard constraints too.
+        # (Whole tables, as in ``_cohort_intakes``: both are small, a cohort's id list is not.)
+        blocked = {
+            frozenset(pair) for pair in Block.objects.values_list("blocker_id", "blocked_id")
+        }
+        banned = banned_ids()
         for mentee_id, mentor_id, _score in locked.proposal:
             profile = loads.get(mentor_id)
             if profile is None or mentee_id in busy or mentee_id not in users:
+                continue
+            if mentor_id not in users or {mentee_id, mentor_id} & banned:
+                continue
+            if frozenset((mentee_id, mentor_id)) in blocked:
                 continue
             if not profile.training_current or profile.paused:
                 continue

@@ -30,6 +30,7 @@ from peerhaven.mentoring.models import (
     TrainingRecord,
 )
 from peerhaven.safety.permissions import PostingRestrictedError
+from peerhaven.web.inputs import row_id
 
 
 def _me(request: HttpRequest) -> User:
@@ -224,9 +225,12 @@ def _mentorship_page(
     me = _me(request)
     is_mentor = me.pk == m.mentor_id
     thread = queries.visible_messages(m, me)
+    blocked = services.is_blocked(m.mentor_id, m.mentee_id)
+    # The mentee's intake is for their current mentor: not after the mentorship ended or a
+    # block (it may since say what they want from their next mentor).
     intake = (
         MenteeIntake.objects.filter(member_id=m.mentee_id).first()
-        if is_mentor and m.mentee_id
+        if is_mentor and m.mentee_id and m.status != MentorshipStatus.ENDED and not blocked
         else None
     )
     return render(
@@ -248,7 +252,7 @@ def _mentorship_page(
             "session_form": session_form
             or forms.SessionForm(initial={"held_on": timezone.localdate()}),
             "session_open": session_form is not None,
-            "blocked": services.is_blocked(m.mentor_id, m.mentee_id),
+            "blocked": blocked,
         },
         status=status,
     )
@@ -271,15 +275,15 @@ def messages_json(request: HttpRequest, mentorship_id: int) -> JsonResponse:
         )
         response["Retry-After"] = str(ratelimit.retry_after(queries.POLL_WINDOW))
         return response
-    raw = request.GET.get("after", "0")
     # A message id: digits only (a typo or a negative number says so instead of
     # silently returning the newest messages).
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    after = row_id(request.GET.get("after", "0"))
+    if after is None:
         return JsonResponse(
             {"error": {"code": "invalid", "message": _("'after' must be a message id.")}},
             status=400,
         )
-    rows = queries.visible_messages(m, _me(request), after=int(raw))
+    rows = queries.visible_messages(m, _me(request), after=after)
     return JsonResponse(
         {"status": m.status, "messages": [_message_json(r, _me(request)) for r in rows]}
     )

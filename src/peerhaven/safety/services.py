@@ -47,7 +47,7 @@ from peerhaven.safety.models import (
     SafetyPlan,
     ScreeningLabel,
 )
-from peerhaven.safety.sanctions import forget_sanctions
+from peerhaven.safety.sanctions import banned_now, forget_sanctions
 
 logger = logging.getLogger(__name__)
 
@@ -266,18 +266,10 @@ def on_duty_moderators() -> list[User]:
     are left out, so pages and escalations go to someone who can act (or, when nobody on duty
     can, to every moderator and admin).
     """
-    now = timezone.now()
     duty = ModeratorDuty.objects.filter(on_duty=True)
-    banned = (
-        ModerationAction.objects.filter(
-            kind=ActionKind.BAN, revoked_at__isnull=True, starts_at__lte=now
-        )
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .values("member_id")
-    )
     users = (
         User.objects.filter(pk__in=duty.values("moderator_id"), is_active=True)
-        .exclude(pk__in=banned)
+        .exclude(pk__in=banned_now())
         .annotate(
             duty_since=Subquery(duty.filter(moderator=OuterRef("pk")).values("since")[:1]),
             duty_has_totp=Exists(

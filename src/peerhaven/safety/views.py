@@ -46,6 +46,7 @@ from peerhaven.safety.models import (
     SafetyPlan,
 )
 from peerhaven.safety.permissions import can_manage_resources, can_moderate
+from peerhaven.web.inputs import row_id
 
 # --- Get help now ------------------------------------------------------------------------------
 
@@ -294,17 +295,10 @@ def _live_gate(request: HttpRequest, kind: str) -> tuple[int, JsonResponse | Non
         return 0, _live_refusal(401, "unauthenticated", _("You are signed out."))
     if not conversation.may_poll(request.user, kind):
         return 0, _live_refusal(429, "rate_limited", _("Too many requests; slow down."))
-    after = _message_id(request.GET.get("after", "0"))
+    after = row_id(request.GET.get("after", "0"))
     if after is None:
         return 0, _live_refusal(400, "invalid", _("'after' must be a message id."))
     return after, None
-
-
-def _message_id(raw: str) -> int | None:
-    """A message id from the query string, or None when it is not one."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        return None
-    return int(raw)
 
 
 def _live_message(m: SafetyMessage, *, who: str, notes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -400,7 +394,7 @@ def alert_messages_updates(request: HttpRequest, alert_id: int) -> JsonResponse:
     if not can_moderate(request.user):
         return _live_refusal(403, "forbidden", _("Moderators with two-factor authentication only."))
     raw_unread = request.GET.get("unread")
-    unread = None if raw_unread is None else _message_id(raw_unread)
+    unread = None if raw_unread is None else row_id(raw_unread)
     if raw_unread is not None and unread is None:
         return _live_refusal(400, "invalid", _("'unread' must be a message id."))
     alert = RiskAlert.objects.select_related("author").filter(pk=alert_id).first()

@@ -115,7 +115,9 @@ def forest_plot(
     y0 = ypos[-1]
     ax.fill([lo, est, hi, est], [y0, y0 + 0.3, y0, y0 - 0.3], color=_COLOURS[1], zorder=3)
     ax.axvline(null_value, color="#777777", lw=0.8, ls="--")
-    ax.set_yticks(ypos, [str(r["label"]) for r in rows])
+    # Site names are typed by admins: a "$" would start matplotlib mathtext (and a malformed
+    # formula would fail the whole report), so it is escaped to be drawn as itself.
+    ax.set_yticks(ypos, [str(r["label"]).replace("$", r"\$") for r in rows])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     fig.tight_layout()
@@ -225,18 +227,23 @@ def retention_curve(
     member: str = "member_id",
     group: str | None = None,
     min_n: int = MIN_CELL_SIZE,
+    enrolled: Mapping[Any, int] | None = None,
 ) -> FigureOutput:
     """Share of enrolled members still taking part at each wave.
 
     ``share_retained`` counts a member as retained at wave t if they answered at t or any later
     wave (a missed check-in is not dropping out); ``share_observed`` is who answered at t itself.
-    Enrolment = appearing at any wave.
+    ``enrolled`` gives the number enrolled per group (key None without groups), including people
+    who have not answered at all; without it, enrolment = appearing at any wave, which leaves
+    out everyone who never answered and so overstates retention.
     """
     data = long.dropna(subset=[wave])
     rows: list[dict[str, Any]] = []
     all_waves = sorted(data[wave].unique().tolist()) if not data.empty else []
     for label, sub in _groups(data, group):
-        enrolled = int(sub[member].nunique())
+        enrolled_n = int(sub[member].nunique())
+        if enrolled is not None:
+            enrolled_n = max(enrolled_n, int(enrolled.get(label, 0)))
         last_seen = sub.groupby(member)[wave].max()
         seen_at = sub.groupby(wave)[member].nunique()
         for w in all_waves:
@@ -246,11 +253,11 @@ def retention_curve(
                 {
                     "group": label,
                     "wave": int(w) if float(w).is_integer() else float(w),
-                    "n_enrolled": enrolled,
+                    "n_enrolled": enrolled_n,
                     "n_observed": observed,
-                    "share_observed": observed / enrolled if enrolled else None,
+                    "share_observed": observed / enrolled_n if enrolled_n else None,
                     "n_retained": retained,
-                    "share_retained": retained / enrolled if enrolled else None,
+                    "share_retained": retained / enrolled_n if enrolled_n else None,
                 }
             )
     # A cell is hidden when either count in it is small: both are disclosures.
@@ -259,6 +266,8 @@ def retention_curve(
     sup = suppress(rows, "_min_count", min_n, keep=("group", "wave"))
     rows = [{k: v for k, v in r.items() if k != "_min_count"} for r in sup.rows]
     n_people = int(data[member].nunique()) if not data.empty else 0
+    if enrolled is not None:
+        n_people = max(n_people, sum(int(v) for v in enrolled.values()))
     if not any(r["share_retained"] is not None for r in rows):
         msg = "No wave has enough people to show."
         png, svg = _message_figure(msg)

@@ -54,7 +54,9 @@ def validate_window(window: Window) -> None:
 def validate_time_zone(name: str) -> None:
     try:
         ZoneInfo(name)
-    except (KeyError, ValueError) as exc:  # ZoneInfoNotFoundError is a KeyError
+    # ZoneInfoNotFoundError is a KeyError; a directory ("America") or an over-long name is an
+    # OSError from opening the zone file.
+    except (KeyError, ValueError, OSError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
