@@ -100,36 +100,77 @@ def _engagement(data: ProgrammeData) -> list[dict[str, Any]]:
     return jsonable(stats.suppress(rows, "n", MIN_N, keep=("measure",)).rows)
 
 
+NOTE_NO_RELIABLE_CRITERION = (
+    "Change is reported in points only: this questionnaire has no confirmed criterion for "
+    "reliable change."
+)
+
+
 def _reliable(defn: Any, frame: pd.DataFrame) -> dict[str, Any] | None:
-    reliability = (
-        defn.reliable_change.reliability.value if defn.reliable_change.reliability else None
-    )
+    """Reliable change by the method the instrument's definition prefers.
+
+    ``fixed_threshold`` (PHQ-9: 6 points, GAD-7: 4, the NHS Talking Therapies convention) is
+    used as such; ``jacobson_truax`` with the definition's reliability and its reference SD,
+    or the programme's baseline SD when it has none; ``none`` (e.g. UCLA-3, whose reliability
+    is unconfirmed) gets a note instead of figures.
+    """
+    spec = defn.reliable_change
     cutoff = defn.clinical_cutoff.value if defn.clinical_cutoff else None
-    if reliability is None or cutoff is None or len(frame) < 2:
+    if cutoff is None or len(frame) < 2:
         return None
+    threshold = spec.fixed_threshold.value if spec.fixed_threshold else None
+    reliability = spec.reliability.value if spec.reliability else None
+    if spec.preferred == "fixed_threshold" and threshold is None:
+        return {"note": NOTE_NO_RELIABLE_CRITERION}
+    if spec.preferred == "jacobson_truax" and reliability is None:
+        return {"note": NOTE_NO_RELIABLE_CRITERION}
+    if spec.preferred not in ("fixed_threshold", "jacobson_truax"):
+        return {"note": NOTE_NO_RELIABLE_CRITERION}
     if not stats.may_show_analysis(len(frame), MIN_N).allowed:
         return {"note": stats.may_show_analysis(len(frame), MIN_N).note}
-    sd = float(frame["pre"].std(ddof=1))
-    if not sd or not math.isfinite(sd):
-        return {"note": "Baseline scores do not vary, so reliable change cannot be judged."}
     direction = (
         stats.Direction.HIGHER_IS_WORSE
         if defn.higher_is_worse
         else stats.Direction.HIGHER_IS_BETTER
     )
-    summary = stats.classify_reliable_change(
-        frame["pre"].to_numpy(),
-        frame["post"].to_numpy(),
-        reliability=reliability,
-        sd=sd,
-        cutoff=cutoff,
-        direction=direction,
-    )
+    if spec.preferred == "fixed_threshold":
+        summary = stats.classify_reliable_change(
+            frame["pre"].to_numpy(),
+            frame["post"].to_numpy(),
+            cutoff=cutoff,
+            direction=direction,
+            fixed_threshold=threshold,
+        )
+        source = spec.fixed_threshold.source or ""
+        confirmed = bool(spec.fixed_threshold.confirmed)
+        sd_source = ""
+    else:
+        reference = spec.sd.value if spec.sd and spec.sd.confirmed else None
+        sd = reference if reference else float(frame["pre"].std(ddof=1))
+        if not sd or not math.isfinite(sd):
+            return {"note": "Baseline scores do not vary, so reliable change cannot be judged."}
+        summary = stats.classify_reliable_change(
+            frame["pre"].to_numpy(),
+            frame["post"].to_numpy(),
+            reliability=reliability,
+            sd=sd,
+            cutoff=cutoff,
+            direction=direction,
+        )
+        source = spec.reliability.source or ""
+        confirmed = bool(spec.reliability.confirmed)
+        sd_source = (
+            "reference SD from the definition"
+            if reference
+            else "baseline SD of this programme's members"
+        )
     out = jsonable(summary)
     out.pop("members", None)  # individual rows never leave the engine
     _suppress_reliable_cells(out)
-    out["reliability_confirmed"] = bool(defn.reliable_change.reliability.confirmed)
-    out["sd_source"] = "baseline SD of this programme's members"
+    out["method"] = summary.criteria.method
+    out["criterion_source"] = source
+    out["reliability_confirmed"] = confirmed
+    out["sd_source"] = sd_source
     return out
 
 

@@ -26,6 +26,7 @@ from .reliable import (
     ReliableChangeCriteria,
     ReliableChangeSummary,
     classify_reliable_change,
+    fixed_threshold_criteria,
     jacobson_truax_cutoff,
     reliable_change_criteria,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "classify_reliable_change",
     "compare_arm_changes",
     "fit_growth_model",
+    "fixed_threshold_criteria",
     "hedges_g",
     "jacobson_truax_cutoff",
     "may_show_analysis",

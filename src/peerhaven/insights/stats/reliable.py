@@ -1,7 +1,13 @@
-"""Jacobson-Truax reliable and clinically significant change (J Consult Clin Psychol 1991;59:12).
+"""Reliable and clinically significant change, by one of two methods.
 
-SE = s * sqrt(1 - r_xx); S_diff = sqrt(2 SE^2); RC = (post - pre) / S_diff. A change is reliable
-when |RC| > 1.96. "Recovered" means reliably improved *and* moved from the clinical side of the
+Jacobson-Truax (J Consult Clin Psychol 1991;59:12): SE = s * sqrt(1 - r_xx); S_diff =
+sqrt(2 SE^2); RC = (post - pre) / S_diff. A change is reliable when |RC| > 1.96.
+
+A fixed threshold, where a service convention defines reliable change in score points (NHS
+Talking Therapies: a PHQ-9 change of 6 or more, GAD-7 of 4 or more): a change is reliable when
+its size is at least the threshold.
+
+Either way, "recovered" means reliably improved *and* moved from the clinical side of the
 cut-off at baseline to the non-clinical side at follow-up.
 """
 
@@ -30,14 +36,17 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class ReliableChangeCriteria:
-    reliability: float
-    sd: float
+    #: None with a fixed threshold (reliability, SD, SE and S_diff play no part then)
+    reliability: float | None
+    sd: float | None
     cutoff: float
     direction: Direction
-    se_measurement: float
-    s_diff: float
-    #: the smallest absolute change (in score points) that counts as reliable: 1.96 * S_diff
+    se_measurement: float | None
+    s_diff: float | None
+    #: the size of change that counts as reliable: more than 1.96 * S_diff (Jacobson-Truax),
+    #: or at least the fixed threshold
     threshold: float
+    method: Literal["jacobson_truax", "fixed_threshold"] = "jacobson_truax"
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ class MemberChange:
     pre: float
     post: float
     change: float
-    rc: float
+    #: the reliable change index (Jacobson-Truax only)
+    rc: float | None
     category: Category
     clinical_at_baseline: bool
     recovered: bool
@@ -103,6 +113,23 @@ def reliable_change_criteria(
     )
 
 
+def fixed_threshold_criteria(
+    *, threshold: float, cutoff: float, direction: Direction
+) -> ReliableChangeCriteria:
+    if not threshold > 0:
+        raise ValueError(f"threshold must be positive, got {threshold}")
+    return ReliableChangeCriteria(
+        reliability=None,
+        sd=None,
+        cutoff=cutoff,
+        direction=Direction(direction),
+        se_measurement=None,
+        s_diff=None,
+        threshold=threshold,
+        method="fixed_threshold",
+    )
+
+
 def _is_clinical(score: float, cutoff: float, direction: Direction) -> bool:
     # Cut-offs are published as "caseness at or above" (PHQ-9 >= 10) for higher-is-worse scales
     # and "at or below" for higher-is-better ones.
@@ -115,29 +142,46 @@ def classify_reliable_change(
     pre: Values,
     post: Values,
     *,
-    reliability: float,
-    sd: float,
+    reliability: float | None = None,
+    sd: float | None = None,
     cutoff: float,
     direction: Direction = Direction.HIGHER_IS_WORSE,
+    fixed_threshold: float | None = None,
 ) -> ReliableChangeSummary:
     """Classify each person's change as reliably improved, unchanged or deteriorated.
 
-    ``sd`` is the SD of the baseline (pre-treatment) scores or a published normative SD and
-    ``reliability`` the instrument's test-retest or internal-consistency coefficient; both are
-    configuration, so invalid values raise ValueError. Missing scores are left out and counted.
+    Jacobson-Truax unless ``fixed_threshold`` is given: ``sd`` is the SD of the baseline
+    (pre-treatment) scores or a published normative SD and ``reliability`` the instrument's
+    test-retest or internal-consistency coefficient. With ``fixed_threshold`` (score points) a
+    change of at least that size is reliable. All are configuration, so invalid or missing
+    values raise ValueError. Missing scores are left out and counted.
     """
-    criteria = reliable_change_criteria(
-        reliability=reliability, sd=sd, cutoff=cutoff, direction=direction
-    )
+    if fixed_threshold is not None:
+        criteria = fixed_threshold_criteria(
+            threshold=fixed_threshold, cutoff=cutoff, direction=direction
+        )
+    elif reliability is None or sd is None:
+        raise ValueError("Jacobson-Truax needs both reliability and sd")
+    else:
+        criteria = reliable_change_criteria(
+            reliability=reliability, sd=sd, cutoff=cutoff, direction=direction
+        )
     a, b, dropped = complete_pairs(pre, post)
     members: list[MemberChange] = []
     sign = -1.0 if criteria.direction is Direction.HIGHER_IS_WORSE else 1.0
     for x1, x2 in zip(a.tolist(), b.tolist(), strict=True):
-        rc = (x2 - x1) / criteria.s_diff
-        improvement = sign * rc  # positive = better, whatever the scale's direction
-        if improvement > RC_CRITICAL:
+        rc: float | None = None
+        if criteria.s_diff is not None:
+            rc = (x2 - x1) / criteria.s_diff
+            improvement = sign * rc  # positive = better, whatever the scale's direction
+            reliable_up, reliable_down = improvement > RC_CRITICAL, improvement < -RC_CRITICAL
+        else:
+            points = sign * (x2 - x1)
+            reliable_up = points >= criteria.threshold
+            reliable_down = points <= -criteria.threshold
+        if reliable_up:
             cat: Category = "improved"
-        elif improvement < -RC_CRITICAL:
+        elif reliable_down:
             cat = "deteriorated"
         else:
             cat = "unchanged"
