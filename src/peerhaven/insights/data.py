@@ -97,6 +97,7 @@ def data_version(programme: Programme) -> str:
             programme.instruments,
             programme.wave_days,
             programme.has_comparison_arm,
+            sorted(programme.linked.items()) if isinstance(programme.linked, dict) else "",
         )
     )
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -108,13 +108,40 @@ def enrol_member(
             _("%(name)s has not consented to programme evaluation.") % {"name": member},
             code="no_consent",
         )
+    site = site.strip()[:80]
     enrolment, created = Enrolment.objects.get_or_create(
-        programme=programme, member=member, defaults={"arm": arm, "site": site.strip()[:80]}
+        programme=programme, member=member, defaults={"arm": arm, "site": site}
     )
+    restarted = False
     if not created and enrolment.withdrawn_at is not None:
-        enrolment.withdrawn_at = None
-        enrolment.save(update_fields=["withdrawn_at"])
-    audit.record(actor=actor, action="insights.enrol", subject=member, obj=programme)
+        # A new participation: its waves count from today, in the arm and site chosen now.
+        # Keeping the old date would put every new answer in waves counted from it (most
+        # outside every window), and the arm and site typed now would be silently ignored.
+        enrolment.enrolled_at, enrolment.withdrawn_at = timezone.now(), None
+        enrolment.arm, enrolment.site = arm, site
+        enrolment.save(update_fields=["enrolled_at", "withdrawn_at", "arm", "site"])
+        restarted = True
+    elif not created and (enrolment.arm, enrolment.site) != (arm, site):
+        # Moving someone between arms mid-programme would corrupt the comparison.
+        raise ValidationError(
+            _(
+                "%(name)s is already enrolled (arm: %(arm)s, site: %(site)s). To change that, "
+                "they must withdraw first; enrolling again then starts a new participation."
+            )
+            % {
+                "name": member,
+                "arm": enrolment.get_arm_display(),
+                "site": enrolment.site or "—",
+            },
+            code="already_enrolled",
+        )
+    audit.record(
+        actor=actor,
+        action="insights.enrol",
+        subject=member,
+        obj=programme,
+        detail={"restarted": True} if restarted else None,
+    )
     _schedule_waves(member=member, programme=programme)
     return enrolment
 
