@@ -295,7 +295,7 @@ def test_pause_resume_and_end_with_an_exit_survey_offers_a_rematch(
     services.pause_mentorship(mentorship=mentorship, actor=mentor)
     with pytest.raises(ValidationError):
         services.pause_mentorship(mentorship=mentorship, actor=mentor)
-    services.resume_mentorship(mentorship=mentorship, actor=mentee)
+    services.resume_mentorship(mentorship=mentorship, actor=mentor)
     with django_capture_on_commit_callbacks(execute=True):
         m = services.end_mentorship(
             mentorship=mentorship,

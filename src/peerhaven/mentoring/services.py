@@ -982,8 +982,8 @@ def pause_mentorship(*, mentorship: Mentorship, actor: User) -> Mentorship:
         m = _lock_mentorship(mentorship, actor)
         if m.status != MentorshipStatus.ACTIVE:
             raise ValidationError(_("Only an active mentorship can be paused."), code="not_active")
-        m.status, m.paused_at = MentorshipStatus.PAUSED, timezone.now()
-        m.save(update_fields=["status", "paused_at"])
+        m.status, m.paused_at, m.paused_by = MentorshipStatus.PAUSED, timezone.now(), actor
+        m.save(update_fields=["status", "paused_at", "paused_by"])
         other = _other_user(m, actor)
         if other is not None:
             _notify_after_commit(
@@ -1000,8 +1000,27 @@ def resume_mentorship(*, mentorship: Mentorship, actor: User) -> Mentorship:
         m = _lock_mentorship(mentorship, actor)
         if m.status != MentorshipStatus.PAUSED:
             raise ValidationError(_("Only a paused mentorship can be resumed."), code="not_paused")
-        m.status, m.paused_at = MentorshipStatus.ACTIVE, None
-        m.save(update_fields=["status", "paused_at"])
+        if m.paused_by_id is not None and m.paused_by_id != actor.pk:
+            # A pause is someone's break (a mentee taking time out, a mentor away): the other
+            # person resuming it, and messaging at once, would override that choice.
+            raise ValidationError(
+                _(
+                    "%(name)s paused this mentorship, so only they can resume it. "
+                    "If you need to, you can end it."
+                )
+                % {"name": m.paused_by.display_name if m.paused_by else ""},
+                code="paused_by_other",
+            )
+        m.status, m.paused_at, m.paused_by = MentorshipStatus.ACTIVE, None, None
+        m.save(update_fields=["status", "paused_at", "paused_by"])
+        other = _other_user(m, actor)
+        if other is not None:
+            _notify_after_commit(
+                recipient=other,
+                kind="mentoring",
+                title=_("%(name)s resumed your mentorship") % {"name": actor.display_name},
+                url=reverse("mentoring:mentorship", args=[m.pk]),
+            )
     return m
 
 
