@@ -63,6 +63,9 @@ class SupportGroup(models.Model):
     active = models.BooleanField(default=True)
     # Denormalised so the directory never counts rows; services keep it in step.
     member_count = models.PositiveIntegerField(default=0)
+    # Retired: a feed token shared by every member could not be taken back from one of them.
+    # Group feeds are read with each person's own ``CalendarFeed`` token (``queries.group_feed``);
+    # nothing reads this column any more (kept to avoid a migration).
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

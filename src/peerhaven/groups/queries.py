@@ -21,6 +21,7 @@ from peerhaven.accounts.models import Role, RoleAssignment, User
 from peerhaven.groups import permissions
 from peerhaven.groups.models import (
     Attendance,
+    CalendarFeed,
     Facilitator,
     FacilitatorTraining,
     Meeting,
@@ -34,6 +35,7 @@ from peerhaven.groups.models import (
     SupportGroup,
 )
 from peerhaven.groups.recurrence import describe_rule, occurrences_utc
+from peerhaven.safety.permissions import is_banned
 from peerhaven.safety.sanctions import active_sanction, refusal_message
 from peerhaven.safety.sockets import ban_refusal
 
@@ -282,6 +284,34 @@ def meetings_for_member(user: Any, *, since: datetime | None = None) -> QuerySet
         .select_related("group")
         .order_by("starts_at")
     )
+
+
+def feed_owner(token: str) -> User:
+    """The person whose secret calendar-feed token this is, else Http404.
+
+    Calendar apps fetch without a session, so the token stands for the person: an unknown
+    token, a deactivated account and a ban in force (which refuses every page) get nothing.
+    """
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active or is_banned(feed.user):
+        raise Http404
+    return feed.user
+
+
+def group_feed(*, token: str, slug: str) -> tuple[SupportGroup, QuerySet[Meeting]]:
+    """One group's calendar, read through a person's own feed token, else Http404.
+
+    Access follows membership on every fetch: the token's owner must take part in the group
+    now (``permissions.can_take_part``: an active member or a trained facilitator), so a
+    member who left, was removed or is banned gets a 404 and no data on their next fetch.
+    There is no shared per-group token: nobody could tell which person fetched with it.
+    """
+    user = feed_owner(token)
+    group = SupportGroup.objects.filter(slug=slug).first()
+    if group is None or not permissions.can_take_part(user, group):
+        raise Http404
+    meetings = Meeting.objects.filter(group=group).select_related("group").order_by("starts_at")
+    return group, meetings
 
 
 def my_rsvps(user: Any, meetings: list[Meeting]) -> dict[int, str]:

@@ -272,9 +272,9 @@ def join_group(*, group: SupportGroup, user: User, accept_agreement: bool) -> Me
             notify(
                 recipient=f.user,
                 kind="group",
-                title=_("%(name)s asked to join %(group)s")
-                % {"name": user.display_name, "group": group.name},
-                url=reverse("groups:manage", args=[group.slug]),
+                title=_("Someone asked to join your group"),
+                body=_("Open the group's requests to see who and to answer."),
+                url=group_link(group, manage=True),
             )
     return membership
 
@@ -307,8 +307,9 @@ def invite_member(*, group: SupportGroup, user: User, actor: User) -> Membership
         notify(
             recipient=user,
             kind="group",
-            title=_("You are invited to join %(group)s") % {"group": group.name},
-            url=reverse("groups:detail", args=[group.slug]),
+            title=_("You are invited to join a support group"),
+            body=_("Open the group's page to read its agreement and join."),
+            url=group_link(group),
         )
     return membership
 
@@ -334,10 +335,15 @@ def decide_request(*, membership: Membership, actor: User, approve: bool) -> Mem
     notify(
         recipient=membership.user,
         kind="group",
-        title=(_("Welcome to %(group)s") if approve else _("Your request to join %(group)s"))
-        % {"group": group.name},
-        body="" if approve else _("The facilitators could not offer you a place this time."),
-        url=reverse("groups:detail", args=[group.slug]),
+        title=(
+            _("Your request to join a group was accepted")
+            if approve
+            else _("About your request to join a group")
+        ),
+        body=_("Welcome: you are now a member.")
+        if approve
+        else _("The facilitators could not offer you a place this time."),
+        url=group_link(group),
     )
     audit.record(
         actor=actor,
@@ -697,11 +703,11 @@ def _tell_about_schedule(
     ):
         replies.setdefault(uid, set()).add(mid)
     title = (
-        _("%(group)s: a schedule has stopped")
+        _("A schedule of your group has stopped")
         if stopped
-        else _("%(group)s: the meeting schedule has changed")
-    ) % {"group": group.name}
-    url = reverse("groups:detail", args=[group.slug])
+        else _("Your group's meeting schedule has changed")
+    )
+    url = group_link(group)
     for p in participants(group):
         mine = replies.get(p.pk, set())
         lines = [headline]
@@ -878,8 +884,13 @@ def when(meeting: Meeting, user: User) -> str:
     return local_text(meeting.starts_at, user, with_zone=True)
 
 
+def group_link(group: SupportGroup, *, manage: bool = False) -> str:
+    """A notification's link to a group: by id, since its slug can tell what the group is about."""
+    return reverse("groups:open_manage" if manage else "groups:open", args=[group.pk])
+
+
 def _notify_participants(meeting: Meeting, title: str, body_for: Any) -> None:
-    url = reverse("groups:detail", args=[meeting.group.slug])
+    url = group_link(meeting.group)
     for person in participants(meeting.group):
         notify(recipient=person, kind="group", title=title, body=body_for(person), url=url)
 
@@ -948,14 +959,14 @@ def release_held_change_note(object_id: str, publish: bool) -> None:
         # A meeting that is over is no news: the note shows on its page, nobody is notified.
         return
     if meeting.status == MeetingStatus.CANCELLED:
-        title = _("%(group)s: the facilitator added a note about the cancelled meeting")
+        title = _("The facilitator added a note about a cancelled meeting")
         intro = _("About the meeting on %(when)s, which is cancelled:")
     else:
-        title = _("%(group)s: the facilitator added a note about the moved meeting")
+        title = _("The facilitator added a note about a moved meeting")
         intro = _("About the meeting that now starts %(when)s:")
     _notify_participants(
         meeting,
-        title % {"group": meeting.group.name},
+        title,
         lambda p: f"{intro % {'when': when(meeting, p)}} {note}",
     )
 
@@ -1001,7 +1012,7 @@ def move_meeting(
     told = meeting.public_change_note
     _notify_participants(
         meeting,
-        _("%(group)s: a meeting has moved") % {"group": meeting.group.name},
+        _("A meeting of your group has moved"),
         lambda p: (
             _("It now starts %(when)s.") % {"when": when(meeting, p)} + (f" {told}" if told else "")
         ),
@@ -1034,7 +1045,7 @@ def cancel_meeting(
     told = meeting.public_change_note
     _notify_participants(
         meeting,
-        _("%(group)s: a meeting is cancelled") % {"group": meeting.group.name},
+        _("A meeting of your group is cancelled"),
         lambda p: (
             _("The meeting on %(when)s will not take place.") % {"when": when(meeting, p)}
             + (f" {told}" if told else "")
@@ -1087,14 +1098,17 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
                     "user_id", flat=True
                 )
             )
-            url = reverse("groups:detail", args=[meeting.group.slug])
+            url = group_link(meeting.group)
             for person in participants(meeting.group):
                 if person.pk in declined:
                     continue
                 notify(
                     recipient=person,
                     kind="group",
-                    title=_("Reminder: %(group)s meets soon") % {"group": meeting.group.name},
+                    # The clock time, not "in 30 minutes": an e-mail may wait for the
+                    # person's quiet hours to end.
+                    title=_("Reminder: your group meets at %(time)s")
+                    % {"time": local_text(meeting.starts_at, person, "H:i")},
                     body=_("The meeting starts %(when)s.") % {"when": when(meeting, person)},
                     url=url,
                 )

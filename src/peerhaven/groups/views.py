@@ -35,7 +35,6 @@ from peerhaven.groups.forms import (
 )
 from peerhaven.groups.models import (
     Attendance,
-    CalendarFeed,
     FacilitatorNote,
     Meeting,
     MeetingSeries,
@@ -109,9 +108,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": permissions.can_manage_group(request.user, group),
             "has_facilitator": permissions.group_has_current_facilitator(group),
             "member_feed": base + reverse("groups:ical_member", args=[feed.token]) if feed else "",
-            "group_feed": base
-            + reverse("groups:ical_group", args=[group.slug, group.calendar_token])
-            if takes_part
+            # The person's own token in the group's address too: it stops working for them
+            # alone when they leave or are removed (``queries.group_feed``).
+            "group_feed": base + reverse("groups:ical_group", args=[group.slug, feed.token])
+            if feed
             else "",
             "viewer_tz": member_zone(request.user).key,
         },
@@ -478,20 +478,27 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 
 def ical_member(request: HttpRequest, token: str) -> HttpResponse:
     """A member's own feed, by secret token (calendar apps cannot sign in)."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    if not feed.user.is_active:
-        raise Http404
-    body = ical.calendar(queries.meetings_for_member(feed.user), name=_("My Peerhaven groups"))
+    user = queries.feed_owner(token)
+    body = ical.calendar(queries.meetings_for_member(user), name=_("My Peerhaven groups"))
     return _ics(body)
 
 
 def ical_group(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    group = get_object_or_404(SupportGroup, slug=slug, calendar_token=token, active=True)
-    body = ical.calendar(
-        Meeting.objects.filter(group=group).select_related("group").order_by("starts_at"),
-        name=group.name,
-    )
-    return _ics(body)
+    """One group's meetings, by the person's own feed token; 404 once they no longer take part.
+
+    Addresses with the group's former shared token (``SupportGroup.calendar_token``) answer
+    404: such a request names no person, so membership could not be checked.
+    """
+    group, meetings = queries.group_feed(token=token, slug=slug)
+    return _ics(ical.calendar(meetings, name=group.name))
+
+
+@login_required
+def open_group(request: HttpRequest, group_id: int, page: str = "detail") -> HttpResponse:
+    """Where a notification's link leads. Notifications go out by e-mail with their link, so
+    the link names no group (a slug such as "postpartum-circle" would) and this redirects."""
+    group = queries.get_group_by_id(request.user, group_id)
+    return redirect("groups:manage" if page == "manage" else "groups:detail", group.slug)
 
 
 def _ics(body: str) -> HttpResponse:
