@@ -277,11 +277,14 @@ def test_group_notices_name_no_group_by_email_and_link_to_it_in_the_app(
     for email in mail.outbox:
         sent = f"{email.subject}\n{email.body}".lower()
         assert "postpartum" not in sent, (email.subject, email.body)
-    # Signed in, the notice's link leads to the group it is about.
+    # In the app the notice names the group; its e-mail wording and link do not. Signed in,
+    # the link leads to the group it is about.
     notices = Notification.objects.filter(kind="group")
     assert notices
     for notice in notices:
-        assert NAME not in notice.title and SLUG not in notice.url
+        assert NAME in notice.title, notice.title
+        assert notice.email_title and NAME not in notice.email_title + notice.email_body
+        assert SLUG not in notice.url
         login(client, notice.recipient)
         response = client.get(notice.url)
         assert response.status_code == 302
@@ -303,7 +306,8 @@ def test_a_reminder_says_when_in_the_members_own_time(
     services.send_due_reminders()
     notice = Notification.objects.get(recipient=member, kind="group")
     local = m.starts_at.astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
-    assert notice.title == f"Reminder: your group meets at {local}"
+    assert notice.email_title == f"Reminder: your group meets at {local}"
+    assert notice.title == f"Reminder: Postpartum depression circle meets at {local}"
 
 
 def test_a_notices_link_sends_people_signed_out_to_sign_in_without_naming_the_group(

@@ -71,9 +71,10 @@ def test_members_are_told_a_released_move_note_and_not_before(
 
     for person in (member, other):
         [notice] = _told(person)
-        assert "added a note about a moved meeting" in notice.title
-        # E-mailed: the group is reached through the link, not named (test_feed_and_privacy).
-        assert meeting.group.name not in notice.title
+        assert "added a note about a moved meeting" in notice.email_title
+        # The app names the group; the e-mail and the link do not (test_feed_and_privacy).
+        assert meeting.group.name in notice.title
+        assert meeting.group.name not in notice.email_title
         assert notice.url == reverse("groups:open", args=[meeting.group.pk])
 
 
@@ -84,7 +85,7 @@ def test_members_are_told_a_released_cancellation_note(
     assert _told(member) == []
     _resolve(meeting, moderator, release=True)
     [notice] = _told(member)
-    assert "added a note about a cancelled meeting" in notice.title
+    assert "added a note about a cancelled meeting" in notice.email_title
 
 
 def test_the_calendar_feed_shows_a_released_note_with_a_higher_sequence(

@@ -269,12 +269,14 @@ def join_group(*, group: SupportGroup, user: User, accept_agreement: bool) -> Me
         _schedule_checkins(user)
     if status == MembershipStatus.REQUESTED:
         for f in Facilitator.objects.filter(group=group).select_related("user"):
-            notify(
-                recipient=f.user,
-                kind="group",
-                title=_("Someone asked to join your group"),
+            _tell(
+                f.user,
+                group,
+                app_title=_("%(name)s asked to join %(group)s")
+                % {"name": user.display_name, "group": group.name},
+                email_title=_("Someone asked to join your group"),
                 body=_("Open the group's requests to see who and to answer."),
-                url=group_link(group, manage=True),
+                manage=True,
             )
     return membership
 
@@ -304,12 +306,12 @@ def invite_member(*, group: SupportGroup, user: User, actor: User) -> Membership
         membership.status = MembershipStatus.INVITED
         membership.invited_by = actor
         membership.save(update_fields=["status", "invited_by"])
-        notify(
-            recipient=user,
-            kind="group",
-            title=_("You are invited to join a support group"),
+        _tell(
+            user,
+            group,
+            app_title=_("You are invited to join %(group)s") % {"group": group.name},
+            email_title=_("You are invited to join a support group"),
             body=_("Open the group's page to read its agreement and join."),
-            url=group_link(group),
         )
     return membership
 
@@ -332,10 +334,12 @@ def decide_request(*, membership: Membership, actor: User, approve: bool) -> Mem
     _sync_member_count(group)
     if approve:
         _schedule_checkins(membership.user)
-    notify(
-        recipient=membership.user,
-        kind="group",
-        title=(
+    _tell(
+        membership.user,
+        group,
+        app_title=(_("Welcome to %(group)s") if approve else _("Your request to join %(group)s"))
+        % {"group": group.name},
+        email_title=(
             _("Your request to join a group was accepted")
             if approve
             else _("About your request to join a group")
@@ -343,7 +347,6 @@ def decide_request(*, membership: Membership, actor: User, approve: bool) -> Mem
         body=_("Welcome: you are now a member.")
         if approve
         else _("The facilitators could not offer you a place this time."),
-        url=group_link(group),
     )
     audit.record(
         actor=actor,
@@ -702,12 +705,16 @@ def _tell_about_schedule(
         "user_id", "meeting_id"
     ):
         replies.setdefault(uid, set()).add(mid)
-    title = (
+    email_title = (
         _("A schedule of your group has stopped")
         if stopped
         else _("Your group's meeting schedule has changed")
     )
-    url = group_link(group)
+    app_title = (
+        _("%(group)s: a schedule has stopped")
+        if stopped
+        else _("%(group)s: the meeting schedule has changed")
+    ) % {"group": group.name}
     for p in participants(group):
         mine = replies.get(p.pk, set())
         lines = [headline]
@@ -723,7 +730,7 @@ def _tell_about_schedule(
                     _("The meeting on %(was)s that you replied to is cancelled.")
                     % {"was": local_text(m.starts_at, p)}
                 )
-        notify(recipient=p, kind="group", title=title, body=" ".join(lines), url=url)
+        _tell(p, group, app_title=app_title, email_title=email_title, body=" ".join(lines))
 
 
 @transaction.atomic
@@ -889,10 +896,42 @@ def group_link(group: SupportGroup, *, manage: bool = False) -> str:
     return reverse("groups:open_manage" if manage else "groups:open", args=[group.pk])
 
 
-def _notify_participants(meeting: Meeting, title: str, body_for: Any) -> None:
-    url = group_link(meeting.group)
+def _tell(
+    person: User,
+    group: SupportGroup,
+    *,
+    app_title: str,
+    email_title: str,
+    body: str = "",
+    manage: bool = False,
+) -> None:
+    """A group notice. In the app it names the group; the e-mail (subject, text and link)
+    does not: a group's name can say what someone lives with ("Postpartum depression
+    circle"), and an e-mail shows on lock screens and in shared inboxes. ``body`` goes to
+    both, so it must not name the group either."""
+    notify(
+        recipient=person,
+        kind="group",
+        title=app_title,
+        body=body,
+        url=group_link(group, manage=manage),
+        email_title=email_title,
+        email_body=body,
+    )
+
+
+def _notify_participants(
+    meeting: Meeting, *, app_title: str, email_title: str, body_for: Any
+) -> None:
+    app_title = app_title % {"group": meeting.group.name}
     for person in participants(meeting.group):
-        notify(recipient=person, kind="group", title=title, body=body_for(person), url=url)
+        _tell(
+            person,
+            meeting.group,
+            app_title=app_title,
+            email_title=email_title,
+            body=body_for(person),
+        )
 
 
 def _screen_change_note(*, actor: User, note: str) -> tuple[str, GateOutcome | None]:
@@ -959,15 +998,18 @@ def release_held_change_note(object_id: str, publish: bool) -> None:
         # A meeting that is over is no news: the note shows on its page, nobody is notified.
         return
     if meeting.status == MeetingStatus.CANCELLED:
-        title = _("The facilitator added a note about a cancelled meeting")
+        app_title = _("%(group)s: the facilitator added a note about the cancelled meeting")
+        email_title = _("The facilitator added a note about a cancelled meeting")
         intro = _("About the meeting on %(when)s, which is cancelled:")
     else:
-        title = _("The facilitator added a note about a moved meeting")
+        app_title = _("%(group)s: the facilitator added a note about the moved meeting")
+        email_title = _("The facilitator added a note about a moved meeting")
         intro = _("About the meeting that now starts %(when)s:")
     _notify_participants(
         meeting,
-        title,
-        lambda p: f"{intro % {'when': when(meeting, p)}} {note}",
+        app_title=app_title,
+        email_title=email_title,
+        body_for=lambda p: f"{intro % {'when': when(meeting, p)}} {note}",
     )
 
 
@@ -1012,8 +1054,9 @@ def move_meeting(
     told = meeting.public_change_note
     _notify_participants(
         meeting,
-        _("A meeting of your group has moved"),
-        lambda p: (
+        app_title=_("%(group)s: a meeting has moved"),
+        email_title=_("A meeting of your group has moved"),
+        body_for=lambda p: (
             _("It now starts %(when)s.") % {"when": when(meeting, p)} + (f" {told}" if told else "")
         ),
     )
@@ -1045,8 +1088,9 @@ def cancel_meeting(
     told = meeting.public_change_note
     _notify_participants(
         meeting,
-        _("A meeting of your group is cancelled"),
-        lambda p: (
+        app_title=_("%(group)s: a meeting is cancelled"),
+        email_title=_("A meeting of your group is cancelled"),
+        body_for=lambda p: (
             _("The meeting on %(when)s will not take place.") % {"when": when(meeting, p)}
             + (f" {told}" if told else "")
         ),
@@ -1098,19 +1142,19 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
                     "user_id", flat=True
                 )
             )
-            url = group_link(meeting.group)
             for person in participants(meeting.group):
                 if person.pk in declined:
                     continue
-                notify(
-                    recipient=person,
-                    kind="group",
-                    # The clock time, not "in 30 minutes": an e-mail may wait for the
-                    # person's quiet hours to end.
-                    title=_("Reminder: your group meets at %(time)s")
-                    % {"time": local_text(meeting.starts_at, person, "H:i")},
+                # The clock time, not "in 30 minutes": an e-mail may wait for the person's
+                # quiet hours to end.
+                clock = local_text(meeting.starts_at, person, "H:i")
+                _tell(
+                    person,
+                    meeting.group,
+                    app_title=_("Reminder: %(group)s meets at %(time)s")
+                    % {"group": meeting.group.name, "time": clock},
+                    email_title=_("Reminder: your group meets at %(time)s") % {"time": clock},
                     body=_("The meeting starts %(when)s.") % {"when": when(meeting, person)},
-                    url=url,
                 )
                 sent += 1
     return sent

@@ -30,6 +30,8 @@ from peerhaven.notifications.models import Notification
 FORMER_MEMBER = gettext_noop("a former member")
 
 TITLE_MAX = 200
+# Where a notification's words are (the in-app ones and the e-mail's own, when it has them).
+TEXT_FIELDS = ("title", "body", "email_title", "email_body")
 # Candidate rows read (and written back) per round.
 PAGE = 500
 
@@ -134,12 +136,14 @@ def _candidates(scrubber: Scrubber) -> Q:
     """Every notification the scrubber might change, and maybe a few more (a superset)."""
     q = Q(pk__in=[])
     if scrubber.name:
-        q |= Q(title__contains=scrubber.name) | Q(body__contains=scrubber.name)
+        for field in TEXT_FIELDS:
+            q |= Q(**{f"{field}__contains": scrubber.name})
         q |= Q(url__contains=scrubber.name)
     for needle in scrubber.encoded_names() | scrubber.encoded_addresses():
         q |= Q(url__icontains=needle)
     for address in scrubber.addresses:
-        q |= Q(title__icontains=address) | Q(body__icontains=address) | Q(url__icontains=address)
+        for field in (*TEXT_FIELDS, "url"):
+            q |= Q(**{f"{field}__icontains": address})
     return q
 
 
@@ -165,7 +169,7 @@ def rewrite_notifications_naming(user: User) -> int:
         Notification.objects.exclude(recipient_id=user.pk)
         .filter(_candidates(scrubber))
         .order_by("pk")
-        .values_list("pk", "title", "body", "url", "recipient__language")
+        .values_list("pk", *TEXT_FIELDS, "url", "recipient__language")
     )
     neutral_by_language: dict[str, str] = {}
     count = 0
@@ -173,19 +177,21 @@ def rewrite_notifications_naming(user: User) -> int:
     while True:
         page = list(candidates.filter(pk__gt=last)[:PAGE])
         changed: list[Notification] = []
-        for pk, title, body, url, language in page:
+        for pk, *texts, url, language in page:
             lang = language or settings.LANGUAGE_CODE
             if lang not in neutral_by_language:
                 with translation.override(lang):
                     neutral_by_language[lang] = _(FORMER_MEMBER)
             neutral = neutral_by_language[lang]
-            new_title = scrubber.text(title, neutral)[:TITLE_MAX]
-            new_body = scrubber.text(body, neutral)
-            new_url = "" if url and scrubber.names_person(url) else url
-            if (new_title, new_body, new_url) != (title, body, url):
-                changed.append(Notification(pk=pk, title=new_title, body=new_body, url=new_url))
+            new = {
+                field: scrubber.text(text, neutral)[: TITLE_MAX if "title" in field else None]
+                for field, text in zip(TEXT_FIELDS, texts, strict=True)
+            }
+            new["url"] = "" if url and scrubber.names_person(url) else url
+            if list(new.values()) != [*texts, url]:
+                changed.append(Notification(pk=pk, **new))
         if changed:
-            Notification.objects.bulk_update(changed, ["title", "body", "url"])
+            Notification.objects.bulk_update(changed, [*TEXT_FIELDS, "url"])
             count += len(changed)
         if len(page) < PAGE:
             return count

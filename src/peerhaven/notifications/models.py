@@ -15,6 +15,11 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    # What the e-mail says instead, when the in-app words must not reach an inbox or a lock
+    # screen (a support group's name can say what someone lives with). Blank title: the
+    # e-mail repeats the in-app title and body.
+    email_title = models.CharField(max_length=200, blank=True)
+    email_body = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set when the person wants this kind by e-mail; cleared (emailed_at set) once sent.

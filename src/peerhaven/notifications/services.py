@@ -66,12 +66,17 @@ def notify(
     body: str = "",
     url: str = "",
     urgent: bool = False,
+    email_title: str = "",
+    email_body: str = "",
 ) -> Notification:
     """Create an in-app notification and, if the person wants it, queue an e-mail.
 
     The e-mail is queued after the surrounding transaction commits, and waits while the
     person is in their quiet hours (the periodic job sends it when they end) — unless it is
     ``urgent`` (imminent-risk alerts and escalations to moderators), which goes at once.
+
+    With ``email_title`` the e-mail says that (and ``email_body``) instead of the in-app
+    words: for what an inbox or a lock screen should not show, such as a group's name.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -83,6 +88,8 @@ def notify(
         title=title[:200],
         body=body,
         url=url[:500],
+        email_title=email_title[:200],
+        email_body=email_body if email_title else "",
         created_at=now,
         # A kind the person muted in the app is kept (for e-mail and export) but not counted.
         read_at=None if in_app else now,
@@ -128,14 +135,21 @@ def deliver_email(*, notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        title, text = (
+            (notification.email_title, notification.email_body)
+            if notification.email_title
+            else (notification.title, notification.body)
+        )
         context: dict[str, Any] = {
-            "notification": notification,
+            "title": title,
+            "text": text,
+            "url": notification.url,
             "recipient": recipient,
             "site_url": settings.SITE_URL,
         }
         body = render_to_string("notifications/email.txt", context)
         # A header cannot hold a line break (Django refuses to send it at all).
-        subject = " ".join(f"[Peerhaven] {notification.title}".split())
+        subject = " ".join(f"[Peerhaven] {title}".split())
     send_email_task(subject=subject, body=body, to=[recipient.email])
     return True
 
