@@ -2,15 +2,42 @@ from typing import Any
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from peerhaven.accounts import audit
 from peerhaven.accounts.models import AuditEvent, Consent, RoleAssignment, User
+from peerhaven.accounts.privacy import EraseMode, erase_member
 from peerhaven.safety.sockets import standing_changed
 
 # The admin's own login form takes only a password: it would skip the TOTP step and the
 # failed-login lockout of allauth's sign-in. Send it to allauth's sign-in instead.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+
+# Deleting an account in admin is an erasure, never a bare row delete: a bare delete skips
+# every app's eraser (others' notifications naming the person, group-room messages, safety
+# records…). The person did not choose a mode, so admin uses the one that removes nothing
+# other members wrote into: posts and messages stay as "[deleted member]". A member who wants
+# their words removed too erases their own account from /settings/privacy/.
+ADMIN_ERASE_MODE = EraseMode.ANONYMISE
+
+
+def erase_selected(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User]
+) -> HttpResponse | None:
+    """Django's "delete selected" (its confirmation page, then ``delete_queryset``), with the
+    confirmation page audited: it lists every record each selected person has."""
+    response = delete_selected(modeladmin, request, queryset)
+    if response is not None:
+        audit.record_many(
+            actor=request.user,  # type: ignore[arg-type]
+            action="accounts.admin.read",
+            subjects=list(queryset),
+            request=request,
+        )
+    return response
 
 
 class RoleInline(admin.TabularInline):
@@ -66,6 +93,28 @@ class UserAdmin(admin.ModelAdmin):
                     request=request,
                 )
         return response
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        if "delete_selected" in actions:  # only offered to staff allowed to delete
+            actions["delete_selected"] = (
+                erase_selected,
+                "delete_selected",
+                "Erase selected accounts (their posts stay as “[deleted member]”)",
+            )
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        erase_member(
+            user=obj,
+            mode=ADMIN_ERASE_MODE,
+            actor=request.user,  # type: ignore[arg-type]
+            request=request,
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for person in list(queryset):
+            self.delete_model(request, person)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

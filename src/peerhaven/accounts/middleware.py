@@ -24,6 +24,10 @@ ONBOARDING_EXEMPT_PREFIXES = (
     "/welcome/",
     "/guidelines/",
     "/help/",
+    # A member's own support never waits for a click on new guidelines: their safety plan and
+    # their conversation with the safety team (which the ban middleware keeps open too).
+    "/safety/plan/",
+    "/safety/messages/",
     "/static/",
     "/api/",
     "/healthz",

@@ -14,7 +14,9 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from peerhaven.accounts import audit
@@ -22,6 +24,7 @@ from peerhaven.accounts.models import AuditEvent, User
 from peerhaven.safety.sockets import standing_changed
 
 EXPORT_FORMAT_VERSION = 1
+DELETED_MEMBER = "[deleted member]"
 
 
 class EraseMode(enum.StrEnum):
@@ -139,12 +142,23 @@ def export_member_data(*, user: User) -> dict[str, Any]:
 
 
 @transaction.atomic
-def erase_member(*, user: User, mode: EraseMode) -> None:
+def erase_member(
+    *,
+    user: User,
+    mode: EraseMode,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> None:
     """Erase the account and its personal data.
 
     Each registered app first erases or anonymises its content by ``mode``; then the user row
     goes, and with it (by cascade) roles, consents, tokens, e-mail addresses, authenticators and
-    notifications. Audit events keep their action and time but lose the link to the person.
+    notifications. Audit events keep their action and time but lose the link to the person, and
+    Django admin's change log keeps its entries about the account without the person's name.
+
+    ``actor`` is the staff member who erased someone else's account (Django admin), or None
+    when the person erased their own: the audit event then names the staff member, never the
+    erased person.
     """
     for name in registered_sections():
         eraser = _sections[name].eraser
@@ -152,6 +166,25 @@ def erase_member(*, user: User, mode: EraseMode) -> None:
             eraser(user, mode)
     AuditEvent.objects.filter(subject=user).update(subject=None, ip_address=None)
     AuditEvent.objects.filter(actor=user).update(actor=None, ip_address=None)
-    audit.record(actor=None, action="accounts.erase", detail={"mode": str(mode)})
+    _anonymise_admin_log(user)
+    by_staff = actor is not None and actor.pk != user.pk
+    audit.record(
+        actor=actor if by_staff else None,
+        action="accounts.erase",
+        detail={"mode": str(mode), "by": "staff" if by_staff else "member"},
+        request=request if by_staff else None,
+    )
     standing_changed(user.pk)  # their open sockets close once the account is gone
     user.delete()
+
+
+def _anonymise_admin_log(user: User) -> None:
+    """Django admin's log names the account it changed (``object_repr`` is the display name)."""
+    if not apps.is_installed("django.contrib.admin"):
+        return
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=DELETED_MEMBER)

@@ -297,6 +297,34 @@ def revoke_token(*, token: PersonalAccessToken, actor: User) -> None:
         audit.record(actor=actor, action="accounts.token.revoke", subject=actor, obj=token)
 
 
+def revoke_all_tokens(
+    *, user: User, actor: User | None, reason: str, request: HttpRequest | None = None
+) -> int:
+    """Revoke every usable token of ``user`` at once and return how many there were.
+
+    Called when the password changes (``accounts.standing``): a token is a second way in that
+    does not know the password, so a member who resets a compromised password must not leave
+    a token the attacker made still working. One audit event lists the revoked token ids;
+    nothing is written when there were none.
+    """
+    now = timezone.now()
+    usable = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).exclude(
+        expires_at__lte=now
+    )
+    ids = sorted(usable.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    PersonalAccessToken.objects.filter(pk__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    audit.record(
+        actor=actor,
+        action="accounts.token.revoke_all",
+        subject=user,
+        detail={"reason": reason, "token_ids": ids},
+        request=request,
+    )
+    return len(ids)
+
+
 def authenticate_token(secret: str) -> User | None:
     """The active user a token belongs to, or None for anything malformed, revoked or expired."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
