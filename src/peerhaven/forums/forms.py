@@ -54,7 +54,9 @@ class ReplyForm(_PostFields):
 
 class EditForm(forms.Form):
     body = forms.CharField(
-        label=_("Message"), strip=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Message"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "data-draft": "body"}),
     )
     content_warning = forms.ChoiceField(
         label=_("Content warning"), choices=WARNING_CHOICES, required=False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from peerhaven.accounts import audit
@@ -31,7 +34,6 @@ from peerhaven.forums.forms import (
 from peerhaven.forums.models import Block, Mute, Post, ReactionKind, Report, Thread
 from peerhaven.forums.rendering import quote_markdown
 from peerhaven.notifications.services import remember_unread_count
-from peerhaven.safety.permissions import PostingRestrictedError
 from peerhaven.web.inputs import row_id
 
 
@@ -66,13 +68,93 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _refused(form: Any, exc: ValidationError | PostingRestrictedError) -> int:
+def _refused(form: Any, exc: ValidationError | PermissionDenied) -> int:
     """Put why a write was refused on the form (which keeps the draft); return the status."""
-    if isinstance(exc, PostingRestrictedError):  # muted or banned: say why
-        form.add_error(None, str(exc))
+    if isinstance(exc, PermissionDenied):
+        # A mute or ban (PostingRestrictedError says why and until when), or a permission
+        # lost between the page's check and the service's.
+        form.add_error(None, str(exc) or _("This cannot be posted here."))
         return 403
     _add_errors(form, exc)
     return status_for(exc)
+
+
+# --- nothing a member writes is dropped ---------------------------------------------------------
+
+# Session key: drafts (``data-draft-key`` values) whose post is stored. drafts.js keeps a draft
+# in the browser until a page names it here, because a submit alone proves nothing: the post
+# may be refused, time out or find its thread gone.
+DRAFTS_SENT = "forums.drafts_sent"
+
+
+def reply_draft_key(thread_id: int) -> str:
+    return f"forums:reply:{thread_id}"
+
+
+def thread_draft_key(slug: str) -> str:
+    return f"forums:new:{slug}"
+
+
+def edit_draft_key(post_id: int) -> str:
+    return f"forums:edit:{post_id}"
+
+
+def _draft_stored(request: HttpRequest, key: str) -> None:
+    """Say on the next forum page with drafts.js that the draft under ``key`` is stored."""
+    sent = [k for k in request.session.get(DRAFTS_SENT, []) if k != key]
+    request.session[DRAFTS_SENT] = [*sent, key][-20:]
+
+
+def _drafts_sent(request: HttpRequest) -> list[str]:
+    """The drafts to forget on this page, once (the session is only written when there are)."""
+    if DRAFTS_SENT not in request.session:
+        return []
+    return [str(k) for k in request.session.pop(DRAFTS_SENT)]
+
+
+def _render_with_drafts(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int
+) -> HttpResponse:
+    """Render a page that loads drafts.js, with the drafts it should forget (not before: a
+    redirect must leave them for the page it leads to)."""
+    return render(
+        request, template, {**context, "sent_drafts": _drafts_sent(request)}, status=status
+    )
+
+
+# The fields a write may carry, with how the "no longer available" page labels them.
+KEPT_LABELS = {"title": _lazy("Your title"), "body": _lazy("Your text")}
+
+
+def keeps_words(
+    *fields: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """On a POST whose thread, board or post the member cannot (or can no longer) see, answer
+    404 with the words they sent instead of a bare 404 that drops them.
+
+    The page says only that the conversation is no longer available: the same for a thread
+    that was removed, held or moved to a board they cannot see as for one that never existed
+    (``queries.get_*`` raise Http404 for all of them), so it tells nothing about the thread.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except Http404:
+                if request.method != "POST":
+                    raise
+                kept = [
+                    {"name": name, "label": KEPT_LABELS[name], "value": request.POST[name]}
+                    for name in fields
+                    if request.POST.get(name)
+                ]
+                return render(request, "forums/gone.html", {"kept": kept}, status=404)
+
+        return wrapper
+
+    return decorate
 
 
 def _held_message(request: HttpRequest) -> None:
@@ -119,11 +201,24 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@keeps_words("title", "body")
 def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
     b = queries.get_board(_user(request), slug)
-    if not permissions.can_start_thread(_user(request), b):
-        raise PermissionDenied
     form = ThreadForm(request.POST or None)
+    context: dict[str, Any] = {
+        "board": b,
+        "form": form,
+        "draft_key": thread_draft_key(b.slug),
+    }
+    if not permissions.can_start_thread(_user(request), b):
+        if request.method != "POST":
+            raise PermissionDenied
+        # The board became read-only while they wrote: say so and give the words back.
+        form.is_valid()
+        messages.error(request, _("Only moderators start threads in this board."))
+        return _render_with_drafts(
+            request, "forums/new_thread.html", {**context, "closed": True}, status=403
+        )
     status = 200
     if request.method == "POST":
         status = 422
@@ -138,15 +233,16 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
                     anonymous=form.cleaned_data["anonymous"],
                     request=request,
                 )
-            except (ValidationError, PostingRestrictedError) as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 status = _refused(form, exc)
             else:
                 if thread.is_held:
                     _held_message(request)
                 else:
                     messages.success(request, _("Your thread is posted."))
+                _draft_stored(request, thread_draft_key(b.slug))
                 return redirect("forums:thread", thread.pk)
-    return render(request, "forums/new_thread.html", {"board": b, "form": form}, status=status)
+    return _render_with_drafts(request, "forums/new_thread.html", context, status=status)
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -181,16 +277,20 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             "posts_html": fragments.render_posts(request, view),
             "thread": t,
             "reply_form_html": fragments.reply_form_html(),
+            "draft_key": reply_draft_key(t.pk),
+            "sent_drafts": _drafts_sent(request),
             "boards_for_move": queries.visible_boards(_user(request)) if view.moderator else [],
         },
     )
 
 
 @login_required
+@keeps_words("body")
 def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     t = queries.get_thread(_user(request), thread_id)
     initial: dict[str, Any] = {}
-    quote_id = row_id(request.GET.get("quote"))
+    # Only the empty form is pre-filled: a quoted post hidden meanwhile must not refuse a reply.
+    quote_id = row_id(request.GET.get("quote")) if request.method != "POST" else None
     if quote_id is not None:
         quoted = queries.get_post(_user(request), quote_id)
         if quoted.thread_id == t.pk:
@@ -201,6 +301,11 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             # muted that topic, open, in a reply with no warning.
             initial["content_warning"] = quoted.content_warning
     form = ReplyForm(request.POST or None, initial=initial)
+    context: dict[str, Any] = {
+        "thread": t,
+        "form": form,
+        "draft_key": reply_draft_key(t.pk),
+    }
     status = 200
     blocked = queries.is_blocked_by_author(_user(request), t)
     if not permissions.can_reply(_user(request), t, blocked_by_author=blocked):
@@ -214,8 +319,8 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
         if request.method == "POST":
             # Keep what they wrote on screen even though it cannot be posted here.
             form.is_valid()
-        return render(
-            request, "forums/reply.html", {"thread": t, "form": form, "closed": True}, status=status
+        return _render_with_drafts(
+            request, "forums/reply.html", {**context, "closed": True}, status=status
         )
     if request.method == "POST":
         status = 422
@@ -229,18 +334,20 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
                     anonymous=form.cleaned_data["anonymous"],
                     request=request,
                 )
-            except (ValidationError, PostingRestrictedError) as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 status = _refused(form, exc)
             else:
                 if post.is_held:
                     _held_message(request)
                 else:
                     messages.success(request, _("Your reply is posted."))
+                _draft_stored(request, reply_draft_key(t.pk))
                 return redirect(services.post_url(post))
-    return render(request, "forums/reply.html", {"thread": t, "form": form}, status=status)
+    return _render_with_drafts(request, "forums/reply.html", context, status=status)
 
 
 @login_required
+@keeps_words("body")
 def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
     post = queries.get_post(_user(request), post_id)
     if post.author_id != _user(request).pk:
@@ -249,16 +356,24 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
         request.POST or None,
         initial={"body": post.body, "content_warning": post.content_warning},
     )
+    context: dict[str, Any] = {
+        "post": post,
+        "form": form,
+        "draft_key": edit_draft_key(post.pk),
+    }
     status = 200
     if not permissions.can_edit_post(_user(request), post):
         status = 403
         form.is_valid()
-        messages.error(
-            request,
-            _("The time for editing this post has passed. You can add a reply instead."),
-        )
-        return render(
-            request, "forums/edit.html", {"post": post, "form": form, "closed": True}, status=status
+        if post.thread.deleted_at is not None:  # only its author and moderators see it
+            why = _("A removed thread cannot be changed.")
+        elif post.thread.is_locked:
+            why = _("This thread is locked, so its posts cannot be changed.")
+        else:
+            why = _("The time for editing this post has passed. You can add a reply instead.")
+        messages.error(request, why)
+        return _render_with_drafts(
+            request, "forums/edit.html", {**context, "closed": True}, status=status
         )
     if request.method == "POST":
         status = 422
@@ -271,15 +386,17 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
                     content_warning=form.cleaned_data["content_warning"],
                     request=request,
                 )
-            except (ValidationError, PostingRestrictedError) as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 status = _refused(form, exc)
             else:
                 messages.success(request, _("Your changes are saved."))
+                _draft_stored(request, edit_draft_key(post.pk))
                 return redirect(services.post_url(post))
-    return render(request, "forums/edit.html", {"post": post, "form": form}, status=status)
+    return _render_with_drafts(request, "forums/edit.html", context, status=status)
 
 
 @login_required
+@keeps_words("title")
 def edit_title(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The author changes a thread's title within the edit window; a moderator at any time
     (with a reason when it is someone else's thread)."""
@@ -312,7 +429,7 @@ def edit_title(request: HttpRequest, thread_id: int) -> HttpResponse:
                     reason=form.cleaned_data.get("reason", ""),
                     request=request,
                 )
-            except (ValidationError, PostingRestrictedError) as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 status = _refused(form, exc)
             else:
                 if t.is_held:

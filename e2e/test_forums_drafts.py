@@ -1,0 +1,140 @@
+"""A reply is never lost in a real browser: the thread removed by a moderator while the member
+writes, a refusal (a locked thread), and without JavaScript. The draft on the device is kept until
+the server says the post is stored."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from people import person, sign_in
+
+from peerhaven.accounts.models import Role
+from peerhaven.forums.models import Board, Post
+
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Page, expect
+
+WORDS = "I read this three times before answering. <b>You are not</b> a burden & never were."
+
+
+def _thread_and_people() -> tuple[Any, Any, Any]:
+    from peerhaven.forums import services
+
+    board = Board.objects.create(slug="evenings", name="Evenings")
+    author = person("Soft Ember")
+    replier = person("Patient Wren")
+    moderator = person("Kind Osprey", roles=(Role.MODERATOR,))
+    thread = services.create_thread(
+        board=board, author=author, title="Evenings alone", body="The evenings are long."
+    )
+    return thread, replier, moderator
+
+
+def _draft(page: Page, key: str) -> Any:
+    return page.evaluate("key => window.localStorage.getItem('peerhaven:draft:' + key)", key)
+
+
+def test_a_reply_to_a_thread_removed_while_writing_keeps_the_words(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    from peerhaven.forums import services
+
+    thread, replier, moderator = _thread_and_people()
+    page = new_page(viewport="phone")
+    sign_in(page, replier, live_server.url)
+    page.goto(f"/forums/t/{thread.pk}/")
+    page.get_by_label("Message").fill(WORDS)
+    expect(page.get_by_text("Draft saved on this device.")).to_be_visible()
+
+    # A moderator removes the thread while the reply is still being written.
+    services.delete_thread(thread=thread, actor=moderator, reason="Moved to a private chat")
+
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This conversation is no longer available"
+    )
+    expect(page.get_by_label("Your text")).to_have_value(WORDS)
+    # Nothing about the thread: not its title, nor the moderator's reason.
+    expect(page.locator("main")).not_to_contain_text("Evenings alone")
+    expect(page.locator("main")).not_to_contain_text("private chat")
+    # And the device still has the draft.
+    assert WORDS in (_draft(page, f"forums:reply:{thread.pk}") or "")
+    assert not Post.objects.filter(body=WORDS).exists()
+
+
+def test_a_refused_reply_keeps_its_draft_until_it_is_posted(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    from peerhaven.forums import services
+
+    thread, replier, moderator = _thread_and_people()
+    key = f"forums:reply:{thread.pk}"
+    page = new_page(viewport="desktop")
+    sign_in(page, replier, live_server.url)
+    page.goto(f"/forums/t/{thread.pk}/")
+    page.get_by_label("Message").fill(WORDS)
+    services.set_locked(thread=thread, actor=moderator, locked=True, reason="A pause")
+    page.get_by_role("button", name="Post reply").click()
+    expect(
+        page.get_by_text("This thread is locked, so it cannot take new replies.")
+    ).to_be_visible()
+    expect(page.get_by_label("Your text")).to_have_value(WORDS)
+
+    # Unlocked later: the thread's reply form gives the draft back (it was not forgotten on
+    # submit), and posting it forgets it only once the reply is stored.
+    services.set_locked(thread=thread, actor=moderator, locked=False, reason="Open again")
+    page.goto(f"/forums/t/{thread.pk}/")
+    expect(page.get_by_label("Message")).to_have_value(WORDS)
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    expect(page.locator("#post-2")).to_contain_text("a burden & never were")
+    expect(page.get_by_label("Message")).to_have_value("")
+    assert _draft(page, key) is None
+    page.reload()
+    expect(page.get_by_label("Message")).to_have_value("")
+
+
+def test_an_edit_draft_survives_a_closed_tab_and_is_forgotten_once_saved(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    thread, _replier, _moderator = _thread_and_people()
+    opening = thread.posts.get(position=1)
+    page = new_page(viewport="phone")
+    sign_in(page, thread.author, live_server.url)
+    page.goto(f"/forums/p/{opening.pk}/edit/")
+    page.get_by_label("Message").fill("The evenings are long, and the weekends longer.")
+    expect(page.get_by_text("Draft saved on this device.")).to_be_visible()
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.goto(f"/forums/p/{opening.pk}/edit/")
+    expect(page.get_by_label("Message")).to_have_value(
+        "The evenings are long, and the weekends longer."
+    )
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your changes are saved.")).to_be_visible()
+    page.goto(f"/forums/p/{opening.pk}/edit/")
+    expect(page.get_by_label("Message")).to_have_value(
+        "The evenings are long, and the weekends longer."
+    )
+    assert _draft(page, f"forums:edit:{opening.pk}") is None
+
+
+def test_without_javascript_a_reply_to_a_removed_thread_shows_the_words(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    from peerhaven.forums import services
+
+    thread, replier, moderator = _thread_and_people()
+    page = new_page(viewport="phone", java_script_enabled=False)
+    sign_in(page, replier, live_server.url)
+    page.goto(f"/forums/t/{thread.pk}/")
+    page.get_by_label("Message").fill(WORDS)
+    services.delete_thread(thread=thread, actor=moderator, reason="Moved to a private chat")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This conversation is no longer available"
+    )
+    expect(page.get_by_label("Your text")).to_have_value(WORDS)
