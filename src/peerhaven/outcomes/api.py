@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import Throttled
-from pydantic import StrictInt
 
 from peerhaven.accounts import ratelimit
 from peerhaven.api.errors import ApiError
@@ -79,7 +79,9 @@ class DefinitionOut(Schema):
 
 class SubmitIn(Schema):
     instrument: str
-    answers: dict[str, StrictInt | None]
+    # Checked answer by answer in services (integers in the option set, or null), so that a
+    # malformed answer is named in the 422 and cannot hide a valid positive safety answer.
+    answers: dict[str, Any]
     idempotency_key: str = ""
     context: str = ""
 
@@ -98,6 +100,20 @@ class SafetyOut(Schema):
     level: str
     help_url: str
     screener_url: str
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class RefusedOut(Schema):
+    """A refused submission. ``safety`` is there when a valid positive safety answer in it
+    opened the safety flow anyway: show the crisis resources, as for a stored response."""
+
+    error: ErrorOut
+    safety: SafetyOut | None = None
 
 
 class ResultOut(Schema):
@@ -146,18 +162,20 @@ def _change(response: Response, baseline: Response | None) -> ChangeOut | None:
     )
 
 
-def _result(response: Response, baseline: Response | None) -> ResultOut:
-    from django.urls import reverse
+def _safety(response: Response | None) -> SafetyOut | None:
+    """Where the member finds crisis support, when this response opened the safety flow."""
+    if response is None or response.safety_level == "none":
+        return None
+    return SafetyOut(
+        level=response.safety_level,
+        help_url=reverse("help"),
+        screener_url=reverse("outcomes:screener", args=[response.pk]),
+    )
 
+
+def _result(response: Response, baseline: Response | None) -> ResultOut:
     defn = services.definition(response.instrument_id)
     band = next((b for b in defn.bands if b.id == response.band), None)
-    safety = None
-    if response.safety_level != "none":
-        safety = SafetyOut(
-            level=response.safety_level,
-            help_url=reverse("help"),
-            screener_url=reverse("outcomes:screener", args=[response.pk]),
-        )
     return ResultOut(
         id=response.pk,
         instrument=response.instrument_id,
@@ -171,7 +189,7 @@ def _result(response: Response, baseline: Response | None) -> ResultOut:
         band_label=band.label if band else None,
         flags=response.flags,
         change_since_baseline=_change(response, baseline),
-        safety=safety,
+        safety=_safety(response),
     )
 
 
@@ -241,13 +259,16 @@ def get_instrument(request: HttpRequest, instrument_id: str) -> DefinitionOut:
 
 @router.post(
     "/responses",
-    response={200: ResultOut, 201: ResultOut},
+    response={200: ResultOut, 201: ResultOut, 422: RefusedOut},
     summary="Submit a complete response (idempotent by key)",
 )
 def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     """Scores the answers and stores them. The same ``idempotency_key`` again returns the
     stored response with status 200 and stores nothing. A disabled instrument, an unknown item
-    or an answer outside the option set gives 422 with a code and nothing is stored."""
+    or an answer outside the option set gives 422 with a code and nothing is stored; bad
+    answers are each named in ``error.fields``. A valid positive safety answer (PHQ-9 item 9)
+    in a refused submission still reaches the safety team, once, and the 422 then carries
+    ``safety`` (show the crisis resources) as a stored response would."""
     user = request.auth  # type: ignore[attr-defined]
     if not ratelimit.hit("outcomes-submit", str(user.pk), limit=SUBMIT_LIMIT, window=3600):
         raise Throttled(ratelimit.retry_after(3600))
@@ -260,6 +281,16 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
             context=payload.context,
             request=request,
         )
+    except services.RefusedSubmissionError as exc:
+        refused = RefusedOut(
+            error=ErrorOut(
+                code=str(exc.code),
+                message=" ".join(exc.messages),
+                fields={name: [message] for name, message in exc.bad.items()},
+            ),
+            safety=_safety(exc.safety_response),
+        )
+        return Status(422, refused)
     except ValidationError as exc:
         raise ApiError(422, str(exc.code or "invalid"), " ".join(exc.messages)) from None
     baseline = _baselines(user, {stored.instrument_id}).get(stored.instrument_id)

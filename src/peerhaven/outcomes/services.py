@@ -9,6 +9,8 @@ the pages into a message. A response that is not the caller's raises ``Http404``
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -131,18 +133,68 @@ def _own(response: Response, user: User) -> None:
         raise Http404
 
 
-def _clean_answers(defn: InstrumentDefinition, answers: Mapping[str, Any]) -> dict[str, int]:
-    try:
-        return validate_answers(defn, answers)
-    except InvalidAnswer as exc:
-        allowed = ", ".join(str(v) for v in exc.allowed)
-        message = (
-            _("“%(item)s” is not a question in this questionnaire.") % {"item": exc.item_id}
-            if not exc.allowed
-            else _("The answer %(value)s to “%(item)s” is not one of %(allowed)s.")
-            % {"value": exc.value, "item": exc.item_id, "allowed": allowed}
+class RefusedSubmissionError(ValidationError):
+    """A submission refused because of its answers, its context or a reused key.
+
+    ``bad`` maps each bad field (``answers.<item id>``, ``context``, ``idempotency_key``) to a
+    message naming it. None of the submission is stored as a response, with one exception: a
+    bad answer elsewhere must not hide a positive safety answer (the batch importer's rule
+    too), so ``safety_response`` is the unfinished check-in that holds the submission's valid
+    positive safety answers (PHQ-9 item 9 above 0) and opened the safety flow, or ``None``.
+    """
+
+    def __init__(self, bad: Mapping[str, str], *, safety_response: Response | None) -> None:
+        fields = {name.split(".", 1)[0] for name in bad}
+        code = (
+            "invalid_answer"
+            if "answers" in fields
+            else "invalid_context"
+            if "context" in fields
+            else "key_reused"
         )
-        raise ValidationError(message, code="invalid_answer") from exc
+        super().__init__(" ".join(bad.values()), code=code)
+        self.bad = dict(bad)
+        self.safety_response = safety_response
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A submitted value as the client sent it (``"2"`` for a string, ``true``), cut short."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_answers(
+    defn: InstrumentDefinition, answers: Mapping[str, Any]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Every valid answer, and a message for every bad one (not only the first)."""
+    clean: dict[str, int] = {}
+    bad: dict[str, str] = {}
+    for item_id, value in answers.items():
+        try:
+            clean.update(validate_answers(defn, {item_id: value}))
+        except InvalidAnswer as exc:
+            name = str(item_id)[:64]
+            bad[f"answers.{name}"] = (
+                _("“%(item)s” is not a question in this questionnaire.") % {"item": name}
+                if not exc.allowed
+                else _("The answer %(value)s to “%(item)s” is not one of %(allowed)s.")
+                % {
+                    "value": _shown(value),
+                    "item": name,
+                    "allowed": ", ".join(str(v) for v in exc.allowed),
+                }
+            )
+    return clean, bad
+
+
+def _clean_answers(defn: InstrumentDefinition, answers: Mapping[str, Any]) -> dict[str, int]:
+    clean, bad = _check_answers(defn, answers)
+    if bad:
+        raise ValidationError(" ".join(bad.values()), code="invalid_answer")
+    return clean
 
 
 def _context_for(user: User, instrument_id: str, requested: str) -> str:
@@ -150,6 +202,10 @@ def _context_for(user: User, instrument_id: str, requested: str) -> str:
         if requested not in Response.Context.values:
             raise ValidationError(_("Unknown check-in context."), code="invalid_context")
         return requested
+    return _default_context(user, instrument_id)
+
+
+def _default_context(user: User, instrument_id: str) -> str:
     completed = Response.objects.filter(
         member=user, instrument_id=instrument_id, status=Response.Status.COMPLETE
     )
@@ -248,15 +304,43 @@ def submit_response(
     The same ``idempotency_key`` from the same member returns the first response unchanged,
     so a retried submission is a no-op. Answers are validated in full before anything is
     stored; a missing item is allowed and means no total (the engine's rule).
+
+    Bad answers, an unknown ``context`` or a key already used for another instrument raise
+    :class:`RefusedSubmissionError` naming every one. The valid positive safety answers of such a
+    submission are still kept and open the safety flow (:func:`_hold_safety_answers`); that is
+    committed although the caller gets an error, so do not call this inside a transaction the
+    error rolls back. The same key with good answers later completes that check-in.
     """
     key = idempotency_key.strip()[:64]
-    if key:
-        existing = Response.objects.filter(member=user, idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
+    held: Response | None = None
+    existing = Response.objects.filter(member=user, idempotency_key=key).first() if key else None
+    if existing is not None and existing.is_complete and existing.instrument_id == instrument_id:
+        return existing, False
     defn = enabled_definition(instrument_id)
-    clean = _clean_answers(defn, answers)
+    clean, bad = _check_answers(defn, answers)
+    if context and context not in Response.Context.values:
+        bad["context"] = _("Unknown check-in context.")
+    if existing is not None and existing.instrument_id != defn.id:
+        bad["idempotency_key"] = _(
+            "This idempotency key was already used for another questionnaire."
+        )
+        key = ""
+    elif existing is not None:
+        held = existing  # kept from a refused submission with this key
+    if bad:
+        safety_response = _hold_safety_answers(
+            user=user,
+            defn=defn,
+            clean=clean,
+            key=key or _refused_key(defn, answers, context),
+            request=request,
+        )
+        raise RefusedSubmissionError(bad, safety_response=safety_response)
     now = timezone.now()
+    if held is not None:
+        return _complete_held(
+            held, defn=defn, user=user, clean=clean, context=context, now=now, request=request
+        )
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -278,6 +362,97 @@ def submit_response(
             raise
         return existing, False
     return response, True
+
+
+def _complete_held(
+    held: Response,
+    *,
+    defn: InstrumentDefinition,
+    user: User,
+    clean: dict[str, int],
+    context: str,
+    now: dt.datetime,
+    request: Any,
+) -> tuple[Response, bool]:
+    """Good answers under the key of a refused submission: finish the check-in it left.
+
+    Its safety answers were reported already, so this never reports them a second time.
+    """
+    with transaction.atomic():
+        response = Response.objects.select_for_update().get(pk=held.pk)
+        if response.is_complete:  # finished meanwhile (a parallel retry, or on the web)
+            return response, False
+        response.answers = clean
+        response.context = _context_for(user, defn.id, context)
+        _finish(response, defn, now)
+        _open_safety_flow(response=response, defn=defn, user=user, request=request)
+    return response, True
+
+
+def _refused_key(defn: InstrumentDefinition, answers: Mapping[str, Any], context: str) -> str:
+    """A key for a refused submission sent without one: the same submission gets the same key,
+    so a client retrying it does not raise the safety alert again."""
+    content = json.dumps(
+        [defn.id, dict(answers), context], sort_keys=True, default=repr, ensure_ascii=True
+    )
+    return "refused:" + hashlib.sha256(content.encode()).hexdigest()[:56]
+
+
+def _positive_safety_answers(
+    defn: InstrumentDefinition, answers: Mapping[str, int]
+) -> dict[str, int]:
+    """The answers that hold a ``safety`` flag testing an item (PHQ-9 item 9 above 0)."""
+    positive: dict[str, int] = {}
+    for flag in defn.flags:
+        item_id = flag.when.item
+        if flag.kind != "safety" or item_id is None:
+            continue
+        observed = answers.get(item_id)
+        if observed is not None and flag.when.holds(observed):
+            positive[item_id] = observed
+    return positive
+
+
+def _hold_safety_answers(
+    *, user: User, defn: InstrumentDefinition, clean: Mapping[str, int], key: str, request: Any
+) -> Response | None:
+    """Keep the valid positive safety answers of a refused submission and open the safety flow.
+
+    Only those answers are stored, in an unfinished check-in under ``key`` (the one the
+    screener page belongs to, resumable like any other), so the member gets the same safety
+    response as for a stored positive item 9: moderators are alerted and the crisis panel and
+    screener are offered. The same submission again finds that check-in, and the alert is
+    raised once per response, so a retry never alerts twice. Returns ``None`` when the
+    submission has no positive safety answer.
+    """
+    positive = _positive_safety_answers(defn, clean)
+    if not positive:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        same = Response.objects.select_for_update().filter(member=user, idempotency_key=key)
+        held = same.first()
+        if held is None:
+            try:
+                with transaction.atomic():
+                    held = Response.objects.create(
+                        member=user,
+                        instrument_id=defn.id,
+                        instrument_version=defn.version,
+                        context=_default_context(user, defn.id),
+                        answers=positive,
+                        idempotency_key=key,
+                        started_at=now,
+                        updated_at=now,
+                    )
+            except IntegrityError:  # the same refused submission twice at once
+                held = Response.objects.select_for_update().get(member=user, idempotency_key=key)
+        elif not held.is_complete:
+            held.answers = {**held.answers, **positive}
+            held.updated_at = now
+            held.save(update_fields=["answers", "updated_at"])
+        _open_safety_flow(response=held, defn=defn, user=user, request=request)
+    return held
 
 
 def _finish(response: Response, defn: InstrumentDefinition, now: dt.datetime) -> None:
