@@ -373,9 +373,8 @@ def reply(
     mentioned members are notified, and the thread's author hears about the first reply
     from someone else. A held reply is stored but only counted once a moderator releases it.
     """
-    permissions.check_reply(
-        author, thread, blocked_by_author=queries.is_blocked_by_author(author, thread)
-    )
+    blocked = queries.is_blocked_by_author(author, thread)
+    permissions.check_reply(author, thread, blocked_by_author=blocked)
     check_post(author)
     body = _validate_body(body)
     content_warning = _validate_warning(content_warning)
@@ -385,7 +384,10 @@ def reply(
     now = timezone.now()
     # The UPDATE takes the thread's row lock, so concurrent replies get distinct positions.
     Thread.objects.filter(pk=thread.pk).update(last_position=F("last_position") + 1)
-    thread.refresh_from_db(fields=["last_position"])
+    # Checked again under the lock: a moderator may have removed, locked, held or moved the
+    # thread since the page (or the check above) read it; refusing rolls the position back.
+    thread.refresh_from_db(fields=["last_position", "deleted_at", "is_locked", "is_held", "board"])
+    permissions.check_reply(author, thread, blocked_by_author=blocked)
     post = Post.objects.create(
         thread=thread,
         author=author,
