@@ -208,7 +208,8 @@ def test_fhir_bundle_validates_with_fhir_resources(
 
     make_response(member, "phq9", phq9(2), days_ago=30)
     make_response(member, "phq9", phq9(1), days_ago=1)
-    _share(clinician, member, ["phq9"])
+    # With the safety-flags scope: without it, PHQ-9's answers are withheld (test_sharing_scope).
+    _share(clinician, member, ["phq9", "risk_flags"])
     login(client, clinician)
     response = client.get(reverse("clinical:client_fhir", args=[member.pk]))
     assert response.status_code == 200

@@ -90,6 +90,38 @@ def test_the_export_withholds_item_9_without_the_safety_flags_scope(
     assert item["extension"] == [{"url": DATA_ABSENT_REASON, "valueCode": "masked"}]
 
 
+def test_item_9_cannot_be_worked_out_from_the_total(
+    client: Client, clinician: User, member: User, make_response
+) -> None:  # type: ignore[no-untyped-def]
+    """Total 11 and items 1-8 at 1 each would give item 9 = 3: every answer of the
+    questionnaire is withheld with it, and the total stays."""
+    make_response(member, "phq9", phq9(1, item9=3))
+    _accept(clinician, member, ["phq9"])
+    login(client, clinician)
+    data = json.loads(client.get(reverse("clinical:client_fhir", args=[member.pk])).content)
+    resources = [e["resource"] for e in data["entry"]]
+    [qr] = [r for r in resources if r["resourceType"] == "QuestionnaireResponse"]
+    assert len(qr["item"]) == 9
+    assert all("answer" not in item for item in qr["item"])
+    [total] = [r for r in resources if r["resourceType"] == "Observation"]
+    assert total["valueInteger"] == 11
+
+
+def test_a_questionnaire_without_a_safety_item_keeps_its_answers(
+    client: Client, clinician: User, member: User, make_response
+) -> None:  # type: ignore[no-untyped-def]
+    make_response(member, "gad7", {f"gad7_{i}": 1 for i in range(1, 8)})
+    _accept(clinician, member, ["gad7"])
+    login(client, clinician)
+    data = json.loads(client.get(reverse("clinical:client_fhir", args=[member.pk])).content)
+    [qr] = [
+        e["resource"]
+        for e in data["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert all("answer" in item for item in qr["item"])
+
+
 def test_the_export_carries_item_9_with_the_safety_flags_scope(
     client: Client, clinician: User, member: User, make_response
 ) -> None:  # type: ignore[no-untyped-def]

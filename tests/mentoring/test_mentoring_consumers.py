@@ -176,3 +176,18 @@ async def test_a_mute_does_not_close_the_socket(
     received = await to_mentee.receive_json_from(timeout=5)
     assert received["type"] == "message" and received["message"]["body"] == "Still talking"
     await to_mentee.disconnect()
+
+
+async def test_a_member_who_has_not_accepted_new_guidelines_is_told_and_closed(
+    mentee: User, mentor: User
+) -> None:
+    m = await sync_to_async(_start)(mentee, mentor)
+    await sync_to_async(User.objects.filter(pk=mentee.pk).update)(
+        guidelines_version="an-older-version"
+    )
+    mentee.guidelines_version = "an-older-version"
+    communicator, connected = await _connect(mentee, m.pk)
+    assert connected  # accepted only to say why
+    closed = await _closed_with(communicator, "onboarding_required")
+    assert closed["close_code"] == 4403
+    await communicator.disconnect()

@@ -71,3 +71,19 @@ def test_the_api_refuses_the_other_persons_resume(
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "paused_by_other"
+    # Clients can know beforehand: the mentorship says who paused it.
+    listed = client.get(
+        f"/api/mentoring/mentorships/{mentorship.pk}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert listed.json()["paused_by_id"] == mentee.pk
+
+
+def test_the_data_export_says_who_paused(
+    mentorship: Mentorship, mentee: User, mentor: User
+) -> None:
+    from peerhaven.accounts.privacy import export_member_data
+
+    services.pause_mentorship(mentorship=mentorship, actor=mentee)
+    mine = export_member_data(user=mentee)["mentoring"]["mentorships"][0]
+    theirs = export_member_data(user=mentor)["mentoring"]["mentorships"][0]
+    assert (mine["paused_by_me"], theirs["paused_by_me"]) == (True, False)

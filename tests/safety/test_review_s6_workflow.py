@@ -279,3 +279,26 @@ def test_a_refused_appeal_decision_keeps_the_response_typed(
     assert "Looked again: the links were to a charity" in html
     assert "Another moderator must decide" in html
     assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.OPEN
+
+
+def test_an_appeal_decided_meanwhile_keeps_the_words_and_says_why(
+    client: Client, moderator: User, second_moderator: User, make_user: Callable[..., User]
+) -> None:
+    """The appeal has left the open list, so its box is gone: the error and the words show
+    above the list (before, the page said only "No open appeals." and the words were lost)."""
+    member = make_user(display_name="Quiet Meadow")
+    action = services.take_action(
+        member=member, moderator=moderator, kind="mute", reason="Spam links"
+    )
+    appeal = services.file_appeal(action=action, member=member, text="They were not spam")
+    third = make_user(display_name="Steady Oak", roles=("moderator",))
+    services.decide_appeal(appeal=appeal, moderator=third, overturn=True, response="Reversed")
+    login(client, second_moderator)
+    response = client.post(
+        f"/moderation/appeals/{appeal.pk}/decide/",
+        {"response": "Upheld: the links were adverts"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Upheld: the links were adverts" in html
+    assert "already decided" in html

@@ -65,18 +65,17 @@ def build_bundle(consent: Consent) -> dict[str, Any]:
         defn = definitions[response.instrument_id]
         qr_id = _uuid("qr", response.pk)
         # The answer a safety flag reads (PHQ-9 item 9) is that flag: without the "safety
-        # flags" scope it is withheld, marked as such so it does not read as unanswered.
-        withheld = (
-            set()
-            if shares_flags
-            else {f.when.item for f in defn.flags if f.kind == "safety" and f.when.item}
-        )
+        # flags" scope it is withheld, marked as such so it does not read as unanswered. Every
+        # other answer of that questionnaire is withheld with it, or the total minus the
+        # answers shown would give it away; the total stays (the web shows totals only).
+        safety_items = {f.when.item for f in defn.flags if f.kind == "safety" and f.when.item}
+        mask_all = bool(safety_items) and not shares_flags
         items = []
         for item in defn.items:
             value = (response.answers or {}).get(item.id)
             if value is None:
                 continue
-            if item.id in withheld:
+            if mask_all:
                 items.append(
                     {
                         "linkId": item.id,

@@ -155,6 +155,8 @@ class MentorshipOut(Schema):
     started_at: dt.datetime
     ended_at: dt.datetime | None
     rematch_offered: bool
+    #: who paused it (only they resume it; anyone of the two when null)
+    paused_by_id: int | None = None
 
 
 class StateIn(Schema):
@@ -302,6 +304,7 @@ def _mentorship(m: Mentorship) -> MentorshipOut:
         started_at=m.started_at,
         ended_at=m.ended_at,
         rematch_offered=m.rematch_offered,
+        paused_by_id=m.paused_by_id,
     )
 
 

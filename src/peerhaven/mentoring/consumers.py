@@ -21,8 +21,8 @@ from peerhaven.safety.sockets import (
     CLOSE_GONE,
     Recheck,
     Refusal,
-    ban_refusal,
     current_user,
+    member_refusal,
     person_group,
     signed_out,
 )
@@ -47,7 +47,7 @@ def _standing(user: Any, mentorship_id: int) -> Refusal | None:
         mentorship = get_mentorship_for_participant(user, mentorship_id)
     except Http404:
         return Refusal("not_found", _("This conversation is not available."), CLOSE_NOT_FOUND)
-    banned = ban_refusal(user)
+    banned = member_refusal(user)
     if banned is not None:
         return banned
     if mentorship.status == MentorshipStatus.ENDED:

@@ -177,6 +177,7 @@ def _mentorships(user: User) -> list[dict[str, Any]]:
             "cohort_run": m.cohort_id,
             "started_at": _iso(m.started_at),
             "paused_at": _iso(m.paused_at),
+            "paused_by_me": None if m.paused_at is None else m.paused_by_id == user.pk,
             "ended_at": _iso(m.ended_at),
             "ended_by_me": None if m.ended_at is None else m.ended_by_id == user.pk,
         }

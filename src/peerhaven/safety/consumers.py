@@ -20,8 +20,8 @@ from peerhaven.safety.sockets import (
     CLOSE_FORBIDDEN,
     Recheck,
     Refusal,
-    ban_refusal,
     current_user,
+    member_refusal,
     person_group,
     signed_out,
 )
@@ -42,7 +42,7 @@ def _refusal(scope: dict[str, Any]) -> Refusal | None:
     user = current_user(scope)
     if user is None:
         return signed_out()
-    banned = ban_refusal(user)
+    banned = member_refusal(user)
     if banned is not None:
         return banned
     if not can_moderate(user):

@@ -26,14 +26,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerhaven.accounts import audit
-from peerhaven.accounts.models import Role, User
+from peerhaven.accounts.models import User
 from peerhaven.accounts.ratelimit import hit
 from peerhaven.notifications.services import notify
 from peerhaven.safety import live
 from peerhaven.safety.gate import report_outcome, screen_user_text
 from peerhaven.safety.models import AlertSource, AlertStatus, Level, RiskAlert, SafetyMessage
-from peerhaven.safety.permissions import check_moderate, is_banned
-from peerhaven.safety.services import _users_with_role, on_duty_moderators, raise_alert
+from peerhaven.safety.permissions import check_moderate
+from peerhaven.safety.services import moderators_who_can_act, on_duty_moderators, raise_alert
 
 logger = logging.getLogger(__name__)
 
@@ -318,24 +318,27 @@ def _queue_if_nothing_open(*, member: User, message: SafetyMessage) -> None:
         logger.exception("Could not queue a reply to the safety team")
 
 
-def _still_moderates(user: User) -> bool:
-    return user.is_active and user.has_role(Role.MODERATOR) and not is_banned(user)
-
-
 def _tell_the_team(*, member: User, message: SafetyMessage, urgent: bool) -> None:
     active = RiskAlert.objects.filter(author=member, status__in=ACTIVE).select_related(
         "assigned_to"
     )
     # The moderator who has been talking with the member: the handler of their latest alert
     # that has one (a new open alert raised by this very reply has none yet).
-    handled = active.filter(assigned_to__isnull=False).order_by("-created_at", "-pk").first()
+    # (Acknowledged: an escalation names a moderator on an open alert, but that is a nudge.)
+    handled = (
+        active.filter(status=AlertStatus.ACKNOWLEDGED, assigned_to__isnull=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
     handler = handled.assigned_to if handled is not None else None
     target: RiskAlert | None
-    if handler is not None and _still_moderates(handler):
+    if handler is not None and moderators_who_can_act(besides=member.pk, among=[handler.pk]):
         recipients = [handler]
         target = handled
     else:
-        recipients = on_duty_moderators() or _users_with_role(Role.MODERATOR)
+        recipients = on_duty_moderators(besides=member.pk) or moderators_who_can_act(
+            besides=member.pk
+        )
         target = active.order_by("-created_at", "-pk").first()
     # Where the team reads the reply: an alert page shows the member's whole conversation.
     page_alert_id = target.pk if target is not None else message.alert_id

@@ -258,31 +258,51 @@ def _paged_recently(alert: RiskAlert) -> bool:
     )
 
 
-def on_duty_moderators() -> list[User]:
+def on_duty_moderators(*, besides: int | None = None) -> list[User]:
     """Moderators on duty who can work the queue now, longest on duty first.
 
     The duty flag outlives what it needs: a moderator who has since lost their two-factor
     authenticator or been banned still has ``on_duty`` set, but cannot open the queue. They
     are left out, so pages and escalations go to someone who can act (or, when nobody on duty
-    can, to every moderator and admin).
+    can, to every moderator who can). ``besides``: a person to leave out (the alert's author).
     """
     duty = ModeratorDuty.objects.filter(on_duty=True)
+    return _able_moderators(
+        User.objects.filter(pk__in=duty.values("moderator_id"))
+        .annotate(duty_since=Subquery(duty.filter(moderator=OuterRef("pk")).values("since")[:1]))
+        .order_by("duty_since", "pk"),
+        besides=besides,
+    )
+
+
+def moderators_who_can_act(
+    *, besides: int | None = None, among: list[int] | None = None
+) -> list[User]:
+    """Every moderator who can open the queue now (active, not banned, with two-factor), or
+    those of them ``among`` the given ids."""
+    users = User.objects.filter(role_assignments__role=Role.MODERATOR)
+    if among is not None:
+        users = users.filter(pk__in=among)
+    return _able_moderators(users.distinct().order_by("pk"), besides=besides)
+
+
+def _able_moderators(users: Any, *, besides: int | None) -> list[User]:
+    """``users`` narrowed to moderators who can act, in two queries however many there are."""
     users = (
-        User.objects.filter(pk__in=duty.values("moderator_id"), is_active=True)
+        users.filter(is_active=True)
         .exclude(pk__in=banned_now())
+        .exclude(pk=besides)
         .annotate(
-            duty_since=Subquery(duty.filter(moderator=OuterRef("pk")).values("since")[:1]),
-            duty_has_totp=Exists(
+            has_totp=Exists(
                 Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
             ),
         )
-        .order_by("duty_since", "pk")
         .prefetch_related("role_assignments")
     )
     found: list[User] = []
     for user in users:
         # Cached where ``has_two_factor`` looks first: one query for everyone, not one each.
-        user._has_two_factor = user.duty_has_totp  # type: ignore[attr-defined]
+        user._has_two_factor = user.has_totp
         if can_use_staff_role(user, Role.MODERATOR):
             found.append(user)
     return found
@@ -313,9 +333,11 @@ def _alert_moderators_on_duty(alert: RiskAlert) -> None:
     Urgent: the e-mail goes at once, whatever the moderator's quiet hours. When nobody is on
     duty it still goes at once to every moderator and admin, or nobody would read it in time.
     """
-    recipients = on_duty_moderators() or _users_with_role(Role.MODERATOR) + _users_with_role(
-        Role.ADMIN
-    )
+    # Never the person the alert is about, whatever their role.
+    recipients = on_duty_moderators(besides=alert.author_id) or [
+        *moderators_who_can_act(besides=alert.author_id),
+        *(p for p in _users_with_role(Role.ADMIN) if p.pk != alert.author_id),
+    ]
     for person in recipients:
         _page(
             recipient=person,
@@ -473,6 +495,9 @@ def claim_alert(*, alert_id: int, moderator: User, request: Any = None) -> RiskA
         raise AlertUnavailableError(
             _("Another moderator has this alert already, or it is resolved."), code="taken"
         )
+    if locked.author_id == moderator.pk:
+        # As with an appeal about yourself: another moderator handles an alert about you.
+        raise PermissionDenied(_("This alert is about you; another moderator will handle it."))
     now = timezone.now()
     updated = RiskAlert.objects.filter(pk=alert_id, status=AlertStatus.OPEN).update(
         status=AlertStatus.ACKNOWLEDGED, assigned_to=moderator, acknowledged_at=now
@@ -502,6 +527,7 @@ def claim_next_alert(*, moderator: User, request: Any = None) -> RiskAlert | Non
             candidate = (
                 RiskAlert.objects.select_for_update(skip_locked=True)
                 .filter(status=AlertStatus.OPEN)
+                .exclude(author=moderator)
                 .order_by("sla_due_at", "pk")
                 .values_list("pk", flat=True)
                 .first()
@@ -745,7 +771,7 @@ def _escalate_one(*, alert_id: int, now: datetime.datetime, admins: list[User]) 
         )
         if alert is None:
             return False
-        moderators = on_duty_moderators()
+        moderators = on_duty_moderators(besides=alert.author_id)
         target = None
         if moderators:
             target = moderators[alert.escalation_count % len(moderators)]
@@ -763,8 +789,9 @@ def _escalate_one(*, alert_id: int, now: datetime.datetime, admins: list[User]) 
         body = _("Nobody acknowledged this alert in time. Please open the queue now.")
         # Nobody on duty who can act: every moderator is told, as for a new imminent alert,
         # or an alert raised at night could be escalated to admins only, or to nobody.
-        team = [target] if target else _users_with_role(Role.MODERATOR)
-        for person in {p.pk: p for p in team + admins}.values():
+        team = [target] if target else moderators_who_can_act(besides=alert.author_id)
+        others = [p for p in admins if p.pk != alert.author_id]
+        for person in {p.pk: p for p in team + others}.values():
             _page(
                 recipient=person,
                 kind="safety",

@@ -136,6 +136,27 @@ def ban_refusal(user: Any) -> Refusal | None:
     return Refusal("banned", refusal_message(ban, user), CLOSE_FORBIDDEN)
 
 
+def onboarding_refusal(user: Any) -> Refusal | None:
+    """A member who has not accepted the current community guidelines: the web sends them to
+    /welcome/ and the API refuses them (``api.auth``), so a live connection closes too."""
+    if not getattr(user, "needs_onboarding", False):
+        return None
+    return Refusal(
+        "onboarding_required",
+        _(
+            "Please read and accept the updated community guidelines first "
+            "(reload the page to see them), then come back."
+        ),
+        CLOSE_FORBIDDEN,
+    )
+
+
+def member_refusal(user: Any) -> Refusal | None:
+    """Why a signed-in person may not use a live connection at all: a ban, or guidelines not
+    yet accepted (None: they may). Each socket adds its own checks (membership, role)."""
+    return ban_refusal(user) or onboarding_refusal(user)
+
+
 def person_group(user_id: Any) -> str:
     """The channel-layer group every open socket of one person joins."""
     return f"person.{int(user_id)}"

@@ -664,10 +664,19 @@ def _appeals_page(
         .select_related("action", "action__member", "action__created_by")
         .order_by("created_at")[:200]
     )
+    refused = refused or {}
     return render(
         request,
         "safety/moderation/appeals.html",
-        {"appeals": items, "form": AppealDecisionForm(), "refused": refused or {}},
+        {
+            "appeals": items,
+            "form": AppealDecisionForm(),
+            "refused": refused,
+            # An appeal decided meanwhile has left the open list: its error and the words
+            # typed for it are shown above the list instead, read-only to copy.
+            "refused_elsewhere": bool(refused)
+            and all(a.pk != refused.get("appeal") for a in items),
+        },
         status=status,
     )
 
