@@ -814,3 +814,20 @@ async def test_the_session_is_rechecked_only_when_the_interval_has_passed(
     await mem.send_json_to({"type": "ping"})
     assert (await until(mem, "error"))["code"] == "signed_out"
     assert await closed_with(mem) == 4401
+
+
+async def test_a_member_who_has_not_accepted_new_guidelines_cannot_connect(
+    meeting: Meeting, member: User
+) -> None:
+    """The web sends them to /welcome/ and the API refuses them; the room says so and closes
+    (before, messages were stored and acknowledged)."""
+    await database_sync_to_async(User.objects.filter(pk=member.pk).update)(
+        guidelines_version="an-older-version"
+    )
+    member.guidelines_version = "an-older-version"
+    comm, ok, _ = await connect(member, meeting.pk)
+    assert ok  # accepted only to say why
+    frame = await comm.receive_json_from()
+    assert frame["code"] == "onboarding_required" and "guidelines" in frame["message"]
+    assert await closed_with(comm) == 4403
+    assert not await database_sync_to_async(RoomMessage.objects.exists)()

@@ -2,8 +2,9 @@
 
 1. A group's calendar (with every meeting's time and, in person, its address) used to be read
    with one secret token shared by all members that never changed, so a member removed for
-   harassment kept reading it. The group page now hands each person an address with their own
-   feed token, checked against their membership on every fetch; the shared token is retired.
+   harassment kept reading it. The group page now hands each person an address with a token of
+   their own for that group (``tests/groups/test_feed_tokens.py``), checked against their
+   membership on every fetch; the shared token is retired.
 2. A group's name can say what someone lives with ("Postpartum depression circle"). Notices go
    out by e-mail (subject, text and link), where a lock screen shows them, so they name no group
    and link to it by id; signed in, the link leads to the group's page.
@@ -143,8 +144,8 @@ def test_a_persons_token_reads_only_groups_they_take_part_in(
     member: User,
     outsider: User,
 ) -> None:
-    mine = services.calendar_feed_for(member).token
-    theirs = services.calendar_feed_for(outsider).token
+    mine = services.calendar_feed_for(member).group_token(circle.pk)
+    theirs = services.calendar_feed_for(outsider).group_token(circle.pk)
     assert client.get(reverse("groups:ical_group", args=[circle.slug, mine])).status_code == 200
     response = client.get(reverse("groups:ical_group", args=[circle.slug, theirs]))
     assert response.status_code == 404

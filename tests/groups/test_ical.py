@@ -99,7 +99,8 @@ def test_member_feed_is_reachable_by_token_without_a_session(
 def test_group_feed_needs_the_right_token(
     client: Client, group: SupportGroup, meeting: Meeting, member: User
 ) -> None:
-    good = reverse("groups:ical_group", args=[group.slug, services.calendar_feed_for(member).token])
+    token = services.calendar_feed_for(member).group_token(group.pk)
+    good = reverse("groups:ical_group", args=[group.slug, token])
     assert client.get(good).status_code == 200
     bad = reverse("groups:ical_group", args=[group.slug, "guessed-token"])
     assert client.get(bad).status_code == 404

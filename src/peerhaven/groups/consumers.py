@@ -137,7 +137,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self._refuse(_code(exc), _message(exc), CLOSE_ROOM_CLOSED)
             return
         # The ban's reason, its end in the person's time zone and the appeal page.
-        banned = await database_sync_to_async(sockets.ban_refusal)(self.user)
+        banned = await database_sync_to_async(sockets.member_refusal)(self.user)
         if banned is not None:
             await self._refuse(banned.code, banned.message, banned.close_code)
             return

@@ -9,6 +9,9 @@ that any number of server processes can serve the same room.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from datetime import date, datetime, timedelta
 from typing import ClassVar
@@ -481,3 +484,18 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.user_id}"
+
+    def group_token(self, group_id: int) -> str:
+        """The token of this person's address for one group's calendar.
+
+        ``token`` opens every group the person takes part in, so it never goes into a one-group
+        address: someone handed that address (a partner, a carer) could put it into the "all
+        my groups" address and read the rest. This is ``<feed id>.<HMAC of the group id keyed
+        by token>``: it opens only that group, ``token`` cannot be worked out from it, and it
+        changes when the person resets their feed (a new row, a new ``token``). The id only
+        finds the row; the HMAC is what is checked (``queries.group_feed``).
+        """
+        mac = hmac.new(
+            self.token.encode(), f"peerhaven.groups.calendar:{group_id}".encode(), hashlib.sha256
+        ).digest()
+        return f"{self.pk}.{base64.urlsafe_b64encode(mac[:24]).decode()}"

@@ -5,6 +5,7 @@ The web views, the API and the WebSocket consumer call the same functions.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +38,8 @@ from peerhaven.groups.models import (
 from peerhaven.groups.recurrence import describe_rule, occurrences_utc
 from peerhaven.safety.permissions import is_banned
 from peerhaven.safety.sanctions import active_sanction, refusal_message
-from peerhaven.safety.sockets import ban_refusal
+from peerhaven.safety.sockets import member_refusal
+from peerhaven.web.inputs import row_id
 
 
 def directory(user: Any) -> QuerySet[SupportGroup]:
@@ -224,7 +226,7 @@ def room_standing(*, user: Any, meeting_id: int, now: datetime | None = None) ->
             message=_("A facilitator removed you from this meeting."),
             close_code=CLOSE_REMOVED,
         )
-    banned = ban_refusal(user)
+    banned = member_refusal(user)
     if banned is not None:
         return Standing(
             False, code=banned.code, message=banned.message, close_code=banned.close_code
@@ -293,22 +295,39 @@ def feed_owner(token: str) -> User:
     token, a deactivated account and a ban in force (which refuses every page) get nothing.
     """
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active or is_banned(feed.user):
+    if feed is None or not _feed_usable(feed):
         raise Http404
     return feed.user
 
 
-def group_feed(*, token: str, slug: str) -> tuple[SupportGroup, QuerySet[Meeting]]:
-    """One group's calendar, read through a person's own feed token, else Http404.
+def _feed_usable(feed: CalendarFeed) -> bool:
+    return feed.user.is_active and not is_banned(feed.user)
 
-    Access follows membership on every fetch: the token's owner must take part in the group
-    now (``permissions.can_take_part``: an active member or a trained facilitator), so a
-    member who left, was removed or is banned gets a 404 and no data on their next fetch.
-    There is no shared per-group token: nobody could tell which person fetched with it.
+
+def group_feed(*, token: str, slug: str) -> tuple[SupportGroup, QuerySet[Meeting]]:
+    """One group's calendar, read through a person's one-group token, else Http404.
+
+    The token is the one ``CalendarFeed.group_token`` makes for this person and this group:
+    the person's "all my groups" token, or their token for another group, answers 404 here,
+    and so does every token made before they reset their feed. Access follows membership on
+    every fetch: the token's owner must take part in the group now
+    (``permissions.can_take_part``: an active member or a trained facilitator), so a member
+    who left, was removed or is banned gets a 404 and no data on their next fetch. There is no
+    shared per-group token: nobody could tell which person fetched with it.
     """
-    user = feed_owner(token)
+    feed_id, _dot, mac = token.partition(".")
+    pk = row_id(feed_id)
+    if pk is None or not mac:
+        raise Http404
+    feed = CalendarFeed.objects.select_related("user").filter(pk=pk).first()
     group = SupportGroup.objects.filter(slug=slug).first()
-    if group is None or not permissions.can_take_part(user, group):
+    if (
+        feed is None
+        or group is None
+        or not hmac.compare_digest(feed.group_token(group.pk).encode(), token.encode())
+        or not _feed_usable(feed)
+        or not permissions.can_take_part(feed.user, group)
+    ):
         raise Http404
     meetings = Meeting.objects.filter(group=group).select_related("group").order_by("starts_at")
     return group, meetings

@@ -13,6 +13,7 @@ the first occurrence (``fold=0``).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from dateutil.rrule import rrule, rrulestr  # type: ignore[import-untyped]  # no stubs installed
@@ -94,7 +95,7 @@ def parse_rule(text: str, *, dtstart: datetime) -> rrule:
         ) from None
     if not isinstance(parsed, rrule):  # pragma: no cover - rrulestr returns rruleset for sets
         raise ValidationError(_("Give a single RRULE."), code="invalid_rrule")
-    if not _has_dates(parsed, dtstart):
+    if not _has_dates(rule, dtstart):
         raise ValidationError(
             _(
                 "This rule never gives a date (for example the 30th of February). "
@@ -105,18 +106,40 @@ def parse_rule(text: str, *, dtstart: datetime) -> rrule:
     return parsed
 
 
-# A leap year near the end of the calendar: a probe started here ends at year 9999.
-_PROBE_YEAR = 9968
+# The Gregorian calendar repeats every 400 years (146,097 days, a whole number of weeks), and
+# so does the run of months, weeks and days a rule counts from its start. The probe runs the
+# rule from its own start moved forward by whole 400-year cycles to between 9569 and 9968, so it
+# sees the very same dates, weekdays and INTERVAL steps, and ends at the year 9999.
+_CYCLE_YEARS = 400
+_PROBE_LAST_START = 9968
 
 
-def _has_dates(parsed: rrule, dtstart: datetime) -> bool:
+def _probe_year(year: int) -> int:
+    """``year`` moved forward by whole 400-year cycles, to at most ``_PROBE_LAST_START``."""
+    return year + _CYCLE_YEARS * max(0, (_PROBE_LAST_START - year) // _CYCLE_YEARS)
+
+
+def _has_dates(rule: str, dtstart: datetime) -> bool:
     """Whether the rule's filters can ever match. dateutil looks for a next date until the year
     9999 without giving up, so a rule with none (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) costs
-    seconds every time it is evaluated. Probing the same rule (same month, day and time, no
-    UNTIL or COUNT) over the calendar's last 32 years bounds that search to milliseconds and
-    covers every weekday-and-date combination, 29 February on a Monday included."""
+    seconds every time it is evaluated. Probing the same rule (no UNTIL or COUNT) from its start
+    moved by whole 400-year cycles bounds that search: the calendar and the rule's INTERVAL steps
+    are the same there (a yearly rule with INTERVAL=4 on 29 February lands on the same common or
+    leap years), and the probe covers between 32 and 431 years of the rule (about 375 for a
+    start in the 2020s), which takes in every weekday-and-date combination."""
+    return _probe_has_dates(rule, dtstart)
+
+
+@lru_cache(maxsize=512)
+def _probe_has_dates(rule: str, dtstart: datetime) -> bool:
+    # Cached: a rule saved before this check existed is read on every directory view, and the
+    # probe of a rule without dates walks every month up to 9999 (a few thousand steps).
+    parsed = rrulestr(rule, dtstart=dtstart)
     probe = parsed.replace(
-        dtstart=dtstart.replace(year=_PROBE_YEAR), until=None, count=None, cache=False
+        dtstart=dtstart.replace(year=_probe_year(dtstart.year)),
+        until=None,
+        count=None,
+        cache=False,
     )
     return next(iter(probe), None) is not None
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -1195,9 +1196,25 @@ def calendar_feed_for(user: User) -> CalendarFeed:
 
 
 @transaction.atomic
-def reset_calendar_feed(*, user: User) -> CalendarFeed:
+def reset_calendar_feed(*, user: User, request: HttpRequest | None = None) -> CalendarFeed:
+    """Replace the person's calendar addresses, for when one was shared or leaked.
+
+    A new row gives a new "all my groups" token and, since one-group tokens are made from it
+    (``CalendarFeed.group_token``), new one-group addresses too: every address given out
+    before answers 404 from the next fetch. Audited (no token in the log).
+    """
+    old = list(CalendarFeed.objects.filter(user=user).values_list("pk", flat=True))
     CalendarFeed.objects.filter(user=user).delete()
-    return CalendarFeed.objects.create(user=user)
+    feed = CalendarFeed.objects.create(user=user)
+    audit.record(
+        actor=user,
+        action="groups.calendar.reset",
+        subject=user,
+        obj=feed,
+        detail={"replaced_feed_ids": old},
+        request=request,
+    )
+    return feed
 
 
 # --- The live room -------------------------------------------------------------------------------

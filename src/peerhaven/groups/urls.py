@@ -18,5 +18,6 @@ urlpatterns = [
     path("g/<slug:slug>/leave/", views.leave, name="leave"),
     path("g/<slug:slug>/manage/", views.manage, name="manage"),
     path("g/<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("g/<slug:slug>/calendar/reset/", views.reset_calendar, name="calendar_reset"),
     path("g/<slug:slug>/calendar/<str:token>.ics", views.ical_group, name="ical_group"),
 ]

@@ -108,9 +108,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": permissions.can_manage_group(request.user, group),
             "has_facilitator": permissions.group_has_current_facilitator(group),
             "member_feed": base + reverse("groups:ical_member", args=[feed.token]) if feed else "",
-            # The person's own token in the group's address too: it stops working for them
-            # alone when they leave or are removed (``queries.group_feed``).
-            "group_feed": base + reverse("groups:ical_group", args=[group.slug, feed.token])
+            # A token for this person and this group only (never ``feed.token``, which opens
+            # all their groups); it stops working for them alone when they leave or are
+            # removed, and for everyone when they reset their addresses.
+            "group_feed": base
+            + reverse("groups:ical_group", args=[group.slug, feed.group_token(group.pk)])
             if feed
             else "",
             "viewer_tz": member_zone(request.user).key,
@@ -476,6 +478,22 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def reset_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """Replace the person's calendar addresses (all of them) and go back to the group's page."""
+    group = queries.get_group(request.user, slug)
+    services.reset_calendar_feed(user=request.user, request=request)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _(
+            "Your calendar addresses were replaced. The old ones no longer work: copy the new "
+            "ones below into your calendar app, for this group and for all your groups."
+        ),
+    )
+    return redirect("groups:detail", slug=group.slug)
+
+
 def ical_member(request: HttpRequest, token: str) -> HttpResponse:
     """A member's own feed, by secret token (calendar apps cannot sign in)."""
     user = queries.feed_owner(token)
@@ -484,10 +502,11 @@ def ical_member(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def ical_group(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """One group's meetings, by the person's own feed token; 404 once they no longer take part.
+    """One group's meetings, by the person's token for this group (``CalendarFeed.group_token``);
+    404 once they no longer take part or have reset their addresses.
 
-    Addresses with the group's former shared token (``SupportGroup.calendar_token``) answer
-    404: such a request names no person, so membership could not be checked.
+    Addresses with the group's former shared token (``SupportGroup.calendar_token``) or with a
+    person's "all my groups" token answer 404.
     """
     group, meetings = queries.group_feed(token=token, slug=slug)
     return _ics(ical.calendar(meetings, name=group.name))
