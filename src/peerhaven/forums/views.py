@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -97,6 +98,13 @@ def thread_draft_key(slug: str) -> str:
 
 def edit_draft_key(post_id: int) -> str:
     return f"forums:edit:{post_id}"
+
+
+def draft_base(text: str) -> str:
+    """What drafts.js keeps with an edit draft (``data-draft-base``): a digest of the post's text
+    on the server when the draft began. A draft replaces the edit form's text only while the
+    post still has that text; after a save elsewhere it is offered instead, never put over it."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _draft_stored(request: HttpRequest, key: str) -> None:
@@ -360,6 +368,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
         "post": post,
         "form": form,
         "draft_key": edit_draft_key(post.pk),
+        "draft_base": draft_base(post.body),
     }
     status = 200
     if not permissions.can_edit_post(_user(request), post):
