@@ -2,7 +2,8 @@
 
 No account id, display name, e-mail, free text or exact date leaves: members get a random
 per-export id, time is days since enrolment, and sites with fewer than 10 members are merged
-into "other".
+into "other". The export is row-level by design (the admins running the evaluation need it):
+unlike the report, it has no small-cell rule for arms, so a small arm's scores are in it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import io
 
 import pandas as pd
 
-from peerhaven.insights.data import ProgrammeData
-from peerhaven.insights.models import Programme
+from peerhaven.insights.data import ProgrammeData, consenting_member_ids
+from peerhaven.insights.models import Enrolment, Programme
 from peerhaven.insights.report import MIN_N
 
 
@@ -29,6 +30,26 @@ def deidentified_frame(data: ProgrammeData) -> pd.DataFrame:
     formula = frame["site"].astype(str).str.match(r"^[=+\-@]")
     frame.loc[formula, "site"] = "'" + frame.loc[formula, "site"].astype(str)
     return frame
+
+
+def small_groups(programme: Programme) -> dict[str, list[str]]:
+    """Arms and sites with 1 to MIN_N - 1 consenting members: their rows are in the export.
+
+    For the warning beside the export links; the sites' names are what admins typed.
+    """
+    members = consenting_member_ids(programme)
+    arms: dict[str, int] = {}
+    sites: dict[str, int] = {}
+    rows = Enrolment.objects.filter(
+        programme=programme, withdrawn_at__isnull=True, member_id__in=members
+    ).values_list("arm", "site")
+    for arm, site in rows:
+        arms[arm] = arms.get(arm, 0) + 1
+        sites[site or "all"] = sites.get(site or "all", 0) + 1
+    return {
+        "arms": sorted(a for a, n in arms.items() if n < MIN_N),
+        "sites": sorted(s for s, n in sites.items() if n < MIN_N) if len(sites) > 1 else [],
+    }
 
 
 def dictionary(programme: Programme, data: ProgrammeData) -> pd.DataFrame:

@@ -29,6 +29,12 @@ MEDIATORS = (
 )
 Progress = Callable[[int, str], None]
 OTHER_SITES = "other sites (each under 10 people)"
+ALL_ARMS = "both arms"
+NOTE_SMALL_ARM = (
+    f"An arm has fewer than {MIN_N} consenting members, so enrolment, retention and trajectories "
+    "are shown for both arms together: the other arm's exact numbers beside the total would give "
+    "the small arm's back."
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -63,21 +69,43 @@ def _prepost(long: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.rename(columns={column: "post"})
 
 
-def _enrolment_table(data: ProgrammeData, waves: list[int]) -> list[dict[str, Any]]:
+def _shown(n: int) -> int | None:
+    """A head-count as printed: None ("fewer than 10") when it describes fewer than MIN_N."""
+    return int(n) if n >= MIN_N else None
+
+
+def _parts_safe(sizes: Any) -> bool:
+    """Whether parts of these sizes may be shown beside their total: each is 0 or >= MIN_N.
+
+    A part of 1 to MIN_N - 1 people shown as "fewer than 10" would come back as the total
+    minus the other parts, so then none of the parts may be shown exactly.
+    """
+    return all(int(n) == 0 or int(n) >= MIN_N for n in sizes)
+
+
+def _enrolment_table(
+    data: ProgrammeData, waves: list[int], *, by_arm: bool
+) -> list[dict[str, Any]]:
     long = data.long
     rows = []
+    arms = (sorted(set(long["arm"])) if by_arm else [ALL_ARMS]) if not long.empty else []
     for wave in range(len(waves)):
         at = long[long["wave"] == wave] if not long.empty else long
-        for arm in sorted(set(long["arm"])) if not long.empty else []:
+        for arm in arms:
+            part = at if arm == ALL_ARMS else at[at["arm"] == arm]
             rows.append(
                 {
                     "wave": wave,
                     "day": waves[wave],
                     "arm": arm,
-                    "n": int(at[at["arm"] == arm]["member_id"].nunique()),
+                    "n": int(part["member_id"].nunique()),
                 }
             )
-    return jsonable(stats.suppress(rows, "n", MIN_N).rows)
+    # The arms of a wave add up to the wave's members with data (the retention table shows
+    # them per wave too), so they are hidden together.
+    return jsonable(
+        stats.suppress(rows, "n", MIN_N, keep=("wave", "day", "arm"), together=("wave",)).rows
+    )
 
 
 def _engagement(data: ProgrammeData) -> list[dict[str, Any]]:
@@ -202,14 +230,20 @@ def _suppress_reliable_cells(out: dict[str, Any]) -> None:
 def _outcome(defn: Any, long: pd.DataFrame, comparison: bool) -> dict[str, Any]:
     column = defn.id
     frame = _prepost(long, column)
-    result: dict[str, Any] = {"instrument": column, "title": defn.title, "n": len(frame)}
+    result: dict[str, Any] = {"instrument": column, "title": defn.title, "n": _shown(len(frame))}
     disclosure = stats.may_show_analysis(len(frame), MIN_N)
     if not disclosure.allowed:
         result["note"] = disclosure.note
         return result
     programme_arm = frame[frame["arm"] == "programme"]
+    other = frame[frame["arm"] != "programme"]
+    # The programme arm's figures beside everyone's give the rest (the comparison arm) by
+    # subtraction, so they are shown only when the rest is nobody or at least MIN_N people.
+    arm_safe = _parts_safe([len(programme_arm), len(other)])
     for key, part in (("all", frame), ("programme_arm", programme_arm)):
         if comparison is False and key == "programme_arm":
+            continue
+        if key == "programme_arm" and not arm_safe:
             continue
         if not stats.may_show_analysis(len(part), MIN_N).allowed:
             continue
@@ -217,9 +251,16 @@ def _outcome(defn: Any, long: pd.DataFrame, comparison: bool) -> dict[str, Any]:
         result[f"standardised_{key}"] = jsonable(
             stats.prepost_standardised_change(part["pre"], part["post"])
         )
-    result["reliable_change"] = _reliable(defn, programme_arm if comparison else frame)
+    if comparison and not arm_safe:
+        result["reliable_change"] = {
+            "note": (
+                f"Reliable change is shown for the programme arm only when the comparison arm "
+                f"has nobody or at least {MIN_N} people with a baseline and a follow-up."
+            )
+        }
+    else:
+        result["reliable_change"] = _reliable(defn, programme_arm if comparison else frame)
     if comparison:
-        other = frame[frame["arm"] == "comparison"]
         if len(programme_arm) >= MIN_N and len(other) >= MIN_N:
             result["between_arms"] = jsonable(
                 stats.compare_arm_changes(
@@ -257,17 +298,29 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
     waves = list(programme.wave_days)
     comparison = programme.has_comparison_arm
     notes: list[str] = []
+    # Head-counts under MIN_N are printed as "fewer than 10"; the enrolled total is hidden too
+    # when it and the consenting count would give 1 to 9 members without consent.
     report: dict[str, Any] = {
         "programme": programme.name,
-        "enrolled": data.enrolled,
-        "consenting": data.consenting,
+        "enrolled": (
+            _shown(data.enrolled)
+            if data.consenting < MIN_N or _parts_safe([data.enrolled - data.consenting])
+            else None
+        ),
+        "consenting": _shown(data.consenting),
         "waves": waves,
         "min_cell": MIN_N,
         "notes": notes,
         "figures": {},
     }
     progress(10, "enrolment and retention")
-    report["enrolment"] = _enrolment_table(data, waves)
+    # With an arm of 1 to 9 consenting members, nothing is split by arm: the other arm's exact
+    # counts beside the total (the summary, a wave's members, the retention denominators)
+    # would give the small arm's back by subtraction.
+    by_arm = comparison and _parts_safe(data.consenting_by_arm.values())
+    if comparison and not by_arm:
+        notes.append(NOTE_SMALL_ARM)
+    report["enrolment"] = _enrolment_table(data, waves, by_arm=by_arm or not comparison)
     report["engagement"] = _engagement(data)
     if long.empty:
         notes.append("No outcome data yet: nobody who consented has answered a check-in.")
@@ -288,7 +341,7 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
         defn = _definition(instrument_id)
         if defn is None or instrument_id not in long or long[instrument_id].notna().sum() == 0:
             outcomes.append(
-                {"instrument": instrument_id, "n": 0, "note": "Nobody answered this instrument."}
+                {"instrument": instrument_id, "n": None, "note": "Nobody answered this instrument."}
             )
             continue
         outcomes.append(_outcome(defn, long, comparison))
@@ -330,7 +383,7 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
             continue
         m_frame = _prepost(long, mediator)
         both = primary_frame.join(m_frame[["pre", "post"]].add_suffix("_m"), how="inner")
-        entry: dict[str, Any] = {"mediator": mediator, "label": label, "n": len(both)}
+        entry: dict[str, Any] = {"mediator": mediator, "label": label, "n": _shown(len(both))}
         # With a comparison arm, the arm is X (the design's contrast); otherwise engagement dose.
         if comparison and _arms_big_enough(both):
             x, x_name = (both["arm"] == "programme").astype(float), "programme arm (vs comparison)"
@@ -374,8 +427,8 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
     if 0 < n_other < MIN_N:
         site_frame = site_frame[site_frame["site"] != OTHER_SITES]
         notes.append(
-            f"{n_other} people at sites with fewer than {MIN_N} people each are left out of "
-            "the pooling of sites, to protect their privacy."
+            f"Fewer than {MIN_N} people, at sites with fewer than {MIN_N} people each, are left "
+            "out of the pooling of sites, to protect their privacy."
         )
     for site, part in site_frame.groupby("site"):
         if len(part) >= 2:
@@ -404,6 +457,13 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
         report["figures"]["forest"] = _figure(
             figures.forest_plot(pooled_dl, site_n={s[0]: s[3] for s in sites}, min_n=MIN_N)
         )
+        if not _parts_safe([len(primary_frame) - pooled_n]):
+            # Everyone with change (the outcome's n) minus the pooled sites' people would give
+            # the number left out: the sites' head-counts are not shown then.
+            report["pooling"]["site_n"] = None
+            for row in report["figures"]["forest"]["table"]:
+                row["n"] = None
+            report["figures"]["forest"]["n"] = None
     else:
         report["pooling"] = {"note": "Pooling needs at least two sites with data."}
     progress(90, "figures")
@@ -411,18 +471,21 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
         figures.trajectory_plot(
             long.dropna(subset=[primary]),
             outcome=primary,
-            group="arm" if comparison else None,
+            group="arm" if by_arm else None,
             min_n=MIN_N,
         )
     )
+    trajectory_cells = report["figures"]["trajectories"]["table"]
+    if "n_observations" in report["growth"] and any(r["n"] is None for r in trajectory_cells):
+        # The model's observations are the trajectory cells added up: with one hidden, the
+        # total minus the others would give it back.
+        report["growth"]["n_observations"] = None
     # Retention is a share of everyone consenting, including those who never answered.
-    enrolled: dict[Any, int] = (
-        dict(data.consenting_by_arm) if comparison else {None: data.consenting}
-    )
+    enrolled: dict[Any, int] = dict(data.consenting_by_arm) if by_arm else {None: data.consenting}
     report["figures"]["retention"] = _figure(
         figures.retention_curve(
             long,
-            group="arm" if comparison else None,
+            group="arm" if by_arm else None,
             min_n=MIN_N,
             enrolled=enrolled,
         )

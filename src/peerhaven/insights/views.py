@@ -95,7 +95,14 @@ def programme(request: HttpRequest, programme_id: int) -> HttpResponse:
     return render(
         request,
         "insights/programme.html",
-        {"programme": prog, "form": form, "counts": counts, "report": report, "running": running},
+        {
+            "programme": prog,
+            "form": form,
+            "counts": counts,
+            "report": report,
+            "running": running,
+            "small_groups": export.small_groups(prog),
+        },
         status=400 if form.errors else 200,
     )
 

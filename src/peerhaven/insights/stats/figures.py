@@ -171,7 +171,9 @@ def trajectory_plot(
                     "ci_high": mc.ci_high,
                 }
             )
-    sup = suppress(rows, "n", min_n, keep=("group", "wave"))
+    # With groups, a wave's cells are hidden together: the wave's total is on the page elsewhere.
+    together = ("wave",) if group is not None else ()
+    sup = suppress(rows, "n", min_n, keep=("group", "wave"), together=together)
     rows = sup.rows
     n_people = int(data[member].nunique()) if not data.empty else 0
     if not any(r["mean"] is not None for r in rows):
@@ -263,7 +265,8 @@ def retention_curve(
     # A cell is hidden when either count in it is small: both are disclosures.
     for r in rows:
         r["_min_count"] = min(r["n_observed"], r["n_retained"])
-    sup = suppress(rows, "_min_count", min_n, keep=("group", "wave"))
+    together = ("wave",) if group is not None else ()
+    sup = suppress(rows, "_min_count", min_n, keep=("group", "wave"), together=together)
     rows = [{k: v for k, v in r.items() if k != "_min_count"} for r in sup.rows]
     n_people = int(data[member].nunique()) if not data.empty else 0
     if enrolled is not None:

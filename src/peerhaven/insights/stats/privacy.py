@@ -43,22 +43,41 @@ def suppress(
     min_n: int = MIN_CELL_SIZE,
     *,
     keep: Sequence[str] = (),
+    together: Sequence[str] = (),
 ) -> SuppressedTable:
     """Copy ``rows``; in any row whose ``count_key`` is below ``min_n``, set every value to None.
 
     ``keep`` names label columns (wave, site name, arm) that stay visible so the reader sees which
     cell is hidden. The count itself is hidden too: "7 people" is the disclosure. A missing or
-    unreadable count is treated as small (fail closed). The caller must not also show totals from
-    which a single hidden cell could be recovered by subtraction.
+    unreadable count is treated as small (fail closed).
+
+    ``together`` names columns (e.g. ``wave``) whose rows are parts of one total shown elsewhere
+    (the wave's members in both arms): when a row of such a group describes 1 to ``min_n`` - 1
+    people (or an unreadable count), every row of the group is hidden, so the total minus the
+    shown parts cannot give the hidden one back (complementary suppression). A part of 0 people
+    discloses nobody and does not hide its group. Without ``together`` the caller must not show
+    totals from which a single hidden cell could be recovered by subtraction.
     """
     if min_n < 1:
         raise ValueError("min_n must be at least 1")
     kept = set(keep)
+    rows = list(rows)
+
+    def group_of(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(row.get(k) for k in together)
+
+    exposing: set[tuple[Any, ...]] = set()
+    if together:
+        for row in rows:
+            count = _count(row.get(count_key))
+            if count is None or 0 < count < min_n:
+                exposing.add(group_of(row))
     out: list[dict[str, Any]] = []
     hidden = 0
     for row in rows:
         count = _count(row.get(count_key))
-        if count is not None and count >= min_n:
+        small = count is None or count < min_n
+        if not small and not (together and group_of(row) in exposing):
             out.append(dict(row))
             continue
         hidden += 1
