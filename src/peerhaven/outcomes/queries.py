@@ -115,9 +115,7 @@ def progress(user: User, instrument_id: str) -> Progress:
     if len(points) >= 2:
         result.change = describe_change(defn, points[0].total, points[-1].total)
     result.in_progress = (
-        Response.objects.filter(
-            member_id=user.pk, instrument_id=instrument_id, status=Response.Status.IN_PROGRESS
-        )
+        Response.objects.filter(services.RESUMABLE, member_id=user.pk, instrument_id=instrument_id)
         .order_by("-started_at")
         .first()
     )
@@ -135,7 +133,7 @@ def overview(user: User) -> dict[str, Any]:
         s.instrument_id: s for s in CheckInSchedule.objects.filter(member_id=user.pk, active=True)
     }
     in_progress = set(
-        Response.objects.filter(member_id=user.pk, status=Response.Status.IN_PROGRESS).values_list(
+        Response.objects.filter(services.RESUMABLE, member_id=user.pk).values_list(
             "instrument_id", flat=True
         )
     )

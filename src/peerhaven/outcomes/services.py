@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -42,6 +43,12 @@ from peerhaven.safety import gate
 #: Reminders and due dates fall at this local time of day in the member's own time zone.
 REMINDER_TIME = dt.time(9, 0)
 MAX_CADENCE_DAYS = 366
+#: Idempotency keys derived for refused submissions sent without one.
+REFUSED_KEY_PREFIX = "refused:"
+#: Check-ins the web resumes: unfinished and started on the web. An unfinished check-in with an
+#: idempotency key holds only the safety answers of a refused API submission; the web never
+#: resumes it (it may be days old, and its item 9 describes that moment, not today).
+RESUMABLE = Q(status=Response.Status.IN_PROGRESS, idempotency_key="")
 
 
 # --- instruments ---------------------------------------------------------------------------
@@ -221,12 +228,14 @@ def _default_context(user: User, instrument_id: str) -> str:
 def start_checkin(*, user: User, instrument_id: str, context: str = "") -> Response:
     """Start a check-in, or return the one already in progress for this instrument (resume).
 
-    Raises ValidationError for an unknown or disabled instrument.
+    Only a check-in started on the web is resumed (:data:`RESUMABLE`), never one holding the
+    safety answers of a refused API submission. Raises ValidationError for an unknown or
+    disabled instrument.
     """
     defn = enabled_definition(instrument_id)
     existing = (
         Response.objects.select_for_update()
-        .filter(member=user, instrument_id=instrument_id, status=Response.Status.IN_PROGRESS)
+        .filter(RESUMABLE, member=user, instrument_id=instrument_id)
         .order_by("-started_at")
         .first()
     )
@@ -256,7 +265,9 @@ def answer_item(
     """Save one answer (validated against the definition) to a check-in in progress.
 
     A safety item answered positively (PHQ-9 item 9 above 0) opens the safety flow at once:
-    the safety capability is told at ``ideation`` level and the C-SSRS screener is offered.
+    the safety capability is told at ``ideation`` level and the C-SSRS screener is offered. It
+    is told again when the alert for this check-in was resolved since (see
+    :func:`_open_safety_flow`).
     """
     _own(response, user)
     if response.is_complete:
@@ -268,7 +279,13 @@ def answer_item(
     response.answers = {**response.answers, item_id: clean[item_id]}
     response.updated_at = timezone.now()
     response.save(update_fields=["answers", "updated_at"])
-    _open_safety_flow(response=response, defn=defn, user=user, request=request)
+    _open_safety_flow(
+        response=response,
+        defn=defn,
+        user=user,
+        request=request,
+        arriving={item_id: clean[item_id]},
+    )
     return response
 
 
@@ -309,7 +326,9 @@ def submit_response(
     :class:`RefusedSubmissionError` naming every one. The valid positive safety answers of such a
     submission are still kept and open the safety flow (:func:`_hold_safety_answers`); that is
     committed although the caller gets an error, so do not call this inside a transaction the
-    error rolls back. The same key with good answers later completes that check-in.
+    error rolls back. Good answers later complete the check-in that holds them: under the same
+    key, or, sent without a key, when they hold the same positive safety answers on the same
+    local day (the key a refused submission without one is filed under, :func:`_refused_key`).
     """
     key = idempotency_key.strip()[:64]
     held: Response | None = None
@@ -327,20 +346,21 @@ def submit_response(
         key = ""
     elif existing is not None:
         held = existing  # kept from a refused submission with this key
+    now = timezone.now()
     if bad:
         safety_response = _hold_safety_answers(
-            user=user,
-            defn=defn,
-            clean=clean,
-            key=key or _refused_key(defn, answers, context),
-            request=request,
+            user=user, defn=defn, clean=clean, key=key, now=now, request=request
         )
         raise RefusedSubmissionError(bad, safety_response=safety_response)
-    now = timezone.now()
+    if held is None and not key:
+        held = _held_for_keyless(user=user, defn=defn, clean=clean, now=now)
     if held is not None:
-        return _complete_held(
+        response, created = _complete_held(
             held, defn=defn, user=user, clean=clean, context=context, now=now, request=request
         )
+        # Without a key, one finished meanwhile by another submission is not this one.
+        if created or key:
+            return response, created
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -354,7 +374,9 @@ def submit_response(
                 updated_at=now,
             )
             _finish(response, defn, now)
-            _open_safety_flow(response=response, defn=defn, user=user, request=request)
+            _open_safety_flow(
+                response=response, defn=defn, user=user, request=request, arriving=clean
+            )
     except IntegrityError:
         # The same key arrived twice at once; the other request stored it.
         existing = Response.objects.filter(member=user, idempotency_key=key).first()
@@ -374,28 +396,53 @@ def _complete_held(
     now: dt.datetime,
     request: Any,
 ) -> tuple[Response, bool]:
-    """Good answers under the key of a refused submission: finish the check-in it left.
+    """Good answers for a refused submission: finish the check-in it left. Returns (response,
+    created); ``created`` is false when it was finished meanwhile (a parallel retry).
 
-    Its safety answers were reported already, so this never reports them a second time.
+    Its safety answers were reported already: a positive one among the good answers adds no
+    alert while that one is open, and raises a new one when it was resolved since.
     """
     with transaction.atomic():
         response = Response.objects.select_for_update().get(pk=held.pk)
-        if response.is_complete:  # finished meanwhile (a parallel retry, or on the web)
+        if response.is_complete:
             return response, False
         response.answers = clean
         response.context = _context_for(user, defn.id, context)
         _finish(response, defn, now)
-        _open_safety_flow(response=response, defn=defn, user=user, request=request)
+        _open_safety_flow(response=response, defn=defn, user=user, request=request, arriving=clean)
     return response, True
 
 
-def _refused_key(defn: InstrumentDefinition, answers: Mapping[str, Any], context: str) -> str:
-    """A key for a refused submission sent without one: the same submission gets the same key,
-    so a client retrying it does not raise the safety alert again."""
-    content = json.dumps(
-        [defn.id, dict(answers), context], sort_keys=True, default=repr, ensure_ascii=True
-    )
-    return "refused:" + hashlib.sha256(content.encode()).hexdigest()[:56]
+def _refused_key(
+    user: User, defn: InstrumentDefinition, positive: Mapping[str, int], now: dt.datetime
+) -> str:
+    """The key a refused submission sent without one is filed under: the instrument, its
+    valid positive safety answers and the member's local day.
+
+    Retries of it that day find the same check-in whatever else they carry (another bad
+    answer, an extra field), so they add no rows and no alerts; a day later is a new
+    check-in and a new alert. The rest of the submission is left out on purpose.
+    """
+    day = timezone.localtime(now, member_zone(user)).date().isoformat()
+    content = json.dumps([defn.id, sorted(positive.items()), day], ensure_ascii=True)
+    return REFUSED_KEY_PREFIX + hashlib.sha256(content.encode()).hexdigest()[:56]
+
+
+def _held_for_keyless(
+    *, user: User, defn: InstrumentDefinition, clean: Mapping[str, int], now: dt.datetime
+) -> Response | None:
+    """The unfinished check-in a refused submission without a key left today with the same
+    positive safety answers as ``clean``: the corrected submission completes it instead of
+    leaving it behind unfinished."""
+    positive = _positive_safety_answers(defn, clean)
+    if not positive:
+        return None
+    return Response.objects.filter(
+        member=user,
+        instrument_id=defn.id,
+        status=Response.Status.IN_PROGRESS,
+        idempotency_key=_refused_key(user, defn, positive, now),
+    ).first()
 
 
 def _positive_safety_answers(
@@ -414,21 +461,28 @@ def _positive_safety_answers(
 
 
 def _hold_safety_answers(
-    *, user: User, defn: InstrumentDefinition, clean: Mapping[str, int], key: str, request: Any
+    *,
+    user: User,
+    defn: InstrumentDefinition,
+    clean: Mapping[str, int],
+    key: str,
+    now: dt.datetime,
+    request: Any,
 ) -> Response | None:
     """Keep the valid positive safety answers of a refused submission and open the safety flow.
 
-    Only those answers are stored, in an unfinished check-in under ``key`` (the one the
-    screener page belongs to, resumable like any other), so the member gets the same safety
-    response as for a stored positive item 9: moderators are alerted and the crisis panel and
-    screener are offered. The same submission again finds that check-in, and the alert is
-    raised once per response, so a retry never alerts twice. Returns ``None`` when the
+    Only those answers are stored, in an unfinished check-in under ``key`` (or, without one,
+    under :func:`_refused_key`), so the member gets the same safety response as for a stored
+    positive item 9: moderators are alerted and the crisis panel and screener are offered. A
+    retry finds that check-in and adds no alert while its alert is open; once a moderator
+    resolved it, the retry's positive answer raises a new one (:func:`_open_safety_flow`).
+    The web never resumes the check-in (:data:`RESUMABLE`). Returns ``None`` when the
     submission has no positive safety answer.
     """
     positive = _positive_safety_answers(defn, clean)
     if not positive:
         return None
-    now = timezone.now()
+    key = key or _refused_key(user, defn, positive, now)
     with transaction.atomic():
         same = Response.objects.select_for_update().filter(member=user, idempotency_key=key)
         held = same.first()
@@ -451,7 +505,7 @@ def _hold_safety_answers(
             held.answers = {**held.answers, **positive}
             held.updated_at = now
             held.save(update_fields=["answers", "updated_at"])
-        _open_safety_flow(response=held, defn=defn, user=user, request=request)
+        _open_safety_flow(response=held, defn=defn, user=user, request=request, arriving=positive)
     return held
 
 
@@ -478,35 +532,32 @@ def _finish(response: Response, defn: InstrumentDefinition, now: dt.datetime) ->
 
 
 def _open_safety_flow(
-    *, response: Response, defn: InstrumentDefinition, user: User, request: Any
+    *,
+    response: Response,
+    defn: InstrumentDefinition,
+    user: User,
+    request: Any,
+    arriving: Mapping[str, int] | None = None,
 ) -> None:
-    """Report a positive safety item once per response, and offer the C-SSRS screener."""
-    if response.safety_level != "none":
-        return
-    evidence: list[dict[str, Any]] = []
-    kind = ""
-    for flag in defn.flags:
-        item_id = flag.when.item
-        if flag.kind != "safety" or item_id is None:
-            continue
-        observed = response.answers.get(item_id)
-        if observed is None or not flag.when.holds(observed):
-            continue
-        position = defn.item_ids.index(item_id) + 1
-        kind = kind or f"outcomes.{defn.id}_item{position}"
-        evidence.append(
-            {
-                "rule": f"{defn.id}.item{position}",
-                "flag": flag.id,
-                "item": item_id,
-                "value": observed,
-            }
-        )
+    """Report a positive safety item to the safety capability and offer the C-SSRS screener.
+
+    ``arriving``: the answers that just came in (one web answer, a submission, the safety
+    answers of a refused one). The first positive safety answer of a response is reported;
+    ``None`` (finishing a check-in) reports only a response never reported. A later positive
+    answer is reported again when no alert for the response is open or acknowledged: the
+    earlier one was resolved, so this one is news and must reach a moderator. While one is
+    open nothing is sent (safety would only merge it into that alert and replace its
+    evidence), so retries never alert twice.
+    """
+    kind, evidence = _safety_evidence(defn, response.answers if arriving is None else arriving)
     if not evidence:
         return
-    response.safety_level = "ideation"
-    response.safety_evidence = evidence
-    response.save(update_fields=["safety_level", "safety_evidence"])
+    if response.safety_level == "none":
+        response.safety_level = "ideation"
+        response.safety_evidence = evidence
+        response.save(update_fields=["safety_level", "safety_evidence"])
+    elif arriving is None or _alert_open_for(response):
+        return
     SafetyScreen.objects.get_or_create(response=response, defaults={"member": user})
     gate.report_outcome(
         outcome=gate.GateOutcome(level="ideation", evidence=evidence),
@@ -516,6 +567,41 @@ def _open_safety_flow(
         url=reverse("outcomes:screener", args=[response.pk]),
         request=request,
     )
+
+
+def _safety_evidence(
+    defn: InstrumentDefinition, answers: Mapping[str, int]
+) -> tuple[str, list[dict[str, Any]]]:
+    """The alert kind and evidence for the positive safety answers among ``answers``."""
+    evidence: list[dict[str, Any]] = []
+    kind = ""
+    for item_id, observed in _positive_safety_answers(defn, answers).items():
+        position = defn.item_ids.index(item_id) + 1
+        kind = kind or f"outcomes.{defn.id}_item{position}"
+        flag = next(f for f in defn.flags if f.kind == "safety" and f.when.item == item_id)
+        evidence.append(
+            {
+                "rule": f"{defn.id}.item{position}",
+                "flag": flag.id,
+                "item": item_id,
+                "value": observed,
+            }
+        )
+    return kind, evidence
+
+
+def _alert_open_for(response: Response) -> bool:
+    """Whether the safety team has an open or acknowledged alert about this response (the
+    alerts ``safety.services.raise_alert`` merges a new report into)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from peerhaven.safety.models import AlertStatus, RiskAlert
+
+    return RiskAlert.objects.filter(
+        content_type=ContentType.objects.get_for_model(Response),
+        object_id=str(response.pk),
+        status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+    ).exists()
 
 
 # --- the C-SSRS screener -------------------------------------------------------------------

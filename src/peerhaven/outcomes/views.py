@@ -88,7 +88,7 @@ def start(request: HttpRequest, instrument_id: str) -> HttpResponse:
             return _unavailable(request, exc, status=400)
         return redirect("outcomes:take", response.pk)
     in_progress = Response.objects.filter(
-        member_id=user.pk, instrument_id=instrument_id, status=Response.Status.IN_PROGRESS
+        services.RESUMABLE, member_id=user.pk, instrument_id=instrument_id
     ).first()
     schedule = user.checkin_schedules.filter(instrument_id=instrument_id).first()
     return render(
@@ -105,6 +105,9 @@ def take(request: HttpRequest, response_id: int) -> HttpResponse:
     response = queries.get_response_for_member(user, response_id)
     if response.is_complete:
         return redirect("outcomes:progress", response.instrument_id)
+    if response.idempotency_key:
+        # It holds the safety answers of a refused API submission: check in afresh instead.
+        return redirect("outcomes:start", response.instrument_id)
     defn = services.definition(response.instrument_id)
     item_id = request.POST.get("item") or request.GET.get("item") or services.next_item_id(response)
     if item_id is None or not defn.has_item(item_id):
@@ -205,7 +208,8 @@ def screener(request: HttpRequest, response_id: int) -> HttpResponse:
             "number": number,
             "total": total,
             "safety_plan_url": _safety_plan_url(),
-            "continue_checkin": not screen.response.is_complete,
+            "continue_checkin": not screen.response.is_complete
+            and not screen.response.idempotency_key,
         },
         status=400 if request.method == "POST" else 200,
     )
