@@ -302,3 +302,18 @@ def test_an_appeal_decided_meanwhile_keeps_the_words_and_says_why(
     html = response.content.decode()
     assert "Upheld: the links were adverts" in html
     assert "already decided" in html
+
+
+def test_reading_the_open_appeals_is_audited_per_member(
+    client: Client, moderator: User, second_moderator: User, member: User
+) -> None:
+    from peerhaven.accounts.models import AuditEvent
+
+    action = services.take_action(
+        member=member, moderator=moderator, kind="mute", reason="Spam links"
+    )
+    services.file_appeal(action=action, member=member, text="They were not spam")
+    login(client, second_moderator)
+    assert client.get("/moderation/appeals/").status_code == 200
+    read = AuditEvent.objects.filter(action="safety.appeals.read")
+    assert [(e.actor_id, e.subject_id) for e in read] == [(second_moderator.pk, member.pk)]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from peerhaven.accounts import ratelimit
+from peerhaven.accounts import audit, ratelimit
 from peerhaven.accounts.countries import COUNTRIES, COUNTRY_CODES
 from peerhaven.accounts.models import ConsentPurpose
 from peerhaven.accounts.services import grant_consent, revoke_consent
@@ -658,12 +658,18 @@ def _appeals_page(
 ) -> HttpResponse:
     """Open appeals; after a refused decision, shown again with the response typed kept in
     that appeal's box (``refused``), not a redirect that would lose it."""
-    _moderator(request)
+    user = _moderator(request)
     items = list(
         Appeal.objects.filter(status=AppealStatus.OPEN)
         .select_related("action", "action__member", "action__created_by")
         .order_by("created_at")[:200]
     )
+    # Members' own words about a sanction, read by staff: one audit event per member shown.
+    shown = {a.action.member_id: a.action.member for a in items if a.action.member_id}
+    if shown:
+        audit.record_many(
+            actor=user, action="safety.appeals.read", subjects=list(shown.values()), request=request
+        )
     refused = refused or {}
     return render(
         request,
