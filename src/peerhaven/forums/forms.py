@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from peerhaven.forums.models import Board, ContentWarning, ReportReason
@@ -88,14 +89,18 @@ class ReportForm(forms.Form):
     detail = forms.CharField(
         label=_("Anything the moderators should know (optional)"),
         required=False,
-        max_length=1000,
+        # A validator, not ``max_length``: that would render ``maxlength`` and a browser would
+        # cut a long paste without a word; this says so and keeps the text.
+        validators=[MaxLengthValidator(1000)],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (the author sees this)"), max_length=500, widget=forms.TextInput()
+        label=_("Reason (the author sees this)"),
+        validators=[MaxLengthValidator(500)],  # not max_length: see ReportForm.detail
+        widget=forms.TextInput(),
     )
 
 

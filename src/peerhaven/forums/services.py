@@ -111,7 +111,13 @@ def _validate_reason(reason: str) -> str:
         raise ValidationError(
             {"reason": [_("Give a reason: the author will see it.")]}, code="reason"
         )
-    return reason[:MAX_REASON]
+    if len(reason) > MAX_REASON:
+        # Said, not cut: the author would read half a sentence.
+        raise ValidationError(
+            {"reason": [_("Keep the reason under %(n)d characters.") % {"n": MAX_REASON}]},
+            code="reason",
+        )
+    return reason
 
 
 def _rate_limit(scope: str, user: User, rate: tuple[int, int], message: str | None = None) -> None:
