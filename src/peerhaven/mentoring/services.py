@@ -59,7 +59,7 @@ from peerhaven.mentoring.models import (
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
-from peerhaven.safety.sanctions import banned_now
+from peerhaven.safety.sanctions import BAN, MUTE, banned_now
 from peerhaven.safety.sockets import standing_changed
 from peerhaven.web.inputs import check_storable
 
@@ -353,10 +353,13 @@ def blocked_between(user_id: int) -> set[int]:
     return {b if a == user_id else a for a, b in rows}
 
 
-def banned_ids(user_ids: Iterable[int] | None = None) -> set[int]:
-    """People under a ban in force now. A ban takes someone out of the community, so they are
-    never suggested, requested or matched (bans do not bump the index version: checked live)."""
-    rows = banned_now()
+def banned_ids(user_ids: Iterable[int] | None = None, *, as_mentor: bool = False) -> set[int]:
+    """People under a ban in force now (with ``as_mentor``, a mute too). A ban takes someone
+    out of the community, so they are never suggested, requested or matched; a mentor under a
+    mute cannot write to a mentee (``send_message``), so is not offered as a mentor either,
+    while a muted mentee keeps their mentor (sanctions do not bump the index version: checked
+    live)."""
+    rows = banned_now(kinds=(BAN, MUTE) if as_mentor else (BAN,))
     if user_ids is not None:
         rows = rows.filter(member_id__in=list(user_ids))
     return set(rows.values_list("member_id", flat=True))
@@ -422,7 +425,7 @@ def suggest_for(
     """The top ``k`` eligible mentors for ``member`` with explanations (needs an intake)."""
     intake = _intake_for(member)
     mentee = to_intake_input(
-        intake, exclude=set(exclude) | _already_tried(member.pk) | banned_ids()
+        intake, exclude=set(exclude) | _already_tried(member.pk) | banned_ids(as_mentor=True)
     )
     explanations = matching.suggest_mentors(mentee, mentor_index(use_cache=use_cache), k=k)
     profiles = {
@@ -787,7 +790,7 @@ def request_mentor(
         explanation = matching.score_match(mentee_input, mentor_input)
         if not explanation.eligible:
             raise _ineligible_error(mentee_input, mentor_input)
-        if banned_ids([mentor.pk]):
+        if banned_ids([mentor.pk], as_mentor=True):
             raise ValidationError(
                 _("This mentor cannot be requested. Please choose another."), code="ineligible"
             )
@@ -878,6 +881,8 @@ def accept_request(*, req: MentorshipRequest, mentor: User) -> Mentorship:
                 _("Your training is not current, so you cannot take a new mentee yet."),
                 code="training_expired",
             )
+        # A mute would stop them writing to the mentee (``send_message``); a ban, everything.
+        check_post(mentor)
         if mentor_input.free_places <= 0:
             raise ValidationError(
                 _("You have no free place. End or finish a mentorship, or raise your capacity."),
@@ -1366,12 +1371,13 @@ def _cohort_intakes(mentee_ids: Iterable[int] | None) -> list[matching.MenteeInt
     ).values_list("mentee_id", "mentor_id"):
         blocks.setdefault(a, set()).add(b)
     banned = banned_ids()
+    not_mentors = banned_ids(as_mentor=True)
     out = []
     for intake in qs.order_by("member_id"):
         if intake.member_id in busy or intake.member_id in banned:
             continue
         mentee = to_intake_input(intake)
-        extra = (blocks.get(intake.member_id) or set()) | banned
+        extra = (blocks.get(intake.member_id) or set()) | not_mentors
         if extra:
             mentee = matching.MenteeIntake(
                 id=mentee.id,
@@ -1458,11 +1464,12 @@ def confirm_cohort(*, run: CohortRun, actor: User, request: Any = None) -> list[
             frozenset(pair) for pair in Block.objects.values_list("blocker_id", "blocked_id")
         }
         banned = banned_ids()
+        not_mentors = banned_ids(as_mentor=True)
         for mentee_id, mentor_id, _score in locked.proposal:
             profile = loads.get(mentor_id)
             if profile is None or mentee_id in busy or mentee_id not in users:
                 continue
-            if mentor_id not in users or {mentee_id, mentor_id} & banned:
+            if mentor_id not in users or mentor_id in not_mentors or mentee_id in banned:
                 continue
             if frozenset((mentee_id, mentor_id)) in blocked:
                 continue

@@ -195,6 +195,8 @@ def answer_request(request: HttpRequest, request_id: int, answer: str) -> HttpRe
             raise Http404
     except ValidationError as exc:
         _flash(request, exc)
+    except PostingRestrictedError as exc:  # a mute or ban: say why and until when
+        messages.error(request, str(exc))
     return redirect("mentoring:inbox")
 
 

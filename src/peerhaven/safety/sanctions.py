@@ -79,14 +79,15 @@ def _load(user_id: int, now: datetime.datetime) -> tuple[Sanction, ...]:
     return tuple(Sanction(*row) for row in rows)
 
 
-def banned_now(now: datetime.datetime | None = None) -> Any:
-    """The ids of members under a ban in force, as a subquery (``.values("member_id")``):
-    for lists of people (on-duty moderators, mentors to suggest) rather than one person."""
+def banned_now(now: datetime.datetime | None = None, *, kinds: tuple[str, ...] = (BAN,)) -> Any:
+    """The ids of members under a ban in force (or any of ``kinds``, e.g. a mute too), as a
+    subquery (``.values("member_id")``): for lists of people (on-duty moderators, mentors to
+    suggest) rather than one person."""
     from peerhaven.safety.models import ModerationAction
 
     now = now or timezone.now()
     return (
-        ModerationAction.objects.filter(kind=BAN, revoked_at__isnull=True, starts_at__lte=now)
+        ModerationAction.objects.filter(kind__in=kinds, revoked_at__isnull=True, starts_at__lte=now)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .values("member_id")
     )
