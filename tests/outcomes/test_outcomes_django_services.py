@@ -148,7 +148,7 @@ def test_a_duplicate_submission_with_the_same_key_stores_one_response(
         user=member, instrument_id="phq9", answers=phq9_answers(8), idempotency_key="abc-1"
     )
     second, created_again = services.submit_response(
-        user=member, instrument_id="phq9", answers=phq9_answers(20), idempotency_key="abc-1"
+        user=member, instrument_id="phq9", answers=phq9_answers(8), idempotency_key="abc-1"
     )
 
     assert created is True
@@ -156,6 +156,22 @@ def test_a_duplicate_submission_with_the_same_key_stores_one_response(
     assert second.pk == first.pk
     assert second.total == 8
     assert Response.objects.filter(member=member).count() == 1
+
+
+def test_the_same_key_with_other_answers_is_refused_not_silently_dropped(
+    phq9_answers: Any, member: Any
+) -> None:
+    """Another submission under a used key: returning the first response would drop these
+    answers without a word (a positive item 9 among them)."""
+    services.submit_response(
+        user=member, instrument_id="phq9", answers=phq9_answers(8), idempotency_key="abc-1"
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.submit_response(
+            user=member, instrument_id="phq9", answers=phq9_answers(20), idempotency_key="abc-1"
+        )
+    assert caught.value.code == "key_reused"
+    assert Response.objects.filter(member=member, status="complete").count() == 1
 
 
 def test_the_same_key_from_two_members_stores_two_responses(
@@ -233,3 +249,21 @@ def test_bulk_scoring_of_stored_responses_matches_the_scalar_engine(
     assert list(ids) == [r.pk for r in stored]
     assert list(totals) == [r.total for r in stored]
     assert list(flags) == ["item9_positive" in r.flags for r in stored]
+
+
+def test_a_positive_item_9_under_a_used_key_still_opens_the_safety_flow(
+    phq9_answers: Any, member: Any
+) -> None:
+    from peerhaven.safety.models import RiskAlert
+
+    services.submit_response(
+        user=member, instrument_id="phq9", answers=phq9_answers(8), idempotency_key="abc-1"
+    )
+    with pytest.raises(ValidationError):
+        services.submit_response(
+            user=member,
+            instrument_id="phq9",
+            answers=phq9_answers(14, item9=2),
+            idempotency_key="abc-1",
+        )
+    assert RiskAlert.objects.filter(author=member).count() == 1

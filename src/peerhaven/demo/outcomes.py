@@ -58,11 +58,16 @@ def load_outcomes(ctx: DemoContext) -> None:
         defn = services.definition(instrument_id)
         for n, total in enumerate(totals):
             when = now - dt.timedelta(days=gap * (len(totals) - 1 - n) + 2)
+            key = f"demo-{instrument_id}-{n}"
+            answers = _answers(defn, total, ctx.rng)
+            # Loaded again: the random answers differ, and a key is for one submission only.
+            if Response.objects.filter(member=user, idempotency_key=key).exists():
+                continue
             response, created = services.submit_response(
                 user=user,
                 instrument_id=instrument_id,
-                answers=_answers(defn, total, ctx.rng),
-                idempotency_key=f"demo-{instrument_id}-{n}",
+                answers=answers,
+                idempotency_key=key,
                 context="baseline" if n == 0 else "scheduled",
             )
             if created:

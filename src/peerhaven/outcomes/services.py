@@ -318,8 +318,9 @@ def submit_response(
 ) -> tuple[Response, bool]:
     """Store a complete response in one go (the API). Returns (response, created).
 
-    The same ``idempotency_key`` from the same member returns the first response unchanged,
-    so a retried submission is a no-op. Answers are validated in full before anything is
+    The same ``idempotency_key`` from the same member with the same answers returns the first
+    response unchanged, so a retried submission is a no-op; with other answers it is refused
+    (``key_reused``). Answers are validated in full before anything is
     stored; a missing item is allowed and means no total (the engine's rule).
 
     Bad answers, an unknown ``context`` or a key already used for another instrument raise
@@ -333,15 +334,28 @@ def submit_response(
     key = idempotency_key.strip()[:64]
     held: Response | None = None
     existing = Response.objects.filter(member=user, idempotency_key=key).first() if key else None
-    if existing is not None and existing.is_complete and existing.instrument_id == instrument_id:
-        return existing, False
     defn = enabled_definition(instrument_id)
     clean, bad = _check_answers(defn, answers)
+    if (
+        existing is not None
+        and existing.is_complete
+        and existing.instrument_id == defn.id
+        and not bad
+        and clean == existing.answers
+    ):
+        return existing, False  # a retry of what was stored: a no-op
     if context and context not in Response.Context.values:
         bad["context"] = _("Unknown check-in context.")
     if existing is not None and existing.instrument_id != defn.id:
         bad["idempotency_key"] = _(
             "This idempotency key was already used for another questionnaire."
+        )
+        key = ""
+    elif existing is not None and existing.is_complete:
+        # The same key with other answers is another submission, not a retry: returning the
+        # first response would drop these answers silently, a positive item 9 among them.
+        bad["idempotency_key"] = _(
+            "This idempotency key was already used for a different submission."
         )
         key = ""
     elif existing is not None:
