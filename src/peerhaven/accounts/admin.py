@@ -40,20 +40,30 @@ def erase_selected(
     return response
 
 
-class RoleInline(admin.TabularInline):
-    model = RoleAssignment
-    fk_name = "user"
-    extra = 0
-    readonly_fields = ("granted_at", "granted_by", "verified_at", "verified_by")
+class AuditedReads:
+    """Staff opening one row (its change page, or its delete confirmation, which lists every
+    record the person has) is audited, with the person the row is about as the subject, so
+    they see it among the accesses to their data. Put it first among the bases."""
 
+    read_action = "accounts.admin.read"
 
-@admin.register(User)
-class UserAdmin(admin.ModelAdmin):
-    list_display = ("display_name", "date_joined", "is_active")
-    search_fields = ("display_name",)
-    exclude = ("password", "user_permissions", "groups", "display_name_key")
-    readonly_fields = ("last_login", "date_joined", "guidelines_accepted_at", "onboarded_at")
-    inlines = (RoleInline,)
+    def read_subject(self, obj: Any) -> User | None:
+        """The person the row is about (None: nobody's data, nothing to audit)."""
+        return obj if isinstance(obj, User) else None
+
+    def _audit_open(self, request: HttpRequest, object_id: str, response: HttpResponse) -> None:
+        if request.method != "GET" or response.status_code != 200:
+            return
+        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        subject = self.read_subject(obj) if obj is not None else None
+        if subject is not None:
+            audit.record(
+                actor=request.user,  # type: ignore[arg-type]
+                action=self.read_action,
+                subject=subject,
+                obj=None if obj is subject else obj,
+                request=request,
+            )
 
     def change_view(
         self,
@@ -62,37 +72,36 @@ class UserAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        # A member's account (e-mail, bio, country) is personal data: staff reads are audited.
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            person = self.get_object(request, object_id)
-            if person is not None:
-                audit.record(
-                    actor=request.user,  # type: ignore[arg-type]
-                    action="accounts.admin.read",
-                    subject=person,
-                    request=request,
-                )
+        response: HttpResponse = super().change_view(  # type: ignore[misc]
+            request, object_id, form_url, extra_context
+        )
+        self._audit_open(request, object_id, response)
         return response
 
     def delete_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        extra_context: dict[str, Any] | None = None,
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        # The confirmation page lists every record the person has (notifications, consents…).
-        response = super().delete_view(request, object_id, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            person = self.get_object(request, object_id)
-            if person is not None:
-                audit.record(
-                    actor=request.user,  # type: ignore[arg-type]
-                    action="accounts.admin.read",
-                    subject=person,
-                    request=request,
-                )
+        response: HttpResponse = super().delete_view(  # type: ignore[misc]
+            request, object_id, extra_context
+        )
+        self._audit_open(request, object_id, response)
         return response
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    readonly_fields = ("granted_at", "granted_by", "verified_at", "verified_by")
+
+
+@admin.register(User)
+class UserAdmin(AuditedReads, admin.ModelAdmin):
+    list_display = ("display_name", "date_joined", "is_active")
+    search_fields = ("display_name",)
+    exclude = ("password", "user_permissions", "groups", "display_name_key")
+    readonly_fields = ("last_login", "date_joined", "guidelines_accepted_at", "onboarded_at")
+    inlines = (RoleInline,)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions: dict[str, Any] = super().get_actions(request)
@@ -141,7 +150,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(AuditedReads, admin.ModelAdmin):
     """Consents say who shares results with which clinician: every staff read is audited."""
 
     list_display = ("user", "purpose", "grantee", "granted_at", "expires_at", "revoked_at")
@@ -161,25 +170,8 @@ class ConsentAdmin(admin.ModelAdmin):
             )
         return response
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            consent = self.get_object(request, object_id)
-            if consent is not None:
-                audit.record(
-                    actor=request.user,  # type: ignore[arg-type]
-                    action="accounts.admin.read",
-                    subject=consent.user,
-                    obj=consent,
-                    request=request,
-                )
-        return response
+    def read_subject(self, obj: Any) -> User | None:
+        return obj.user
 
     readonly_fields = (
         "user",

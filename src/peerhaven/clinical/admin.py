@@ -1,9 +1,9 @@
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 
-from peerhaven.accounts import audit
+from peerhaven.accounts.admin import AuditedReads
+from peerhaven.accounts.models import User
 from peerhaven.clinical.models import ClinicianProfile, Organisation, Referral
 
 
@@ -20,7 +20,7 @@ class ClinicianProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(AuditedReads, admin.ModelAdmin):
     """Referrals for support staff. Who was referred by whom is health information: the
     clinician's private reference (``label``, "only you see this") is left out, the links
     cannot be edited here, and opening one that names a client is audited."""
@@ -37,22 +37,7 @@ class ReferralAdmin(admin.ModelAdmin):
         "used_at",
     )
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            referral = self.get_object(request, object_id)
-            if referral is not None and referral.client_id is not None:
-                audit.record(
-                    actor=request.user,  # type: ignore[arg-type]
-                    action="admin.referral.read",  # not "clinical.": no clinician looked
-                    subject=referral.client,
-                    obj=referral,
-                    request=request,
-                )
-        return response
+    read_action = "admin.referral.read"  # not "clinical.": no clinician looked
+
+    def read_subject(self, obj: Any) -> User | None:
+        return obj.client  # None before a client joined
