@@ -226,3 +226,38 @@ def test_a_next_sentence_that_does_not_date_the_act_leaves_it(text: str) -> None
     assert level(text) >= IDEATION
     if "pills" in text or "noose" in text:
         assert level(text) == IMMINENT
+
+
+# Session 6: a staff walkthrough posted "I have the pills here and I am going to take them all
+# tonight" and nothing happened. The pills named earlier in the sentence, then "take them all":
+# ideation (crisis lines for the author, an alert in the queue), not imminent, because the same
+# words describe medication routines; routine continuations stay below.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have the pills here and I am going to take them all tonight",
+        "I have the pills here, I am taking them all tonight",
+        "I saved up my pills and I'm going to take them all tonight",
+        "I have pills in my hand and I will swallow them all",
+        "got the sleeping pills from the cupboard, im gonna take all of them",
+    ],
+)
+def test_saying_they_will_take_all_their_pills_is_at_least_ideation(text: str) -> None:
+    assert level(text) >= IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got my new meds today and I'm going to take them all with breakfast from now on",
+        "My doctor gave me antibiotics and I'm going to take them all as prescribed",
+        "I have so many vitamins and tablets, I'm going to take them all together",
+        "I sorted my tablets into the organiser and I'll take them all in the morning",
+        "I bought cookies and I am going to eat them all tonight",
+        "The pills are in the drawer. I'm going to take them all back to the pharmacy",
+        "I still have the old pills, I'll take them all back to the pharmacy",
+        "Found expired tablets at mum's, I'm going to take them all to the chemist",
+    ],
+)
+def test_medication_routines_stay_below_ideation(text: str) -> None:
+    assert level(text) < IDEATION

@@ -462,6 +462,23 @@ RULES: tuple[Rule, ...] = (
         hyperbole=True,
     ),
     Rule(
+        # "I have the pills here and I'm going to take them all tonight": the pills named
+        # earlier in the sentence, then "take them all". Ideation, not imminent: the same words
+        # describe medication routines ("I forgot my morning meds so I'll take them all
+        # tonight"), which only the context a person reads tells apart; routine continuations
+        # ("with food", "together", "as prescribed") are left out.
+        "ideation.pills_take_them_all",
+        IDEATION,
+        r"\b<pills>\b[^.!?\n]{0,80}?\b(?:i'm|im|i am|i'll|ill|i will) (?:going to |gonna "
+        r"|about to )?(?:take|swallow|down|taking|swallowing) (?:them all|all of them)\b"
+        r"(?! (?:with|together|back|to (?:the|a|my)|at the same time|as (?:prescribed"
+        r"|directed|usual)|every|each"
+        r"|daily|in the morning|at (?:breakfast|lunch|dinner|night|bedtime)|before (?:bed|meals)"
+        r"|after (?:food|meals|breakfast|dinner)|from now|again tomorrow))",
+        "Says they will take all of their pills",
+        subject="self",
+    ),
+    Rule(
         "ideation.end_life",
         IDEATION,
         r"\b(?:end|ending|take|taking) my (?:own )?life\b(?! back)",
