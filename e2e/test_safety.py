@@ -43,7 +43,7 @@ def test_a_moderator_on_duty_gets_the_live_alert_over_websockets(
     alert = RiskAlert.objects.get(author=member)
     # The new row arrives without a reload.
     live_row = staff.locator(f'tr[data-alert="{alert.pk}"]')
-    expect(live_row).to_contain_text("imminent")
+    expect(live_row).to_contain_text("Imminent")
     expect(staff.locator("#live-status")).to_contain_text(f"New imminent alert #{alert.pk}")
 
 

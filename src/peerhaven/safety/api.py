@@ -76,7 +76,10 @@ class AlertOut(Schema):
 class ResolveIn(Schema):
     outcome: str
     note: str = ""
-    release_held: bool = True
+    # An explicit opt-in, as on the alert page: held text describes a method.
+    release_held: bool = False
+    # When held content stays hidden: the reason its author reads (see register_hold_releaser).
+    held_reason: str = ""
 
 
 def _user(request: HttpRequest) -> Any:
@@ -273,6 +276,7 @@ def resolve(request: HttpRequest, alert_id: int, payload: ResolveIn) -> dict[str
             outcome=payload.outcome,
             note=payload.note,
             release_held=payload.release_held,
+            held_reason=payload.held_reason,
             request=request,
         )
     except services.AlertUnavailableError:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from peerhaven.safety.sanctions import refusal_message
+from peerhaven.safety.sanctions import restriction_text
 from peerhaven.safety.services import SESSION_PANEL_KEY
 
 
@@ -49,6 +49,7 @@ def _sanction_notice(request: HttpRequest, user: Any) -> dict[str, Any]:
             "kind": sanction.kind,
             "reason": sanction.reason,
             "ends_at": sanction.ends_at,
-            "message": refusal_message(sanction, user),
+            # The appeal is a link on the page, not a path in the sentence.
+            "message": restriction_text(sanction, user),
         }
     }

@@ -68,20 +68,50 @@ class OutreachForm(forms.Form):
         label=_("Message"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Leave empty to send the template as it is. {name} is the member's name."),
+        help_text=_(
+            "Choosing a template puts its words in Title and Message, to read and change before "
+            "you send them. Without JavaScript its words are shown below the form; leave Title "
+            "and Message empty to send them as shown. {name} is the member's name."
+        ),
     )
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=AlertOutcome.choices)
+    """How an alert ends. Nothing is chosen for the moderator: the outcome has no default (a
+    quick resolve would otherwise record one nobody chose), and showing held content again is
+    an explicit opt-in (a held text describes a method; unticked keeps it hidden)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Choose an outcome")), *AlertOutcome.choices],
+        error_messages={"required": _("Choose an outcome.")},
+    )
     note = forms.CharField(
         label=_("Note for the team"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     release_held = forms.BooleanField(
-        label=_("Show held content again"), required=False, initial=True
+        label=_("Show held content again (to everyone who could see it before)"),
+        required=False,
+        initial=False,
     )
+    held_reason = forms.CharField(
+        label=_("If held content stays hidden: the reason its author reads"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The author is told a moderator reviewed it and kept it hidden, with this reason."
+        ),
+    )
+
+    def __init__(self, *args: Any, held: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not held:
+            # Nothing is held: no choice to offer about it.
+            del self.fields["release_held"]
+            del self.fields["held_reason"]
 
 
 class ActionForm(forms.Form):
@@ -113,7 +143,24 @@ class AppealDecisionForm(forms.Form):
     )
 
 
+def _country_choices() -> list[tuple[str, Any]]:
+    from peerhaven.accounts.countries import COUNTRIES
+    from peerhaven.safety.resources import INTERNATIONAL
+
+    return [
+        ("", _("Choose a country")),
+        (INTERNATIONAL, _("INTL: international (shown when a country has no lines)")),
+        *((code, f"{code}: {name}") for code, name in COUNTRIES),
+    ]
+
+
 class CrisisResourceForm(forms.ModelForm):
+    """A crisis line. Country and "verified on" are checked by ``CrisisResource.clean`` (a
+    known code or INTL; no future date), so Django admin refuses the same values."""
+
+    # A list of the project's codes, not free text; a code posted from elsewhere ("UK") is
+    # refused by the model with the right code named.
+    country = forms.CharField(label=_("Country"), max_length=4, widget=forms.Select())
     chat_url = forms.URLField(label=_("Chat"), required=False, assume_scheme="https")
     url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
@@ -136,6 +183,14 @@ class CrisisResourceForm(forms.ModelForm):
             "is_active",
         ]
         widgets: ClassVar[dict[str, Any]] = {"verified_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.utils import timezone
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].widget.choices = _country_choices()
+        # The browser's date picker offers no future day; the model refuses one anyway.
+        self.fields["verified_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class OutreachTemplateForm(forms.ModelForm):

@@ -14,7 +14,13 @@ QUEUE_GROUP = "safety.queue"
 
 
 def alert_event(alert: Any, event: str) -> dict[str, Any]:
-    """The JSON a live queue receives: ids, level and status only, never the member's text."""
+    """The JSON a live queue receives: ids, codes, times and names, never the member's text.
+
+    ``member`` is the display name the queue page already shows moderators for the row (None
+    for an erased account); the page turns the codes into its own labels, in the moderator's
+    language, and the times into the moderator's time zone (``live_queue.js``), so a row that
+    arrives live reads as the rows the server drew.
+    """
     return {
         "type": "queue.event",
         "event": event,
@@ -28,6 +34,7 @@ def alert_event(alert: Any, event: str) -> dict[str, Any]:
             "created_at": alert.created_at.isoformat(),
             "sla_due_at": alert.sla_due_at.isoformat(),
             "assigned_to": alert.assigned_to.display_name if alert.assigned_to else None,
+            "member": alert.author.display_name if alert.author else None,
         },
     }
 

@@ -170,6 +170,30 @@ class CrisisResource(models.Model):
     def __str__(self) -> str:
         return f"{self.country}: {self.name}"
 
+    def clean(self) -> None:
+        """A known country code (or INTL) and a "verified on" date that has happened.
+
+        Checked here so the moderators' page, Django admin and ``services`` all refuse the
+        same: a future date would silence the re-verification warning, and a made-up code
+        ("UK" for GB) would show the line to nobody.
+        """
+        from django.core.exceptions import ValidationError
+
+        from peerhaven.accounts.countries import COUNTRY_CODES
+        from peerhaven.safety.resources import INTERNATIONAL
+
+        errors: dict[str, str] = {}
+        self.country = (self.country or "").strip().upper()
+        if self.country and self.country != INTERNATIONAL and self.country not in COUNTRY_CODES:
+            errors["country"] = country_code_error(self.country)
+        if self.verified_on and self.verified_on > timezone.localdate():
+            errors["verified_on"] = str(
+                _("The date you checked the line cannot be in the future (today is %(today)s).")
+                % {"today": timezone.localdate().isoformat()}
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def tel(self) -> str:
         """The first number in ``phone`` as a ``tel:`` target ("112 or 999" gives "112")."""
@@ -181,6 +205,23 @@ class CrisisResource(models.Model):
         """A ``sms:`` target when ``text`` is just a number; empty for instructions."""
         value = self.text.replace(" ", "")
         return value if value.isdigit() else ""
+
+
+def country_code_error(code: str) -> str:
+    """Why ``code`` is not a country code, with the right one when it is a common mistake."""
+    known = {"UK": "GB", "EN": "GB", "USA": "US", "IRL": "IE", "AUS": "AU", "NZL": "NZ"}
+    if code in known:
+        return str(
+            _("“%(code)s” is not a country code: use %(right)s.")
+            % {"code": code, "right": known[code]}
+        )
+    return str(
+        _(
+            "“%(code)s” is not a country code. Use the two-letter ISO 3166 code (GB for the "
+            "United Kingdom, US for the United States), or INTL for the international lines."
+        )
+        % {"code": code}
+    )
 
 
 class SafetyPlan(models.Model):
@@ -254,7 +295,9 @@ class SafetyMessage(models.Model):
 
 class ActionKind(models.TextChoices):
     WARNING = "warning", _("Warning")
-    MUTE = "mute", _("Mute (cannot post or message)")
+    # What a mute stops is writing where others read (safety/sanctions.py); the member can still
+    # read, react and, as a mentee, write to their own mentor. The label says so.
+    MUTE = "mute", _("Mute (cannot post in forums or group rooms, nor write as a mentor)")
     BAN = "ban", _("Ban (cannot sign in to take part)")
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "check_post",
     "is_banned",
     "is_muted",
+    "may_decide_appeal",
 ]
 
 
@@ -33,6 +34,13 @@ def can_moderate(user: Any) -> bool:
 def check_moderate(user: Any) -> None:
     if not can_moderate(user):
         raise PermissionDenied
+
+
+def may_decide_appeal(user: Any, action: Any) -> bool:
+    """Whether ``user`` (a moderator) may decide an appeal against ``action``: neither the
+    moderator who took it nor the member it is about (a muted moderator cannot lift their
+    own mute). Pure: the caller checks ``can_moderate``."""
+    return user.pk not in (action.created_by_id, action.member_id)
 
 
 def can_manage_resources(user: Any) -> bool:

@@ -173,21 +173,42 @@ def until_text(sanction: Sanction, user: Any) -> str:
     }
 
 
-def refusal_message(sanction: Sanction, user: Any) -> str:
-    """What the member reads when a write is refused: what, why, until when, how to appeal."""
-    values = {"until": until_text(sanction, user), "reason": sanction.reason}
+def _reason_sentence(reason: str) -> str:
+    """The moderator's reason as the end of a sentence: one full stop, never two ("…support
+    you.." when the reason already ends with one)."""
+    text = reason.strip()
+    if not text or text[-1] in ".!?…":
+        return text
+    return text + "."
+
+
+def restriction_text(sanction: Sanction, user: Any) -> str:
+    """What, why and until when, without where to appeal (pages link to the appeal page)."""
+    values = {"until": until_text(sanction, user), "reason": _reason_sentence(sanction.reason)}
     if sanction.is_ban:
         text = _(
-            "Your account is suspended %(until)s. The reason a moderator gave: %(reason)s. "
+            "Your account is suspended %(until)s. The reason a moderator gave: %(reason)s "
             "Crisis help, your safety plan and your data stay open to you."
         )
     else:
+        # What a mute really stops (see this module's docstring): writing where others read.
+        # A muted mentee may still write to their own mentor; a muted mentor may not write.
         text = _(
-            "A moderator has paused your posting %(until)s. The reason they gave: %(reason)s. "
-            "You can still read, react to posts and message your own mentor."
+            "A moderator has paused your posting in the forums and group rooms %(until)s. "
+            "The reason they gave: %(reason)s You can still read, react to posts and, if you "
+            "have a mentor, write to them."
         )
+    return text % values
+
+
+def refusal_message(sanction: Sanction, user: Any) -> str:
+    """What the member reads when a write is refused: what, why, until when, how to appeal.
+
+    Plain text (the API, sockets, a refused form): the appeal page is named by its path. A page
+    that can link shows ``restriction_text`` and a link instead (``safety/_crisis_panel.html``).
+    """
     appeal = _("If you think this is wrong, you can appeal at %(url)s.") % {"url": APPEAL_URL}
-    return f"{text % values} {appeal}"
+    return f"{restriction_text(sanction, user)} {appeal}"
 
 
 class PostingRestrictedError(ApiError, PermissionDenied):

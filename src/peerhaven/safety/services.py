@@ -668,16 +668,27 @@ def save_outreach_template(
 
 
 # Apps that hold content register how to release it when a moderator clears it.
-_hold_releasers: dict[str, Callable[[str, bool], None]] = {}
+_hold_releasers: dict[str, Callable[..., None]] = {}
+# Those that also take the reason the author reads when the content stays hidden.
+_releasers_with_reason: set[str] = set()
 
 
-def register_hold_releaser(label: str, release: Callable[[str, bool], None]) -> None:
+def register_hold_releaser(
+    label: str, release: Callable[..., None], *, takes_reason: bool = False
+) -> None:
     """``release(object_id, publish)`` is called when a moderator resolves a held item.
 
     ``label`` is the model's ``app_label.model_name``; ``publish`` says whether to show the
-    content to everyone again (False keeps it hidden).
+    content to everyone again (False keeps it hidden). With ``takes_reason`` it is called
+    ``release(object_id, publish, reason=...)``: when ``publish`` is False, ``reason`` is what
+    the moderator wrote for the author (may be empty), so the app can stop telling the author
+    the content is "waiting for review" and say it was reviewed and kept hidden, and why.
     """
     _hold_releasers[label] = release
+    if takes_reason:
+        _releasers_with_reason.add(label)
+    else:
+        _releasers_with_reason.discard(label)
 
 
 @transaction.atomic
@@ -688,12 +699,22 @@ def resolve_alert(
     outcome: str,
     note: str = "",
     release_held: bool = True,
+    held_reason: str = "",
     request: Any = None,
 ) -> RiskAlert:
-    """Close an alert with an outcome. The moderator must have acknowledged it."""
+    """Close an alert with an outcome. The moderator must have acknowledged it.
+
+    A held item is released (``release_held``) or kept hidden; ``held_reason`` is then what its
+    author is told, passed to releasers registered with ``takes_reason``.
+    """
     _check_moderator(moderator)
     if outcome not in AlertOutcome.values:
         raise ValidationError(_("Choose an outcome."), code="invalid_outcome")
+    if len(held_reason.strip()) > 500:
+        # Refused, not cut: the author would read half a sentence.
+        raise ValidationError(
+            _("The reason for the author is over 500 characters."), code="too_long"
+        )
     alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
     _check_handler(alert, moderator)
     alert.status = AlertStatus.RESOLVED
@@ -708,7 +729,8 @@ def resolve_alert(
         logger.exception("Recording the screening label of alert %s failed", alert.pk)
     released = False
     if alert.held and alert.content_type is not None:
-        releaser = _hold_releasers.get(f"{alert.content_type.app_label}.{alert.content_type.model}")
+        label = f"{alert.content_type.app_label}.{alert.content_type.model}"
+        releaser = _hold_releasers.get(label)
         # Never publish what another open alert still holds (a newer held text on the same
         # object, which this moderator has not read).
         unread_hold = (
@@ -722,7 +744,14 @@ def resolve_alert(
             .exists()
         )
         if releaser is not None and not (release_held and unread_hold):
-            releaser(alert.object_id, release_held)
+            if label in _releasers_with_reason:
+                releaser(
+                    alert.object_id,
+                    release_held,
+                    reason="" if release_held else held_reason.strip(),
+                )
+            else:
+                releaser(alert.object_id, release_held)
             released = release_held
     audit.record(
         actor=moderator,

@@ -45,7 +45,7 @@ from peerhaven.safety.models import (
     SafetyMessage,
     SafetyPlan,
 )
-from peerhaven.safety.permissions import can_manage_resources, can_moderate
+from peerhaven.safety.permissions import can_manage_resources, can_moderate, may_decide_appeal
 from peerhaven.web.inputs import row_id
 
 # --- Get help now ------------------------------------------------------------------------------
@@ -462,8 +462,29 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "levels": Level.choices,
             "sources": AlertSource.choices,
             "statuses": [("active", _("Open and acknowledged")), *AlertStatus.choices],
+            "live_labels": _live_queue_labels(),
         },
     )
+
+
+def _live_queue_labels() -> dict[str, Any]:
+    """What ``live_queue.js`` needs to draw a row as this page does: the labels in the
+    moderator's language, their time zone (the server prints due times in it) and the link
+    patterns. The CSRF token for the Acknowledge form is read from the page's own forms."""
+    return {
+        "levels": dict(Level.choices),
+        "sources": dict(AlertSource.choices),
+        "statuses": dict(AlertStatus.choices),
+        "deleted_member": _("[deleted member]"),
+        "held": _("held"),
+        "overdue": _("overdue"),
+        "acknowledge": _("Acknowledge"),
+        # "{id}" and "{level}" (the level's label, lower case) are filled in by the script.
+        "new_alert": _("New {level} alert #{id}."),
+        "time_zone": timezone.get_current_timezone_name(),
+        "alert_url": reverse("moderation:alert", args=[0]).replace("/0/", "/{id}/"),
+        "acknowledge_url": reverse("moderation:acknowledge", args=[0]).replace("/0/", "/{id}/"),
+    }
 
 
 @require_POST
@@ -510,6 +531,16 @@ def _alert_page(
         else []
     )
     mine = alert.assigned_to_id == user.pk and alert.status == AlertStatus.ACKNOWLEDGED
+    # Every template's words as the member would read them, shown before anything is sent
+    # (and put into the fields by safety/outreach_templates.js when one is chosen).
+    previews = (
+        [
+            (t, *services.render_template(t, alert.author))
+            for t in OutreachTemplate.objects.filter(is_active=True)
+        ]
+        if mine and alert.author is not None
+        else []
+    )
     kept: list[tuple[str, str]] = []
     if not mine:
         # The forms are not shown (the alert is no longer this moderator's): give the words
@@ -532,7 +563,8 @@ def _alert_page(
             "conversation_last_id": max((m.pk for m in rows), default=0),
             "mine": mine,
             "outreach_form": outreach_form or OutreachForm(),
-            "resolve_form": resolve_form or ResolveForm(),
+            "template_previews": previews,
+            "resolve_form": resolve_form or ResolveForm(held=alert.held),
             "action_form": action_form or ActionForm(),
         },
         status=status,
@@ -593,7 +625,7 @@ def _message(exc: Exception) -> str:
 def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _moderator(request)
     alert = _alert_or_404(alert_id)
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, held=alert.held)
     if not form.is_valid():
         messages.error(request, _("Choose an outcome."))
         return _alert_page(request, alert_id, resolve_form=form, status=400)
@@ -603,7 +635,8 @@ def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
             moderator=user,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
-            release_held=form.cleaned_data["release_held"],
+            release_held=form.cleaned_data.get("release_held", False),
+            held_reason=form.cleaned_data.get("held_reason", ""),
             request=request,
         )
     except (ValidationError, PermissionDenied) as exc:
@@ -675,13 +708,18 @@ def _appeals_page(
         request,
         "safety/moderation/appeals.html",
         {
-            "appeals": items,
+            # The form is offered only to a moderator who may decide (the service refuses the
+            # others with 403): not the one who took the action, not the member it is about.
+            "appeals": [(a, may_decide_appeal(user, a.action)) for a in items],
             "form": AppealDecisionForm(),
             "refused": refused,
             # An appeal decided meanwhile has left the open list: its error and the words
             # typed for it are shown above the list instead, read-only to copy.
             "refused_elsewhere": bool(refused)
-            and all(a.pk != refused.get("appeal") for a in items),
+            and all(
+                a.pk != refused.get("appeal") or not may_decide_appeal(user, a.action)
+                for a in items
+            ),
         },
         status=status,
     )

@@ -1,17 +1,52 @@
 // Live moderation queue: new and changed alerts arrive over a WebSocket. Without JavaScript
 // the queue still works; reload the page to see new alerts.
+//
+// A row that arrives live is drawn as the server draws one (safety/moderation/queue.html): the
+// page's own labels (#live-queue-labels, in the moderator's language), the member's display
+// name, the due time in the moderator's own time zone (not the browser's) as "HH:MM" in a
+// <time datetime>, and for an open alert a working Acknowledge form with the page's CSRF token.
 (function () {
   "use strict";
   var status = document.getElementById("live-status");
   var body = document.getElementById("queue-body");
-  if (!status || !body || !("WebSocket" in window)) { return; }
+  var labelsNode = document.getElementById("live-queue-labels");
+  if (!status || !body || !labelsNode || !("WebSocket" in window)) { return; }
+  var labels = JSON.parse(labelsNode.textContent);
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   var url = scheme + window.location.host + status.getAttribute("data-ws");
   var retry = 1000;
 
+  function label(group, code) {
+    return (labels[group] && labels[group][code]) || code;
+  }
+
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (whole, key) {
+      return key in values ? String(values[key]) : whole;
+    });
+  }
+
+  // "HH:MM" in the moderator's zone, as the server's {{ ...|time:"H:i" }} prints it.
+  function dueTime(iso) {
+    var parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: labels.time_zone || "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).formatToParts(new Date(iso));
+    var hour = "", minute = "";
+    parts.forEach(function (p) {
+      if (p.type === "hour") { hour = p.value; }
+      if (p.type === "minute") { minute = p.value; }
+    });
+    return hour + ":" + minute;
+  }
+
+  function csrfToken() {
+    var input = document.querySelector('input[name="csrfmiddlewaretoken"]');
+    return input ? input.getAttribute("value") || input.value || "" : "";
+  }
+
   function cell(text) {
     var td = document.createElement("td");
-    td.textContent = text;
+    if (text !== undefined) { td.textContent = text; }
     return td;
   }
 
@@ -21,23 +56,67 @@
       if (row) { row.remove(); }
       return;
     }
+    var open = alert.status === "open";
+    var overdue = open && new Date(alert.sla_due_at).getTime() < Date.now();
     var fresh = document.createElement("tr");
     fresh.setAttribute("data-alert", String(alert.id));
-    fresh.className = "level-" + alert.level + " live-new";
-    var first = document.createElement("td");
+    fresh.className = "level-" + alert.level + (overdue ? " overdue" : "") + " live-new";
+
+    var first = cell();
     var link = document.createElement("a");
-    link.href = "/moderation/alerts/" + alert.id + "/";
-    link.textContent = "#" + alert.id + " " + alert.source + " · " + alert.kind + " (" + kind + ")";
+    link.href = fill(labels.alert_url, { id: alert.id });
+    link.textContent = "#" + alert.id + " " + label("sources", alert.source) + " · " + alert.kind;
     first.appendChild(link);
+    if (alert.held) {
+      first.appendChild(document.createTextNode(" "));
+      var badge = document.createElement("span");
+      badge.className = "badge-role";
+      badge.textContent = labels.held;
+      first.appendChild(badge);
+    }
     fresh.appendChild(first);
-    fresh.appendChild(cell(alert.level));
-    fresh.appendChild(cell(""));
-    fresh.appendChild(cell(alert.status + (alert.assigned_to ? " · " + alert.assigned_to : "")));
-    fresh.appendChild(cell(new Date(alert.sla_due_at).toLocaleTimeString()));
-    fresh.appendChild(cell(""));
+    fresh.appendChild(cell(label("levels", alert.level)));
+    fresh.appendChild(cell(alert.member || labels.deleted_member));
+    fresh.appendChild(cell(label("statuses", alert.status) +
+      (alert.assigned_to ? " · " + alert.assigned_to : "")));
+
+    var due = cell();
+    var actions = cell();
+    if (open) {
+      var time = document.createElement("time");
+      time.setAttribute("datetime", alert.sla_due_at);
+      time.textContent = dueTime(alert.sla_due_at);
+      due.appendChild(time);
+      if (overdue) {
+        due.appendChild(document.createTextNode(" "));
+        var late = document.createElement("strong");
+        late.textContent = labels.overdue;
+        due.appendChild(late);
+      }
+      var form = document.createElement("form");
+      form.setAttribute("method", "post");
+      form.setAttribute("action", fill(labels.acknowledge_url, { id: alert.id }));
+      var token = document.createElement("input");
+      token.setAttribute("type", "hidden");
+      token.setAttribute("name", "csrfmiddlewaretoken");
+      token.setAttribute("value", csrfToken());
+      form.appendChild(token);
+      var button = document.createElement("button");
+      button.setAttribute("type", "submit");
+      button.textContent = labels.acknowledge;
+      form.appendChild(button);
+      actions.appendChild(form);
+    }
+    fresh.appendChild(due);
+    fresh.appendChild(actions);
+
+    var empty = body.querySelector("tr.queue-empty");
+    if (empty) { empty.remove(); }
     if (row) { row.replaceWith(fresh); } else { body.insertBefore(fresh, body.firstChild); }
     if (kind === "created") {
-      status.textContent = "New " + alert.level + " alert #" + alert.id + ".";
+      status.textContent = fill(labels.new_alert, {
+        id: alert.id, level: label("levels", alert.level).toLowerCase()
+      });
     }
   }
 
