@@ -14,4 +14,4 @@ class ForumsConfig(AppConfig):
         privacy.register("forums", services.export_forums, services.erase_forums)
         from peerhaven.safety.services import register_hold_releaser
 
-        register_hold_releaser("forums.post", services.release_held_from_safety)
+        register_hold_releaser("forums.post", services.release_held_from_safety, takes_reason=True)

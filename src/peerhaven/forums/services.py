@@ -940,14 +940,26 @@ def _publish_held(post: Post) -> None:
 
 
 @transaction.atomic
-def release_held_from_safety(object_id: str, publish: bool) -> None:
+def release_held_from_safety(object_id: str, publish: bool, reason: str = "") -> None:
     """Called by the safety queue when a moderator resolves the alert on a held post (the
-    moderator's decision is audited there)."""
-    if not publish:
-        return
+    moderator's decision is audited there).
+
+    Kept hidden, the post stays held (nobody else ever sees it) and is marked reviewed, with
+    the moderator's reason for its author, so the author no longer reads "waiting for a
+    moderator's review"; a held opening post takes its thread out of view the same way.
+    """
     post = Post.objects.select_related("thread").filter(pk=object_id, is_held=True).first()
-    if post is not None:
+    if post is None:
+        return
+    if publish:
         _publish_held(post)
+        return
+    why = (reason or "").strip()[:MAX_REASON] or _("A moderator reviewed it and kept it hidden.")
+    Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=why)
+    if post.position == 1 and post.thread.is_held and post.thread.deleted_at is None:
+        Thread.objects.filter(pk=post.thread_id).update(
+            deleted_at=timezone.now(), deleted_reason=why
+        )
 
 
 @transaction.atomic
