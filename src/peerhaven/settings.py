@@ -8,9 +8,12 @@ public deployment needs and refuses to start without a real ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -49,7 +52,11 @@ SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Absolute links in e-mails, calendar feeds and FHIR identifiers. `peerhaven serve` sets it
+# to the address it serves when the environment does not (local mode only).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name e-mails greet people with ("Hello from Peerhaven!") and put in their subjects.
+SITE_NAME = env.str("SITE_NAME", default="Peerhaven")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -144,6 +151,42 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
+
+def job_queue_file(database: dict[str, Any], var_dir: Path, override: str = "") -> Path:
+    """The SQLite file of the job queue (used without Redis), one per database.
+
+    Instances started from one checkout with different ``DATABASE_URL`` values must not share
+    a queue: a worker would run another instance's jobs, looking their ids up in its own
+    database. So the file follows the database: ``var/jobs.sqlite3`` for the default database
+    (as always), ``<name>.jobs<suffix>`` beside any other SQLite file, and a file under
+    ``var/`` named after the database otherwise. ``override`` (``HUEY_FILENAME``) wins.
+    """
+    if override:
+        return Path(override).expanduser().resolve()
+    name = str(database.get("NAME") or "")
+    # In-memory databases and "file:" URIs have no plain path to sit beside.
+    plain_path = name not in {"", ":memory:"} and not name.startswith("file:")
+    if database.get("ENGINE") == "django.db.backends.sqlite3" and plain_path:
+        path = Path(name).expanduser().resolve()
+        if path == (var_dir / "peerhaven.sqlite3").resolve():
+            return var_dir / "jobs.sqlite3"
+        return path.with_name(f"{path.stem}.jobs{path.suffix}")
+    options = database.get("OPTIONS") or {}
+    identity = "|".join(
+        str(part)
+        for part in (
+            database.get("ENGINE"),
+            database.get("HOST"),
+            database.get("PORT"),
+            options.get("host", "") if isinstance(options, dict) else "",
+            name,
+        )
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
+    label = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.")[:40] or "db"
+    return var_dir / f"jobs-{label}-{digest}.sqlite3"
+
+
 # --- Redis: cache, channel layer, job queue ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -178,7 +221,9 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "peerhaven",
-        "filename": str(VAR_DIR / "jobs.sqlite3"),
+        "filename": str(
+            job_queue_file(DATABASES["default"], VAR_DIR, env.str("HUEY_FILENAME", default=""))
+        ),
         "immediate": TESTING,
         "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
     }
@@ -229,7 +274,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Peerhaven] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
@@ -276,6 +321,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Served at the site root without touching the database: /favicon.ico, which browsers ask for
+# on pages without a <link rel="icon"> (JSON, the API docs, the plain 500 page).
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "web" / "static" / "peerhaven" / "icons"
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

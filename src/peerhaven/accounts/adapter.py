@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.http import HttpRequest
 
 from peerhaven.accounts.names import skeleton
 from peerhaven.notifications.tasks import send_email_task
 from peerhaven.safety.sockets import standing_changed
+
+
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's e-mail templates read from ``current_site``."""
+
+    name: str
+    domain: str
+
+
+def _site_url_host() -> str:
+    return urlsplit(settings.SITE_URL).netloc
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,7 +47,22 @@ class AccountAdapter(DefaultAccountAdapter):
         standing_changed(user_id)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Render now (the request is here), deliver through the job queue."""
+        """Render now (the request is here), deliver through the job queue.
+
+        allauth's own ``send_mail`` adds ``current_site`` (the templates' "Hello from {name}!"
+        and "register an account on {domain}"); without ``django.contrib.sites`` that would be
+        the bare host, so the name comes from ``SITE_NAME`` and the domain from the request
+        the links are built from (``SITE_URL``'s host when there is no request)."""
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": EmailSite(
+                name=settings.SITE_NAME,
+                domain=request.get_host() if request is not None else _site_url_host(),
+            ),
+            **context,
+        }
         message = self.render_mail(template_prefix, email, context)
         html = None
         for content, mimetype in getattr(message, "alternatives", []) or []:

@@ -1,4 +1,11 @@
-"""``peerhaven serve``: the ASGI server and, unless told otherwise, a job-queue worker."""
+"""``peerhaven serve``: the ASGI server and, unless told otherwise, a job-queue worker.
+
+Its e-mail links point where it serves: without ``SITE_URL`` in the environment,
+``peerhaven serve --port 8201`` would put ``http://127.0.0.1:8000`` (the default) in its e-mails
+and FHIR identifiers, another instance's address or none. In local mode it uses the address it
+serves instead. In production the bound address is the one behind the reverse proxy, never the
+public one, so nothing is guessed there; ``SITE_URL`` must be set (``docs/operations.md``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,22 @@ import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+# Addresses that mean "every interface": no one can follow a link to them.
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})  # noqa: S104 - compared, not bound
+
+
+def served_site_url(host: str, port: int) -> str:
+    """The ``SITE_URL`` for a server bound to ``host``:``port`` (plain HTTP, as uvicorn serves).
+
+    A wildcard address gives ``127.0.0.1``: links work on this machine only."""
+    if host in WILDCARD_HOSTS:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
 
 
 class Command(BaseCommand):
@@ -22,6 +44,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not os.environ.get("SITE_URL"):
+            if settings.PRODUCTION:
+                self.stderr.write(
+                    f"SITE_URL is not set: links in e-mails will point to {settings.SITE_URL}."
+                    " Set it to the public address (docs/operations.md)."
+                )
+            else:
+                url = served_site_url(options["host"], options["port"])
+                # The environment reaches the job worker and any further ASGI worker process;
+                # this process has read its settings already.
+                os.environ["SITE_URL"] = url
+                settings.SITE_URL = url
+                note = ""
+                if options["host"] in WILDCARD_HOSTS:
+                    note = " (this machine only: set SITE_URL to the address people use)"
+                self.stdout.write(f"Links in e-mails point to {url}{note}.")
         jobs = None
         if not options["no_jobs"]:
             # The job worker is its own process so a slow job never holds up a page.
