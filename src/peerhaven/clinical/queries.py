@@ -10,8 +10,10 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from peerhaven.accounts.models import Consent, ConsentPurpose, User
+from peerhaven.accounts.models import AuditEvent, Consent, ConsentPurpose, User
 from peerhaven.clinical.models import SCOPE_ATTENDANCE, SCOPE_RISK_FLAGS, SCOPE_SAFETY_PLAN
 from peerhaven.clinical.permissions import check_verified_clinician
 
@@ -178,7 +180,10 @@ def summarise(
         if scored:
             summary.baseline, summary.latest = scored[0], scored[-1]
             if len(scored) > 1:
-                summary.change = describe_change(defn, scored[0]["total"], scored[-1]["total"])
+                # A clinician reads this about their client: "Their score ...", not "Your".
+                summary.change = describe_change(
+                    defn, scored[0]["total"], scored[-1]["total"], reader="clinician"
+                )
         summaries.append(summary)
     risk_flags = None
     if SCOPE_RISK_FLAGS in scope:
@@ -237,3 +242,37 @@ def _safety_plan(client: User) -> Any:
     except ImportError:
         return None
     return SafetyPlan.objects.filter(user=client).first()
+
+
+#: The audit actions that are a clinician looking at a client's results, as the client reads
+#: them. The client's own actions about sharing (accepting an invitation, registering as a
+#: clinician) are not "a clinician looking" and are left out.
+CLINICIAN_ACCESS: dict[str, Promise] = {
+    "clinical.results.read": _("looked at your results"),
+    "clinical.fhir.export": _("downloaded your results (FHIR)"),
+}
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: Any
+    clinician: str
+    description: str
+
+
+def clinician_access(client: User, *, limit: int = 50) -> list[AccessEntry]:
+    """The latest times a clinician read this client's results, newest first, in words."""
+    events = (
+        AuditEvent.objects.filter(subject=client, action__in=list(CLINICIAN_ACCESS))
+        .exclude(actor=client)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        AccessEntry(
+            at=e.created_at,
+            clinician=e.actor.display_name if e.actor else "",
+            description=str(CLINICIAN_ACCESS[e.action]),
+        )
+        for e in events
+    ]

@@ -18,7 +18,13 @@ from peerhaven.accounts import audit, ratelimit
 from peerhaven.accounts.models import Consent, ConsentPurpose, User
 from peerhaven.clinical import queries, services
 from peerhaven.clinical.fhir import build_bundle
-from peerhaven.clinical.forms import CodeForm, ReferralForm, RegisterClinicianForm, SharingForm
+from peerhaven.clinical.forms import (
+    CodeForm,
+    ReferralForm,
+    RegisterClinicianForm,
+    SharingForm,
+    scope_choices,
+)
 from peerhaven.clinical.models import ClinicianProfile, Organisation, Referral
 from peerhaven.clinical.permissions import can_use_clinical_features, check_verified_clinician
 
@@ -219,8 +225,14 @@ def sharing(request: HttpRequest) -> HttpResponse:
     consents = Consent.objects.filter(
         user=user, purpose=ConsentPurpose.CLINICAL_SHARING, revoked_at__isnull=True
     ).select_related("grantee")
-    access = user.audit_about.filter(action__startswith="clinical.").select_related("actor")[:50]
-    return render(request, "clinical/sharing.html", {"consents": consents, "access": access})
+    # What is shared, in the words of the sharing form ("Results of ..."), not scope ids.
+    labels = {value: str(label) for value, label in scope_choices()}
+    sharing_items = [(c, [labels.get(s, s) for s in c.scope or []]) for c in consents]
+    return render(
+        request,
+        "clinical/sharing.html",
+        {"sharing_items": sharing_items, "access": queries.clinician_access(user)},
+    )
 
 
 @login_required

@@ -74,8 +74,14 @@ def consenting_member_ids(programme: Programme) -> set[int]:
     return set(active)
 
 
+#: Raised when what a report stores changes (its figures, their alt text), so a report prepared
+#: by older code is prepared again instead of being reused. 2: per-arm alt text, whole-wave ticks.
+REPORT_FORMAT = 2
+
+
 def data_version(programme: Programme) -> str:
-    """Changes whenever anything a report reads changes: new answers, enrolments, consents."""
+    """Changes whenever anything a report reads changes: new answers, enrolments, consents,
+    programme settings, or the report's stored format (``REPORT_FORMAT``)."""
     from peerhaven.outcomes.models import Response
 
     members = consenting_member_ids(programme)
@@ -88,6 +94,7 @@ def data_version(programme: Programme) -> str:
     raw = "|".join(
         str(x)
         for x in (
+            REPORT_FORMAT,
             sorted(members),
             answers["n"],
             answers["last"],

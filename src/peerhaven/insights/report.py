@@ -60,6 +60,12 @@ def _definition(instrument_id: str) -> Any:
     return shipped_definitions().get(instrument_id)
 
 
+def _short_title(instrument_id: str) -> str:
+    """What readers call the instrument ("PHQ-9"), not its id ("phq9")."""
+    defn = _definition(instrument_id)
+    return defn.short_title if defn is not None else instrument_id
+
+
 def _prepost(long: pd.DataFrame, column: str) -> pd.DataFrame:
     """One row per member: baseline (wave 0) and their last later wave with this score."""
     have = long.dropna(subset=[column])
@@ -400,8 +406,8 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
                     n_boot=1000,
                     seed=0,
                     x_name=x_name,
-                    mediator_name=f"change in {mediator}",
-                    outcome_name=f"change in {primary}",
+                    mediator_name=f"change in {_short_title(mediator)}",
+                    outcome_name=f"change in {_short_title(primary)}",
                 )
             )
         else:
@@ -473,6 +479,7 @@ def build_report(programme: Programme, data: ProgrammeData, progress: Progress) 
             outcome=primary,
             group="arm" if by_arm else None,
             min_n=MIN_N,
+            outcome_label=_short_title(primary),
         )
     )
     trajectory_cells = report["figures"]["trajectories"]["table"]

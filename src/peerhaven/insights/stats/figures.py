@@ -130,6 +130,15 @@ def forest_plot(
     return FigureOutput(png, svg, rows, total_n, alt, join_notes([*notes, pooled.note]))
 
 
+def _wave_ticks(ax: Any, rows: list[dict[str, Any]]) -> None:
+    """Ticks at the waves themselves: waves are whole numbers, never "wave 0.25"."""
+    ax.set_xticks(sorted({r["wave"] for r in rows}))
+
+
+def _in_words(label: str | None, text: str) -> str:
+    return f"{label}: {text}" if label is not None else text
+
+
 def _groups(df: pd.DataFrame, group: str | None) -> list[tuple[str | None, pd.DataFrame]]:
     if group is None:
         return [(None, df)]
@@ -148,8 +157,12 @@ def trajectory_plot(
     individual_lines: int = 0,
     seed: int = 0,
     ylabel: str | None = None,
+    outcome_label: str | None = None,
 ) -> FigureOutput:
     """Mean outcome by wave (t interval), optionally per group, optionally with individual lines.
+
+    ``outcome_label`` names the outcome for readers (the axis and the alt text), e.g. "PHQ-9"
+    for the column ``phq9``; without it the column's name is used.
 
     Individual lines (``individual_lines`` > 0, a seeded random sample of members) show real
     people's trajectories: use them only where the viewer is allowed to see individual data.
@@ -205,19 +218,32 @@ def trajectory_plot(
             color=colour,
             alpha=0.2,
         )
+    name = outcome_label or outcome
     ax.set_xlabel("Wave")
-    ax.set_ylabel(ylabel or f"Mean {outcome} ({round(100 * confidence)}% CI)")
+    _wave_ticks(ax, rows)
+    ax.set_ylabel(ylabel or f"Mean {name} ({round(100 * confidence)}% CI)")
     if group is not None:
         ax.legend(title=group)
     fig.tight_layout()
     png, svg = _render(fig)
-    shown = [r for r in rows if r["mean"] is not None]
-    first, last = shown[0], shown[-1]
+    # Each group's own first and last shown wave: one group's start beside another's end
+    # would describe a trajectory nobody had.
+    described = []
+    for label in labels:
+        shown = [r for r in rows if r["group"] == label and r["mean"] is not None]
+        if not shown:
+            described.append(_in_words(label, "hidden (too few people)"))
+            continue
+        first, last = shown[0], shown[-1]
+        text = f"{first['mean']:.1f} at wave {first['wave']}"
+        if last is not first:
+            text += f", {last['mean']:.1f} at wave {last['wave']}"
+        described.append(_in_words(label, text))
     alt = (
-        f"Mean {outcome} by wave for {n_people} members"
-        + (f" in {len(labels)} groups" if group is not None else "")
-        + f": {first['mean']:.1f} at wave {first['wave']}, {last['mean']:.1f} at wave "
-        f"{last['wave']}."
+        f"Mean {name} by wave for {n_people} members"
+        + (f" in {len(labels)} groups. " if group is not None else ": ")
+        + "; ".join(described)
+        + "."
     )
     return FigureOutput(png, svg, rows, n_people, alt, join_notes(notes))
 
@@ -300,13 +326,24 @@ def retention_curve(
         )
     ax.set_ylim(0, 105)
     ax.set_xlabel("Wave")
+    _wave_ticks(ax, rows)
     ax.set_ylabel("% of enrolled members")
     ax.legend(fontsize=8)
     fig.tight_layout()
     png, svg = _render(fig)
-    last = [r for r in rows if r["share_retained"] is not None][-1]
-    alt = (
-        f"Retention of {n_people} members by wave; at wave {last['wave']}, "
-        f"{100 * last['share_retained']:.0f}% were still taking part."
-    )
+    described = []
+    for label in labels:
+        shown = [r for r in rows if r["group"] == label and r["share_retained"] is not None]
+        if shown:
+            last = shown[-1]
+            described.append(
+                _in_words(
+                    label,
+                    f"at wave {last['wave']}, {100 * last['share_retained']:.0f}% were still "
+                    "taking part",
+                )
+            )
+        else:
+            described.append(_in_words(label, "hidden (too few people)"))
+    alt = f"Retention of {n_people} members by wave; " + "; ".join(described) + "."
     return FigureOutput(png, svg, rows, n_people, alt, sup.note)

@@ -1,8 +1,9 @@
 """Reliable and clinically significant change between two scores (Jacobson & Truax 1991).
 
 A difference between two questionnaire scores is only worth mentioning to a person when it
-is larger than the measurement error of the questionnaire. Wording produced here is meant to
-be shown to members: it informs, it never diagnoses.
+is larger than the measurement error of the questionnaire. Wording produced here informs, it
+never diagnoses: by default it speaks to the member ("Your score ..."); ``reader="clinician"``
+describes the member to the clinician they share with ("Their score ...").
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .scoring import ScoreResult
 __all__ = [
     "Z_95",
     "ChangeResult",
+    "Reader",
     "ReliableChangeIndex",
     "describe_change",
     "jacobson_truax",
@@ -26,6 +28,8 @@ __all__ = [
 Z_95 = 1.96
 
 Direction = Literal["improved", "deteriorated", "unchanged"]
+#: Who reads the summary: the member themselves, or a clinician reading about them.
+Reader = Literal["member", "clinician"]
 Status = Literal[
     "reliable_improvement", "reliable_deterioration", "no_reliable_change", "not_assessable"
 ]
@@ -85,7 +89,7 @@ class ChangeResult:
     """Reliable improvement that also moved from above to below the clinical cut-off."""
     parameters_confirmed: bool
     summary: str
-    """Plain-language description for the member."""
+    """Plain-language description for the reader asked for (the member unless told)."""
     caveats: tuple[str, ...]
     """Notes for staff about how much weight the figures can bear."""
 
@@ -110,7 +114,11 @@ def _points(value: float) -> str:
 
 
 def describe_change(
-    defn: InstrumentDefinition, baseline: float | ScoreResult, latest: float | ScoreResult
+    defn: InstrumentDefinition,
+    baseline: float | ScoreResult,
+    latest: float | ScoreResult,
+    *,
+    reader: Reader = "member",
 ) -> ChangeResult:
     """Compare two scores on one instrument using the method its definition prefers.
 
@@ -118,7 +126,13 @@ def describe_change(
     reliable (NHS Talking Therapies' 6 for PHQ-9, 4 for GAD-7); ``jacobson_truax`` computes
     the RCI from the definition's reliability and SD; ``none`` reports the change in points
     without judging it.
+
+    ``reader`` chooses the wording of ``summary`` only: ``"member"`` addresses the member
+    ("Your PHQ-9 score went from ..."), ``"clinician"`` speaks about them ("Their PHQ-9 score
+    went from ...", and no advice meant for the member). Every other field is the same.
     """
+    if reader not in ("member", "clinician"):
+        raise ValueError(f"reader must be 'member' or 'clinician', not {reader!r}")
     x1 = _total(baseline, "baseline")
     x2 = _total(latest, "latest")
     for value, which in ((x1, "baseline"), (x2, "latest")):
@@ -182,7 +196,15 @@ def describe_change(
         caveats.append("The latest total was prorated from incomplete answers.")
 
     summary = _summary(
-        defn, x1, x2, difference, status, threshold, crossed, latest_case=latest_case
+        defn,
+        x1,
+        x2,
+        difference,
+        status,
+        threshold,
+        crossed,
+        latest_case=latest_case,
+        reader=reader,
     )
     return ChangeResult(
         instrument_id=defn.id,
@@ -217,16 +239,18 @@ def _summary(
     crossed: bool,
     *,
     latest_case: bool | None,
+    reader: Reader,
 ) -> str:
     name = defn.short_title
+    whose = "Your" if reader == "member" else "Their"
     better = "lower" if defn.higher_is_worse else "higher"
     parts: list[str] = []
     if difference == 0:
-        parts.append(f"Your {name} score is the same as last time ({_fmt(x1)}).")
+        parts.append(f"{whose} {name} score is the same as last time ({_fmt(x1)}).")
     else:
         way = "down" if difference < 0 else "up"
         parts.append(
-            f"Your {name} score went from {_fmt(x1)} to {_fmt(x2)}, "
+            f"{whose} {name} score went from {_fmt(x1)} to {_fmt(x2)}, "
             f"{way} {_points(abs(difference))}. On this questionnaire a {better} score is better."
         )
 
@@ -236,10 +260,15 @@ def _summary(
             "of answering a questionnaire, so this looks like a real improvement."
         )
     elif status == "reliable_deterioration" and threshold is not None:
+        advice = (
+            " It can help to talk it over with someone you trust, your peer supporter or a "
+            "professional."
+            if reader == "member"
+            else ""
+        )
         parts.append(
             f"A change of {_points(threshold)} or more is bigger than the usual ups and downs "
-            "of answering a questionnaire, so things may have got harder lately. It can help "
-            "to talk it over with someone you trust, your peer supporter or a professional."
+            f"of answering a questionnaire, so things may have got harder lately.{advice}"
         )
     elif status == "no_reliable_change" and difference != 0 and threshold is not None:
         parts.append(
@@ -263,7 +292,7 @@ def _summary(
             where = f"below {value}" if cutoff.case_when == ">=" else f"{value} or below"
             if cutoff.case_when in ("<=", "<"):
                 where = f"above {value}" if cutoff.case_when == "<=" else f"{value} or above"
-        parts.append(f"Your score is now {where}, {cutoff.label}.")
+        parts.append(f"{whose} score is now {where}, {cutoff.label}.")
 
     parts.append("This is a questionnaire score, not a diagnosis.")
     return " ".join(parts)
