@@ -61,7 +61,7 @@ def test_a_reply_to_a_thread_removed_while_writing_keeps_the_words(
     expect(page.locator("main")).not_to_contain_text("Evenings alone")
     expect(page.locator("main")).not_to_contain_text("private chat")
     # And the device still has the draft.
-    assert WORDS in (_draft(page, f"forums:reply:{thread.pk}") or "")
+    assert WORDS in (_draft(page, f"u{replier.pk}:forums:reply:{thread.pk}") or "")
     assert not Post.objects.filter(body=WORDS).exists()
 
 
@@ -71,7 +71,7 @@ def test_a_refused_reply_keeps_its_draft_until_it_is_posted(
     from peerhaven.forums import services
 
     thread, replier, moderator = _thread_and_people()
-    key = f"forums:reply:{thread.pk}"
+    key = f"u{replier.pk}:forums:reply:{thread.pk}"
     page = new_page(viewport="desktop")
     sign_in(page, replier, live_server.url)
     page.goto(f"/forums/t/{thread.pk}/")
@@ -120,7 +120,7 @@ def test_an_edit_draft_survives_a_closed_tab_and_is_forgotten_once_saved(
     expect(page.get_by_label("Message")).to_have_value(
         "The evenings are long, and the weekends longer."
     )
-    assert _draft(page, f"forums:edit:{opening.pk}") is None
+    assert _draft(page, f"u{thread.author_id}:forums:edit:{opening.pk}") is None
 
 
 def test_without_javascript_a_reply_to_a_removed_thread_shows_the_words(
@@ -154,7 +154,7 @@ def test_a_quote_does_not_hide_or_overwrite_the_earlier_draft_of_the_thread(
     new_page: Callable[..., Page], live_server: Any, axe: Callable[[Page], dict[str, Any]]
 ) -> None:
     thread, replier, _moderator = _thread_and_people()
-    key = f"forums:reply:{thread.pk}"
+    key = f"u{replier.pk}:forums:reply:{thread.pk}"
     page = new_page(viewport="phone")
     sign_in(page, replier, live_server.url)
     page.goto(f"/forums/t/{thread.pk}/")
@@ -213,7 +213,7 @@ def test_an_old_edit_draft_is_not_put_over_a_post_saved_since(
 
     thread, _replier, _moderator = _thread_and_people()
     opening = thread.posts.get(position=1)
-    key = f"forums:edit:{opening.pk}"
+    key = f"u{thread.author_id}:forums:edit:{opening.pk}"
     page = new_page(viewport="desktop")
     sign_in(page, thread.author, live_server.url)
     page.goto(f"/forums/p/{opening.pk}/edit/")
@@ -243,3 +243,25 @@ def test_an_old_edit_draft_is_not_put_over_a_post_saved_since(
     expect(message).to_have_value("The evenings are long. (an edit I gave up on)")
     assert "(an edit I gave up on)" in (_draft(page, key) or "")
     assert _earlier_drafts(page, key) is None
+
+
+def test_signing_out_forgets_the_drafts_kept_in_this_browser(
+    new_page: Callable[..., Page], live_server: Any
+) -> None:
+    """On a shared device the next person must find nothing: keys name the person, and
+    signing out removes every draft this browser kept."""
+    thread, replier, _moderator = _thread_and_people()
+    page = new_page(viewport="phone")
+    sign_in(page, replier, live_server.url)
+    page.goto(f"/forums/t/{thread.pk}/reply/")
+    page.get_by_label("Message").fill(WORDS)
+    key = f"u{replier.pk}:forums:reply:{thread.pk}"
+    page.wait_for_function(
+        "key => (window.localStorage.getItem('peerhaven:draft:' + key) || '').length > 0", arg=key
+    )
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    left = page.evaluate(
+        "Object.keys(window.localStorage).filter(k => k.indexOf('peerhaven:draft') === 0)"
+    )
+    assert left == []

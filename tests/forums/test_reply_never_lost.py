@@ -262,8 +262,8 @@ def test_only_the_page_a_stored_reply_leads_to_marks_its_draft_as_sent(
     stored = client.post(reverse("forums:reply", args=[thread.pk]), {"body": WORDS})
     assert stored.status_code == 302
     landing = client.get(stored["Location"])
-    assert sent_marks(landing.content.decode()) == [f"forums:reply:{thread.pk}"]
-    assert f'data-draft-key="forums:reply:{thread.pk}"' in landing.content.decode()
+    assert sent_marks(landing.content.decode()) == [f"u{outsider.pk}:forums:reply:{thread.pk}"]
+    assert f'data-draft-key="u{outsider.pk}:forums:reply:{thread.pk}"' in landing.content.decode()
     # Said once: a later visit must not forget a new draft for the same thread.
     again = client.get(reverse("forums:thread", args=[thread.pk]))
     assert not sent_marks(again.content.decode())
@@ -272,20 +272,20 @@ def test_only_the_page_a_stored_reply_leads_to_marks_its_draft_as_sent(
 def test_a_stored_new_thread_marks_the_boards_draft_as_sent(board: Board, member: User) -> None:
     client = client_for(member)
     form = client.get(reverse("forums:new_thread", args=[board.slug])).content.decode()
-    assert f'data-draft-key="forums:new:{board.slug}"' in form
+    assert f'data-draft-key="u{member.pk}:forums:new:{board.slug}"' in form
     stored = client.post(
         reverse("forums:new_thread", args=[board.slug]), {"title": TITLE_WORDS, "body": WORDS}
     )
     assert stored.status_code == 302
     landing = client.get(stored["Location"])
-    assert sent_marks(landing.content.decode()) == [f"forums:new:{board.slug}"]
+    assert sent_marks(landing.content.decode()) == [f"u{member.pk}:forums:new:{board.slug}"]
 
 
 def test_an_edit_keeps_a_draft_until_it_is_stored(thread: Thread, member: User) -> None:
     post = thread.posts.get(position=1)
     client = client_for(member)
     form = client.get(reverse("forums:edit", args=[post.pk])).content.decode()
-    assert f'data-draft-key="forums:edit:{post.pk}"' in form
+    assert f'data-draft-key="u{member.pk}:forums:edit:{post.pk}"' in form
     assert 'data-draft="body"' in form
     assert "forums/drafts" in form
     refused = client.post(reverse("forums:edit", args=[post.pk]), {"body": ""})
@@ -293,7 +293,7 @@ def test_an_edit_keeps_a_draft_until_it_is_stored(thread: Thread, member: User) 
     stored = client.post(reverse("forums:edit", args=[post.pk]), {"body": WORDS})
     assert stored.status_code == 302
     landing = client.get(stored["Location"])
-    assert sent_marks(landing.content.decode()) == [f"forums:edit:{post.pk}"]
+    assert sent_marks(landing.content.decode()) == [f"u{member.pk}:forums:edit:{post.pk}"]
 
 
 def test_the_draft_script_forgets_drafts_only_where_the_server_says_so() -> None:

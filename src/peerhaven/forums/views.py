@@ -35,6 +35,7 @@ from peerhaven.forums.forms import (
 from peerhaven.forums.models import Block, Mute, Post, ReactionKind, Report, Thread
 from peerhaven.forums.rendering import quote_markdown
 from peerhaven.notifications.services import remember_unread_count
+from peerhaven.safety.services import to_help_if_shown
 from peerhaven.web.inputs import row_id
 
 
@@ -88,16 +89,18 @@ def _refused(form: Any, exc: ValidationError | PermissionDenied) -> int:
 DRAFTS_SENT = "forums.drafts_sent"
 
 
-def reply_draft_key(thread_id: int) -> str:
-    return f"forums:reply:{thread_id}"
+# Keys name the person too: on a shared device one person's draft must never fill another's
+# form (sign-out also clears them: web/static/peerhaven/signout.js).
+def reply_draft_key(user_id: int, thread_id: int) -> str:
+    return f"u{user_id}:forums:reply:{thread_id}"
 
 
-def thread_draft_key(slug: str) -> str:
-    return f"forums:new:{slug}"
+def thread_draft_key(user_id: int, slug: str) -> str:
+    return f"u{user_id}:forums:new:{slug}"
 
 
-def edit_draft_key(post_id: int) -> str:
-    return f"forums:edit:{post_id}"
+def edit_draft_key(user_id: int, post_id: int) -> str:
+    return f"u{user_id}:forums:edit:{post_id}"
 
 
 def draft_base(text: str) -> str:
@@ -216,7 +219,7 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {
         "board": b,
         "form": form,
-        "draft_key": thread_draft_key(b.slug),
+        "draft_key": thread_draft_key(_user(request).pk, b.slug),
     }
     if not permissions.can_start_thread(_user(request), b):
         if request.method != "POST":
@@ -248,7 +251,7 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
                     _held_message(request)
                 else:
                     messages.success(request, _("Your thread is posted."))
-                _draft_stored(request, thread_draft_key(b.slug))
+                _draft_stored(request, thread_draft_key(_user(request).pk, b.slug))
                 return redirect("forums:thread", thread.pk)
     return _render_with_drafts(request, "forums/new_thread.html", context, status=status)
 
@@ -285,7 +288,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             "posts_html": fragments.render_posts(request, view),
             "thread": t,
             "reply_form_html": fragments.reply_form_html(),
-            "draft_key": reply_draft_key(t.pk),
+            "draft_key": reply_draft_key(_user(request).pk, t.pk),
             "sent_drafts": _drafts_sent(request),
             "boards_for_move": queries.visible_boards(_user(request)) if view.moderator else [],
         },
@@ -312,7 +315,7 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "thread": t,
         "form": form,
-        "draft_key": reply_draft_key(t.pk),
+        "draft_key": reply_draft_key(_user(request).pk, t.pk),
     }
     status = 200
     blocked = queries.is_blocked_by_author(_user(request), t)
@@ -349,8 +352,8 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
                     _held_message(request)
                 else:
                     messages.success(request, _("Your reply is posted."))
-                _draft_stored(request, reply_draft_key(t.pk))
-                return redirect(services.post_url(post))
+                _draft_stored(request, reply_draft_key(_user(request).pk, t.pk))
+                return redirect(to_help_if_shown(request, services.post_url(post)))
     return _render_with_drafts(request, "forums/reply.html", context, status=status)
 
 
@@ -367,7 +370,7 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "post": post,
         "form": form,
-        "draft_key": edit_draft_key(post.pk),
+        "draft_key": edit_draft_key(_user(request).pk, post.pk),
         "draft_base": draft_base(post.body),
     }
     status = 200
@@ -399,8 +402,8 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
                 status = _refused(form, exc)
             else:
                 messages.success(request, _("Your changes are saved."))
-                _draft_stored(request, edit_draft_key(post.pk))
-                return redirect(services.post_url(post))
+                _draft_stored(request, edit_draft_key(_user(request).pk, post.pk))
+                return redirect(to_help_if_shown(request, services.post_url(post)))
     return _render_with_drafts(request, "forums/edit.html", context, status=status)
 
 
@@ -465,7 +468,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
             messages.info(request, " ".join(exc.messages))
         except PermissionDenied:
             messages.error(request, _("You cannot react to this post."))
-    return redirect(services.post_url(post))
+    return redirect(to_help_if_shown(request, services.post_url(post)))
 
 
 @login_required
@@ -542,7 +545,7 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
                 status = status_for(exc)
             else:
                 messages.success(request, _("Thank you. A moderator will look at it soon."))
-                return redirect(services.post_url(post))
+                return redirect(to_help_if_shown(request, services.post_url(post)))
     return render(request, "forums/report.html", {"post": post, "form": form}, status=status)
 
 

@@ -94,6 +94,20 @@ def _show_panel(request: Any, author: Any, *, level: str, held: bool, kind: str)
     session[SESSION_PANEL_KEY] = {"level": level, "held": held, "kind": kind}
 
 
+# The crisis panel's anchor: a page the author is sent to after writing must open on it.
+PANEL_ANCHOR = "crisis-help"
+
+
+def to_help_if_shown(request: Any, url: str) -> str:
+    """``url`` with its fragment replaced by the crisis panel's when the next page will show
+    the panel for ideation or more: after a reply, the thread opens at the reply (far down
+    the page), and the panel at the top of the page would be out of sight."""
+    panel = (getattr(request, "session", None) or {}).get(SESSION_PANEL_KEY) or {}
+    if LEVEL_RANK.get(panel.get("level", "none"), 0) < LEVEL_RANK["ideation"]:
+        return url
+    return f"{url.split('#', 1)[0]}#{PANEL_ANCHOR}"
+
+
 def handle_screening(
     *,
     outcome: Any,
