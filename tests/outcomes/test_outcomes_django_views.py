@@ -190,9 +190,13 @@ def test_item_9_leads_to_crisis_support_and_the_screener(
     assert report_outcome.call_args.kwargs["outcome"].level == "imminent"
     member_client.post(safety, {"question": "q5", "answer": "no"})
     member_client.post(safety, {"question": "q6", "answer": "no"})
+    member.country = "GB"
+    member.save(update_fields=["country"])
     done = member_client.get(safety).content.decode()
     assert "important to talk to someone today" in done
     assert "Continue the check-in" in done
+    # The lines themselves on the last screen (tappable), not only a link to them.
+    assert 'class="crisis-lines"' in done and 'href="tel:' in done
 
 
 def test_the_screener_can_be_declined_and_the_check_in_continues(

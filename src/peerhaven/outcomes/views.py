@@ -208,10 +208,21 @@ def screener(request: HttpRequest, response_id: int) -> HttpResponse:
             "number": number,
             "total": total,
             "safety_plan_url": _safety_plan_url(),
+            # The lines themselves, not only a link to them: one tap fewer at the worst moment.
+            "crisis": _crisis_directory(user_obj=request.user),
             "continue_checkin": not screen.response.is_complete
             and not screen.response.idempotency_key,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _crisis_directory(*, user_obj: object) -> object:
+    from peerhaven.safety.queries import crisis_resources
+
+    return crisis_resources(
+        country=getattr(user_obj, "country", "") or "",
+        language=getattr(user_obj, "language", "") or "en",
     )
 
 
