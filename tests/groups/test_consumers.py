@@ -831,3 +831,39 @@ async def test_a_member_who_has_not_accepted_new_guidelines_cannot_connect(
     assert frame["code"] == "onboarding_required" and "guidelines" in frame["message"]
     assert await closed_with(comm) == 4403
     assert not await database_sync_to_async(RoomMessage.objects.exists)()
+
+
+async def test_a_message_at_risk_brings_crisis_help_into_the_room_for_its_author(
+    meeting: Meeting, member: User
+) -> None:
+    """Ideation or more: after the ack, the author's socket gets the crisis panel (lines, plan,
+    whether the message is held), so help is in the same room; calm messages get none."""
+    mem, _ = await joined(member, meeting.pk)
+    await mem.send_json_to({"type": "message", "body": "Lovely to see everyone tonight."})
+    await until(mem, "ack")
+    await mem.send_json_to(
+        {"type": "message", "body": "Honestly I keep thinking about killing myself."}
+    )
+    before_ack = []
+    while (frame := await mem.receive_json_from(timeout=10))["type"] != "ack":
+        before_ack.append(frame["type"])
+    assert "safety.panel" not in before_ack  # the calm message brought none
+    panel = await until(mem, "safety.panel")
+    assert panel["level"] in ("ideation", "imminent") and panel["lines"]
+    assert panel["help_url"] == "/help/"
+    await mem.disconnect()
+
+
+async def test_the_room_page_carries_the_crisis_panel_hidden_until_needed(
+    meeting: Meeting, member: User
+) -> None:
+    from django.test import Client
+    from personas import login
+
+    def page() -> str:
+        client = Client()
+        login(client, member)
+        return client.get(f"/groups/meetings/{meeting.pk}/room/").content.decode()
+
+    html = await database_sync_to_async(page)()
+    assert 'id="room-help"' in html and 'class="crisis-lines"' in html

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from peerhaven.groups import conf, live, queries, ratelimit, services
 from peerhaven.safety import sockets
+from peerhaven.safety.queries import crisis_payload
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -367,6 +368,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(
                 {"type": "ack", "client_id": client_id, "id": msg.pk, "held": msg.held}
             )
+            if msg.risk_level in ("ideation", "imminent"):
+                # Help in the same room, to the author's socket only (room.js shows it).
+                await self.send_json(
+                    await self._db(crisis_payload, user=user, level=msg.risk_level, held=msg.held)
+                )
         elif kind in ("checkin.pass", "checkin.done", "checkin.next"):
             await self._db(
                 services.advance_checkin, meeting_id=mid, actor=user, passed=kind == "checkin.pass"

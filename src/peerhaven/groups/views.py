@@ -44,6 +44,7 @@ from peerhaven.groups.models import (
     SupportGroup,
 )
 from peerhaven.safety.permissions import PostingRestrictedError
+from peerhaven.safety.queries import crisis_resources
 from peerhaven.web.inputs import row_id
 
 
@@ -192,6 +193,12 @@ def room(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "closed_reason": closed_reason,
             "is_facilitator": is_fac,
             "ws_path": f"/ws/groups/rooms/{meeting.pk}/",
+            # Shown by room.js when a message of the person's screens at ideation or more:
+            # crisis lines "in the same room", not only on the next page.
+            "crisis": crisis_resources(
+                country=request.user.country,  # type: ignore[union-attr]
+                language=request.user.language,  # type: ignore[union-attr]
+            ),
         },
         status=200,
     )

@@ -104,6 +104,15 @@
     turnEl.textContent = mine ? strings.yourturn : strings.turn + " " + (current ? current.name : "");
   }
 
+  // A message of mine screened at ideation or more: the crisis lines, in the room, at once.
+  function showHelp(ev) {
+    var help = document.getElementById("room-help");
+    if (!help) return;
+    document.getElementById("room-help-held").hidden = !ev.held;
+    help.hidden = false;
+    help.focus();
+  }
+
   function handle(ev) {
     switch (ev.type) {
       case "state":
@@ -118,6 +127,7 @@
         break;
       case "message": addMessage(ev.message); break;
       case "ack": text.disabled = false; break;
+      case "safety.panel": showHelp(ev); break;
       case "presence":
         if (ev.event === "join" && !present.some(function (p) { return p.id === ev.user.id; })) {
           present.push(ev.user);
