@@ -141,7 +141,9 @@ def test_an_item_9_answer_opens_the_safety_flow_and_the_screener(
         answer(page, "Several days")
 
         expect(page.get_by_role("heading", name="Support, right now")).to_be_visible()
-        expect(page.get_by_role("link", name="Crisis lines in your country")).to_be_visible()
+        # The lines themselves, tappable (Ireland here), and the way to more of them.
+        expect(page.get_by_role("link", name="116 123")).to_be_visible()
+        expect(page.get_by_role("link", name="More crisis lines")).to_be_visible()
         assert report.call_count == 1
         assert report.call_args.kwargs["outcome"].level == "ideation"
         assert report.call_args.kwargs["outcome"].evidence[0]["rule"] == "phq9.item9"
