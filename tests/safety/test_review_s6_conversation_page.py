@@ -10,22 +10,18 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.test import Client
+from js_harness import run_script
 from personas import login
 
 from peerhaven.accounts.models import User
 from peerhaven.safety import conversation, services
 from peerhaven.safety.models import RiskAlert, SafetyMessage
 
-JS = Path(__file__).resolve().parents[2] / "src/peerhaven/safety/static/safety/live_conversation.js"
 REPLY = "A bit better, thank you."  # invented
 
 
@@ -85,69 +81,7 @@ def test_the_alert_page_has_a_polite_line_for_the_read_announcement(
 # one team message (id 7) shown as "not read yet". Each step answers one poll and reports the
 # label, how many times the read-status line was written to, and what it says.
 HARNESS = r"""
-function Text(data) { this.nodeType = 3; this.data = String(data); this.parentNode = null; }
-Object.defineProperty(Text.prototype, "nextSibling", { get: function () { return sibling(this); } });
-function sibling(node) {
-  if (!node.parentNode) { return null; }
-  var kids = node.parentNode.childNodes, i = kids.indexOf(node);
-  return i >= 0 && i + 1 < kids.length ? kids[i + 1] : null;
-}
-function El(tag) {
-  this.nodeType = 1; this.tagName = tag.toUpperCase(); this.attrs = {}; this.childNodes = [];
-  this.parentNode = null; this.hidden = false; this.writes = 0;
-}
-El.prototype.getAttribute = function (n) { return n in this.attrs ? this.attrs[n] : null; };
-El.prototype.setAttribute = function (n, v) { this.attrs[n] = String(v); };
-El.prototype.removeAttribute = function (n) { delete this.attrs[n]; };
-Object.defineProperty(El.prototype, "id", {
-  get: function () { return this.attrs.id || ""; }, set: function (v) { this.attrs.id = v; } });
-Object.defineProperty(El.prototype, "className", {
-  get: function () { return this.attrs["class"] || ""; },
-  set: function (v) { this.attrs["class"] = v; } });
-Object.defineProperty(El.prototype, "firstChild", {
-  get: function () { return this.childNodes[0] || null; } });
-Object.defineProperty(El.prototype, "nextSibling", { get: function () { return sibling(this); } });
-Object.defineProperty(El.prototype, "textContent", {
-  get: function () {
-    return this.childNodes.map(function (c) { return c.nodeType === 3 ? c.data : c.textContent; })
-      .join("");
-  },
-  set: function (v) { this.childNodes = []; this.writes += 1; this.appendChild(new Text(v)); } });
-El.prototype.appendChild = function (c) {
-  c.parentNode = this; this.childNodes.push(c); this.writes += 1; return c; };
-El.prototype.removeChild = function (c) {
-  this.childNodes.splice(this.childNodes.indexOf(c), 1); c.parentNode = null; return c; };
-El.prototype.all = function () {
-  var out = [];
-  this.childNodes.forEach(function (c) {
-    if (c.nodeType === 1) { out.push(c); out = out.concat(c.all()); } });
-  return out;
-};
-function matches(el, selector) {
-  var m = /^([a-z]*)((?:\.[\w-]+)*)((?:\[[\w-]+="[^"]*"\])*)$/.exec(selector);
-  if (!m) { throw new Error("selector not supported: " + selector); }
-  if (m[1] && el.tagName !== m[1].toUpperCase()) { return false; }
-  var classes = m[2].split(".").filter(Boolean);
-  var own = el.className.split(/\s+/);
-  if (classes.some(function (c) { return own.indexOf(c) < 0; })) { return false; }
-  var re = /\[([\w-]+)="([^"]*)"\]/g, a;
-  while ((a = re.exec(m[3]))) { if (el.getAttribute(a[1]) !== a[2]) { return false; } }
-  return true;
-}
-El.prototype.querySelectorAll = function (s) {
-  return this.all().filter(function (e) { return matches(e, s); }); };
-El.prototype.querySelector = function (s) { return this.querySelectorAll(s)[0] || null; };
-
-var root = new El("body");
 var timers = [];
-global.document = {
-  hidden: false,
-  createElement: function (t) { return new El(t); },
-  createTextNode: function (t) { return new Text(t); },
-  getElementById: function (id) {
-    return root.all().filter(function (e) { return e.id === id; })[0] || null; },
-  addEventListener: function () {}
-};
 global.window = {
   fetch: true,
   setTimeout: function (f) { timers.push(f); return timers.length; },
@@ -155,12 +89,6 @@ global.window = {
   addEventListener: function () {}
 };
 
-function el(tag, attrs, text) {
-  var e = new El(tag);
-  Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-  if (text !== undefined) { e.appendChild(new Text(text)); }
-  return e;
-}
 var list = root.appendChild(el("ol", {
   id: "safety-conversation", "data-updates": "/u/", "data-after": "7" }));
 var li = list.appendChild(el("li", {
@@ -203,18 +131,7 @@ step(answers.length);
 
 
 def _run(answers: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
-    node = shutil.which("node") or shutil.which("nodejs")
-    if node is None:
-        pytest.skip("node is not installed")
-    done = subprocess.run(  # noqa: S603 - a fixed script and this repository's own file
-        [node, "-e", HARNESS, str(JS), json.dumps(answers)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_script(HARNESS, "live_conversation.js", answers)  # type: ignore[no-any-return]
 
 
 NOTHING = {"messages": [], "more": False, "read": [], "read_label": "read by the member"}

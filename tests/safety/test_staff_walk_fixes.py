@@ -17,24 +17,21 @@ import datetime
 import html
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from js_harness import run_script
 from personas import login
 
 from peerhaven.accounts.models import User
 from peerhaven.safety import live, services
 from peerhaven.safety.models import AlertStatus, Appeal, CrisisResource, OutreachTemplate, RiskAlert
 
-STATIC = Path(__file__).resolve().parents[2] / "src/peerhaven/safety/static/safety"
 IMMINENT_TEXT = "I am going to overdose on my pills tonight"  # invented, as in conftest
 
 
@@ -131,89 +128,7 @@ def _labels(page: str) -> dict[str, Any]:
     return json.loads(found.group(1))
 
 
-DOM = r"""
-function Text(data) { this.nodeType = 3; this.data = String(data); this.parentNode = null; }
-function El(tag) {
-  this.nodeType = 1; this.tagName = tag.toUpperCase(); this.attrs = {}; this.childNodes = [];
-  this.parentNode = null;
-}
-El.prototype.getAttribute = function (n) { return n in this.attrs ? this.attrs[n] : null; };
-El.prototype.setAttribute = function (n, v) { this.attrs[n] = String(v); };
-["id", "href", "type", "name", "value", "method", "action"].forEach(function (key) {
-  Object.defineProperty(El.prototype, key, {
-    get: function () { return this.attrs[key] || ""; },
-    set: function (v) { this.attrs[key] = String(v); } });
-});
-Object.defineProperty(El.prototype, "className", {
-  get: function () { return this.attrs["class"] || ""; },
-  set: function (v) { this.attrs["class"] = v; } });
-Object.defineProperty(El.prototype, "firstChild", {
-  get: function () { return this.childNodes[0] || null; } });
-Object.defineProperty(El.prototype, "textContent", {
-  get: function () {
-    return this.childNodes.map(function (c) { return c.nodeType === 3 ? c.data : c.textContent; })
-      .join("");
-  },
-  set: function (v) { this.childNodes = []; this.appendChild(new Text(v)); } });
-El.prototype.appendChild = function (c) { c.parentNode = this; this.childNodes.push(c); return c; };
-El.prototype.insertBefore = function (c, ref) {
-  var i = ref ? this.childNodes.indexOf(ref) : -1;
-  c.parentNode = this;
-  if (i < 0) { this.childNodes.push(c); } else { this.childNodes.splice(i, 0, c); }
-  return c;
-};
-El.prototype.remove = function () {
-  if (this.parentNode) {
-    var kids = this.parentNode.childNodes; kids.splice(kids.indexOf(this), 1); }
-  this.parentNode = null;
-};
-El.prototype.replaceWith = function (other) {
-  var kids = this.parentNode.childNodes; kids[kids.indexOf(this)] = other;
-  other.parentNode = this.parentNode; this.parentNode = null;
-};
-El.prototype.all = function () {
-  var out = [];
-  this.childNodes.forEach(function (c) {
-    if (c.nodeType === 1) { out.push(c); out = out.concat(c.all()); } });
-  return out;
-};
-function matches(el, selector) {
-  var m = /^([a-z]*)((?:\.[\w-]+)*)((?:\[[\w-]+="[^"]*"\])*)$/.exec(selector);
-  if (!m) { throw new Error("selector not supported: " + selector); }
-  if (m[1] && el.tagName !== m[1].toUpperCase()) { return false; }
-  var classes = m[2].split(".").filter(Boolean);
-  var own = el.className.split(/\s+/);
-  if (classes.some(function (c) { return own.indexOf(c) < 0; })) { return false; }
-  var re = /\[([\w-]+)="([^"]*)"\]/g, a;
-  while ((a = re.exec(m[3]))) { if (el.getAttribute(a[1]) !== a[2]) { return false; } }
-  return true;
-}
-El.prototype.querySelectorAll = function (s) {
-  return this.all().filter(function (e) { return matches(e, s); }); };
-El.prototype.querySelector = function (s) { return this.querySelectorAll(s)[0] || null; };
-function el(tag, attrs, text) {
-  var e = new El(tag);
-  Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-  if (text !== undefined) { e.appendChild(new Text(text)); }
-  return e;
-}
-function serialise(node) {
-  if (node.nodeType === 3) { return node.data; }
-  return [node.tagName.toLowerCase(), node.attrs, node.childNodes.map(serialise)];
-}
-var root = new El("body");
-global.document = {
-  createElement: function (t) { return new El(t); },
-  createTextNode: function (t) { return new Text(t); },
-  getElementById: function (id) {
-    return root.all().filter(function (e) { return e.id === id; })[0] || null; },
-  querySelector: function (s) { return root.querySelector(s); }
-};
-"""
-
-QUEUE_HARNESS = (
-    DOM
-    + r"""
+QUEUE_HARNESS = r"""
 var input = JSON.parse(process.argv[2]);
 root.appendChild(el("p", { id: "live-status", "data-ws": "/ws/moderation/queue/" }));
 root.appendChild(el("script", { id: "live-queue-labels", type: "application/json" },
@@ -239,34 +154,16 @@ console.log(JSON.stringify({
   rows: body.childNodes.map(serialise)
 }));
 """
-)
-
-
-def _node() -> str:
-    node = shutil.which("node") or shutil.which("nodejs")
-    if node is None:
-        pytest.skip("node is not installed")
-    return node
 
 
 def _run_queue(labels: dict[str, Any], token: str, frames: list[dict[str, Any]]) -> Any:
-    done = subprocess.run(  # noqa: S603 - a fixed script and this repository's own file
-        [
-            _node(),
-            "-e",
-            QUEUE_HARNESS,
-            str(STATIC / "live_queue.js"),
-            json.dumps({"labels": labels, "token": token, "frames": frames}),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-        # The browser's own zone is not the moderator's: the row must not use it.
+    # The browser's own zone is not the moderator's: the row must not use it.
+    return run_script(
+        QUEUE_HARNESS,
+        "live_queue.js",
+        {"labels": labels, "token": token, "frames": frames},
         env={"TZ": "America/Los_Angeles", "PATH": "/usr/bin:/bin"},
     )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def _frame(alert: RiskAlert, event: str) -> dict[str, Any]:
@@ -359,9 +256,7 @@ def test_every_template_s_words_are_on_the_alert_page_before_sending(
     assert "safety/outreach_templates" in page
 
 
-OUTREACH_HARNESS = (
-    DOM
-    + r"""
+OUTREACH_HARNESS = r"""
 var steps = JSON.parse(process.argv[2]);
 var form = root.appendChild(el("form", { id: "outreach-form" }));
 var select = form.appendChild(el("select", { name: "template" }));
@@ -386,19 +281,10 @@ steps.forEach(function (s) {
 });
 console.log(JSON.stringify(out));
 """
-)
 
 
 def _run_outreach(steps: list[dict[str, str]]) -> list[dict[str, str]]:
-    done = subprocess.run(  # noqa: S603 - a fixed script and this repository's own file
-        [_node(), "-e", OUTREACH_HARNESS, str(STATIC / "outreach_templates.js"), json.dumps(steps)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_script(OUTREACH_HARNESS, "outreach_templates.js", steps)  # type: ignore[no-any-return]
 
 
 def test_choosing_a_template_fills_title_and_message_with_its_words() -> None:
