@@ -16,7 +16,7 @@ from peerhaven.insights import services
 from peerhaven.insights.data import data_version
 from peerhaven.insights.models import Enrolment
 
-from .test_review_s6_report import _programme
+from .programme_data import make_programme as _programme
 
 pytestmark = pytest.mark.django_db
 

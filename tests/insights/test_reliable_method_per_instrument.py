@@ -11,7 +11,9 @@ import pytest
 from peerhaven.accounts.models import User
 from peerhaven.insights.stats import Direction, classify_reliable_change
 
-from .test_review_s6_report import _member, _programme, _report
+from .programme_data import enrol_with_scores as _member
+from .programme_data import make_programme as _programme
+from .programme_data import run_report as _report
 
 pytestmark = pytest.mark.django_db
 

@@ -9,59 +9,15 @@ from typing import Any
 import pytest
 
 from peerhaven.accounts.models import User
-from peerhaven.insights import services
 from peerhaven.insights.data import collect
-from peerhaven.insights.models import Enrolment, Programme
-from peerhaven.insights.report import build_report
+
+from .programme_data import enrol_with_scores as _member
+from .programme_data import make_programme
+from .programme_data import run_report as _report
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {**{f"phq9_{i}": 1 for i in range(1, 9)}, "phq9_9": 0}
-
-
-def _programme(admin: User, *, comparison: bool = False, instruments=("phq9",)) -> Programme:  # type: ignore[no-untyped-def]
-    return services.create_programme(
-        actor=admin,
-        name="Review",
-        instruments=list(instruments),
-        wave_days=[0, 28],
-        has_comparison_arm=comparison,
-    )
-
-
-def _member(
-    admin: User,
-    make_user: Callable[..., User],
-    programme: Programme,
-    scores: dict[int, float],
-    *,
-    arm: str = "programme",
-    site: str = "",
-    instrument: str = "phq9",
-) -> Enrolment:
-    """A consenting, enrolled member with ``scores`` = {day after enrolment: total}."""
-    from peerhaven.outcomes.models import Response
-
-    person = make_user()
-    services.set_evaluation_consent(user=person, consent=True)
-    enrolment = services.enrol_member(
-        actor=admin, programme=programme, member=person, arm=arm, site=site
-    )
-    for day, total in scores.items():
-        Response.objects.create(
-            member=person,
-            instrument_id=instrument,
-            instrument_version="1",
-            status="complete",
-            answers=ANSWERS,
-            total=total,
-            completed_at=enrolment.enrolled_at + timedelta(days=day, hours=1),
-        )
-    return enrolment
-
-
-def _report(programme: Programme) -> dict[str, Any]:
-    return build_report(programme, collect(programme), lambda percent, stage: None)
+_programme = make_programme
 
 
 def test_site_pooling_is_not_shown_when_fewer_than_ten_people_have_change(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,58 +15,18 @@ from django.urls import reverse
 
 from peerhaven.accounts.models import User
 from peerhaven.insights import services
-from peerhaven.insights.data import collect
-from peerhaven.insights.models import Enrolment, Programme, ReportRun
-from peerhaven.insights.report import build_report
+from peerhaven.insights.models import Programme, ReportRun
 from peerhaven.insights.stats import suppress
+
+from .programme_data import enrol_with_scores as _member
+from .programme_data import make_programme
+from .programme_data import run_report as _report
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {**{f"phq9_{i}": 1 for i in range(1, 9)}, "phq9_9": 0}
-
 
 def _programme(admin: User, *, comparison: bool = False) -> Programme:
-    return services.create_programme(
-        actor=admin,
-        name="Subtraction",
-        instruments=["phq9"],
-        wave_days=[0, 28],
-        has_comparison_arm=comparison,
-    )
-
-
-def _member(
-    admin: User,
-    make_user: Callable[..., User],
-    programme: Programme,
-    scores: dict[int, float],
-    *,
-    arm: str = "programme",
-    site: str = "",
-) -> Enrolment:
-    """A consenting, enrolled member with ``scores`` = {day after enrolment: PHQ-9 total}."""
-    from peerhaven.outcomes.models import Response
-
-    person = make_user()
-    services.set_evaluation_consent(user=person, consent=True)
-    enrolment = services.enrol_member(
-        actor=admin, programme=programme, member=person, arm=arm, site=site
-    )
-    for day, total in scores.items():
-        Response.objects.create(
-            member=person,
-            instrument_id="phq9",
-            instrument_version="1",
-            status="complete",
-            answers=ANSWERS,
-            total=total,
-            completed_at=enrolment.enrolled_at + timedelta(days=day, hours=1),
-        )
-    return enrolment
-
-
-def _report(programme: Programme) -> dict[str, Any]:
-    return build_report(programme, collect(programme), lambda percent, stage: None)
+    return make_programme(admin, comparison=comparison, name="Subtraction")
 
 
 def _page(client: Client, admin: User, programme: Programme, capture: Any) -> str:

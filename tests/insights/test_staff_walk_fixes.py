@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,38 +26,11 @@ from peerhaven.insights.models import Programme, ReportRun
 from peerhaven.insights.stats import figures
 from peerhaven.insights.templatetags.insights_tags import count, num, pvalue
 
+from .programme_data import enrol_with_scores as _member
+
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {**{f"phq9_{i}": 1 for i in range(1, 9)}, "phq9_9": 0}
 ARMS = ("comparison", "programme")
-
-
-def _member(
-    admin: User,
-    make_user: Callable[..., User],
-    programme: Programme,
-    scores: dict[int, float],
-    *,
-    arm: str,
-    site: str,
-) -> None:
-    from peerhaven.outcomes.models import Response
-
-    person = make_user()
-    services.set_evaluation_consent(user=person, consent=True)
-    enrolment = services.enrol_member(
-        actor=admin, programme=programme, member=person, arm=arm, site=site
-    )
-    for day, total in scores.items():
-        Response.objects.create(
-            member=person,
-            instrument_id="phq9",
-            instrument_version="1",
-            status="complete",
-            answers=ANSWERS,
-            total=total,
-            completed_at=enrolment.enrolled_at + timedelta(days=day, hours=1),
-        )
 
 
 @pytest.fixture
