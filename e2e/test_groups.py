@@ -90,6 +90,14 @@ def test_two_members_and_a_facilitator_meet_in_the_live_room(
     expect(_log(b)).to_contain_text("Hi all, <b>glad</b> to be here")  # text, never markup
     expect(_log(fac)).to_contain_text("Quiet Harbor:")
 
+    # A message at risk brings crisis help into the room for its author, and only for them.
+    expect(b.locator("#room-help")).to_be_hidden()
+    b.get_by_label("Your message").fill("Honestly I keep thinking about killing myself.")
+    b.get_by_role("button", name="Send").click()
+    expect(b.locator("#room-help")).to_be_visible()
+    expect(b.locator("#room-help .crisis-lines")).to_be_visible()
+    expect(a.locator("#room-help")).to_be_hidden()
+
     # Check-in round: facilitator first, then each member shares or passes.
     fac.get_by_role("button", name="Start check-in round").click()
     expect(fac.locator("#checkin-turn")).to_have_text("Check-in: it is your turn. Share, or pass.")
