@@ -15,23 +15,14 @@ from django.test import Client
 from django.utils import timezone
 
 from peerhaven.accounts.models import User
-from peerhaven.accounts.services import create_token
 from peerhaven.outcomes import services
 from peerhaven.outcomes.models import Response
 from peerhaven.safety import services as safety
 from peerhaven.safety.models import AlertStatus, RiskAlert
 
+from .api_calls import submit
+
 pytestmark = pytest.mark.django_db
-
-
-def submit(client: Client, user: User, **payload: Any) -> Any:
-    token = create_token(user=user, name="test").secret
-    return client.post(
-        "/api/outcomes/responses",
-        payload,
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
-    )
 
 
 def refused_answers(phq9_answers: Any, *, item9: int = 2, **extra: Any) -> dict[str, Any]:

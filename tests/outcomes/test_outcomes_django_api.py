@@ -10,20 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from peerhaven.accounts.models import User
-from peerhaven.accounts.services import create_token
 from peerhaven.outcomes.models import Response
 
+from .api_calls import bearer, submit
+
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user: User) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(user=user, name='test').secret}"}
-
-
-def submit(client: Client, user: User, **payload: Any) -> Any:
-    return client.post(
-        "/api/outcomes/responses", payload, content_type="application/json", **bearer(user)
-    )
 
 
 def test_instruments_lists_only_the_ones_switched_on(client: Client, member: User) -> None:

@@ -266,9 +266,10 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
     """Scores the answers and stores them. The same ``idempotency_key`` again returns the
     stored response with status 200 and stores nothing. A disabled instrument, an unknown item
     or an answer outside the option set gives 422 with a code and nothing is stored; bad
-    answers are each named in ``error.fields``. A valid positive safety answer (PHQ-9 item 9)
-    in a refused submission still reaches the safety team, once, and the 422 then carries
-    ``safety`` (show the crisis resources) as a stored response would."""
+    answers are each named in ``error.fields``. A positive safety answer (PHQ-9 item 9) in a
+    refused submission still reaches the safety team, once, also when the instrument is
+    switched off or the answer was malformed (``"2"``), and the 422 then carries ``safety``
+    (show the crisis resources) as a stored response would."""
     user = request.auth  # type: ignore[attr-defined]
     if not ratelimit.hit("outcomes-submit", str(user.pk), limit=SUBMIT_LIMIT, window=3600):
         raise Throttled(ratelimit.retry_after(3600))

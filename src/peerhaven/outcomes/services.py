@@ -143,17 +143,21 @@ def _own(response: Response, user: User) -> None:
 class RefusedSubmissionError(ValidationError):
     """A submission refused because of its answers, its context or a reused key.
 
-    ``bad`` maps each bad field (``answers.<item id>``, ``context``, ``idempotency_key``) to a
-    message naming it. None of the submission is stored as a response, with one exception: a
-    bad answer elsewhere must not hide a positive safety answer (the batch importer's rule
-    too), so ``safety_response`` is the unfinished check-in that holds the submission's valid
-    positive safety answers (PHQ-9 item 9 above 0) and opened the safety flow, or ``None``.
+    ``bad`` maps each bad field (``instrument``, ``answers.<item id>``, ``context``,
+    ``idempotency_key``) to a message naming it. None of the submission is stored as a
+    response, with one exception: nothing else wrong with it must hide a positive safety answer
+    (the batch importer's rule too), so ``safety_response`` is the unfinished check-in that
+    holds the submission's positive safety answers (PHQ-9 item 9 above 0, also when the
+    instrument is switched off or the value was sent malformed, as ``"2"``) and opened the
+    safety flow, or ``None``.
     """
 
     def __init__(self, bad: Mapping[str, str], *, safety_response: Response | None) -> None:
         fields = {name.split(".", 1)[0] for name in bad}
         code = (
-            "invalid_answer"
+            "instrument_disabled"
+            if "instrument" in fields
+            else "invalid_answer"
             if "answers" in fields
             else "invalid_context"
             if "context" in fields
@@ -272,10 +276,14 @@ def answer_item(
     _own(response, user)
     if response.is_complete:
         raise ValidationError(_("This check-in is already finished."), code="complete")
-    defn = enabled_definition(response.instrument_id)
+    defn = definition(response.instrument_id)
     if value is None:
         raise ValidationError(_("Please choose an answer."), code="required")
     clean = _clean_answers(defn, {item_id: value})
+    if not _positive_safety_answers(defn, clean):
+        # Switched off meanwhile: refused, except a positive safety answer, which must still
+        # reach the safety team (the check-in then cannot be finished until it is back on).
+        enabled_definition(defn.id)
     response.answers = {**response.answers, item_id: clean[item_id]}
     response.updated_at = timezone.now()
     response.save(update_fields=["answers", "updated_at"])
@@ -323,9 +331,11 @@ def submit_response(
     (``key_reused``). Answers are validated in full before anything is
     stored; a missing item is allowed and means no total (the engine's rule).
 
-    Bad answers, an unknown ``context`` or a key already used for another instrument raise
-    :class:`RefusedSubmissionError` naming every one. The valid positive safety answers of such a
-    submission are still kept and open the safety flow (:func:`_hold_safety_answers`); that is
+    An instrument switched off, bad answers, an unknown ``context`` or a key already used for
+    another instrument raise :class:`RefusedSubmissionError` naming every one. The positive
+    safety answers of such a submission (valid ones, and malformed ones read as the client
+    meant them, :func:`_safety_readings`) are still kept and open the safety flow
+    (:func:`_hold_safety_answers`); that is
     committed although the caller gets an error, so do not call this inside a transaction the
     error rolls back. Good answers later complete the check-in that holds them: under the same
     key, or, sent without a key, when they hold the same positive safety answers on the same
@@ -334,8 +344,14 @@ def submit_response(
     key = idempotency_key.strip()[:64]
     held: Response | None = None
     existing = Response.objects.filter(member=user, idempotency_key=key).first() if key else None
-    defn = enabled_definition(instrument_id)
+    defn = definition(instrument_id)
     clean, bad = _check_answers(defn, answers)
+    if not is_enabled(defn.id):
+        bad = {
+            "instrument": _("The questionnaire “%(title)s” is switched off at the moment.")
+            % {"title": defn.short_title},
+            **bad,
+        }
     if (
         existing is not None
         and existing.is_complete
@@ -363,7 +379,12 @@ def submit_response(
     now = timezone.now()
     if bad:
         safety_response = _hold_safety_answers(
-            user=user, defn=defn, clean=clean, key=key, now=now, request=request
+            user=user,
+            defn=defn,
+            clean={**clean, **_safety_readings(defn, answers, clean)},
+            key=key,
+            now=now,
+            request=request,
         )
         raise RefusedSubmissionError(bad, safety_response=safety_response)
     if held is None and not key:
@@ -472,6 +493,38 @@ def _positive_safety_answers(
         if observed is not None and flag.when.holds(observed):
             positive[item_id] = observed
     return positive
+
+
+def _safety_readings(
+    defn: InstrumentDefinition, answers: Mapping[str, Any], clean: Mapping[str, int]
+) -> dict[str, int]:
+    """Malformed answers to safety items, read as the client most likely meant them.
+
+    A refused submission still names them as bad answers; this reading only decides whether
+    the safety team hears of them, because a positive item 9 sent as ``"2"``, ``2.0`` or
+    ``true`` is still a person saying they think of being better off dead. A string or a
+    whole number that is one of the item's values reads as that value; ``true`` reads as the
+    lowest value the safety flag holds for (``false`` and anything else: nothing).
+    """
+    read: dict[str, int] = {}
+    for flag in defn.flags:
+        item_id = flag.when.item
+        if flag.kind != "safety" or item_id is None or item_id in clean:
+            continue
+        if item_id not in answers or not defn.has_item(item_id):
+            continue
+        raw = answers[item_id]
+        values = defn.item(item_id).option_set.values
+        number: int | None = None
+        if raw is True:
+            number = min((v for v in values if flag.when.holds(v)), default=None)
+        elif isinstance(raw, str) and raw.strip().lstrip("+").isdigit():
+            number = int(raw.strip().lstrip("+"))
+        elif isinstance(raw, float) and raw.is_integer():
+            number = int(raw)
+        if number is not None and number in values:
+            read[item_id] = number
+    return read
 
 
 def _hold_safety_answers(
