@@ -59,6 +59,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Peerhaven")
 
 INSTALLED_APPS = [
+    # First, so its ``changepassword`` command replaces Django's (it also revokes API tokens).
+    "peerhaven.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,7 +73,6 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     # Our apps come first so their templates override allauth's.
     "peerhaven.web",
-    "peerhaven.accounts",
     "peerhaven.notifications",
     "peerhaven.api",
     "peerhaven.safety",
