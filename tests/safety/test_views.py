@@ -50,8 +50,18 @@ def test_anonymous_visitors_get_a_guess_from_their_browser_language(
 
 
 def test_a_country_without_lines_gets_the_international_fallback(client: Client, db: None) -> None:
+    html = client.get("/help/?country=AR").content.decode()
+    assert "We don’t list crisis lines for Argentina yet" in html
+    assert "call your local emergency number" in html
+    assert "Find A Helpline" in html
+
+
+def test_a_country_with_only_its_emergency_number_names_it(client: Client, db: None) -> None:
     html = client.get("/help/?country=FR").content.decode()
+    assert "Emergency help in France" in html
+    assert 'href="tel:112"' in html
     assert "We don’t list crisis lines for France yet" in html
+    assert "Crisis lines in France" not in html
     assert "Find A Helpline" in html
 
 

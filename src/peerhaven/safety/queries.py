@@ -28,6 +28,24 @@ class CrisisDirectory:
     local: list[CrisisResource]
     international: list[CrisisResource]
 
+    @property
+    def has_lines(self) -> bool:
+        """Whether the country has a crisis line listed (not only its emergency number)."""
+        return any(not r.is_emergency for r in self.local)
+
+    @property
+    def emergency(self) -> list[CrisisResource]:
+        """The country's emergency numbers."""
+        return [r for r in self.local if r.is_emergency]
+
+    @property
+    def shown(self) -> list[CrisisResource]:
+        """What a crisis panel lists: the country's own lines when it has crisis lines, else
+        its emergency number (when known) and then the international directories."""
+        if self.has_lines:
+            return self.local
+        return [*self.emergency, *self.international]
+
 
 def crisis_resources(*, country: str, language: str = "en") -> CrisisDirectory:
     """Lines for ``country`` (in the member's language first), and the international fallback."""
@@ -177,7 +195,7 @@ def crisis_payload(user: Any, *, level: str, held: bool = False) -> dict[str, An
     socket only, so they see crisis lines and their plan "in the same room".
     """
     directory = crisis_resources(country=user.country, language=user.language)
-    lines = directory.local or directory.international
+    lines = directory.shown
 
     def line(r: CrisisResource) -> dict[str, Any]:
         return {

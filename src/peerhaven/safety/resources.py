@@ -62,18 +62,29 @@ def read_resources(path: Path = DATA_FILE) -> list[dict[str, Any]]:
     return rows
 
 
-def load_resources(model: Any = None, path: Path = DATA_FILE, *, update: bool = False) -> int:
+def load_resources(
+    model: Any = None,
+    path: Path = DATA_FILE,
+    *,
+    update: bool = False,
+    only_new_countries: bool = False,
+) -> int:
     """Create the shipped resources that are missing (and refresh them when ``update``).
 
     Admins edit resources in the admin; loading again never overwrites their edits unless
-    ``update`` is set. Returns how many rows were created or updated.
+    ``update`` is set. ``only_new_countries`` adds only the rows of countries that have no row
+    at all, so a line an admin deleted on purpose does not come back with an upgrade. Returns
+    how many rows were created or updated.
     """
     if model is None:
         from peerhaven.safety.models import CrisisResource
 
         model = CrisisResource
+    known = set(model.objects.values_list("country", flat=True)) if only_new_countries else set()
     changed = 0
     for row in read_resources(path):
+        if row["country"] in known:
+            continue
         key = {k: row.pop(k) for k in ("country", "language", "name")}
         if update:
             _obj, created = model.objects.update_or_create(**key, defaults=row)

@@ -1,0 +1,101 @@
+"""A person in a country with no listed crisis line still sees its emergency number by name,
+on every crisis panel, then the international directories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from personas import login
+
+from peerhaven.accounts.models import User
+from peerhaven.safety import services
+from peerhaven.safety.models import CrisisResource
+from peerhaven.safety.queries import crisis_payload, crisis_resources
+from peerhaven.safety.resources import read_resources
+
+pytestmark = pytest.mark.django_db
+
+EU = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "IE",
+]
+
+
+def test_every_eu_country_has_an_emergency_number_in_the_shipped_data() -> None:
+    emergency = {r["country"]: r["phone"] for r in read_resources() if r.get("is_emergency")}
+    assert len(EU) == 27
+    assert all("112" in emergency.get(c, "") for c in EU), [c for c in EU if c not in emergency]
+
+
+def test_a_directory_with_only_an_emergency_number_shows_it_before_the_directories() -> None:
+    germany = crisis_resources(country="DE")
+    assert not germany.has_lines
+    assert [r.phone for r in germany.emergency] == ["112"]
+    assert [r.country for r in germany.shown] == ["DE", "INTL", "INTL"]
+    britain = crisis_resources(country="GB")
+    assert britain.has_lines and britain.shown == britain.local
+    nowhere = crisis_resources(country="AR")
+    assert nowhere.emergency == [] and nowhere.shown == nowhere.international
+
+
+def test_the_room_panel_payload_names_the_emergency_number(
+    make_user: Callable[..., User],
+) -> None:
+    person = make_user(country="DE")
+    lines = crisis_payload(person, level="imminent")["lines"]
+    assert lines[0]["phone"] == "112"
+    assert any(line["name"] == "Find A Helpline" for line in lines)
+
+
+def test_the_page_panel_names_the_emergency_number(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    person = make_user(country="DE")
+    login(client, person)
+    session = client.session
+    session[services.SESSION_PANEL_KEY] = {"level": "ideation", "held": False, "kind": "x"}
+    session.save()
+    html = client.get("/").content.decode()
+    panel = html.split('id="crisis-help"')[1].split("</section>")[0]
+    assert 'href="tel:112"' in panel and "Find A Helpline" in panel
+    assert "Call your local emergency number" not in panel
+
+
+def test_an_upgrade_adds_new_countries_but_not_a_line_an_admin_deleted() -> None:
+    from peerhaven.safety.resources import load_resources
+
+    CrisisResource.objects.filter(country="US", name="Crisis Text Line").delete()
+    CrisisResource.objects.filter(country="PT").delete()
+
+    added = load_resources(only_new_countries=True)
+
+    assert added == 1
+    assert CrisisResource.objects.filter(country="PT", phone="112").exists()
+    assert not CrisisResource.objects.filter(country="US", name="Crisis Text Line").exists()
