@@ -216,7 +216,7 @@ def test_outreach_sends_the_member_a_safety_message_from_a_template(
     assert AuditEvent.objects.filter(action="safety.alert.outreach", subject=member).exists()
 
 
-def test_resolving_needs_the_claim_and_an_outcome_and_releases_held_content(
+def test_resolving_needs_the_claim_and_an_outcome_and_keeps_held_content_unless_asked(
     make_alert: Callable[..., RiskAlert], moderator: User, second_moderator: User, member: User
 ) -> None:
     released: list[tuple[str, bool]] = []
@@ -231,9 +231,15 @@ def test_resolving_needs_the_claim_and_an_outcome_and_releases_held_content(
         services.resolve_alert(alert=alert, moderator=moderator, outcome="shrug")
     resolved = services.resolve_alert(alert=alert, moderator=moderator, outcome="reached_out")
     assert resolved.status == AlertStatus.RESOLVED and resolved.resolved_at is not None
-    assert released == [(str(member.pk), True)]
+    # Publishing held text is the moderator's explicit choice, never a default.
+    assert released == [(str(member.pk), False)]
     with pytest.raises(services.AlertUnavailableError):
         services.resolve_alert(alert=alert, moderator=moderator, outcome="reached_out")
+
+    again = make_alert(text=IMMINENT_TEXT, obj=member)
+    services.claim_alert(alert_id=again.pk, moderator=moderator)
+    services.resolve_alert(alert=again, moderator=moderator, outcome="no_risk", release_held=True)
+    assert released[-1] == (str(member.pk), True)
 
 
 def test_overdue_alerts_escalate_to_the_next_moderator_on_duty_and_to_admins(

@@ -712,14 +712,17 @@ def resolve_alert(
     moderator: User,
     outcome: str,
     note: str = "",
-    release_held: bool = True,
+    release_held: bool = False,
     held_reason: str = "",
     request: Any = None,
 ) -> RiskAlert:
     """Close an alert with an outcome. The moderator must have acknowledged it.
 
-    A held item is released (``release_held``) or kept hidden; ``held_reason`` is then what its
-    author is told, passed to releasers registered with ``takes_reason``.
+    A held item stays hidden unless ``release_held`` says the moderator chose to publish it
+    (the form's and the API's choice, unticked by default): closing an alert for another
+    reason, such as a report dismissed in the forums, never publishes text held for risk.
+    ``held_reason`` is what the author of an item kept hidden is told, passed to releasers
+    registered with ``takes_reason``.
     """
     _check_moderator(moderator)
     if outcome not in AlertOutcome.values:
