@@ -46,6 +46,10 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+# A new account's zone until the person chooses one (onboarding suggests the device's own).
+DEFAULT_TIME_ZONE = "UTC"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. Other members only ever see ``display_name``."""
 
@@ -55,7 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name_key = models.CharField(max_length=120, unique=True, editable=False)
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
     bio = models.TextField(_("about you"), max_length=500, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    time_zone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIME_ZONE)
     language = models.CharField(_("language"), max_length=10, default="en")
     country = models.CharField(
         _("country"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerhaven.accounts import audit, permissions, privacy, ratelimit, services
+from peerhaven.accounts.countries import country_from_language
 from peerhaven.accounts.forms import (
     EraseForm,
     OnboardingForm,
@@ -29,6 +30,7 @@ from peerhaven.accounts.forms import (
     TokenForm,
 )
 from peerhaven.accounts.models import (
+    DEFAULT_TIME_ZONE,
     AuditEvent,
     Consent,
     PersonalAccessToken,
@@ -75,9 +77,16 @@ def welcome(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Welcome to Peerhaven, %(name)s.") % {"name": user})
                 return redirect(_safe_next(request, "accounts:profile"))
         return render(request, "accounts/welcome.html", {"form": form}, status=400)
+    # The country decides which crisis lines the person is shown: suggest one from the
+    # browser's language ("en-GB"), to confirm or change, rather than none.
+    country = user.country or country_from_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
     form = OnboardingForm(
-        initial={"time_zone": user.time_zone, "language": user.language, "country": user.country}
+        initial={"time_zone": user.time_zone, "language": user.language, "country": country}
     )
+    if user.time_zone == DEFAULT_TIME_ZONE:
+        # Never chosen: timezone_guess.js selects the device's own zone (reminders and quiet
+        # hours are counted in it).
+        form.fields["time_zone"].widget.attrs["data-guess-zone"] = DEFAULT_TIME_ZONE
     return render(request, "accounts/welcome.html", {"form": form})
 
 
