@@ -144,3 +144,18 @@ def test_the_skip_link_appears_on_the_first_tab_and_jumps_to_the_main_content(pa
     page.keyboard.press("Enter")
 
     expect(page.locator("main")).to_be_focused()
+
+
+@pytest.mark.parametrize("path", ["/notifications/preferences/", "/outcomes/checkin/phq9/"])
+def test_checkboxes_and_radios_are_at_least_24_pixels_square(page: Page, path: str) -> None:
+    # WCAG 2.2 target size (2.5.8); the browser's own checkbox is 13 px, hard to hit on a phone.
+    person("Steady Thumb", email="thumb@example.org", time_zone="Europe/Dublin", country="IE")
+    sign_in(page, "thumb@example.org", PASSWORD)
+    page.goto(path)
+    if path.startswith("/outcomes/"):
+        page.get_by_role("button", name="Begin").click()
+    boxes = page.locator("main input[type=checkbox], main input[type=radio]")
+    expect(boxes.first).to_be_visible()
+    sizes = [boxes.nth(i).bounding_box() for i in range(boxes.count())]
+    small = [s for s in sizes if s is None or s["width"] < 24 or s["height"] < 24]
+    assert not small, f"{len(small)} of {len(sizes)} controls under 24 px on {path}: {small[:3]}"
