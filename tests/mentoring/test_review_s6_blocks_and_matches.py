@@ -104,7 +104,8 @@ def test_a_mentor_the_mentee_blocked_after_asking_cannot_accept_or_read_the_requ
     assert mentee.display_name not in inbox
     with pytest.raises(ValidationError) as exc:
         services.accept_request(req=req, mentor=mentor)
-    assert _code(exc) == "ineligible"
+    # The block withdrew it (session 7); before, it stayed pending and accepting was refused.
+    assert _code(exc) == "already_answered"
     assert not Mentorship.objects.exists()
     # The dead request does not hold the mentee's one open request until it lapses.
     other = make_mentor()

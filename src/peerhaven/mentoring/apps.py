@@ -1,4 +1,15 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+
+def _block_made(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """A block made anywhere (forums, a mentorship) withdraws pending requests between the two."""
+    if created:
+        from peerhaven.mentoring.services import withdraw_requests_between
+
+        withdraw_requests_between(instance.blocker_id, instance.blocked_id)
 
 
 class MentoringConfig(AppConfig):
@@ -13,6 +24,9 @@ class MentoringConfig(AppConfig):
         from peerhaven.mentoring.privacy import erase_mentoring, export_mentoring
 
         privacy.register("mentoring", export_mentoring, erase_mentoring)
+        post_save.connect(
+            _block_made, sender="forums.Block", dispatch_uid="peerhaven.mentoring.block"
+        )
         try:
             from peerhaven.safety.services import register_hold_releaser
         except ImportError:  # safety not installed

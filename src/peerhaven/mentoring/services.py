@@ -824,6 +824,17 @@ def withdraw_request(*, req: MentorshipRequest, mentee: User) -> MentorshipReque
     return req
 
 
+def withdraw_requests_between(a_id: int, b_id: int) -> int:
+    """Withdraw pending requests between two people after a block either way (anywhere on the
+    site): such a request can never be accepted, so it must not sit in the mentor's list or
+    hold the mentee's one open request. Nobody is notified: who blocked whom is never said.
+    Returns how many were withdrawn."""
+    pair = Q(mentee_id=a_id, mentor_id=b_id) | Q(mentee_id=b_id, mentor_id=a_id)
+    return MentorshipRequest.objects.filter(pair, status=RequestStatus.PENDING).update(
+        status=RequestStatus.WITHDRAWN, responded_at=timezone.now()
+    )
+
+
 def _lock_pending(req: MentorshipRequest, mentor: User) -> MentorshipRequest:
     if req.mentor_id != mentor.pk:
         raise PermissionDenied
