@@ -19,7 +19,9 @@ def alert_event(alert: Any, event: str) -> dict[str, Any]:
     ``member`` is the display name the queue page already shows moderators for the row (None
     for an erased account); the page turns the codes into its own labels, in the moderator's
     language, and the times into the moderator's time zone (``live_queue.js``), so a row that
-    arrives live reads as the rows the server drew.
+    arrives live reads as the rows the server drew. The fields the queue's filters look at
+    (``queries.queue_filters``) are here under the same names, so the page can tell whether
+    the alert belongs to what it shows.
     """
     return {
         "type": "queue.event",
@@ -34,6 +36,7 @@ def alert_event(alert: Any, event: str) -> dict[str, Any]:
             "created_at": alert.created_at.isoformat(),
             "sla_due_at": alert.sla_due_at.isoformat(),
             "assigned_to": alert.assigned_to.display_name if alert.assigned_to else None,
+            "assigned_to_id": alert.assigned_to_id,
             "member": alert.author.display_name if alert.author else None,
         },
     }

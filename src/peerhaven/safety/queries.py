@@ -116,21 +116,37 @@ def safety_plan_for(user: Any) -> SafetyPlan | None:
     return SafetyPlan.objects.filter(user=user).first()
 
 
+def queue_filters(
+    *, status: str = "active", level: str = "", source: str = "", mine_for: Any = None
+) -> dict[str, list[Any]]:
+    """What the queue's filters keep, as {field: the values kept}: the one definition of them.
+
+    ``queue`` filters the database with it, and the queue page hands it to ``live_queue.js``,
+    which shows an alert arriving live only when each of these fields of the event
+    (``live.alert_event`` uses the same names) is among the values kept, as a reload would.
+    ``status`` "active" is open + acknowledged; an unknown status keeps every status.
+    """
+    kept: dict[str, list[Any]] = {}
+    if status == "active":
+        kept["status"] = [AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value]
+    elif status in AlertStatus.values:
+        kept["status"] = [status]
+    if level:
+        kept["level"] = [level]
+    if source:
+        kept["source"] = [source]
+    if mine_for is not None:
+        kept["assigned_to_id"] = [mine_for.pk]
+    return kept
+
+
 def queue(
     *, status: str = "active", level: str = "", source: str = "", mine_for: Any = None
 ) -> QuerySet[RiskAlert]:
-    """Alerts for moderators, most urgent first. ``status`` "active" is open + acknowledged."""
+    """Alerts for moderators, most urgent first, as ``queue_filters`` keeps them."""
     qs = RiskAlert.objects.select_related("author", "assigned_to", "reporter")
-    if status == "active":
-        qs = qs.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
-    elif status in AlertStatus.values:
-        qs = qs.filter(status=status)
-    if level:
-        qs = qs.filter(level=level)
-    if source:
-        qs = qs.filter(source=source)
-    if mine_for is not None:
-        qs = qs.filter(assigned_to=mine_for)
+    kept = queue_filters(status=status, level=level, source=source, mine_for=mine_for)
+    qs = qs.filter(**{f"{field}__in": values for field, values in kept.items()})
     # Open alerts first (most overdue at the top), then acknowledged, then resolved.
     state = Case(
         When(status=AlertStatus.OPEN, then=Value(0)),

@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peerhaven.accounts import audit, ratelimit
-from peerhaven.accounts.countries import COUNTRIES, COUNTRY_CODES
+from peerhaven.accounts.countries import COUNTRIES, COUNTRY_CODES, country_from_language
 from peerhaven.accounts.models import ConsentPurpose
 from peerhaven.accounts.services import grant_consent, revoke_consent
 from peerhaven.api.errors import error_body
@@ -51,17 +52,6 @@ from peerhaven.web.inputs import row_id
 # --- Get help now ------------------------------------------------------------------------------
 
 
-def _country_from_language(request: HttpRequest) -> str:
-    """A region in the browser's preferred language ("en-GB") is a fair first guess."""
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    first = header.split(",")[0].split(";")[0].strip()
-    if "-" in first:
-        region = first.split("-")[-1].upper()
-        if region in COUNTRY_CODES:
-            return region
-    return ""
-
-
 def get_help(request: HttpRequest) -> HttpResponse:
     """Crisis lines by country, reachable from every page without JavaScript or an account."""
     user: Any = request.user
@@ -70,7 +60,7 @@ def get_help(request: HttpRequest) -> HttpResponse:
         chosen = ""
     country = chosen or (user.country if user.is_authenticated else "")
     if not country:
-        country = _country_from_language(request)
+        country = country_from_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
     language = user.language if user.is_authenticated else getattr(request, "LANGUAGE_CODE", "en")
     directory = queries.crisis_resources(country=country, language=language)
     names = dict(COUNTRIES)
@@ -442,14 +432,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         level = ""
     if source not in AlertSource.values:
         source = ""
-    alerts = list(
-        queries.queue(
-            status=status,
-            level=level,
-            source=source,
-            mine_for=user if request.GET.get("mine") else None,
-        )[:200]
-    )
+    mine_for = user if request.GET.get("mine") else None
+    alerts = list(queries.queue(status=status, level=level, source=source, mine_for=mine_for)[:200])
+    kept = queries.queue_filters(status=status, level=level, source=source, mine_for=mine_for)
     return render(
         request,
         "safety/moderation/queue.html",
@@ -462,16 +447,34 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
             "levels": Level.choices,
             "sources": AlertSource.choices,
             "statuses": [("active", _("Open and acknowledged")), *AlertStatus.choices],
-            "live_labels": _live_queue_labels(),
+            "live_labels": _live_queue_labels(kept),
         },
     )
 
 
-def _live_queue_labels() -> dict[str, Any]:
+def _live_queue_labels(kept: dict[str, list[Any]]) -> dict[str, Any]:
     """What ``live_queue.js`` needs to draw a row as this page does: the labels in the
     moderator's language, their time zone (the server prints due times in it) and the link
-    patterns. The CSRF token for the Acknowledge form is read from the page's own forms."""
+    patterns. The CSRF token for the Acknowledge form is read from the page's own forms.
+
+    ``filters`` is what this page's filters keep (``queries.queue_filters``, the same
+    definition the page's rows were read with): a live alert outside it is not drawn, and a
+    new one is counted in a note instead, with a link to the queue without filters."""
     return {
+        "filters": kept,
+        # The two forms, for 1 and for more ("{count}" is filled in by the script).
+        "not_shown_one": ngettext(
+            "{count} new alert not shown by your filters.",
+            "{count} new alerts not shown by your filters.",
+            1,
+        ),
+        "not_shown_many": ngettext(
+            "{count} new alert not shown by your filters.",
+            "{count} new alerts not shown by your filters.",
+            2,
+        ),
+        "clear_filters": _("Clear filters"),
+        "clear_url": reverse("moderation:queue"),
         "levels": dict(Level.choices),
         "sources": dict(AlertSource.choices),
         "statuses": dict(AlertStatus.choices),

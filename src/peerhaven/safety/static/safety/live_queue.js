@@ -5,6 +5,13 @@
 // page's own labels (#live-queue-labels, in the moderator's language), the member's display
 // name, the due time in the moderator's own time zone (not the browser's) as "HH:MM" in a
 // <time datetime>, and for an open alert a working Acknowledge form with the page's CSRF token.
+//
+// A filtered page shows only the alerts its filters keep, live as after a reload: the server
+// says what they keep (labels.filters, {field: values kept}, from queries.queue_filters, the
+// definition the page's own rows were read with) and an alert is drawn only when each of those
+// fields of the event is among them; this script knows no filter of its own. A new alert left
+// out is counted in a polite note (#live-not-shown) with a link to the queue without filters,
+// so no alert arrives unseen.
 (function () {
   "use strict";
   var status = document.getElementById("live-status");
@@ -12,6 +19,10 @@
   var labelsNode = document.getElementById("live-queue-labels");
   if (!status || !body || !labelsNode || !("WebSocket" in window)) { return; }
   var labels = JSON.parse(labelsNode.textContent);
+  var filters = labels.filters || {};
+  var note = document.getElementById("live-not-shown");
+  var notShown = {};  // ids of new alerts the filters left out (until one is drawn here)
+  var notShownSaid = 0;
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   var url = scheme + window.location.host + status.getAttribute("data-ws");
   var retry = 1000;
@@ -50,11 +61,42 @@
     return td;
   }
 
+  // Whether this page's filters keep the alert (see the top of this file).
+  function kept(alert) {
+    return Object.keys(filters).every(function (field) {
+      return filters[field].indexOf(alert[field]) >= 0;
+    });
+  }
+
+  // "1 new alert not shown by your filters. Clear filters", said once per change of the count.
+  function sayNotShown() {
+    var count = Object.keys(notShown).length;
+    if (!note || count === notShownSaid) { return; }
+    notShownSaid = count;
+    note.textContent = "";
+    if (!count) { return; }
+    var pattern = count === 1 ? labels.not_shown_one : labels.not_shown_many;
+    note.appendChild(document.createTextNode(fill(pattern, { count: count }) + " "));
+    var clear = document.createElement("a");
+    clear.href = labels.clear_url;
+    clear.textContent = labels.clear_filters;
+    note.appendChild(clear);
+  }
+
   function show(alert, kind) {
     var row = body.querySelector('tr[data-alert="' + alert.id + '"]');
-    if (alert.status === "resolved") {
+    if (!kept(alert)) {
+      // Not (or no longer) on this page, as after a reload: e.g. resolved on the active queue.
       if (row) { row.remove(); }
+      if (kind === "created") {
+        notShown[alert.id] = true;
+        sayNotShown();
+      }
       return;
+    }
+    if (notShown[alert.id]) {
+      delete notShown[alert.id];
+      sayNotShown();
     }
     var open = alert.status === "open";
     var overdue = open && new Date(alert.sla_due_at).getTime() < Date.now();
