@@ -131,6 +131,25 @@ def test_rsvp_from_the_page(client: Client, meeting: Meeting, member: User) -> N
     assert meeting.rsvps.get(user=member).response == "yes"
 
 
+def test_the_rsvp_choice_starts_on_not_answered_and_then_shows_the_answer(
+    client: Client, meeting: Meeting, member: User
+) -> None:
+    login(client, member)
+    url = reverse("groups:detail", args=[meeting.group.slug])
+    before = client.get(url).content.decode()
+    assert '<option value="" selected disabled>Not answered yet</option>' in before
+    assert '<option value="yes" selected>' not in before
+    # Sending the form untouched is a clear error, not a silent "yes".
+    page = client.post(reverse("groups:rsvp", args=[meeting.pk]), {}, follow=True)
+    assert "Answer yes, maybe or no." in page.content.decode()
+    assert not meeting.rsvps.exists()
+
+    client.post(reverse("groups:rsvp", args=[meeting.pk]), {"response": "maybe"})
+    after = client.get(url).content.decode()
+    assert '<option value="maybe" selected>' in after
+    assert "Not answered yet" not in after
+
+
 def test_rsvp_to_a_cancelled_meeting_shows_an_error(
     client: Client, meeting: Meeting, member: User
 ) -> None:
