@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_database_and_channel_layer(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "channel_layer": "ok"}}
+    body = response.json()
+    assert {k: body[k] for k in ("status", "checks")} == {
+        "status": "ok",
+        "checks": {"database": "ok", "channel_layer": "ok"},
+    }
 
 
 def test_healthz_says_503_when_the_database_is_down(client: Client) -> None:

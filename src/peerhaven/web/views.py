@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from peerhaven.accounts.models import Role
+from peerhaven.safety.screening import learned
 from peerhaven.web.context_processors import prime_viewer
 
 logger = logging.getLogger(__name__)
@@ -72,8 +73,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.warning("healthz: channel layer check failed: %s", exc)
         checks["channel_layer"] = "error"
     healthy = all(v == "ok" for v in checks.values())
+    # Information, not a check: the rules screen every text either way.
+    screening = {"rules": "on", "learned": learned.status()}
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", "checks": checks, "screening": screening},
+        status=200 if healthy else 503,
     )
 
 

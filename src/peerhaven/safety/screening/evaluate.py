@@ -408,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     # Rules alone; the default (rules and the statement stage); and with the optional learned
     # stage as well, when its model is shipped.
     statements = learned.load(str(learned.STATEMENTS_MODEL_PATH))
-    shipped = learned.load()
+    shipped = learned.load(str(learned.model_path()))  # the operator's own model when set
     stages: list[tuple[learned.LearnedModel | None, learned.LearnedModel | None]] = [(None, None)]
     if statements is not None:
         stages.append((None, statements))

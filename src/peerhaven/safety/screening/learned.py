@@ -1,6 +1,7 @@
 """The optional learned stage of the screener: a linear model over word n-grams. Off by default.
 
-Operators turn it on with ``PEERHAVEN_SCREENING_LEARNED=1``. It is off by default because of
+Operators turn it on with ``PEERHAVEN_SCREENING_LEARNED=1`` (and point
+``PEERHAVEN_SCREENING_MODEL`` at a model of their own). It is off by default because of
 what it learned, not because of how it runs: trained on Reddit users of suicide-related forums,
 it separates "writes about their own pain" from "writes to support others", so it also raises
 a share of ordinary posts about depression (invented everyday posts in
@@ -164,18 +165,38 @@ def enabled() -> bool:
     }
 
 
+def model_path() -> Path:
+    """The model the learned stage loads: the operator's own when ``PEERHAVEN_SCREENING_MODEL``
+    names one (trained with their community's moderator judgements, ``train.py --labels``,
+    kept outside the installed package so an upgrade does not replace it), else the shipped
+    one."""
+    custom = os.environ.get("PEERHAVEN_SCREENING_MODEL", "").strip()
+    return Path(custom) if custom else MODEL_PATH
+
+
 @lru_cache(maxsize=4)
 def load(path: str | None = None) -> LearnedModel | None:
-    """The shipped model, or None (rules alone) when it is absent, disabled or unreadable."""
+    """The model at ``path`` (the shipped one by default), or None (rules alone) when it is
+    absent or unreadable. A missing file the operator named is logged as an error: they
+    meant the stage to run."""
     target = Path(path) if path else MODEL_PATH
     try:
         with open(target, encoding="utf-8") as handle:
             return LearnedModel(json.load(handle))
     except FileNotFoundError:
+        if target not in (MODEL_PATH, STATEMENTS_MODEL_PATH):
+            logger.error("Learned screening model %s does not exist; using rules alone", target)
         return None
     except (OSError, ValueError, KeyError, TypeError):
         logger.exception("Learned screening model %s is unreadable; using rules alone", target)
         return None
+
+
+def status() -> str:
+    """What the learned stage is doing, for ``/healthz``: "off", "on" or "model unreadable"."""
+    if not enabled():
+        return "off"
+    return "on" if load(str(model_path())) is not None else "model unreadable"
 
 
 def community_posts() -> list[str]:
@@ -185,7 +206,7 @@ def community_posts() -> list[str]:
 
 
 def current() -> LearnedModel | None:
-    return load() if enabled() else None
+    return load(str(model_path())) if enabled() else None
 
 
 def statements_enabled() -> bool:
