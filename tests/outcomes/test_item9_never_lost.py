@@ -180,8 +180,9 @@ def test_a_key_used_for_another_questionnaire_does_not_swallow_item_9(
     report_outcome.assert_called_once()
 
 
-# A malformed positive one ("1") is read as meant: test_item9_switched_off_or_malformed.py.
-@pytest.mark.parametrize("item9", [0, 4, "0"])
+# A malformed positive one ("1", or 4: above 0) is read as meant, see
+# test_item9_switched_off_or_malformed.py.
+@pytest.mark.parametrize("item9", [0, -1, "0"])
 def test_without_a_positive_item_9_a_refused_submission_stores_nothing(
     client: Client, member: User, phq9_answers: Any, report_outcome: Any, item9: Any
 ) -> None:

@@ -57,7 +57,23 @@ def test_a_switched_off_questionnaire_without_item_9_stores_nothing(
     assert not RiskAlert.objects.exists()
 
 
-@pytest.mark.parametrize(("sent", "read"), [("2", 2), (" 3 ", 3), ("+1", 1), (2.0, 2), (True, 1)])
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ("2", 2),
+        (" 3 ", 3),
+        ("+1", 1),
+        ("2.0", 2),
+        (2.0, 2),
+        ("٢", 2),  # an Arabic-Indic two
+        (True, 1),
+        # Not an answer it has, but above 0: read as the lowest positive answer.
+        (2.5, 1),
+        ("1.5", 1),
+        (7, 1),
+        ("7", 1),
+    ],
+)
 def test_a_malformed_positive_item_9_is_refused_and_still_reported(
     client: Client, member: User, phq9_answers: Any, sent: Any, read: int
 ) -> None:
@@ -75,7 +91,9 @@ def test_a_malformed_positive_item_9_is_refused_and_still_reported(
     assert RiskAlert.objects.get().evidence[0]["value"] == read
 
 
-@pytest.mark.parametrize("sent", ["0", 0.0, False, "often", "7", 2.5, "-1", "", None, [2]])
+@pytest.mark.parametrize(
+    "sent", ["0", "0.0", 0.0, False, "often", "-1", -0.5, "", None, [2], "²", "nan", "inf"]
+)
 def test_a_malformed_item_9_that_is_not_a_positive_answer_stores_nothing(
     client: Client, member: User, phq9_answers: Any, sent: Any
 ) -> None:

@@ -83,6 +83,26 @@ def test_a_row_with_an_error_still_reports_its_safety_flag(defns):
     assert summary.flag_counts["item9_positive"] == 1
 
 
+@pytest.mark.parametrize("cell", ["2.0", "2.5", "1.0", "7"])
+def test_a_malformed_positive_item_9_still_gets_its_safety_flag_and_nothing_else(defns, cell):
+    # pandas writes a 2 as "2.0" in a column with blanks; "2.5" and "7" are above 0 too.
+    row = ["r8", "3", "3", "3", "3", "3", "3", "3", "3", cell, "", "x"]
+    rows, summary = run(defns, phq9_csv([row]))
+    assert "phq9_9" in rows[0]["error"]
+    assert rows[0]["total"] == ""
+    # Only the safety flag: the refused cell never adds to a score (no caseness from it).
+    assert rows[0]["flags"] == "item9_positive"
+    assert summary.flag_counts["item9_positive"] == 1
+
+
+@pytest.mark.parametrize("cell", ["0.0", "-1", "often", "²"])
+def test_a_malformed_item_9_that_is_not_positive_adds_no_flag(defns, cell):
+    row = ["r9", "0", "0", "0", "0", "0", "0", "0", "0", cell, "", "x"]
+    rows, _summary = run(defns, phq9_csv([row]))
+    assert "phq9_9" in rows[0]["error"]
+    assert rows[0]["flags"] == ""
+
+
 def test_question_10_is_validated_but_not_required(defns):
     bad_q10 = [*GOOD[:10], "5", "north"]
     rows, _ = run(defns, phq9_csv([bad_q10]))

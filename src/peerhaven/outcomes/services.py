@@ -30,7 +30,12 @@ from peerhaven.accounts.models import User
 from peerhaven.accounts.privacy import EraseMode
 from peerhaven.outcomes import cssrs
 from peerhaven.outcomes.instruments import DEFINITIONS_DIR, InstrumentDefinition, get_definition
-from peerhaven.outcomes.instruments.scoring import InvalidAnswer, score, validate_answers
+from peerhaven.outcomes.instruments.scoring import (
+    InvalidAnswer,
+    read_safety_answer,
+    score,
+    validate_answers,
+)
 from peerhaven.outcomes.models import (
     CheckInSchedule,
     InstrumentSetting,
@@ -498,32 +503,16 @@ def _positive_safety_answers(
 def _safety_readings(
     defn: InstrumentDefinition, answers: Mapping[str, Any], clean: Mapping[str, int]
 ) -> dict[str, int]:
-    """Malformed answers to safety items, read as the client most likely meant them.
-
-    A refused submission still names them as bad answers; this reading only decides whether
-    the safety team hears of them, because a positive item 9 sent as ``"2"``, ``2.0`` or
-    ``true`` is still a person saying they think of being better off dead. A string or a
-    whole number that is one of the item's values reads as that value; ``true`` reads as the
-    lowest value the safety flag holds for (``false`` and anything else: nothing).
-    """
+    """Malformed answers to safety items, read as the client most likely meant them
+    (:func:`read_safety_answer`). A refused submission still names them as bad answers; this
+    reading only decides whether the safety team hears of them."""
     read: dict[str, int] = {}
-    for flag in defn.flags:
-        item_id = flag.when.item
-        if flag.kind != "safety" or item_id is None or item_id in clean:
+    for item_id, raw in answers.items():
+        if item_id in clean:
             continue
-        if item_id not in answers or not defn.has_item(item_id):
-            continue
-        raw = answers[item_id]
-        values = defn.item(item_id).option_set.values
-        number: int | None = None
-        if raw is True:
-            number = min((v for v in values if flag.when.holds(v)), default=None)
-        elif isinstance(raw, str) and raw.strip().lstrip("+").isdigit():
-            number = int(raw.strip().lstrip("+"))
-        elif isinstance(raw, float) and raw.is_integer():
-            number = int(raw)
-        if number is not None and number in values:
-            read[item_id] = number
+        value = read_safety_answer(defn, str(item_id), raw)
+        if value is not None:
+            read[str(item_id)] = value
     return read
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .loader import DefinitionError, InstrumentDefinition, load_all
-from .scoring import InvalidAnswer, score, validate_answers
+from .scoring import InvalidAnswer, read_safety_answer, score, validate_answers
 
 __all__ = ["BatchSummary", "list_instruments_table", "main", "result_columns", "score_csv"]
 
@@ -101,20 +101,28 @@ def score_csv(defn: InstrumentDefinition, infile: TextIO, outfile: TextIO) -> Ba
         if row.get(None):  # DictReader files surplus cells under the key None
             errors.append("row has more cells than the header")
         answers: dict[str, int] = {}
+        # Refused cells of safety items, read as meant ("2.0", as pandas writes a 2 in a
+        # column with blanks): they only add the safety flag, never a score.
+        safety_readings: dict[str, int] = {}
         for item_id in item_columns:
             cell = (row.get(item_id) or "").strip()
             if not cell:
                 continue
+            reading = read_safety_answer(defn, item_id, cell)
             try:
                 value = int(cell)
             except ValueError:
                 errors.append(f"{item_id}: '{cell}' is not a whole number")
+                if reading is not None:
+                    safety_readings[item_id] = reading
                 continue
             try:
                 validate_answers(defn, {item_id: value})
             except InvalidAnswer as exc:
                 allowed = ", ".join(str(v) for v in exc.allowed)
                 errors.append(f"{item_id}: {value} is not one of {allowed}")
+                if reading is not None:
+                    safety_readings[item_id] = reading
                 continue
             answers[item_id] = value
 
@@ -122,10 +130,16 @@ def score_csv(defn: InstrumentDefinition, infile: TextIO, outfile: TextIO) -> Ba
         out.update(dict.fromkeys(added, ""))
         result = score(defn, answers)
         # Flags are written even for rows with errors: a bad cell elsewhere in the row must
-        # not hide a valid positive answer to a safety item such as PHQ-9 item 9.
-        out["flags"] = ";".join(result.flags)
+        # not hide a valid positive answer to a safety item such as PHQ-9 item 9, nor must a
+        # malformed one ("2.0") in the item itself.
+        flags = list(result.flags)
+        if safety_readings:
+            safety_ids = {f.id for f in defn.flags if f.kind == "safety"}
+            read = score(defn, {**answers, **safety_readings}).flags
+            flags += [f for f in read if f in safety_ids and f not in flags]
+        out["flags"] = ";".join(flags)
         out["missing"] = ";".join(result.missing_items)
-        summary.flag_counts.update(result.flags)
+        summary.flag_counts.update(flags)
         if not errors:
             out["total"] = _cell(result.total)
             for rule in defn.subscales:

@@ -94,6 +94,46 @@ def validate_answers(defn: InstrumentDefinition, answers: Mapping[str, Any]) -> 
     return clean
 
 
+def read_safety_answer(defn: InstrumentDefinition, item_id: str, raw: Any) -> int | None:
+    """What a malformed answer to a safety item most plausibly means, or None.
+
+    Used only to decide whether a refused answer still reaches the safety team: a positive
+    PHQ-9 item 9 sent as ``"2"``, ``"2.0"``, ``2.0`` or ``true`` is still a person saying
+    they think of being better off dead, and a missed one costs more than a false alarm. A
+    number (or a string holding one) that is one of the item's values reads as that value;
+    any other number above 0 (``2.5``, ``7``) and ``true`` read as the lowest value the
+    safety flag holds for. Items without a safety flag, ``false``, zero, negative numbers,
+    NaN and words read as None.
+    """
+    flag = next(
+        (f for f in defn.flags if f.kind == "safety" and f.when.item == item_id),
+        None,
+    )
+    if flag is None or not defn.has_item(item_id):
+        return None
+    values = sorted(defn.item(item_id).option_set.values)
+    lowest_positive = next((v for v in values if flag.when.holds(v)), None)
+    if raw is True:
+        return lowest_positive
+    number: float
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, int | float):
+        number = float(raw)
+    elif isinstance(raw, str):
+        try:
+            number = float(raw.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    if number.is_integer() and int(number) in values:
+        return int(number)
+    return lowest_positive if number > 0 else None
+
+
 def _rule_score(
     defn: InstrumentDefinition, rule: ScoreRule, keyed: Mapping[str, int]
 ) -> tuple[float | None, bool]:
