@@ -37,7 +37,7 @@ from peerhaven.forums.queries import PostView, ThreadRow, ThreadView
 # Rendered as is (mark_safe), so the fragment holds a raw "<" that escaped text cannot.
 PLACEHOLDER = mark_safe("<csrf-token/>")
 TIMEOUT = 60 * 60 * 24
-VERSION = "5"  # bump when _post.html or _thread_row.html (or the placeholder) changes
+VERSION = "6"  # bump when _post.html or _thread_row.html (or the placeholder) changes
 
 # Whole pages of posts or thread rows also stay in this process, in front of the shared cache
 # (a round trip to Redis in production). The keys are made of the content, so an entry is
@@ -94,6 +94,8 @@ def _key(pv: PostView, view: ThreadView, prefix: str) -> str:
         pv.author_visible,
         pv.can_edit,
         pv.is_own,
+        # The moderation notes its author sees on it.
+        tuple((m.pk, m.action, m.reason, m.created_at) for m in pv.notes),
         view.moderator,
         view.can_reply,
     )

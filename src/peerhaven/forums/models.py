@@ -187,6 +187,11 @@ class Reaction(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=ReactionKind.choices)
+    # Given while the member was anonymous in this thread (they had posted in it anonymously,
+    # e.g. its anonymous author): "Who reacted" shows "Anonymous member", as for their posts.
+    # Decided when the reaction is given, so that a named reaction never turns anonymous at
+    # the moment its giver posts anonymously (the switch would say who wrote that post).
+    is_anonymous = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

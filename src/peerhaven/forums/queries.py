@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from peerhaven.accounts.permissions import (
     Fact,
@@ -30,6 +31,7 @@ from peerhaven.forums import permissions
 from peerhaven.forums.models import (
     Block,
     Board,
+    ModerationAction,
     Mute,
     Post,
     Reaction,
@@ -120,6 +122,8 @@ class ViewerState:
     read_position: int = 0
     # The thread's named author blocked the viewer: no replies from them there.
     blocked_by_author: bool = False
+    # The viewer's posts in the thread that a moderator acted on (the notes are for them).
+    noted_posts: frozenset[int] = frozenset()
     facts: tuple[Fact, ...] = ()
 
 
@@ -136,6 +140,7 @@ def _forum_facts(user_id: int, thread_id: int | None) -> FactsQuery:
         follow = qn(ThreadFollow._meta.db_table)
         read = qn(ThreadReadState._meta.db_table)
         thread = qn(Thread._meta.db_table)
+        action, post = qn(ModerationAction._meta.db_table), qn(Post._meta.db_table)
         sql += [
             f"{mute_sql} AND (thread_id IS NULL OR thread_id = %s)",
             f"SELECT 'follow', 1, '' FROM {follow} WHERE user_id = %s AND thread_id = %s",  # noqa: S608
@@ -144,9 +149,12 @@ def _forum_facts(user_id: int, thread_id: int | None) -> FactsQuery:
             f"SELECT 'blocked_by_author', 1, '' FROM {block} "  # noqa: S608
             f"INNER JOIN {thread} ON {thread}.author_id = {block}.blocker_id "
             f"WHERE {thread}.id = %s AND {block}.blocked_id = %s AND {thread}.is_anonymous = %s",
+            f"SELECT 'noted', {action}.post_id, '' FROM {action} "  # noqa: S608
+            f"INNER JOIN {post} ON {post}.id = {action}.post_id "
+            f"WHERE {action}.thread_id = %s AND {post}.author_id = %s",
         ]
         params += [user_id, thread_id, user_id, thread_id, user_id, thread_id, thread_id, user_id]
-        params.append(False)
+        params += [False, thread_id, user_id]
     return " UNION ALL ".join(sql), params
 
 
@@ -171,6 +179,7 @@ def viewer_state(user: Any, *, thread_id: int | None = None, unread: bool = Fals
         prime_access(user, facts)
     blocked, warnings, threads = set(), set(), set()
     following, read_position, blocked_by_author = False, 0, False
+    noted: set[int] = set()
     for fact, number, text in facts:
         if fact == "block":
             blocked.add(number)
@@ -185,6 +194,8 @@ def viewer_state(user: Any, *, thread_id: int | None = None, unread: bool = Fals
             read_position = number
         elif fact == "blocked_by_author":
             blocked_by_author = True
+        elif fact == "noted":
+            noted.add(number)
     return ViewerState(
         blocked=frozenset(blocked),
         muted_warnings=frozenset(warnings),
@@ -192,6 +203,7 @@ def viewer_state(user: Any, *, thread_id: int | None = None, unread: bool = Fals
         following=following,
         read_position=read_position,
         blocked_by_author=blocked_by_author,
+        noted_posts=frozenset(noted),
         facts=tuple(facts),
     )
 
@@ -369,6 +381,9 @@ class PostView:
     reactors: dict[str, list[str]]
     can_edit: bool
     is_own: bool = False
+    # For the post's author: what moderators did to it and why (ModerationAction, newest
+    # first), shown on the post; others do not see these reasons.
+    notes: list[Any] = field(default_factory=list)
     # (kind, label) of the four reactions, in order, in the viewer's language.
     labels: list[tuple[str, str]] = field(default_factory=list)
     _rows: list[ReactionRow] | None = field(default=None, init=False, repr=False)
@@ -429,11 +444,20 @@ def post_views(
     rows = list(posts.select_related("author").only(*POST_FIELDS).order_by("position"))
     # Plain tuples, not model instances: a page can carry hundreds of reactions.
     given: dict[int, list[tuple[str, int, str]]] = {}
-    for post_id, kind, user_id, name in (
+    # A reaction given while anonymous in the thread reads as the anonymous posts do:
+    # "Anonymous member" to others, with "(you)" for its giver and the name for moderators.
+    anonymous = gettext("Anonymous member")
+    you = f"{anonymous} ({gettext('you')})"
+    for post_id, kind, user_id, name, is_anonymous in (
         Reaction.objects.filter(post__in=[p.pk for p in rows])
         .order_by("created_at", "id")
-        .values_list("post_id", "kind", "user_id", "user__display_name")
+        .values_list("post_id", "kind", "user_id", "user__display_name", "is_anonymous")
     ):
+        if is_anonymous:
+            if user_id == user.pk:
+                name = you
+            else:
+                name = f"{anonymous} ({name})" if moderator else anonymous
         given.setdefault(post_id, []).append((kind, user_id, name))
     labels = [(kind, str(label)) for kind, label in ReactionKind.choices]
     now = timezone.now()
@@ -473,7 +497,8 @@ def thread_view(
 ) -> ThreadView:
     """One page of a thread's posts with reactions (counts and who), in constant queries:
     with ``state`` from ``viewer_state(thread_id=...)``, two (three for moderators and the
-    thread's author, who also see the moderation notes)."""
+    thread's author, who also see the moderation notes, and for a member with notes on their
+    own posts on the page)."""
     state = state or viewer_state(user, thread_id=thread.pk)
     size = posts_per_page()
     pages = page_for_position(thread.last_position)
@@ -482,17 +507,14 @@ def thread_view(
     posts = Post.objects.filter(thread=thread, position__gte=start, position__lt=start + size)
     views = post_views(user, thread, posts, state=state)
     moderator = permissions.is_moderator(user)
-    moderation: list[Any] = []
+    listed: QuerySet[ModerationAction] | None = None
     if moderator:
-        moderation = list(thread.moderation.select_related("actor", "post")[:20])
+        listed = thread.moderation.all()
     elif thread.author_id is not None and thread.author_id == user.pk:
         # The thread's author sees what was done to the thread and to their own posts, not a
         # moderator's note to someone else about that person's post (a released held post).
-        moderation = list(
-            thread.moderation.filter(Q(post__isnull=True) | Q(post__author=user)).select_related(
-                "actor", "post"
-            )[:20]
-        )
+        listed = thread.moderation.filter(Q(post__isnull=True) | Q(post__author=user))
+    moderation = _moderation_notes(listed, views, state)
     return ThreadView(
         thread=thread,
         posts=views,
@@ -506,6 +528,37 @@ def thread_view(
         read_position=state.read_position,
         can_edit_title=permissions.can_edit_title(user, thread),
     )
+
+
+def _moderation_notes(
+    listed: QuerySet[ModerationAction] | None, views: list[PostView], state: ViewerState
+) -> list[Any]:
+    """The thread's "Moderation notes" (the newest 20 of ``listed``, for moderators and the
+    thread's author), and on each of the viewer's own posts on the page (``PostView.notes``)
+    what a moderator did to it and why: in one query, and in none when there is nothing to
+    show (which of the viewer's posts have notes comes with ``state``)."""
+    own = sorted(pv.post.pk for pv in views if pv.is_own and pv.post.pk in state.noted_posts)
+    if listed is None and not own:
+        return []
+    newest = ("-created_at", "-id")
+    if listed is None:
+        rows = ModerationAction.objects.filter(post_id__in=own).order_by(*newest)
+    elif own:
+        # Every note on the viewer's own posts is also in ``listed``: the newest 20 of these
+        # rows are the newest 20 of ``listed``.
+        rows = ModerationAction.objects.filter(
+            Q(pk__in=listed.order_by(*newest).values("pk")[:20]) | Q(post_id__in=own)
+        ).order_by(*newest)
+    else:
+        rows = listed.order_by(*newest)[:20]
+    found = list(rows.select_related("actor", "post"))
+    notes: dict[int, list[Any]] = {pk: [] for pk in own}
+    for note in found:
+        if note.post_id in notes:
+            notes[note.post_id].append(note)
+    for pv in views:
+        pv.notes = notes.get(pv.post.pk, [])
+    return found[:20] if listed is not None else []
 
 
 # --- needs a reply, search, reports ------------------------------------------------------------

@@ -549,9 +549,20 @@ def _check_kind(kind: str) -> None:
         raise ValidationError(_("Unknown reaction."), code="unknown_reaction")
 
 
+def is_anonymous_in(thread_id: int, user: User) -> bool:
+    """True if ``user`` has posted anonymously in the thread (as its anonymous author or in an
+    anonymous reply, held ones too): their reactions there are then given anonymously."""
+    return Post.objects.filter(thread_id=thread_id, author=user, is_anonymous=True).exists()
+
+
 @transaction.atomic
 def react(*, post: Post, user: User, kind: str) -> Reaction:
-    """Add one reaction. Reacting twice with the same kind raises ValidationError "duplicate"."""
+    """Add one reaction. Reacting twice with the same kind raises ValidationError "duplicate".
+
+    A member who has posted anonymously in the thread reacts anonymously there: "Who
+    reacted" and the author's notification say "Anonymous member" (moderators see who), as
+    their posts do. Otherwise their name on reactions around their own thread or reply would
+    tell who wrote it."""
     _check_kind(kind)
     if not permissions.can_react(user, post):
         raise PermissionDenied(_("You cannot react to this post."))
@@ -559,9 +570,12 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
         kind == ReactionKind.ME_TOO
         and not Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).exists()
     )
+    anonymous = is_anonymous_in(post.thread_id, user)
     try:
         with transaction.atomic():
-            reaction = Reaction.objects.create(post=post, user=user, kind=kind)
+            reaction = Reaction.objects.create(
+                post=post, user=user, kind=kind, is_anonymous=anonymous
+            )
     except IntegrityError:
         raise ValidationError(
             _("You have already reacted with “%(kind)s”.") % {"kind": ReactionKind(kind).label},
@@ -573,14 +587,16 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
     post.refresh_from_db(fields=[f"{kind}_count"])
     author = post.author
     title = _("%(who)s said “%(kind)s” to your post") % {
-        "who": user.display_name,
+        "who": ANONYMOUS if anonymous else user.display_name,
         "kind": ReactionKind(kind).label,
     }
     url = post_url(post)
     if (
         author is not None
         and author.is_active
-        and not Block.objects.filter(blocker=author, blocked=user).exists()
+        # An anonymous reaction reaches a blocker like everyone else's (as anonymous posts
+        # do): leaving it out would tell the blocker who gave it.
+        and (anonymous or not Block.objects.filter(blocker=author, blocked=user).exists())
         and not Mute.objects.filter(user=author, thread=post.thread_id).exists()
         # Taking a reaction back and giving it again is not news: without this, pressing the
         # button over and over sends the author a notification (and an e-mail) every time.
@@ -1105,7 +1121,12 @@ def export_forums(user: User) -> dict[str, Any]:
             for p in posts
         ],
         "reactions": [
-            {"post_id": r.post_id, "kind": r.kind, "created_at": r.created_at.isoformat()}
+            {
+                "post_id": r.post_id,
+                "kind": r.kind,
+                "anonymous": r.is_anonymous,
+                "created_at": r.created_at.isoformat(),
+            }
             for r in Reaction.objects.filter(user=user)
         ],
         "following": list(
