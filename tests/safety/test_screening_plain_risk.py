@@ -261,3 +261,48 @@ def test_saying_they_will_take_all_their_pills_is_at_least_ideation(text: str) -
 )
 def test_medication_routines_stay_below_ideation(text: str) -> None:
     assert level(text) < IDEATION
+
+
+# Session 7: a browser walkthrough posted "I can't do this anymore, I have the pills here and
+# I'm going to take them all tonight": ideation, published at once, a 60-minute alert. With
+# distress stated plainly in the same text, taking all the pills is a plan: imminent, and held.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't do this anymore, I have the pills here and I'm going to take them all tonight",
+        "I'm so tired of everything. I saved up my pills and I'm going to take them all",
+        "I feel so hopeless. got the sleeping pills from the cupboard, im gonna take all of them",
+    ],
+)
+def test_taking_all_the_pills_with_distress_stated_is_imminent_and_held(text: str) -> None:
+    result = screen_text(text)
+    assert result.level == IMMINENT
+    assert result.method_text
+    assert any("with_distress" in e.modifiers for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Alone: ideation, not held.
+        "I have the pills here and I am going to take them all tonight",
+        # The distress is someone else's, or denied: no plain distress of the author's own.
+        "She said she can't do this anymore. I have the pills here and I'll take them all",
+        "I'm not tired of everything, I have my tablets and I'll take them all tonight",
+    ],
+)
+def test_taking_all_the_pills_without_plain_distress_stays_ideation(text: str) -> None:
+    result = screen_text(text)
+    assert result.level == IDEATION
+    assert not any("with_distress" in e.modifiers for e in result.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't do this anymore, I'm going to take them all back to the pharmacy",
+        "I'm so tired of everything, the vitamins are here and I'll take them all together",
+    ],
+)
+def test_distress_beside_a_medication_routine_stays_below_ideation(text: str) -> None:
+    assert level(text) < IDEATION
