@@ -43,3 +43,28 @@ def test_the_new_thread_page_names_its_board(client: Client, member: User, board
     login(client, member)
     page = client.get(reverse("forums:new_thread", args=[board.slug])).content.decode()
     assert f"Start a thread in {board.name}" in page
+
+
+def test_a_new_thread_at_risk_opens_on_the_crisis_panel(
+    client: Client, thread: Thread, outsider: User
+) -> None:
+    login(client, outsider)
+    response = client.post(
+        reverse("forums:new_thread", args=[thread.board.slug]),
+        {"title": "Tonight", "body": "Some days I wish I could just not wake up."},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#crisis-help")
+    assert 'id="crisis-help"' in client.get(response["Location"]).content.decode()
+
+
+def test_an_ordinary_new_thread_opens_without_a_fragment(
+    client: Client, thread: Thread, outsider: User
+) -> None:
+    login(client, outsider)
+    response = client.post(
+        reverse("forums:new_thread", args=[thread.board.slug]),
+        {"title": "Small wins", "body": "I went for a walk today."},
+    )
+    assert response.status_code == 302
+    assert "#" not in response["Location"]

@@ -169,15 +169,17 @@ def render_thread_rows(rows: list[ThreadRow]) -> SafeString:
 
 
 @lru_cache(maxsize=32)
-def _reply_form(language: str) -> str:
+def _reply_form(language: str, anonymous: bool) -> str:
     from peerhaven.forums.forms import ReplyForm
 
-    return render_to_string("forums/_post_form.html", {"form": ReplyForm()})
+    form = ReplyForm(initial={"anonymous": True} if anonymous else None)
+    return render_to_string("forums/_post_form.html", {"form": form})
 
 
-def reply_form_html() -> SafeString:
-    """The empty reply form's fields (no per-person data in them: labels, help, choices)."""
+def reply_form_html(*, anonymous: bool = False) -> SafeString:
+    """The empty reply form's fields (no per-person data in them: labels, help, choices), with
+    "post anonymously" ticked for someone who already wrote anonymously in the thread."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     if settings.DEBUG:  # templates may change while the development server runs
         _reply_form.cache_clear()
-    return mark_safe(_reply_form(language))  # noqa: S308 - rendered by our template
+    return mark_safe(_reply_form(language, anonymous))  # noqa: S308 - rendered by our template

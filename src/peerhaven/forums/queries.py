@@ -124,6 +124,9 @@ class ViewerState:
     blocked_by_author: bool = False
     # The viewer's posts in the thread that a moderator acted on (the notes are for them).
     noted_posts: frozenset[int] = frozenset()
+    # The viewer wrote anonymously in the thread: their reply form starts on anonymous, or a
+    # reply by habit would put their name beside their anonymous post.
+    anonymous_here: bool = False
     facts: tuple[Fact, ...] = ()
 
 
@@ -152,9 +155,11 @@ def _forum_facts(user_id: int, thread_id: int | None) -> FactsQuery:
             f"SELECT 'noted', {action}.post_id, '' FROM {action} "  # noqa: S608
             f"INNER JOIN {post} ON {post}.id = {action}.post_id "
             f"WHERE {action}.thread_id = %s AND {post}.author_id = %s",
+            f"SELECT 'anonymous_here', COUNT(*), '' FROM {post} "  # noqa: S608
+            f"WHERE thread_id = %s AND author_id = %s AND is_anonymous = %s",
         ]
         params += [user_id, thread_id, user_id, thread_id, user_id, thread_id, thread_id, user_id]
-        params += [False, thread_id, user_id]
+        params += [False, thread_id, user_id, thread_id, user_id, True]
     return " UNION ALL ".join(sql), params
 
 
@@ -180,6 +185,7 @@ def viewer_state(user: Any, *, thread_id: int | None = None, unread: bool = Fals
     blocked, warnings, threads = set(), set(), set()
     following, read_position, blocked_by_author = False, 0, False
     noted: set[int] = set()
+    anonymous_here = False
     for fact, number, text in facts:
         if fact == "block":
             blocked.add(number)
@@ -196,6 +202,8 @@ def viewer_state(user: Any, *, thread_id: int | None = None, unread: bool = Fals
             blocked_by_author = True
         elif fact == "noted":
             noted.add(number)
+        elif fact == "anonymous_here":
+            anonymous_here = bool(number)
     return ViewerState(
         blocked=frozenset(blocked),
         muted_warnings=frozenset(warnings),
@@ -204,6 +212,7 @@ def viewer_state(user: Any, *, thread_id: int | None = None, unread: bool = Fals
         read_position=read_position,
         blocked_by_author=blocked_by_author,
         noted_posts=frozenset(noted),
+        anonymous_here=anonymous_here,
         facts=tuple(facts),
     )
 

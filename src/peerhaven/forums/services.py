@@ -153,6 +153,11 @@ def post_url(post: Post) -> str:
     return f"{url}#post-{post.position}"
 
 
+def wrote_anonymously_in(thread: Thread, user: User) -> bool:
+    """Whether ``user`` has an anonymous post (the opening one or a reply) in ``thread``."""
+    return Post.objects.filter(thread=thread, author=user, is_anonymous=True).exists()
+
+
 def author_label(post: Post) -> str:
     if post.is_anonymous:
         return ANONYMOUS

@@ -252,7 +252,9 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
                 else:
                     messages.success(request, _("Your thread is posted."))
                 _draft_stored(request, thread_draft_key(_user(request).pk, b.slug))
-                return redirect("forums:thread", thread.pk)
+                # At risk: the thread opens on the crisis panel (focus and screen readers).
+                url = reverse("forums:thread", args=[thread.pk])
+                return redirect(to_help_if_shown(request, url))
     return _render_with_drafts(request, "forums/new_thread.html", context, status=status)
 
 
@@ -287,7 +289,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             "view": view,
             "posts_html": fragments.render_posts(request, view),
             "thread": t,
-            "reply_form_html": fragments.reply_form_html(),
+            "reply_form_html": fragments.reply_form_html(anonymous=state.anonymous_here),
             "draft_key": reply_draft_key(_user(request).pk, t.pk),
             "sent_drafts": _drafts_sent(request),
             "boards_for_move": queries.visible_boards(_user(request)) if view.moderator else [],
@@ -311,6 +313,8 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             # The quoted words keep their warning: without it they would reach readers who
             # muted that topic, open, in a reply with no warning.
             initial["content_warning"] = quoted.content_warning
+    if request.method != "POST" and services.wrote_anonymously_in(t, _user(request)):
+        initial["anonymous"] = True  # as on the thread page (ViewerState.anonymous_here)
     form = ReplyForm(request.POST or None, initial=initial)
     context: dict[str, Any] = {
         "thread": t,
