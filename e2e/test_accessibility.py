@@ -159,3 +159,22 @@ def test_checkboxes_and_radios_are_at_least_24_pixels_square(page: Page, path: s
     sizes = [boxes.nth(i).bounding_box() for i in range(boxes.count())]
     small = [s for s in sizes if s is None or s["width"] < 24 or s["height"] < 24]
     assert not small, f"{len(small)} of {len(sizes)} controls under 24 px on {path}: {small[:3]}"
+
+
+def test_crisis_numbers_are_big_targets_and_printed_plans_show_addresses(page: Page) -> None:
+    # The number to tap is the one thing someone in crisis needs on a phone.
+    person("Printed Plan", email="plan@example.org", time_zone="Europe/Berlin", country="DE")
+    sign_in(page, "plan@example.org", PASSWORD)
+    page.goto("/help/?country=GB")
+    numbers = page.locator("main .crisis-ways a[href^='tel:']")
+    expect(numbers.first).to_be_visible()
+    sizes = [numbers.nth(i).bounding_box() for i in range(numbers.count())]
+    assert all(s is not None and s["width"] >= 44 and s["height"] >= 44 for s in sizes), sizes
+
+    # On paper a link is only its address: the printed plan shows it after each website.
+    page.goto("/safety/plan/print/")
+    page.emulate_media(media="print")
+    websites = page.locator(".plan-print .crisis-ways a[href^='http']")
+    expect(websites.first).to_be_attached()
+    after = websites.first.evaluate("a => getComputedStyle(a, '::after').content")
+    assert websites.first.get_attribute("href") in after

@@ -183,6 +183,11 @@ def test_room_page_loads_the_script_and_accessible_parts(
     assert 'aria-live="polite"' in html
     assert '<label for="room-text">' in html
     assert "Facilitator tools" not in html
+    # The in-room crisis panel is styled as on every other page, and without JavaScript the
+    # page says the room cannot work and where help is, instead of "Connecting…" for ever.
+    assert "safety/safety.css" in html
+    noscript = html.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert 'href="/help/"' in noscript
 
 
 def test_room_page_shows_facilitator_tools_to_facilitators(
