@@ -55,6 +55,17 @@ def test_crisis_resources_follow_the_members_country(
     assert data["country"] == "IN"
     assert any(r["phone"] == "14416" for r in data["local"])
     assert data["international"]
+    assert data["has_lines"] and data["shown"] == data["local"]
+
+
+def test_crisis_resources_api_puts_the_emergency_number_first_where_no_line_is_listed(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    data = client.get("/api/safety/resources?country=DE", **auth(make_user())).json()
+    assert not data["has_lines"]
+    assert [r["phone"] for r in data["local"]] == ["112"]
+    assert data["shown"][0]["phone"] == "112" and data["shown"][0]["is_emergency"]
+    assert [r["name"] for r in data["shown"][1:]] == [r["name"] for r in data["international"]]
 
 
 def test_moderators_list_claim_and_resolve_alerts(

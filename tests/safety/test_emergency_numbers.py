@@ -49,9 +49,15 @@ EU = [
 
 
 def test_every_eu_country_has_an_emergency_number_in_the_shipped_data() -> None:
-    emergency = {r["country"]: r["phone"] for r in read_resources() if r.get("is_emergency")}
+    emergency = {
+        r["country"]: r["phone"] + " " + r.get("description", "")
+        for r in read_resources()
+        if r.get("is_emergency")
+    }
     assert len(EU) == 27
     assert all("112" in emergency.get(c, "") for c in EU), [c for c in EU if c not in emergency]
+    # Where 112 reaches the police first, the ambulance number is the one listed.
+    assert emergency["NO"].startswith("113") and emergency["AT"].startswith("144")
 
 
 def test_a_directory_with_only_an_emergency_number_shows_it_before_the_directories() -> None:
@@ -70,7 +76,7 @@ def test_the_room_panel_payload_names_the_emergency_number(
 ) -> None:
     person = make_user(country="DE")
     lines = crisis_payload(person, level="imminent")["lines"]
-    assert lines[0]["phone"] == "112"
+    assert lines[0]["phone"] == "112" and lines[0]["is_emergency"]
     assert any(line["name"] == "Find A Helpline" for line in lines)
 
 
@@ -88,14 +94,22 @@ def test_the_page_panel_names_the_emergency_number(
     assert "Call your local emergency number" not in panel
 
 
-def test_an_upgrade_adds_new_countries_but_not_a_line_an_admin_deleted() -> None:
+def test_an_upgrade_adds_what_is_missing_but_not_a_line_an_admin_deleted() -> None:
     from peerhaven.safety.resources import load_resources
 
     CrisisResource.objects.filter(country="US", name="Crisis Text Line").delete()
     CrisisResource.objects.filter(country="PT").delete()
+    # An admin listed a German crisis line before the upgrade shipped Germany's 112.
+    CrisisResource.objects.filter(country="DE").delete()
+    CrisisResource.objects.create(
+        country="DE", name="A local line", phone="0800 000 000", verified_on="2026-01-01"
+    )
 
-    added = load_resources(only_new_countries=True)
+    added = load_resources(upgrade=True)
 
-    assert added == 1
+    assert added == 2
     assert CrisisResource.objects.filter(country="PT", phone="112").exists()
+    assert CrisisResource.objects.filter(country="DE", is_emergency=True, phone="112").exists()
     assert not CrisisResource.objects.filter(country="US", name="Crisis Text Line").exists()
+    germany = crisis_resources(country="DE")
+    assert germany.has_lines and [r.phone for r in germany.emergency] == ["112"]

@@ -49,7 +49,14 @@ class ResourceOut(Schema):
 
 
 class ResourcesOut(Schema):
+    """``shown`` is what to put in front of a person in crisis (what every crisis panel on the
+    web shows): the country's lines when it has crisis lines, else its emergency number (when
+    known) followed by the international directories. ``local`` and ``international`` are the
+    whole lists, for a directory page."""
+
     country: str
+    has_lines: bool
+    shown: list[ResourceOut]
     local: list[ResourceOut]
     international: list[ResourceOut]
 
@@ -110,6 +117,8 @@ def my_resources(request: HttpRequest, country: str = "") -> dict[str, Any]:
     directory = queries.crisis_resources(country=country or user.country, language=user.language)
     return {
         "country": directory.country,
+        "has_lines": directory.has_lines,
+        "shown": directory.shown,
         "local": directory.local,
         "international": directory.international,
     }

@@ -221,6 +221,8 @@ def crisis_payload(user: Any, *, level: str, held: bool = False) -> dict[str, An
             "chat_url": r.chat_url,
             "url": r.url,
             "hours": r.hours,
+            "description": r.description,
+            "is_emergency": r.is_emergency,
         }
 
     plan = safety_plan_for(user)

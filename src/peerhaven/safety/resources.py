@@ -67,23 +67,34 @@ def load_resources(
     path: Path = DATA_FILE,
     *,
     update: bool = False,
-    only_new_countries: bool = False,
+    upgrade: bool = False,
 ) -> int:
     """Create the shipped resources that are missing (and refresh them when ``update``).
 
     Admins edit resources in the admin; loading again never overwrites their edits unless
-    ``update`` is set. ``only_new_countries`` adds only the rows of countries that have no row
-    at all, so a line an admin deleted on purpose does not come back with an upgrade. Returns
-    how many rows were created or updated.
+    ``update`` is set. ``upgrade`` (data migrations after the first) adds only what a database
+    lacks: every row of a country that has none, and a country's emergency number where it
+    has no emergency row (an admin who listed a local crisis line still gets it). Other shipped
+    rows an admin deleted on purpose do not come back. Returns how many rows were created or
+    updated.
     """
     if model is None:
         from peerhaven.safety.models import CrisisResource
 
         model = CrisisResource
-    known = set(model.objects.values_list("country", flat=True)) if only_new_countries else set()
+    known: set[str] = set()
+    with_emergency: set[str] = set()
+    if upgrade:
+        known = set(model.objects.values_list("country", flat=True))
+        with_emergency = set(
+            model.objects.filter(is_emergency=True).values_list("country", flat=True)
+        )
     changed = 0
     for row in read_resources(path):
-        if row["country"] in known:
+        needed = row["country"] not in known or (
+            row.get("is_emergency") and row["country"] not in with_emergency
+        )
+        if upgrade and not needed:
             continue
         key = {k: row.pop(k) for k in ("country", "language", "name")}
         if update:
