@@ -5,11 +5,11 @@ from django.db.models.signals import post_save
 
 
 def _block_made(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
-    """A block made anywhere (forums, a mentorship) withdraws pending requests between the two."""
+    """A block made anywhere (forums, a mentorship) ends pending requests between the two."""
     if created:
-        from peerhaven.mentoring.services import withdraw_requests_between
+        from peerhaven.mentoring.services import end_requests_after_block
 
-        withdraw_requests_between(instance.blocker_id, instance.blocked_id)
+        end_requests_after_block(instance.blocker_id, instance.blocked_id)
 
 
 class MentoringConfig(AppConfig):

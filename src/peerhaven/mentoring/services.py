@@ -824,15 +824,28 @@ def withdraw_request(*, req: MentorshipRequest, mentee: User) -> MentorshipReque
     return req
 
 
-def withdraw_requests_between(a_id: int, b_id: int) -> int:
-    """Withdraw pending requests between two people after a block either way (anywhere on the
+def end_requests_after_block(blocker_id: int, blocked_id: int) -> int:
+    """End pending requests between two people after a block either way (anywhere on the
     site): such a request can never be accepted, so it must not sit in the mentor's list or
-    hold the mentee's one open request. Nobody is notified: who blocked whom is never said.
-    Returns how many were withdrawn."""
-    pair = Q(mentee_id=a_id, mentor_id=b_id) | Q(mentee_id=b_id, mentor_id=a_id)
-    return MentorshipRequest.objects.filter(pair, status=RequestStatus.PENDING).update(
-        status=RequestStatus.WITHDRAWN, responded_at=timezone.now()
-    )
+    hold the mentee's one open request. A mentee who blocked their mentor withdrew it; a mentor
+    who blocked the mentee declined it, and the mentee hears so exactly as after any decline
+    (with the next suggestion), so who blocked whom is never said. Returns how many ended."""
+    now = timezone.now()
+    ended = MentorshipRequest.objects.filter(
+        mentee_id=blocker_id, mentor_id=blocked_id, status=RequestStatus.PENDING
+    ).update(status=RequestStatus.WITHDRAWN, responded_at=now)
+    for req in MentorshipRequest.objects.filter(
+        mentee_id=blocked_id, mentor_id=blocker_id, status=RequestStatus.PENDING
+    ):
+        with transaction.atomic():
+            locked = MentorshipRequest.objects.select_for_update().get(pk=req.pk)
+            if locked.status != RequestStatus.PENDING:
+                continue
+            locked.status, locked.responded_at = RequestStatus.DECLINED, now
+            locked.save(update_fields=["status", "responded_at"])
+            _offer_next(locked, why=_("Your mentor request was not accepted this time"))
+            ended += 1
+    return ended
 
 
 def _lock_pending(req: MentorshipRequest, mentor: User) -> MentorshipRequest:
