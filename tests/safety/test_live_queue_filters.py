@@ -29,7 +29,7 @@ from peerhaven.safety.models import AlertOutcome, AlertSource, AlertStatus, Leve
 IMMINENT_TEXT = "I am going to overdose on my pills tonight"  # invented, as in conftest
 IDEATION_TEXT = "I wish I was dead"  # invented, as in conftest
 
-NOT_SHOWN_ONE = "1 new alert not shown by your filters."
+NOT_SHOWN_ONE = "1 open alert not shown by your filters."
 
 
 def _page(moderator: User, query: str = "") -> str:
@@ -218,7 +218,7 @@ def test_the_reports_queue_draws_reports_only_and_counts_the_others(
     assert [s["rows"] for s in steps] == [[], [], [report.pk], [report.pk]]
     assert steps[0]["note"].startswith(NOT_SHOWN_ONE)
     # Counted once per alert, whatever else is said about it.
-    assert steps[3]["note"] == "2 new alerts not shown by your filters. Clear filters"
+    assert steps[3]["note"] == "2 open alerts not shown by your filters. Clear filters"
     assert steps[2]["status"] == f"New concern alert #{report.pk}."
 
 
@@ -249,3 +249,23 @@ def test_a_row_the_filters_no_longer_keep_leaves_the_page_as_after_a_reload(
     assert alert.pk not in _rows(_page(moderator, "?status=open"))
     # It was shown when it arrived: nothing is counted as unseen.
     assert taken["note"] == ""
+
+
+def test_an_alert_raised_out_of_the_filter_is_counted_not_dropped(
+    make_alert: Callable[..., RiskAlert], moderator: User, second_moderator: User
+) -> None:
+    labels = _labels(_page(moderator, "?level=ideation"))
+    alert = make_alert(text=IDEATION_TEXT)
+    created = _event(alert)
+    RiskAlert.objects.filter(pk=alert.pk).update(level="imminent")  # a newer text raised it
+    raised = _event(alert, "updated")
+    services.claim_alert(alert_id=alert.pk, moderator=second_moderator)
+    taken = _event(alert, "acknowledged")
+    arrived, left, handled = _run(labels, [created, raised, taken])
+    assert arrived["rows"] == [alert.pk] and arrived["note"] == ""
+    # No longer ideation: it leaves the page, but an open alert nobody has is never gone
+    # without a word.
+    assert left["rows"] == []
+    assert left["note"] == f"{NOT_SHOWN_ONE} Clear filters"
+    # Once a moderator has it, nothing is left waiting unseen.
+    assert handled["note"] == ""

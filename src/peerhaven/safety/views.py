@@ -464,13 +464,13 @@ def _live_queue_labels(kept: dict[str, list[Any]]) -> dict[str, Any]:
         "filters": kept,
         # The two forms, for 1 and for more ("{count}" is filled in by the script).
         "not_shown_one": ngettext(
-            "{count} new alert not shown by your filters.",
-            "{count} new alerts not shown by your filters.",
+            "{count} open alert not shown by your filters.",
+            "{count} open alerts not shown by your filters.",
             1,
         ),
         "not_shown_many": ngettext(
-            "{count} new alert not shown by your filters.",
-            "{count} new alerts not shown by your filters.",
+            "{count} open alert not shown by your filters.",
+            "{count} open alerts not shown by your filters.",
             2,
         ),
         "clear_filters": _("Clear filters"),

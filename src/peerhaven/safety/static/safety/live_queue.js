@@ -68,7 +68,7 @@
     });
   }
 
-  // "1 new alert not shown by your filters. Clear filters", said once per change of the count.
+  // "1 open alert not shown by your filters. Clear filters", said once per change of the count.
   function sayNotShown() {
     var count = Object.keys(notShown).length;
     if (!note || count === notShownSaid) { return; }
@@ -88,10 +88,15 @@
     if (!kept(alert)) {
       // Not (or no longer) on this page, as after a reload: e.g. resolved on the active queue.
       if (row) { row.remove(); }
-      if (kind === "created") {
+      if (alert.status !== "open") {
+        // Someone has it, or it is resolved: nothing left waiting unseen.
+        if (notShown[alert.id]) { delete notShown[alert.id]; }
+      } else if (kind === "created" || row || notShown[alert.id]) {
+        // Open and nobody has it: new, or it left this page by changing (raised to imminent
+        // on the ideation queue, say). Never gone without a word.
         notShown[alert.id] = true;
-        sayNotShown();
       }
+      sayNotShown();
       return;
     }
     if (notShown[alert.id]) {
