@@ -29,6 +29,35 @@ def _canonical_zones() -> list[str]:
     return sorted((zones & valid_timezones()) | {"UTC"})
 
 
+@cache
+def zone_hints() -> dict[str, dict[str, str]]:
+    """What ``timezone_guess.js`` needs to turn a device's zone into the form's choices.
+
+    ``aliases``: zone names browsers still report (ICU keeps old names: "Asia/Calcutta",
+    "Europe/Kiev"; tzdata merged others: "Europe/Oslo" is a link to "Europe/Berlin") → the
+    listed zone they are a link to. ``countries``: zone → the ISO country it lies in, from
+    zone.tab (one country per zone, so "Europe/Oslo" is Norway though its rules are Berlin's),
+    aliases included.
+    """
+    listed = set(_canonical_zones())
+    base = resources.files("tzdata").joinpath("zoneinfo")
+    links: dict[str, str] = {}
+    for line in base.joinpath("tzdata.zi").read_text("utf-8").splitlines():
+        if line.startswith("L "):
+            _l, target, name = line.split()
+            links[name] = target
+    countries: dict[str, str] = {}
+    for line in base.joinpath("zone.tab").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, _coords, zone = line.split("\t")[:3]
+            countries[zone] = code
+    for name, target in links.items():
+        if name not in countries and target in countries:
+            countries[name] = countries[target]
+    aliases = {name: target for name, target in links.items() if target in listed}
+    return {"aliases": aliases, "countries": countries}
+
+
 def timezone_choices() -> list[tuple[str, str]]:
     return [(tz, tz.replace("_", " ")) for tz in _canonical_zones()]
 

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerhaven.accounts import audit, permissions, privacy, ratelimit, services
-from peerhaven.accounts.countries import country_from_language
 from peerhaven.accounts.forms import (
     EraseForm,
     OnboardingForm,
     PreferencesForm,
     ProfileForm,
     TokenForm,
+    zone_hints,
 )
 from peerhaven.accounts.models import (
     DEFAULT_TIME_ZONE,
@@ -77,17 +77,18 @@ def welcome(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Welcome to Peerhaven, %(name)s.") % {"name": user})
                 return redirect(_safe_next(request, "accounts:profile"))
         return render(request, "accounts/welcome.html", {"form": form}, status=400)
-    # The country decides which crisis lines the person is shown: suggest one from the
-    # browser's language ("en-GB"), to confirm or change, rather than none.
-    country = user.country or country_from_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
     form = OnboardingForm(
-        initial={"time_zone": user.time_zone, "language": user.language, "country": country}
+        initial={"time_zone": user.time_zone, "language": user.language, "country": user.country}
     )
+    # Never chosen: timezone_guess.js selects the device's own zone (reminders and quiet hours
+    # are counted in it) and the country that zone lies in (it decides which crisis lines are
+    # shown), for the person to confirm or change. Not the browser's language: "en-US" is the
+    # default in many countries, and 988 does not answer in India.
     if user.time_zone == DEFAULT_TIME_ZONE:
-        # Never chosen: timezone_guess.js selects the device's own zone (reminders and quiet
-        # hours are counted in it).
         form.fields["time_zone"].widget.attrs["data-guess-zone"] = DEFAULT_TIME_ZONE
-    return render(request, "accounts/welcome.html", {"form": form})
+    if not user.country:
+        form.fields["country"].widget.attrs["data-guess-country"] = ""
+    return render(request, "accounts/welcome.html", {"form": form, "zone_hints": zone_hints()})
 
 
 @login_required
