@@ -9,6 +9,7 @@ public one, so nothing is guessed there; ``SITE_URL`` must be set (``docs/operat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -62,8 +63,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Links in e-mails point to {url}{note}.")
         jobs = None
         if not options["no_jobs"]:
-            # The job worker is its own process so a slow job never holds up a page.
-            jobs = subprocess.Popen([sys.executable, "-m", "peerhaven", "run_huey", "--quiet"])
+            # The job worker is its own process so a slow job never holds up a page. It must
+            # not outlive this one: uvicorn re-raises SIGTERM after its graceful shutdown, which
+            # ends this process before the ``finally`` below can stop the worker.
+            jobs = subprocess.Popen(
+                [sys.executable, "-m", "peerhaven", "run_huey", "--quiet"],
+                preexec_fn=_die_with_parent,
+            )
         try:
             import uvicorn
 
@@ -80,3 +86,17 @@ class Command(BaseCommand):
             if jobs is not None:
                 jobs.terminate()
                 jobs.wait(timeout=10)
+
+
+def _die_with_parent() -> None:
+    """In the job worker, before it starts: on Linux, have the kernel send it SIGTERM when this
+    process ends, however it ends (SIGTERM re-raised by uvicorn, SIGKILL, a crash). Elsewhere
+    the ``finally`` in ``handle`` is what stops it."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
