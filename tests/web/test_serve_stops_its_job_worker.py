@@ -57,7 +57,7 @@ def test_sigterm_to_serve_stops_the_job_worker(tmp_path: Path) -> None:
     env["DJANGO_SETTINGS_MODULE"] = "peerhaven.settings"
     env.pop("PEERHAVEN_TESTING", None)
     # A migrated database: on an empty one the worker can stop by itself, hiding the bug.
-    subprocess.run(  # noqa: S603 - this project's own command
+    subprocess.run(
         [sys.executable, "-m", "peerhaven", "migrate", "-v0"], env=env, check=True, timeout=300
     )
     port = _free_port()
