@@ -154,7 +154,11 @@ def test_two_writers_held_notes_make_two_alerts_and_neither_release_publishes_un
     first = by_author[facilitator.pk]
     safety.claim_alert(alert_id=first.pk, moderator=moderator)
     safety.resolve_alert(
-        alert=first, moderator=moderator, outcome=AlertOutcome.NO_RISK, release_held=True
+        alert=first,
+        moderator=moderator,
+        outcome=AlertOutcome.NO_RISK,
+        note="Read it: about a film.",
+        release_held=True,
     )
     meeting.refresh_from_db()
     # The meeting's note is now the co-facilitator's, still under review: not published.

@@ -30,7 +30,11 @@ def _release(alert_kind: str, object_id: int, moderator: User) -> None:
     alert = RiskAlert.objects.get(kind=alert_kind, object_id=str(object_id))
     safety.claim_alert(alert_id=alert.pk, moderator=moderator)
     safety.resolve_alert(
-        alert=alert, moderator=moderator, outcome=AlertOutcome.NO_RISK, release_held=True
+        alert=alert,
+        moderator=moderator,
+        outcome=AlertOutcome.NO_RISK,
+        note="Read it: about a film.",
+        release_held=True,
     )
 
 

@@ -238,7 +238,9 @@ def test_resolving_needs_the_claim_and_an_outcome_and_keeps_held_content_unless_
 
     again = make_alert(text=IMMINENT_TEXT, obj=member)
     services.claim_alert(alert_id=again.pk, moderator=moderator)
-    services.resolve_alert(alert=again, moderator=moderator, outcome="no_risk", release_held=True)
+    services.resolve_alert(
+        alert=again, moderator=moderator, outcome="no_risk", note="A song", release_held=True
+    )
     assert released[-1] == (str(member.pk), True)
 
 

@@ -359,7 +359,7 @@ def test_the_api_keeps_held_content_hidden_unless_asked(
 ) -> None:
     response = login(Client(), moderator).post(
         f"/api/safety/alerts/{mine.pk}/resolve",
-        {"outcome": "no_risk"},
+        {"outcome": "no_risk", "note": "Lyrics from a song."},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

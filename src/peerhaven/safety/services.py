@@ -39,6 +39,7 @@ from peerhaven.safety.models import (
     Appeal,
     AppealStatus,
     CrisisResource,
+    Level,
     ModerationAction,
     ModeratorDuty,
     OutreachTemplate,
@@ -734,6 +735,13 @@ def resolve_alert(
         )
     alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
     _check_handler(alert, moderator)
+    if alert.level == Level.IMMINENT and outcome == AlertOutcome.NO_RISK and not note.strip():
+        # A second look for the one closure that dismisses imminent risk: the next moderator,
+        # and the label the screener learns from, need the reason.
+        raise ValidationError(
+            _("Say in the note why there is no risk to the author: this alert is imminent."),
+            code="note_required",
+        )
     alert.status = AlertStatus.RESOLVED
     alert.outcome = outcome
     alert.resolution_note = note.strip()

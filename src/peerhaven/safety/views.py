@@ -555,11 +555,26 @@ def _alert_page(
                     for name in ("title", "body", "note", "reason")
                     if name in form.fields and form.data.get(name, "").strip()
                 ]
+    # The same person's other open alerts: one reach-out for all of them, none resolved blind.
+    others = (
+        list(
+            RiskAlert.objects.filter(
+                author_id=alert.author_id,
+                status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+            )
+            .exclude(pk=alert.pk)
+            .select_related("assigned_to")
+            .order_by("-created_at")[:20]
+        )
+        if alert.author_id is not None
+        else []
+    )
     return render(
         request,
         "safety/moderation/alert.html",
         {
             "alert": alert,
+            "other_open": others,
             "kept": kept,
             "conversation": rows,
             # Where the page's live updates start (safety/live_conversation.js).
