@@ -58,3 +58,49 @@ def test_a_reviewed_opening_post_takes_the_thread_out_of_view_with_the_reason(
     page = client.get(reverse("forums:thread", args=[thread.pk])).content.decode()
     assert "waiting for a moderator" not in page
     assert "A moderator reviewed it and kept it hidden." in page
+
+
+def test_a_thread_kept_hidden_says_so_rather_than_removed(
+    client: Client, board: Board, member: User, moderator: User
+) -> None:
+    thread = services.create_thread(board=board, author=member, title="Tonight", body=HELD_TEXT)
+    _resolve_kept_hidden(Post.objects.get(thread=thread, position=1), moderator, "")
+    login(client, member)
+    page = client.get(reverse("forums:thread", args=[thread.pk])).content.decode()
+    assert "A moderator read this thread and kept it hidden." in page
+    assert "A moderator removed this thread" not in page
+
+
+@pytest.mark.parametrize("publish", [True, False])
+def test_the_author_is_told_what_became_of_their_held_post(
+    thread: Thread,
+    outsider: User,
+    moderator: User,
+    publish: bool,
+) -> None:
+    from peerhaven.notifications.models import Notification
+
+    post = services.reply(thread=thread, author=outsider, body=HELD_TEXT)
+    alert = RiskAlert.objects.get(object_id=str(post.pk))
+    safety.claim_alert(alert_id=alert.pk, moderator=moderator)
+    before = set(Notification.objects.filter(recipient=outsider).values_list("pk", flat=True))
+
+    safety.resolve_alert(
+        alert=alert,
+        moderator=moderator,
+        outcome="reached_out",
+        release_held=publish,
+        held_reason="" if publish else "We have written to you privately.",
+    )
+
+    told = Notification.objects.filter(recipient=outsider, kind="moderation").exclude(
+        pk__in=before
+    )
+    assert told.count() == 1
+    note = told.get()
+    if publish:
+        assert note.title == "A moderator read what you wrote, and others can see it now"
+    else:
+        assert note.title == "A moderator read what you wrote and kept it hidden"
+        assert note.body.startswith("We have written to you privately.")
+    assert note.url == alert.url

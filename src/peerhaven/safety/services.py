@@ -778,6 +778,7 @@ def resolve_alert(
             else:
                 releaser(alert.object_id, release_held)
             released = release_held
+            _tell_author_of_review(alert, published=release_held, reason=held_reason)
     audit.record(
         actor=moderator,
         action="safety.alert.resolve",
@@ -788,6 +789,23 @@ def resolve_alert(
     )
     transaction.on_commit(partial(live.broadcast, live.alert_event(alert, "resolved")))
     return alert
+
+
+def _tell_author_of_review(alert: RiskAlert, *, published: bool, reason: str) -> None:
+    """Tell the author a moderator read their held text, and what became of it: they were
+    told it waits for a review, and must not have to keep checking. Never about a
+    moderator's own text, and a failure never undoes the resolution (``_page``)."""
+    if alert.author is None:
+        return
+    if published:
+        title = _("A moderator read what you wrote, and others can see it now")
+        body = _("Thank you for sharing it. Get help now is always one tap away if you need it.")
+    else:
+        title = _("A moderator read what you wrote and kept it hidden")
+        body = (reason.strip() or _("It stays visible to you and the moderators only.")) + (
+            " " + _("You have done nothing wrong. Get help now is always one tap away.")
+        )
+    _page(recipient=alert.author, kind="moderation", title=title, body=body, url=alert.url)
 
 
 def escalate_overdue_alerts(*, now: datetime.datetime | None = None) -> int:
