@@ -93,9 +93,7 @@ def test_the_author_is_told_what_became_of_their_held_post(
         held_reason="" if publish else "We have written to you privately.",
     )
 
-    told = Notification.objects.filter(recipient=outsider, kind="moderation").exclude(
-        pk__in=before
-    )
+    told = Notification.objects.filter(recipient=outsider, kind="moderation").exclude(pk__in=before)
     assert told.count() == 1
     note = told.get()
     if publish:
