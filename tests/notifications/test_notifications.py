@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 from unittest import mock
 
@@ -118,6 +119,15 @@ def test_preferences_page_saves_choices(member_client: Client, member: User) -> 
     assert prefs["reply"] == (True, True)
     assert prefs["group"] == (False, False)
     assert prefs["safety"][0] is True  # cannot be switched off in the app
+
+
+def test_a_fresh_notification_reads_now_not_zero_minutes(
+    member_client: Client, member: User
+) -> None:
+    services.notify(recipient=member, kind="system", title="Just arrived")
+    page = member_client.get(reverse("notifications:inbox")).content.decode()
+    assert "0\xa0minutes" not in page and "0 minutes" not in page
+    assert re.search(r">(now|\d+\W+seconds? ago)</time>", page)
 
 
 def test_inbox_has_a_constant_query_count(
