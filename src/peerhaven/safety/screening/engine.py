@@ -524,20 +524,6 @@ class _Hit:
 _NOT_SHIFTED = frozenset({"ideation.gun_access", "ideation.gun_acquire"})
 
 
-def _raise_with_distress(kept: list[_Hit]) -> None:
-    """Raise ``imminent_with_distress`` hits to imminent when another hit in the same text
-    plainly states distress: both unqualified (no modifier lowered or explained either)."""
-    plain = [h for h in kept if not h.modifiers and h.level == h.rule.level]
-    if not any(h.rule.imminent_with_distress and h.level == RiskLevel.IDEATION for h in plain):
-        return
-    if not any(h.level >= RiskLevel.CONCERN and not h.rule.imminent_with_distress for h in plain):
-        return
-    for hit in plain:
-        if hit.rule.imminent_with_distress and hit.level == RiskLevel.IDEATION:
-            hit.level = RiskLevel.IMMINENT
-            hit.modifiers.append("with_distress")
-
-
 def screen_rules(
     norm: Normalized, *, anyone: bool = False, skip: frozenset[str] = frozenset()
 ) -> Screening:
@@ -572,7 +558,6 @@ def screen_rules(
         taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
         kept.append(hit)
 
-    _raise_with_distress(kept)
     level = max((h.level for h in kept), default=RiskLevel.NONE)
     method = any(
         h.rule.method and not {"idiom", "negated", "supportive"} & set(h.modifiers) for h in kept

@@ -134,10 +134,6 @@ class Rule:
     hyperbole: bool = False
     # False when the phrase already contains its own negation ("never had the guts to").
     negatable: bool = True
-    # An ideation reading that is imminent when the same text also plainly states the
-    # author's own distress (another unqualified hit at concern or above): the words alone
-    # also describe everyday routines ("I'll take them all tonight"), the two together a plan.
-    imminent_with_distress: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -470,8 +466,7 @@ RULES: tuple[Rule, ...] = (
         # earlier in the sentence, then "take them all". Ideation, not imminent: the same words
         # describe medication routines ("I forgot my morning meds so I'll take them all
         # tonight"), which only the context a person reads tells apart; routine continuations
-        # ("with food", "together", "as prescribed") are left out. With distress stated plainly
-        # in the same text ("I can't do this anymore, …") it is imminent, and held.
+        # ("with food", "together", "as prescribed") are left out.
         "ideation.pills_take_them_all",
         IDEATION,
         r"\b<pills>\b[^.!?\n]{0,80}?\b(?:i'm|im|i am|i'll|ill|i will) (?:going to |gonna "
@@ -482,8 +477,6 @@ RULES: tuple[Rule, ...] = (
         r"|after (?:food|meals|breakfast|dinner)|from now|again tomorrow))",
         "Says they will take all of their pills",
         subject="self",
-        method=True,
-        imminent_with_distress=True,
     ),
     Rule(
         "ideation.end_life",
