@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -138,29 +137,19 @@ def test_an_anonymous_reaction_reaches_a_blocker_like_anyone_elses(
     assert Block.objects.filter(blocker=member, blocked=peer_supporter).exists()
 
 
-def test_reactions_given_before_the_change_are_made_anonymous_by_the_migration(
-    make_thread: Callable[..., Thread], member: User, outsider: User, peer_supporter: User
+def test_a_held_anonymous_reply_does_not_make_reactions_anonymous(
+    make_thread: Callable[..., Thread], member: User, outsider: User
 ) -> None:
-    from importlib import import_module
-
-    from django.apps import apps
-
-    migration: Any = import_module("peerhaven.forums.migrations.0007_reaction_is_anonymous")
-    thread = make_thread(member, anonymous=True)
-    answer = services.reply(thread=thread, author=outsider, body="Hello")
-    named = services.create_thread(board=thread.board, author=member, title="Named", body="x")
-    named_answer = services.reply(thread=named, author=outsider, body="Hi")
-    # Rows as they were stored before reactions knew about anonymity.
-    Reaction.objects.bulk_create(
-        [
-            Reaction(post=answer, user=member, kind="thank_you"),
-            Reaction(post=answer, user=peer_supporter, kind="me_too"),
-            Reaction(post=named_answer, user=member, kind="thank_you"),
-        ]
+    # An anonymous reaction would tell readers that someone has a held anonymous post, and
+    # held posts usually mean risk: only posts others can read count.
+    thread = make_thread(member)
+    services.reply(
+        thread=thread,
+        author=outsider,
+        body="I am going to overdose on my pills tonight",
+        anonymous=True,
     )
-    Reaction.objects.update(is_anonymous=False)
-    migration.backfill(apps, None)
-    assert set(
-        Reaction.objects.filter(is_anonymous=True).values_list("post_id", "user_id", "kind")
-    ) == {(answer.pk, member.pk, "thank_you")}
-    assert Post.objects.filter(thread=thread, is_anonymous=True).count() == 1
+    assert Post.objects.get(thread=thread, author=outsider).is_held
+    opening = Post.objects.get(thread=thread, position=1)
+    services.react(post=opening, user=outsider, kind="hear_you")
+    assert not Reaction.objects.get(user=outsider).is_anonymous

@@ -153,11 +153,6 @@ def post_url(post: Post) -> str:
     return f"{url}#post-{post.position}"
 
 
-def wrote_anonymously_in(thread: Thread, user: User) -> bool:
-    """Whether ``user`` has an anonymous post (the opening one or a reply) in ``thread``."""
-    return Post.objects.filter(thread=thread, author=user, is_anonymous=True).exists()
-
-
 def author_label(post: Post) -> str:
     if post.is_anonymous:
         return ANONYMOUS
@@ -554,10 +549,16 @@ def _check_kind(kind: str) -> None:
         raise ValidationError(_("Unknown reaction."), code="unknown_reaction")
 
 
-def is_anonymous_in(thread_id: int, user: User) -> bool:
+def is_anonymous_in(thread_id: int, user: User, *, visible_only: bool = False) -> bool:
     """True if ``user`` has posted anonymously in the thread (as its anonymous author or in an
-    anonymous reply, held ones too): their reactions there are then given anonymously."""
-    return Post.objects.filter(thread_id=thread_id, author=user, is_anonymous=True).exists()
+    anonymous reply): their reply form then starts anonymous (held posts count: one published
+    later must not sit beside a named reply), and their reactions there are given anonymously
+    (``visible_only``: only posts others can read count, or an anonymous reaction would tell
+    readers that someone has a held anonymous post, which usually means risk)."""
+    posts = Post.objects.filter(thread_id=thread_id, author=user, is_anonymous=True)
+    if visible_only:
+        posts = posts.filter(is_held=False, is_hidden=False)
+    return posts.exists()
 
 
 @transaction.atomic
@@ -575,7 +576,7 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
         kind == ReactionKind.ME_TOO
         and not Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).exists()
     )
-    anonymous = is_anonymous_in(post.thread_id, user)
+    anonymous = is_anonymous_in(post.thread_id, user, visible_only=True)
     try:
         with transaction.atomic():
             reaction = Reaction.objects.create(

@@ -313,7 +313,7 @@ def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
             # The quoted words keep their warning: without it they would reach readers who
             # muted that topic, open, in a reply with no warning.
             initial["content_warning"] = quoted.content_warning
-    if request.method != "POST" and services.wrote_anonymously_in(t, _user(request)):
+    if request.method != "POST" and services.is_anonymous_in(t.pk, _user(request)):
         initial["anonymous"] = True  # as on the thread page (ViewerState.anonymous_here)
     form = ReplyForm(request.POST or None, initial=initial)
     context: dict[str, Any] = {
