@@ -51,9 +51,16 @@ def zone_hints() -> dict[str, dict[str, str]]:
         if line and not line.startswith("#"):
             code, _coords, zone = line.split("\t")[:3]
             countries[zone] = code
+    # Through a link only when its target covers one country (zone1970.tab): "Asia/Calcutta"
+    # is India, but "Africa/Asmera" links to Nairobi's rules, which Eritrea shares with Kenya.
+    covers: dict[str, list[str]] = {}
+    for line in base.joinpath("zone1970.tab").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            codes, _coords, zone = line.split("\t")[:3]
+            covers[zone] = codes.split(",")
     for name, target in links.items():
-        if name not in countries and target in countries:
-            countries[name] = countries[target]
+        if name not in countries and len(covers.get(target, [])) == 1:
+            countries[name] = covers[target][0]
     aliases = {name: target for name, target in links.items() if target in listed}
     return {"aliases": aliases, "countries": countries}
 
