@@ -9,10 +9,10 @@ public one, so nothing is guessed there; ``SITE_URL`` must be set (``docs/operat
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -68,7 +68,7 @@ class Command(BaseCommand):
             # ends this process before the ``finally`` below can stop the worker.
             jobs = subprocess.Popen(
                 [sys.executable, "-m", "peerhaven", "run_huey", "--quiet"],
-                preexec_fn=_die_with_parent,
+                preexec_fn=_parent_death_signal(),
             )
         try:
             import uvicorn
@@ -88,15 +88,29 @@ class Command(BaseCommand):
                 jobs.wait(timeout=10)
 
 
-def _die_with_parent() -> None:
-    """In the job worker, before it starts: on Linux, have the kernel send it SIGTERM when this
+def _parent_death_signal() -> Callable[[], None] | None:
+    """A ``preexec_fn`` for the job worker: on Linux, the kernel sends it SIGTERM when this
     process ends, however it ends (SIGTERM re-raised by uvicorn, SIGKILL, a crash). Elsewhere
-    the ``finally`` in ``handle`` is what stops it."""
+    ``None``, and the ``finally`` in ``handle`` is what stops it.
+
+    Everything is looked up here, in this process: between fork and exec the child only makes
+    the ``prctl`` call (nothing imported or loaded there), then exits at once if this process
+    already died in between."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     import ctypes
     import signal
 
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    pr_set_pdeathsig, sigterm = 1, int(signal.SIGTERM)
+
+    def set_signal() -> None:
+        prctl(pr_set_pdeathsig, sigterm)
+        if os.getppid() != parent:
+            os._exit(0)
+
+    return set_signal
