@@ -37,6 +37,24 @@ def test_the_alert_page_lists_the_members_other_open_alerts(
     assert f"/moderation/alerts/{someone_else.pk}/" not in section
 
 
+def test_many_other_alerts_are_counted_and_the_most_urgent_listed(
+    make_alert: Callable[..., RiskAlert], moderator: User
+) -> None:
+    first = make_alert(text=IDEATION_TEXT)
+    for _ in range(21):
+        make_alert(text=IDEATION_TEXT)
+    urgent = make_alert(text=IMMINENT_TEXT)  # raised last, due first (15 minutes)
+
+    page = login(Client(), moderator).get(f"/moderation/alerts/{first.pk}/").content.decode()
+
+    section = page.split('id="other-open"', 1)[1].split("</section>", 1)[0]
+    assert "This member has 22 other open alerts" in section
+    assert section.count("<li>") == 20
+    first_listed = section.split("<li>", 1)[1].split("</li>", 1)[0]
+    assert f"/moderation/alerts/{urgent.pk}/" in first_listed
+    assert "The 20 most urgent are listed; the queue has all 22." in section
+
+
 def test_a_member_with_one_alert_has_no_such_section(
     make_alert: Callable[..., RiskAlert], moderator: User
 ) -> None:

@@ -556,25 +556,23 @@ def _alert_page(
                     if name in form.fields and form.data.get(name, "").strip()
                 ]
     # The same person's other open alerts: one reach-out for all of them, none resolved blind.
-    others = (
-        list(
-            RiskAlert.objects.filter(
-                author_id=alert.author_id,
-                status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
-            )
-            .exclude(pk=alert.pk)
-            .select_related("assigned_to")
-            .order_by("-created_at")[:20]
-        )
-        if alert.author_id is not None
-        else []
-    )
+    # The most urgent first (the queue's order); all of them counted, the first 20 listed.
+    others: list[RiskAlert] = []
+    others_count = 0
+    if alert.author_id is not None:
+        active = RiskAlert.objects.filter(
+            author_id=alert.author_id, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
+        ).exclude(pk=alert.pk)
+        others_count = active.count()
+        if others_count:
+            others = list(active.select_related("assigned_to").order_by("sla_due_at", "-pk")[:20])
     return render(
         request,
         "safety/moderation/alert.html",
         {
             "alert": alert,
             "other_open": others,
+            "other_open_count": others_count,
             "kept": kept,
             "conversation": rows,
             # Where the page's live updates start (safety/live_conversation.js).
