@@ -72,6 +72,8 @@ def test_a_switched_off_questionnaire_without_item_9_stores_nothing(
         ("1.5", 1),
         (7, 1),
         ("7", 1),
+        ("2,0", 2),  # a decimal comma
+        ("1e400", 1),  # infinity is above 0 too
     ],
 )
 def test_a_malformed_positive_item_9_is_refused_and_still_reported(
@@ -92,7 +94,7 @@ def test_a_malformed_positive_item_9_is_refused_and_still_reported(
 
 
 @pytest.mark.parametrize(
-    "sent", ["0", "0.0", 0.0, False, "often", "-1", -0.5, "", None, [2], "²", "nan", "inf"]
+    "sent", ["0", "0.0", 0.0, False, "often", "-1", -0.5, "", None, [2], "²", "nan", "-inf"]
 )
 def test_a_malformed_item_9_that_is_not_a_positive_answer_stores_nothing(
     client: Client, member: User, phq9_answers: Any, sent: Any

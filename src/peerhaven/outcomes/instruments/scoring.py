@@ -121,16 +121,24 @@ def read_safety_answer(defn: InstrumentDefinition, item_id: str, raw: Any) -> in
     if isinstance(raw, int | float):
         number = float(raw)
     elif isinstance(raw, str):
+        text = raw.strip()
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # "2,0": a decimal comma, as many spreadsheets write
         try:
-            number = float(raw.strip())
+            number = float(text)
         except ValueError:
             return None
     else:
         return None
-    if number != number or number in (float("inf"), float("-inf")):
+    if number != number:  # NaN says nothing
         return None
+    if number in (float("inf"), float("-inf")):
+        return lowest_positive if number > 0 else None
     if number.is_integer() and int(number) in values:
         return int(number)
+    nearest = round(number)
+    if abs(number - nearest) < 1e-9 and nearest in values:
+        return int(nearest)
     return lowest_positive if number > 0 else None
 
 
