@@ -37,3 +37,30 @@ def run_script(harness: str, script: str, data: Any, *, env: dict[str, str] | No
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+# The moderation queue page as live_queue.js finds it, with a stand-in WebSocket: ``input``
+# (argv[2]) carries ``labels`` (the page's #live-queue-labels) and ``token`` (its CSRF token);
+# the socket is open when this ends, and ``sockets[0].onmessage`` delivers frames.
+QUEUE_PAGE = r"""
+var input = JSON.parse(process.argv[2]);
+root.appendChild(el("p", { id: "live-status", "data-ws": "/ws/moderation/queue/" }));
+root.appendChild(el("p", { id: "live-not-shown", role: "status" }));
+root.appendChild(el("script", { id: "live-queue-labels", type: "application/json" },
+  JSON.stringify(input.labels)));
+var duty = root.appendChild(el("form", { method: "post" }));
+duty.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken",
+  value: input.token || "tok" }));
+var table = root.appendChild(el("table", {}));
+var body = table.appendChild(el("tbody", { id: "queue-body" }));
+body.appendChild(el("tr", { "class": "queue-empty" })).appendChild(el("td", {}, "none"));
+var sockets = [];
+function FakeSocket(url) { this.url = url; sockets.push(this); }
+global.WebSocket = FakeSocket;
+global.window = {
+  WebSocket: FakeSocket, location: { protocol: "http:", host: "testserver" },
+  setTimeout: function () {}
+};
+require(process.argv[1]);
+sockets[0].onopen();
+"""

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from js_harness import run_script
+from js_harness import QUEUE_PAGE, run_script
 from personas import login
 
 from peerhaven.accounts.models import User
@@ -137,26 +137,9 @@ def test_every_filter_leaves_some_alert_out(alerts: dict[str, RiskAlert], modera
         assert _labels(_page(moderator, query))["filters"], query
 
 
-QUEUE_HARNESS = r"""
-var input = JSON.parse(process.argv[2]);
-root.appendChild(el("p", { id: "live-status", "data-ws": "/ws/moderation/queue/" }));
-root.appendChild(el("p", { id: "live-not-shown", role: "status" }));
-root.appendChild(el("script", { id: "live-queue-labels", type: "application/json" },
-  JSON.stringify(input.labels)));
-var duty = root.appendChild(el("form", { method: "post" }));
-duty.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: "tok" }));
-var table = root.appendChild(el("table", {}));
-var body = table.appendChild(el("tbody", { id: "queue-body" }));
-body.appendChild(el("tr", { "class": "queue-empty" })).appendChild(el("td", {}, "none"));
-var sockets = [];
-function FakeSocket(url) { this.url = url; sockets.push(this); }
-global.WebSocket = FakeSocket;
-global.window = {
-  WebSocket: FakeSocket, location: { protocol: "http:", host: "testserver" },
-  setTimeout: function () {}
-};
-require(process.argv[1]);
-sockets[0].onopen();
+QUEUE_HARNESS = (
+    QUEUE_PAGE
+    + r"""
 var steps = [];
 input.frames.forEach(function (frame) {
   sockets[0].onmessage({ data: JSON.stringify(frame) });
@@ -174,6 +157,7 @@ input.frames.forEach(function (frame) {
 });
 console.log(JSON.stringify(steps));
 """
+)
 
 
 def _run(labels: dict[str, Any], frames: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
-from js_harness import run_script
+from js_harness import QUEUE_PAGE, run_script
 from personas import login
 
 from peerhaven.accounts.models import User
@@ -128,25 +128,9 @@ def _labels(page: str) -> dict[str, Any]:
     return json.loads(found.group(1))
 
 
-QUEUE_HARNESS = r"""
-var input = JSON.parse(process.argv[2]);
-root.appendChild(el("p", { id: "live-status", "data-ws": "/ws/moderation/queue/" }));
-root.appendChild(el("script", { id: "live-queue-labels", type: "application/json" },
-  JSON.stringify(input.labels)));
-var duty = root.appendChild(el("form", { method: "post" }));
-duty.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: input.token }));
-var table = root.appendChild(el("table", {}));
-var body = table.appendChild(el("tbody", { id: "queue-body" }));
-body.appendChild(el("tr", { "class": "queue-empty" })).appendChild(el("td", {}, "none"));
-var sockets = [];
-function FakeSocket(url) { this.url = url; sockets.push(this); }
-global.WebSocket = FakeSocket;
-global.window = {
-  WebSocket: FakeSocket, location: { protocol: "http:", host: "testserver" },
-  setTimeout: function () {}
-};
-require(process.argv[1]);
-sockets[0].onopen();
+QUEUE_HARNESS = (
+    QUEUE_PAGE
+    + r"""
 input.frames.forEach(function (frame) { sockets[0].onmessage({ data: JSON.stringify(frame) }); });
 console.log(JSON.stringify({
   url: sockets[0].url,
@@ -154,6 +138,7 @@ console.log(JSON.stringify({
   rows: body.childNodes.map(serialise)
 }));
 """
+)
 
 
 def _run_queue(labels: dict[str, Any], token: str, frames: list[dict[str, Any]]) -> Any:
