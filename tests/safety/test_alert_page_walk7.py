@@ -101,3 +101,23 @@ def test_closing_an_imminent_alert_as_no_risk_needs_a_note_in_the_api(
     # Other outcomes need no note.
     ok = client.post(url, {"outcome": "reached_out"}, content_type="application/json")
     assert ok.status_code == 200
+
+
+def test_resolving_goes_back_to_the_queue_as_the_moderator_filtered_it(
+    imminent: RiskAlert, moderator: User, make_alert: Callable[..., RiskAlert]
+) -> None:
+    client = login(Client(), moderator)
+    assert client.get("/moderation/?level=imminent&source=screening").status_code == 200
+
+    done = client.post(f"/moderation/alerts/{imminent.pk}/resolve/", {"outcome": "reached_out"})
+
+    assert done.status_code == 302
+    assert done["Location"] == "/moderation/?status=active&level=imminent&source=screening"
+    # Never anywhere but the queue page, whatever the session holds.
+    session = client.session
+    session["safety.queue_view"] = "//evil.example/"
+    session.save()
+    another = make_alert(text=IMMINENT_TEXT)
+    services.claim_alert(alert_id=another.pk, moderator=moderator)
+    again = client.post(f"/moderation/alerts/{another.pk}/resolve/", {"outcome": "reached_out"})
+    assert again["Location"].startswith("/moderation/?")

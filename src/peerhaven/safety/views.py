@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -433,6 +434,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     if source not in AlertSource.values:
         source = ""
     mine_for = user if request.GET.get("mine") else None
+    # Where "back to the queue" leads after acting on an alert: the view with these filters.
+    shown = {"status": status, "level": level, "source": source, "mine": request.GET.get("mine")}
+    request.session[QUEUE_VIEW_KEY] = urlencode({k: v for k, v in shown.items() if v})
     alerts = list(queries.queue(status=status, level=level, source=source, mine_for=mine_for)[:200])
     kept = queries.queue_filters(status=status, level=level, source=source, mine_for=mine_for)
     return render(
@@ -659,7 +663,17 @@ def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
         messages.error(request, _message(exc))
         return _alert_page(request, alert_id, resolve_form=form, status=_refused_status(exc))
     messages.success(request, _("Resolved. Thank you."))
-    return redirect("moderation:queue")
+    return _back_to_queue(request)
+
+
+QUEUE_VIEW_KEY = "safety.queue_view"
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    """The queue as the moderator last looked at it (its filters kept), not the unfiltered one."""
+    query = request.session.get(QUEUE_VIEW_KEY, "")
+    url = reverse("moderation:queue")
+    return redirect(f"{url}?{query}" if isinstance(query, str) and query else url)
 
 
 @require_POST
