@@ -116,6 +116,21 @@ def safety_plan_for(user: Any) -> SafetyPlan | None:
     return SafetyPlan.objects.filter(user=user).first()
 
 
+def other_open_alerts(alert: RiskAlert, limit: int = 20) -> tuple[int, list[RiskAlert]]:
+    """The same member's other open or acknowledged alerts: how many, and the ``limit`` most
+    urgent (soonest due first), so one person with five alerts gets one conversation and none
+    is resolved blind. Two queries at most; none for an alert without an author."""
+    if alert.author_id is None:
+        return 0, []
+    active = RiskAlert.objects.filter(
+        author_id=alert.author_id, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
+    ).exclude(pk=alert.pk)
+    count = active.count()
+    if not count:
+        return 0, []
+    return count, list(active.select_related("assigned_to").order_by("sla_due_at", "-pk")[:limit])
+
+
 def queue_filters(
     *, status: str = "active", level: str = "", source: str = "", mine_for: Any = None
 ) -> dict[str, list[Any]]:

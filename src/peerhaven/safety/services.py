@@ -324,7 +324,8 @@ def _able_moderators(users: Any, *, besides: int | None) -> list[User]:
 
 
 def _page(*, recipient: User, **kwargs: Any) -> None:
-    """Notify one member of the team without risking the alert it is about.
+    """Notify one person (a member of the team, or an alert's author) without risking the
+    alert it is about.
 
     Called inside the transaction that stores the alert (or its escalation): a failure to
     notify one person (a broken preference row, a database hiccup on the notification table)

@@ -50,6 +50,9 @@ from peerhaven.safety.models import (
 from peerhaven.safety.permissions import can_manage_resources, can_moderate, may_decide_appeal
 from peerhaven.web.inputs import row_id
 
+# Where "back to the queue" leads: the query string of the queue view the moderator last saw.
+QUEUE_VIEW_KEY = "safety.queue_view"
+
 # --- Get help now ------------------------------------------------------------------------------
 
 
@@ -559,17 +562,7 @@ def _alert_page(
                     for name in ("title", "body", "note", "reason")
                     if name in form.fields and form.data.get(name, "").strip()
                 ]
-    # The same person's other open alerts: one reach-out for all of them, none resolved blind.
-    # The most urgent first (the queue's order); all of them counted, the first 20 listed.
-    others: list[RiskAlert] = []
-    others_count = 0
-    if alert.author_id is not None:
-        active = RiskAlert.objects.filter(
-            author_id=alert.author_id, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
-        ).exclude(pk=alert.pk)
-        others_count = active.count()
-        if others_count:
-            others = list(active.select_related("assigned_to").order_by("sla_due_at", "-pk")[:20])
+    others_count, others = queries.other_open_alerts(alert)
     return render(
         request,
         "safety/moderation/alert.html",
@@ -664,9 +657,6 @@ def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
         return _alert_page(request, alert_id, resolve_form=form, status=_refused_status(exc))
     messages.success(request, _("Resolved. Thank you."))
     return _back_to_queue(request)
-
-
-QUEUE_VIEW_KEY = "safety.queue_view"
 
 
 def _back_to_queue(request: HttpRequest) -> HttpResponse:
