@@ -93,12 +93,14 @@ def enabled_definition(instrument_id: str) -> InstrumentDefinition:
     """The definition of an instrument members may fill in now; ValidationError otherwise."""
     defn = definition(instrument_id)
     if not is_enabled(instrument_id):
-        raise ValidationError(
-            _("The questionnaire “%(title)s” is switched off at the moment.")
-            % {"title": defn.short_title},
-            code="instrument_disabled",
-        )
+        raise ValidationError(_switched_off(defn), code="instrument_disabled")
     return defn
+
+
+def _switched_off(defn: InstrumentDefinition) -> str:
+    return _("The questionnaire “%(title)s” is switched off at the moment.") % {
+        "title": defn.short_title
+    }
 
 
 def set_instrument_enabled(*, instrument_id: str, enabled: bool, actor: User) -> None:
@@ -352,11 +354,7 @@ def submit_response(
     defn = definition(instrument_id)
     clean, bad = _check_answers(defn, answers)
     if not is_enabled(defn.id):
-        bad = {
-            "instrument": _("The questionnaire “%(title)s” is switched off at the moment.")
-            % {"title": defn.short_title},
-            **bad,
-        }
+        bad = {"instrument": _switched_off(defn), **bad}
     if (
         existing is not None
         and existing.is_complete
