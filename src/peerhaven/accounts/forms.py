@@ -19,13 +19,17 @@ from peerhaven.accounts.privacy import EraseMode
 from peerhaven.accounts.services import check_display_name_available, valid_timezones
 
 
+def _tab_rows(name: str) -> list[list[str]]:
+    """The rows of one of the tz database's tables (zone.tab, zone1970.tab): codes, place,
+    zone, comment."""
+    table = resources.files("tzdata").joinpath("zoneinfo", name).read_text("utf-8")
+    return [line.split("\t") for line in table.splitlines() if line and not line.startswith("#")]
+
+
 @cache
 def _canonical_zones() -> list[str]:
     """Current zones from the tz database's zone1970.tab, not the ~300 legacy aliases."""
-    table = resources.files("tzdata").joinpath("zoneinfo", "zone1970.tab").read_text("utf-8")
-    zones = {
-        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
-    }
+    zones = {row[2] for row in _tab_rows("zone1970.tab")}
     return sorted((zones & valid_timezones()) | {"UTC"})
 
 
@@ -40,24 +44,16 @@ def zone_hints() -> dict[str, dict[str, str]]:
     aliases included.
     """
     listed = set(_canonical_zones())
-    base = resources.files("tzdata").joinpath("zoneinfo")
     links: dict[str, str] = {}
-    for line in base.joinpath("tzdata.zi").read_text("utf-8").splitlines():
+    zi = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text("utf-8")
+    for line in zi.splitlines():
         if line.startswith("L "):
             _l, target, name = line.split()
             links[name] = target
-    countries: dict[str, str] = {}
-    for line in base.joinpath("zone.tab").read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            code, _coords, zone = line.split("\t")[:3]
-            countries[zone] = code
+    countries = {row[2]: row[0] for row in _tab_rows("zone.tab")}
     # Through a link only when its target covers one country (zone1970.tab): "Asia/Calcutta"
     # is India, but "Africa/Asmera" links to Nairobi's rules, which Eritrea shares with Kenya.
-    covers: dict[str, list[str]] = {}
-    for line in base.joinpath("zone1970.tab").read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            codes, _coords, zone = line.split("\t")[:3]
-            covers[zone] = codes.split(",")
+    covers = {row[2]: row[0].split(",") for row in _tab_rows("zone1970.tab")}
     for name, target in links.items():
         if name not in countries and len(covers.get(target, [])) == 1:
             countries[name] = covers[target][0]
