@@ -61,10 +61,10 @@ def test_every_eu_country_has_an_emergency_number_in_the_shipped_data() -> None:
 
 
 def test_a_directory_with_only_an_emergency_number_shows_it_before_the_directories() -> None:
-    germany = crisis_resources(country="DE")
-    assert not germany.has_lines
-    assert [r.phone for r in germany.emergency] == ["112"]
-    assert [r.country for r in germany.shown] == ["DE", "INTL", "INTL"]
+    portugal = crisis_resources(country="PT")
+    assert not portugal.has_lines
+    assert [r.phone for r in portugal.emergency] == ["112"]
+    assert [r.country for r in portugal.shown] == ["PT", "INTL", "INTL"]
     britain = crisis_resources(country="GB")
     assert britain.has_lines and britain.shown == britain.local
     nowhere = crisis_resources(country="AR")
@@ -74,7 +74,7 @@ def test_a_directory_with_only_an_emergency_number_shows_it_before_the_directori
 def test_the_room_panel_payload_names_the_emergency_number(
     make_user: Callable[..., User],
 ) -> None:
-    person = make_user(country="DE")
+    person = make_user(country="PT")
     lines = crisis_payload(person, level="imminent")["lines"]
     assert lines[0]["phone"] == "112" and lines[0]["is_emergency"]
     assert any(line["name"] == "Find A Helpline" for line in lines)
@@ -83,7 +83,7 @@ def test_the_room_panel_payload_names_the_emergency_number(
 def test_the_page_panel_names_the_emergency_number(
     client: Client, make_user: Callable[..., User]
 ) -> None:
-    person = make_user(country="DE")
+    person = make_user(country="PT")
     login(client, person)
     session = client.session
     session[services.SESSION_PANEL_KEY] = {"level": "ideation", "held": False, "kind": "x"}
@@ -113,3 +113,48 @@ def test_an_upgrade_adds_what_is_missing_but_not_a_line_an_admin_deleted() -> No
     assert not CrisisResource.objects.filter(country="US", name="Crisis Text Line").exists()
     germany = crisis_resources(country="DE")
     assert germany.has_lines and [r.phone for r in germany.emergency] == ["112"]
+
+
+def test_an_upgrade_lists_the_shipped_crisis_lines_of_a_country_that_had_only_its_emergency_number() -> (
+    None
+):
+    from peerhaven.safety.resources import load_resources
+
+    CrisisResource.objects.filter(country="DE", is_emergency=False).delete()
+    CrisisResource.objects.filter(country="FR", is_emergency=False).delete()
+    # An admin's own French line: France keeps it and gets no shipped line beside it.
+    CrisisResource.objects.create(
+        country="FR", name="Une ligne locale", phone="0800 000 000", verified_on="2026-01-01"
+    )
+    assert not crisis_resources(country="DE").has_lines
+
+    assert load_resources(upgrade=True) == 1
+
+    germany = crisis_resources(country="DE")
+    assert germany.has_lines and "TelefonSeelsorge" in [r.name for r in germany.local]
+    assert [r.name for r in crisis_resources(country="FR").local if not r.is_emergency] == [
+        "Une ligne locale"
+    ]
+
+
+def test_the_migration_says_where_a_line_is_now_listed() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("peerhaven.safety.migrations.0009_crisis_lines")
+    old = "Emergency number only, ...; " + migration.OLD_NOTE
+    CrisisResource.objects.filter(country__in=["DE", "PT"], is_emergency=True).update(note=old)
+
+    migration.load(apps, None)
+
+    notes = dict(CrisisResource.objects.filter(is_emergency=True).values_list("country", "note"))
+    assert "added in session 8" in notes["DE"] and migration.OLD_NOTE not in notes["DE"]
+    assert notes["PT"] == old  # Portugal still has no crisis line listed
+
+
+def test_every_shipped_crisis_line_is_a_free_standing_entry_marked_for_verification() -> None:
+    lines = [r for r in read_resources() if not r.get("is_emergency")]
+    countries = {r["country"] for r in lines}
+    assert {"DE", "FR", "ES", "NL", "BR", "ZA", "SG"} <= countries
+    assert all("Verify" in r["note"] or "re-verify" in r["note"] for r in lines)

@@ -60,11 +60,11 @@ def test_a_country_without_lines_gets_the_international_fallback(client: Client,
 
 
 def test_a_country_with_only_its_emergency_number_names_it(client: Client, db: None) -> None:
-    html = client.get("/help/?country=FR").content.decode()
-    assert "Emergency help in France" in html
+    html = client.get("/help/?country=PT").content.decode()
+    assert "Emergency help in Portugal" in html
     assert 'href="tel:112"' in html
-    assert "We don’t list crisis lines for France yet" in html
-    assert "Crisis lines in France" not in html
+    assert "We don’t list crisis lines for Portugal yet" in html
+    assert "Crisis lines in Portugal" not in html
     assert "Find A Helpline" in html
 
 

@@ -73,27 +73,25 @@ def load_resources(
 
     Admins edit resources in the admin; loading again never overwrites their edits unless
     ``update`` is set. ``upgrade`` (data migrations after the first) adds only what a database
-    lacks: every row of a country that has none, and a country's emergency number where it
-    has no emergency row (an admin who listed a local crisis line still gets it). Other shipped
-    rows an admin deleted on purpose do not come back. Returns how many rows were created or
-    updated.
+    lacks: every row of a country that has none, a country's emergency number where it has no
+    emergency row (an admin who listed a local crisis line still gets it), and a country's
+    shipped crisis lines where it has only emergency numbers. Other shipped rows an admin
+    deleted on purpose do not come back (a country keeping any crisis line gets no more).
+    Returns how many rows were created or updated.
     """
     if model is None:
         from peerhaven.safety.models import CrisisResource
 
         model = CrisisResource
-    known: set[str] = set()
     with_emergency: set[str] = set()
+    with_lines: set[str] = set()
     if upgrade:
-        known = set(model.objects.values_list("country", flat=True))
-        with_emergency = set(
-            model.objects.filter(is_emergency=True).values_list("country", flat=True)
-        )
+        for country, emergency in model.objects.values_list("country", "is_emergency"):
+            (with_emergency if emergency else with_lines).add(country)
     changed = 0
     for row in read_resources(path):
-        needed = row["country"] not in known or (
-            row.get("is_emergency") and row["country"] not in with_emergency
-        )
+        has = with_emergency if row.get("is_emergency") else with_lines
+        needed = row["country"] not in has
         if upgrade and not needed:
             continue
         key = {k: row.pop(k) for k in ("country", "language", "name")}
