@@ -80,6 +80,31 @@ class AlertOut(Schema):
     evidence: list[Any]
 
 
+class OtherAlertOut(Schema):
+    id: int
+    level: str
+    source: str
+    kind: str
+    status: str
+    assigned_to: str | None
+    created_at: datetime.datetime
+
+
+class AlertDetailOut(AlertOut):
+    """One alert as its page shows it: with where the member is and their time now (to decide
+    how, and whether now, to reach them) and their other open or acknowledged alerts."""
+
+    # ISO 3166 code and name; null when the member gave none.
+    member_country: str | None
+    member_country_name: str | None
+    # The member's zone and the time there now, ISO 8601 with its offset; null when not given.
+    member_time_zone: str | None
+    member_local_time: datetime.datetime | None
+    # How many, and the most urgent 20 (soonest due first), as on the alert page.
+    other_open_count: int
+    other_open_alerts: list[OtherAlertOut]
+
+
 class ResolveIn(Schema):
     outcome: str
     note: str = ""
@@ -256,6 +281,36 @@ def list_alerts(
         request=request,
     )
     return page
+
+
+@router.get("/alerts/{alert_id}", response=AlertDetailOut, summary="One alert")
+def alert_detail(request: HttpRequest, alert_id: int) -> dict[str, Any]:
+    """The alert with its evidence, the member's country and local time, and their other open
+    alerts. Moderators only (403); the read is audited, as on the alert page."""
+    user = _moderator(request)
+    alert = services.get_alert_for_moderator(user=user, alert_id=alert_id, request=request)
+    clock = queries.member_clock(alert.author)
+    count, others = queries.other_open_alerts(alert)
+    return {
+        **_alert_out(alert),
+        "member_country": clock.country or None,
+        "member_country_name": clock.country_name or None,
+        "member_time_zone": clock.zone or None,
+        "member_local_time": clock.local_now,
+        "other_open_count": count,
+        "other_open_alerts": [
+            {
+                "id": o.pk,
+                "level": o.level,
+                "source": o.source,
+                "kind": o.kind,
+                "status": o.status,
+                "assigned_to": o.assigned_to.display_name if o.assigned_to else None,
+                "created_at": o.created_at,
+            }
+            for o in others
+        ],
+    }
 
 
 @router.post("/alerts/{alert_id}/claim", response=AlertOut, summary="Acknowledge an alert")

@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from peerhaven.accounts.countries import COUNTRIES
+from peerhaven.accounts.local_time import zone_named
+from peerhaven.accounts.models import DEFAULT_TIME_ZONE
 from peerhaven.safety.models import (
     AlertStatus,
     CrisisResource,
@@ -129,6 +132,50 @@ def other_open_alerts(alert: RiskAlert, limit: int = 20) -> tuple[int, list[Risk
     if not count:
         return 0, []
     return count, list(active.select_related("assigned_to").order_by("sla_due_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class MemberClock:
+    """Where a member said they are and what time it is there, for the moderator deciding how
+    (and whether now) to reach them: a phone call at 3 a.m. may wake a household.
+
+    ``country`` is the ISO code and ``country_name`` its name ("" for both when not given);
+    ``local_now`` is the moment in the member's own zone (None when not given)."""
+
+    country: str
+    country_name: str
+    local_now: datetime.datetime | None
+
+    @property
+    def zone(self) -> str:
+        return str(self.local_now.tzinfo) if self.local_now is not None else ""
+
+
+_COUNTRY_NAMES = dict(COUNTRIES)
+
+
+def member_clock(member: Any, *, now: datetime.datetime | None = None) -> MemberClock:
+    """The member's country and local time, from their preferences; no query.
+
+    A zone counts as given when it is a zone this system knows, and not the default UTC of an
+    account that never finished onboarding (it was never chosen, so showing a time in it
+    would mislead). A country code the list does not know is shown as the code."""
+    if member is None:
+        return MemberClock(country="", country_name="", local_now=None)
+    country = (getattr(member, "country", "") or "").upper()
+    name = getattr(member, "time_zone", "") or ""
+    zone = zone_named(name)
+    if name == DEFAULT_TIME_ZONE and getattr(member, "onboarded_at", None) is None:
+        zone = None
+    return MemberClock(
+        country=country,
+        country_name=_COUNTRY_NAMES.get(country, country),
+        local_now=(
+            timezone.localtime(now or timezone.now(), zone).replace(microsecond=0)
+            if zone is not None
+            else None
+        ),
+    )
 
 
 def queue_filters(

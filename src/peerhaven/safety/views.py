@@ -481,6 +481,14 @@ def _live_queue_labels(kept: dict[str, list[Any]]) -> dict[str, Any]:
             2,
         ),
         "clear_filters": _("Clear filters"),
+        # The tab's title while the page is hidden and new imminent alerts arrive ("{count}"
+        # and "{title}", the page's own title, are filled in by the script).
+        "imminent_title_one": ngettext(
+            "({count}) Imminent alert — {title}", "({count}) Imminent alerts — {title}", 1
+        ),
+        "imminent_title_many": ngettext(
+            "({count}) Imminent alert — {title}", "({count}) Imminent alerts — {title}", 2
+        ),
         "clear_url": reverse("moderation:queue"),
         "levels": dict(Level.choices),
         "sources": dict(AlertSource.choices),
@@ -563,11 +571,19 @@ def _alert_page(
                     if name in form.fields and form.data.get(name, "").strip()
                 ]
     others_count, others = queries.other_open_alerts(alert)
+    # Where the member is and their time now, to decide how (and whether now) to reach them.
+    clock = queries.member_clock(alert.author)
     return render(
         request,
         "safety/moderation/alert.html",
         {
             "alert": alert,
+            "member_clock": clock,
+            # "03:12, Tuesday" in the member's zone (the template's date filter would show it
+            # in the moderator's).
+            "member_local_time": (
+                formats.date_format(clock.local_now, "H:i, l") if clock.local_now else ""
+            ),
             "other_open": others,
             "other_open_count": others_count,
             "kept": kept,

@@ -12,6 +12,10 @@
 // fields of the event is among them; this script knows no filter of its own. A new alert left
 // out is counted in a polite note (#live-not-shown) with a link to the queue without filters,
 // so no alert arrives unseen.
+//
+// While the page is hidden (another tab in front), a new imminent alert also shows in the
+// tab's title, counted ("(2) Imminent alerts — Moderation queue · Peerhaven"), whatever the
+// filters; the title is put back as soon as the page is visible again.
 (function () {
   "use strict";
   var status = document.getElementById("live-status");
@@ -167,6 +171,42 @@
     }
   }
 
+  // The tab title (see the top of this file). An alert counts when it arrives imminent and
+  // open, or when one this page knew at a lower level is raised to imminent: the two cases
+  // the server pages the team for.
+  var levels = {};  // alert id -> the level this page last saw it at
+  var titleBefore = null;  // the page's own title while the count is shown
+  var imminentUnseen = {};  // ids counted in the title
+
+  body.querySelectorAll("tr").forEach(function (row) {
+    var id = row.getAttribute("data-alert");
+    var level = /(?:^|\s)level-(\w+)/.exec(row.className);
+    if (id !== null && level) { levels[id] = level[1]; }
+  });
+
+  function countImminent(alert, kind) {
+    var before = levels[alert.id];
+    levels[alert.id] = alert.level;
+    if (alert.level !== "imminent" || alert.status !== "open") { return; }
+    var raised = kind === "updated" && before !== undefined && before !== "imminent";
+    if ((kind !== "created" && !raised) || !document.hidden || imminentUnseen[alert.id]) {
+      return;
+    }
+    if (!labels.imminent_title_one) { return; }
+    if (titleBefore === null) { titleBefore = document.title; }
+    imminentUnseen[alert.id] = true;
+    var count = Object.keys(imminentUnseen).length;
+    var pattern = count === 1 ? labels.imminent_title_one : labels.imminent_title_many;
+    document.title = fill(pattern, { count: count, title: titleBefore });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden || titleBefore === null) { return; }
+    document.title = titleBefore;
+    titleBefore = null;
+    imminentUnseen = {};
+  });
+
   var refusedWith = "";
 
   function connect() {
@@ -174,7 +214,10 @@
     socket.onopen = function () { retry = 1000; status.textContent = "Live: new alerts appear here."; };
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
-      if (data.alert) { show(data.alert, data.type); }
+      if (data.alert) {
+        countImminent(data.alert, data.type);
+        show(data.alert, data.type);
+      }
       if (data.type === "closed" && data.message) { refusedWith = data.message; }
     };
     socket.onclose = function (event) {
