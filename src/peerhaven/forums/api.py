@@ -70,6 +70,13 @@ class ThreadOut(Schema):
     unread: bool | None = None
 
 
+class ThreadDetailOut(ThreadOut):
+    # The caller wrote anonymously in this thread (held and hidden posts too): an app starts
+    # its reply form on anonymous, as the web does, or a reply by habit would put their name
+    # beside their anonymous post.
+    viewer_anonymous_here: bool
+
+
 class ReactionCounts(Schema):
     hear_you: int
     me_too: int
@@ -250,9 +257,16 @@ def create_thread(request: HttpRequest, slug: str, payload: ThreadIn) -> Status:
     return Status(201, ThreadCreatedOut(thread=_thread_out(thread), held=thread.is_held))
 
 
-@router.get("/threads/{thread_id}", response=ThreadOut, summary="One thread")
-def get_thread(request: HttpRequest, thread_id: int) -> ThreadOut:
-    return _thread_out(queries.get_thread(_auth(request), thread_id))
+@router.get("/threads/{thread_id}", response=ThreadDetailOut, summary="One thread")
+def get_thread(request: HttpRequest, thread_id: int) -> ThreadDetailOut:
+    """With ``viewer_anonymous_here``: whether the caller has posted anonymously in the thread,
+    so that an app can start its reply form anonymous (as the web's reply form does)."""
+    user = _auth(request)
+    # The caller's own facts (with the roles get_thread needs) in one query, read before the
+    # thread is authorized: nothing of them is answered unless get_thread lets the caller in.
+    state = queries.viewer_state(user, thread_id=thread_id)
+    thread = _thread_out(queries.get_thread(user, thread_id))
+    return ThreadDetailOut(**thread.model_dump(), viewer_anonymous_here=state.anonymous_here)
 
 
 @router.patch(

@@ -206,6 +206,32 @@ class Reaction(models.Model):
         return f"{self.kind} on post {self.post_id}"
 
 
+class ReactionGiven(models.Model):
+    """That ``user`` once gave a reaction of ``kind`` to ``post``, kept when they take it back.
+
+    Giving it again keeps the anonymity it was first given with and tells the post's author
+    nothing: a reaction taken back by name and given again anonymously (after its giver's
+    anonymous reply) would otherwise show, and notify, the switch, which links the name to
+    the anonymous reply. It also makes the author's notifications one per reactor, however
+    many anonymous members give the same reaction."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ReactionKind.choices)
+    is_anonymous = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["post", "user", "kind"], name="forums_reaction_given_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} given to post {self.post_id}"
+
+
 class ThreadReadState(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")

@@ -36,6 +36,7 @@ from peerhaven.forums.models import (
     Post,
     PostRevision,
     Reaction,
+    ReactionGiven,
     ReactionKind,
     Report,
     ReportReason,
@@ -46,7 +47,6 @@ from peerhaven.forums.models import (
     Visibility,
 )
 from peerhaven.forums.rendering import render_markdown
-from peerhaven.notifications.models import Notification
 from peerhaven.notifications.services import notify
 from peerhaven.safety.gate import GateOutcome, report_outcome, screen_user_text
 from peerhaven.safety.permissions import check_post
@@ -568,7 +568,13 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
     A member who has posted anonymously in the thread reacts anonymously there: "Who
     reacted" and the author's notification say "Anonymous member" (moderators see who), as
     their posts do. Otherwise their name on reactions around their own thread or reply would
-    tell who wrote it."""
+    tell who wrote it.
+
+    The first giving of each kind to a post is remembered (``ReactionGiven``). Giving it again
+    after taking it back keeps the anonymity it was first given with and notifies nobody: a
+    switch from named to anonymous (or back), shown on the post and in a second notification,
+    would link the name to the anonymous posts. The author is told once per reactor and kind,
+    so two anonymous members giving the same reaction are two notifications."""
     _check_kind(kind)
     if not permissions.can_react(user, post):
         raise PermissionDenied(_("You cannot react to this post."))
@@ -576,7 +582,11 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
         kind == ReactionKind.ME_TOO
         and not Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).exists()
     )
-    anonymous = is_anonymous_in(post.thread_id, user, visible_only=True)
+    given = ReactionGiven.objects.filter(post=post, user=user, kind=kind).first()
+    if given is None:
+        anonymous = is_anonymous_in(post.thread_id, user, visible_only=True)
+    else:
+        anonymous = given.is_anonymous
     try:
         with transaction.atomic():
             reaction = Reaction.objects.create(
@@ -591,26 +601,28 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
     if thread_first_me_too:
         Thread.objects.filter(pk=post.thread_id).update(me_too_count=F("me_too_count") + 1)
     post.refresh_from_db(fields=[f"{kind}_count"])
+    if given is not None:
+        # Taking a reaction back and giving it again is not news: without this, pressing the
+        # button over and over sends the author a notification (and an e-mail) every time.
+        return reaction
+    _given, first = ReactionGiven.objects.get_or_create(
+        post=post, user=user, kind=kind, defaults={"is_anonymous": anonymous}
+    )
     author = post.author
-    title = _("%(who)s said “%(kind)s” to your post") % {
-        "who": ANONYMOUS if anonymous else user.display_name,
-        "kind": ReactionKind(kind).label,
-    }
-    url = post_url(post)
     if (
-        author is not None
+        first
+        and author is not None
         and author.is_active
         # An anonymous reaction reaches a blocker like everyone else's (as anonymous posts
         # do): leaving it out would tell the blocker who gave it.
         and (anonymous or not Block.objects.filter(blocker=author, blocked=user).exists())
         and not Mute.objects.filter(user=author, thread=post.thread_id).exists()
-        # Taking a reaction back and giving it again is not news: without this, pressing the
-        # button over and over sends the author a notification (and an e-mail) every time.
-        and not Notification.objects.filter(
-            recipient=author, kind="reaction", url=url, title=title[:200]
-        ).exists()
     ):
-        notify(recipient=author, kind="reaction", title=title, url=url)
+        title = _("%(who)s said “%(kind)s” to your post") % {
+            "who": ANONYMOUS if anonymous else user.display_name,
+            "kind": ReactionKind(kind).label,
+        }
+        notify(recipient=author, kind="reaction", title=title, url=post_url(post))
     return reaction
 
 
@@ -1135,6 +1147,16 @@ def export_forums(user: User) -> dict[str, Any]:
             }
             for r in Reaction.objects.filter(user=user)
         ],
+        # Every kind once given to a post, also those taken back since (react() keeps them).
+        "reactions_given": [
+            {
+                "post_id": r.post_id,
+                "kind": r.kind,
+                "anonymous": r.is_anonymous,
+                "first_given_at": r.created_at.isoformat(),
+            }
+            for r in ReactionGiven.objects.filter(user=user).order_by("created_at", "id")
+        ],
         "following": list(
             ThreadFollow.objects.filter(user=user).values_list("thread_id", flat=True)
         ),
@@ -1166,6 +1188,7 @@ def erase_forums(user: User, mode: Any) -> None:
     from peerhaven.accounts.privacy import EraseMode
 
     Reaction.objects.filter(user=user).delete()
+    ReactionGiven.objects.filter(user=user).delete()
     Report.objects.filter(reporter=user).update(detail="")
     PostRevision.objects.filter(editor=user).update(editor=None)
     ThreadRevision.objects.filter(editor=user).update(editor=None)
