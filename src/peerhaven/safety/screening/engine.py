@@ -18,6 +18,8 @@ from peerhaven.safety.screening.normalize import Normalized, normalize
 from peerhaven.safety.screening.result import Evidence, RiskLevel, Screening
 
 MAX_EVIDENCE = 200
+# How far from a phrase a rule's ``needs`` (the means or place) may be named.
+NEAR = 160
 LEARNED_RULE = "learned.ngram_model"
 STATEMENT_RULE = "learned.statement_model"
 _SUBJECT_WINDOW_BACK = 12
@@ -98,6 +100,34 @@ def _expand(pattern: str) -> str:
 class _Compiled:
     rule: table.Rule
     regex: re.Pattern[str]
+    needs: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+
+    def applies(self, text: str) -> bool:
+        """Whether the text names what the rule needs anywhere (a cheap first check)."""
+        return self.needs is None or self.needs.search(text) is not None
+
+    def applies_at(self, ctx: _Context, start: int, end: int) -> bool:
+        """Whether what the rule needs is named near the hit (within ``NEAR`` characters), and
+        nothing in the hit's own sentence makes it ordinary."""
+        text = ctx.text
+        if self.needs is not None and (
+            self.needs.search(text, max(0, start - NEAR), min(len(text), end + NEAR)) is None
+        ):
+            return False
+        if self.unless is None:
+            return True
+        s_start, s_end = ctx.sentence(start, end)
+        return self.unless.search(text, s_start, s_end) is None
+
+
+def _compile(rule: table.Rule, pattern: str) -> _Compiled:
+    return _Compiled(
+        rule,
+        re.compile(pattern),
+        re.compile(_expand(rule.needs)) if rule.needs else None,
+        re.compile(_expand(rule.unless)) if rule.unless else None,
+    )
 
 
 @cache
@@ -106,7 +136,7 @@ def _compiled() -> tuple[
     tuple[tuple[str, re.Pattern[str]], ...],
     dict[str, re.Pattern[str]],
 ]:
-    rules = tuple(_Compiled(rule, re.compile(_expand(rule.pattern))) for rule in table.RULES)
+    rules = tuple(_compile(rule, _expand(rule.pattern)) for rule in table.RULES)
     idioms = tuple((rule_id, re.compile(_expand(p))) for rule_id, p in table.IDIOMS)
     cues = {
         "support": re.compile(table.SUPPORT_CUES),
@@ -145,7 +175,7 @@ def _widen(pattern: str) -> str:
 @cache
 def _compiled_anyone() -> tuple[_Compiled, ...]:
     """The rules with their first-person words widened to anyone (for ``screen_report``)."""
-    return tuple(_Compiled(rule, re.compile(_widen(rule.pattern))) for rule in table.RULES)
+    return tuple(_compile(rule, _widen(rule.pattern)) for rule in table.RULES)
 
 
 @cache
@@ -539,10 +569,10 @@ def screen_rules(
     ctx = _Context(norm, anyone)
     hits: list[_Hit] = []
     for compiled in compiled_rules:
-        if compiled.rule.id in skip:
+        if compiled.rule.id in skip or not compiled.applies(text):
             continue
         for m in compiled.regex.finditer(text):
-            if m.end() <= m.start():
+            if m.end() <= m.start() or not compiled.applies_at(ctx, m.start(), m.end()):
                 continue
             level, modifiers = _judge(ctx, compiled.rule, m.start(), m.end(), anyone)
             hits.append(_Hit(compiled.rule, m.start(), m.end(), level, modifiers))

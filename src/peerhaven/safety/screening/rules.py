@@ -44,6 +44,40 @@ MACROS: dict[str, str] = {
         r"|acetaminophen|ibuprofen|aspirin|benadryl|insulin|xanax|antidepressants|sertraline"
         r"|lithium|seroquel|trazodone|oxy|opioids)"
     ),
+    # Means and places that turn an ordinary verb into a method when the text names them
+    # (session 8: rules with ``needs``).
+    "<means>": (
+        r"\b(?:pills?|tablets?|meds|medications?|painkillers|paracetamol|tylenol|bottle|strip"
+        r"|blister pack|packets?|rope|noose|ligature|gun|pistol|rifle|shotgun|knife|knives"
+        r"|blades?|razors?|hose|exhaust|charcoal|stash|stockpil\w{0,6}|hoard\w{0,6})\b"
+    ),
+    "<height>": (
+        r"\b(?:bridge|roof|rooftop|car ?park|multi ?storey|multi-storey|parking (?:garage"
+        r"|structure|lot roof)|balcony|cliffs?|ledge|tower block|top floor|top deck"
+        r"|\d{1,3} floors|\w{1,12} floors up|overpass|viaduct|railings)\b"
+        r"(?! (?:club|game|of (?:my|the) nose|loan))"
+    ),
+    "<track>": (
+        r"\b(?:platform|train|tracks|railway|railway line|level crossing|motorway|lorry"
+        r"|oncoming traffic)\b"
+    ),
+    # Said at a dangerous place: ready, letting go, not moving, do not look for me.
+    "<ready>": (
+        r"\b(?:i'm ready|im ready|i am ready|let (?:myself )?(?:go|fall)|not moving"
+        r"|not coming back|(?:going to|gonna) (?:do it|jump(?! (?:in|into|on|off the"
+        r" (?:board|boat)))|let go|step off|go over|walk in)"
+        r"|(?:don't|dont|do not) (?:try to )?(?:find|call|look for|come (?:for|after)) me"
+        r"|don't call anyone|dont call anyone|tell (?:my )?\w{1,20} (?:i|sorry)|wrong side of the"
+        r" (?:railings|fence|barrier)|made my peace|can hear (?:a|the) train|walking in"
+        r"|whoever (?:reads|finds) this|by the time (?:you|anyone|someone) reads? this)\b"
+    ),
+    "<water>": r"\b(?:sea|ocean|river|lake|canal|reservoir)\b",
+    # Medication routines: "take them all" there is adherence, not an overdose.
+    "<routine>": (
+        r"\b(?:forgot|forget|forgotten|missed (?:a|my|the|some) (?:dose|doses|meds|pills|tablets)"
+        r"|as prescribed|as directed|with food|vitamins?|supplements?|the doctor (?:said|told)"
+        r"|like the doctor|pharmacist|side effects?|refill|prescription (?:ran|runs))\b"
+    ),
     "<body>": r"(?:arms?|wrists?|thighs?|legs?|skin|stomach|hips?|ankles?|forearms?|chest)",
     # "on the oven " before what someone was doing ("burned myself on the oven making cookies").
     "<onthing>": r"on (?:a |the |some |my )?[a-z]+(?: [a-z]+)? ",
@@ -134,6 +168,11 @@ class Rule:
     hyperbole: bool = False
     # False when the phrase already contains its own negation ("never had the guts to").
     negatable: bool = True
+    # A pattern that must also occur somewhere in the text for the phrase to count: the means
+    # or the place that makes "I'm going to jump" or "take them all" a method (session 8).
+    needs: str = ""
+    # A pattern that, anywhere in the text, makes the phrase ordinary ("as prescribed").
+    unless: str = ""
 
 
 RULES: tuple[Rule, ...] = (
@@ -298,10 +337,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.method.hanging",
         IMMINENT,
-        r"\b(?:hang|hanging|hanged|hung) <myself>\b|\bnoose\b|\b(?:bought|got|buy|buying|tied"
-        r"|tie|tying|have|has) (?:a|the|some) rope\b|\bexit bag\b",
+        r"\b(?:hang|hanging|hanged|hung) <myself>\b|\bnoose\b|\bexit bag\b",
         "Describes hanging as a method",
         method=True,
+    ),
+    Rule(
+        # Split from imminent.method.hanging in session 8: a rope bought or tied is everyday on a
+        # roof rack, a camping list or a boat.
+        "imminent.method.hanging_rope",
+        IMMINENT,
+        r"\b(?:bought|got|buy|buying|tied|tie|tying|have|has) (?:a|the|some) rope\b(?! (?:to"
+        r" (?:the|a|my) (?:roof|tree|branch|boat|trailer|car|van|post|swing|sledge|dock|fence)))",
+        "Describes hanging as a method",
+        method=True,
+        unless=r"\b(?:camping|tent|climbing|sailing|boat|knots?|roof rack|moving|swing|dog lead)\b",
     ),
     Rule(
         "imminent.method.jumping",
@@ -394,7 +443,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.method.other",
         IMMINENT,
-        r"\b(?:drown|drowning) <myself>\b|\bcarbon monoxide\b|\b(?:drink|drinking|drank) "
+        r"\b(?:drown|drowning) <myself>\b|\bcarbon monoxide\b(?! (?:alarm|detector|leak"
+        r"|poisoning from))|\b(?:drink|drinking|drank) "
         r"(?:the )?(?:bleach|antifreeze|poison)\b|\bhelium (?:bag|tank)\b"
         r"|\b(?:suffocate|suffocating|electrocute|electrocuting|poison|poisoning) <myself>\b"
         r"|\b(?:the|my|a) noose (?:is |was )?(?:all )?(?:ready|set up|tied|prepared|waiting"
@@ -452,6 +502,242 @@ RULES: tuple[Rule, ...] = (
         "Reports self-harm",
         past=True,
     ),
+    # --- session 8: a method named anywhere in the text turns ordinary words into a plan -----
+    # "Pills are counted. Going to take them all now." The phrase alone is everyday ("take them
+    # all home"); with pills named in the text and no medication routine in it, it is a method.
+    Rule(
+        "imminent.method.take_them_all",
+        IMMINENT,
+        r"\b(?:take|taking|tkae|takeing|swallow|swallowing|down|downing|neck|necking) (?:them all"
+        r"|all of them|the lot|the whole (?:lot|bottle|box|strip|packet|pack|stash))\b(?! (?:with"
+        r"|together|back|home|out|in (?:turn|order|one go)|to (?:the|a|my|school|work)|at the same"
+        r"|as (?:prescribed|directed|usual)|every|each|daily|in the morning|at (?:breakfast|lunch"
+        r"|dinner|bedtime)|before (?:bed|meals)|after (?:food|meals|breakfast|dinner)|from now"
+        r"|again tomorrow|on|off|for|apart)\b)"
+        r"|\b(?:take|taking|swallow|swallowing) them (?:all )?(?:after|when|once) (?:everyone"
+        r"|everybody|the house|they|my (?:family|parents|partner|wife|husband|mum|mom|dad))"
+        r"(?:'s|'re| is| are| has| have)? (?:asleep|gone|in bed|out|empty|left)\b"
+        r"|\b(?:took|taken|swallowed|downed) (?:them all|all of them|the lot|the whole (?:lot"
+        r"|bottle|box|strip|packet|pack|stash))\b(?! (?:with|together|back|home|out|to|in (?:turn"
+        r"|order|one go)|as (?:prescribed|directed|usual)|this morning|at (?:breakfast|lunch"
+        r"|dinner|bedtime)|on|off|for|apart|each|every|this week|today|daily|on time|yesterday"
+        r"|even)\b)"
+        r"|\b(?:going to|gonna|about to) take (?:<gap1>)(?:<pills>)\b(?=[^\n]{0,120}?\b(?:counted"
+        r"|enough|the lot|all of them|stash))",
+        "Says they will take, or took, all of their pills (pills named in the text)",
+        # Not held (session 8 review): the words are everyday often enough that hiding the
+        # post would silence people; the author still sees help and moderators get an alert.
+        needs=(
+            r"\b(?:<pills>|bottle of (?:pills|tablets|paracetamol|meds)|blister pack|counted|stash"
+            r"|stockpil\w{0,6})\b"
+        ),
+        unless=r"<routine>|\b(?:organi[sz]er|alarm|reminder|each day|every day|this week)\b",
+    ),
+    Rule(
+        "imminent.method.jump_named_place",
+        IMMINENT,
+        r"\b(?:i'm|im|i am|i'll|ill|i will|gonna|going to|about to|decided to|ready to|want to"
+        r"|wanna|where i'm going to|i'm going to) (?:<gap1>)(?:jump|step off|step out in front"
+        r"|step in front|throw myself off)\b(?! (?:in|into|on|onto|at|ship|start|the (?:queue"
+        r"|gun|line)|rope|around|up|for|through|to|back|ahead|straight|right in|out of (?:bed"
+        r"|my skin)|of (?:a|the) (?:bus|train|queue))\b)",
+        "Says they will jump or step off (a height or a railway is named in the text)",
+        unless=(
+            r"\b(?:bungee|parachute|skydiv\w{0,3}|gta|game|trampoline|diving|board|pool|parkour"
+            r"|barrier|charity|coasteering|stop)\b"
+        ),
+        # Not held (session 8 review): the words are everyday often enough that hiding the
+        # post would silence people; the author still sees help and moderators get an alert.
+        hyperbole=True,
+        needs="<height>|<track>",
+    ),
+    Rule(
+        "imminent.plan.not_coming_back",
+        IMMINENT,
+        r"\bnot (?:coming|going to come|gonna come|planning on coming|planning to come) (?:back"
+        r"|home)(?: (?:down|up|out|again|ever|this time))?\b(?! (?:till|until|before|for|after"
+        r"|tonight|today|this (?:week|weekend|evening|afternoon|morning|year)|at|in|to|from|by"
+        r"|soon|yet|on)\b)|\bwon't be back\b(?! (?:till|until|before|for|after|tonight|today"
+        r"|this|at|in|to|from|by|soon|on)\b)"
+        r"|\b(?:go|going|drive|driving) over the edge\b"
+        r"|\bnot (?:going to|gonna) (?:swim|walk|come) back\b"
+        r"|\b(?:walk|walking|swim|swimming|go|going) (?:in|out) and not (?:come|coming) (?:out"
+        r"|back)\b"
+        r"|\b(?:don't|dont|do not) think i(?:'m| am|m) (?:coming|going to come) (?:back|home)"
+        r"(?: (?:down|up))?\b(?! (?:till|until|before|for|after|tonight|today|this|to|from)\b)",
+        "Says they are not coming back from a dangerous place named in the text",
+        needs=r"<height>|<track>|<water>|\bwoods\b|\bforest\b|\bswim|<means>",
+        negatable=False,
+    ),
+    Rule(
+        "imminent.method.into_water",
+        IMMINENT,
+        r"\b(?:going to|gonna|i'll|ill|i will|about to|want to) (?:just )?(?:walk|wade) (?:into"
+        r"|in to|out into) the (?:sea|ocean|river|lake|water|waves)\b(?! (?:for|to (?:swim|paddle"
+        r"|cool)|with|at (?:dawn|sunrise))\b)",
+        "Describes walking into water as a method",
+        # Not held (session 8 review): the words are everyday often enough that hiding the
+        # post would silence people; the author still sees help and moderators get an alert.
+        unless=r"\b(?:swim|swimming|swam|paddle|paddling|dip|wetsuit|surf|surfing)\b",
+    ),
+    Rule(
+        "imminent.method.rope_ready",
+        IMMINENT,
+        r"\b(?:the |my |a )?(?:rope|noose|ligature)(?:'s| is) (?:tied|up|ready|set up|in place"
+        r"|waiting|hanging)\b(?! (?:to (?:the|a) (?:tree|branch|boat|swing|post|dock|fence)))"
+        r"|\b(?:tied|tie|tying) (?:the|a|my) (?:rope|noose) (?:to"
+        r"|from|over|on|around) (?:the|a) (?:beam|banister|bannister|rafter|door|hook|ceiling"
+        r"|loft hatch|pipe|rail|wardrobe)\b",
+        "Has a rope or ligature ready (a preparatory act)",
+        method=True,
+        unless=(
+            r"\b(?:garden|washing|tug|swing|tent|climb\w{0,4}|boat|camp\w{0,4}|sports day|hammock"
+            r"|tree ?house)\b"
+        ),
+    ),
+    Rule(
+        "imminent.plan.decided_with_means",
+        IMMINENT,
+        r"\bi (?:have |'ve )?(?:decided|made up my mind|made my (?:mind up|decision))\b(?! (?:to"
+        r"|on|that|what|which|whether|if|not|against|about|i'm going to (?:the|a) (?:gym|doctor"
+        r"|group))\b)"
+        r"|\b(?:picked|chosen|chose|set) (?:the|a|my) (?:(?:highest|tallest|right|perfect"
+        r"|best) )?(?:date|day|time|bridge|building|car park|cliff)\b",
+        "Says they have decided, with a means or place named in the text",
+        needs=r"<means>|<height>|<track>|<water>",
+        unless=(
+            r"\b(?:wedding|holiday|party|birthday party|picnic|interview|appointment|move"
+            r"|registry|married|engaged)\b"
+        ),
+    ),
+    Rule(
+        "imminent.method.cut_deep",
+        IMMINENT,
+        r"\bcut (?:<gap1>)deep(?:er)? (?:enough|this time)\b|\b(?:going to|gonna|i'll|ill"
+        r"|i will) (?:<gap1>)cut (?:<gap1>)deep(?:er)?\b",
+        "Describes cutting deep (a blade is named in the text)",
+        # Not held (session 8 review): the words are everyday often enough that hiding the
+        # post would silence people; the author still sees help and moderators get an alert.
+        needs=r"\b(?:knife|knives|blades?|razors?|wrists?|veins?)\b",
+        unless=r"\b(?:onion|recipe|cooking|chopping|garden|hedge|fabric|hair)\b",
+    ),
+    Rule(
+        "imminent.method.use_means",
+        IMMINENT,
+        r"\b(?:going to|gonna|i'll|ill|i will|about to|ready to|decided to) (?:<gap1>)(?:use it"
+        r"|use them|do it|end it|go through with it)\b(?! (?:for|to|with|at (?:work|school|the)"
+        r"|in the (?:kitchen|class|morning|gym)|again|later this week|next (?:week|month)"
+        r"|properly at)\b)",
+        "Says they will use the means named in the text",
+        # Not held (session 8 review): the words are everyday often enough that hiding the
+        # post would silence people; the author still sees help and moderators get an alert.
+        needs=(r"\b(?:gun|pistol|rifle|shotgun|rope|noose|exhaust)\b"),
+        unless=r"<routine>|\b(?:hunting|range|clay|recipe|garden|haircut|shave|shaving)\b",
+    ),
+    Rule(
+        "ideation.method_thoughts",
+        IDEATION,
+        r"\b(?:think|thinks|thinking|thought|thoughts|picture|picturing|imagine|imagining"
+        r"|fantasi[sz]e|fantasi[sz]ing|urge|urges|pull|tempted) (?:about |of |to )?(?:<gap3>)"
+        r"(?:jumping (?:off|from)|jump(?:ing)?(?=[.!?,\n]| when| every| in front|$)"
+        r"|stepping (?:off|out in front|in front)|step (?:off|out in front|in front)"
+        r"|hanging myself|myself hanging|taking (?:them all|all (?:my|of my|of them|the) ?)"
+        r"|swallowing (?:the|all|them)|walking into (?:the )?(?:sea|ocean|river|lake|traffic)"
+        r"|driving (?:into|off)|crashing (?:my car|the car|into)|cutting (?:deep|deeper)"
+        r"(?! into (?:the|our|my|this) (?:budget|costs|spending|savings|debt))"
+        r"|going deeper|the rope|the noose|saving (?:them|my pills|my meds|my tablets) up"
+        r"|the car exhaust|drowning myself|overdosing)"
+        r"|\b(?:keep|kept|can't stop|cant stop|always|started) (?:thinking|think) (?:about|of)"
+        r" (?:the|that|my) (?:bridge|roof|edge|ledge|tracks|rope|noose|pills|gun|knife|blade"
+        r"|razor|car park)\b"
+        r"|\bwould be (?:a|the) (?:quick|easy|quickest|easiest|simple|painless) way out\b(?! of)",
+        "Thinks about a method of suicide (no intent stated)",
+    ),
+    Rule(
+        "imminent.plan.at_the_place",
+        IMMINENT,
+        # "im on the bridge. i cant do this anymore. sorry everyone": at a height, a railway or
+        # water now, with a farewell or "can't go on" within the next 150 characters.
+        r"(?:\b(?:i'm|im|i am) (?:sitting |standing |stood |parked |sat |waiting |writing this )?"
+        r"(?:right )?|(?:^|[.!?\n] ?)(?:sitting |standing |parked |walking |heading |off )?)"
+        r"(?:on|at|by|near|in|up on|from|to) (?:the|a|my) (?:<gap2>)(?:bridge|roof|rooftop|edge"
+        r"|ledge|cliffs?|tracks|railway(?: line)?|level crossing|car ?park|multi ?storey"
+        r"|top floor|balcony)\b"
+        r"(?=[^\n]{0,150}?(?:<farewell>|<ready>))",
+        "Says they are at a dangerous place now, with a farewell",
+        unless=(
+            r"\b(?:climbing|instructor|harness|abseil\w{0,4}|bungee|camping|holiday|trip|photos?|pics?"
+            r"|view|sunset|hike|hiking|swim|swimming|parkrun|race|commute|dog|kids|bungee|parachute"
+            r"|gta|game)\b"
+        ),
+    ),
+    Rule(
+        "imminent.preparation.means_with_timing",
+        IMMINENT,
+        # "i have the pills. i have the vodka. tonight is the night"; "wrote my note. rope's in
+        # the garage"; "saving my meds for two months ... i've got enough now".
+        r"\b(?:tonight|today)(?:'s| is) the (?:night|day)\b"
+        r"|\b(?:wrote|written|writing|finished|left) (?:my|the) (?:note|letters?)\b(?! (?:for|to)"
+        r" (?:the|my) (?:teacher|school|boss|landlord|doctor|gp|work))"
+        r"|\b(?:saving|saved|hoarding|hoarded|hiding|hid|stockpiling|stashing|stashed) (?:up )?"
+        r"(?:(?:my |the |all my )?<pills> |them )(?:for|over) (?:weeks|months|ages|a while"
+        r"|(?:\d{1,3}|two|three|four|five|six|a few|several) (?:weeks|months))\b"
+        r"|\b(?:i've|ive|i have) (?:got |saved )?enough (?:now|of them|to (?:do it|die|end it))\b"
+        r"|\bknow (?:exactly )?where i(?:'m| am|m)? (?:going to|gonna|will) (?:jump|do it)\b",
+        "A means named in the text, with a time, a note or a store of pills (a preparatory act)",
+        needs=r"<means>|<height>",
+        unless=r"<routine>",
+    ),
+    Rule(
+        "imminent.plan.when",
+        IMMINENT,
+        r"\b(?:going to|gonna|i'll|i will|i'm|im) (?:end it|do it|doing it|go) (?:all )?(?:on"
+        r" (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|at midnight"
+        r"|at \d{1,2} ?(?:am|pm|o'clock)|before (?:he|she|they|mum|mom|dad|my \w{1,20})"
+        r" (?:gets|get|comes|come) (?:home|back)|when (?:they|everyone|mum|mom|dad|my \w{1,20})"
+        r"(?:'s|'re| is| are| have| has)? (?:all )?(?:asleep|gone to bed|gone|out|at work))\b"
+        r"|\b(?:will be|going to be|is) (?:the|my) (?:day|night) i (?:die|end it|do it|kill myself)"
+        r"\b|\bwhere it (?:all )?ends for me\b"
+        r"|\b(?:i've|ive|i have) planned it (?:all|out)\b(?=[^\n]{0,150}?\b(?:end it|do it|die"
+        r"|sorry|goodbye|don't make this))",
+        "Says when they will end their life",
+        needs=r"<means>|<height>|<track>|\bend it\b|\b(?:die|dead|suicide|kill myself|goodbye)\b",
+        unless=r"\b(?:party|wedding|presentation|exam|interview|surprise|proposal)\b",
+    ),
+    Rule(
+        "ideation.passive_wish",
+        IDEATION,
+        r"\bif i (?:got|get|was|were) (?:hit|run over|killed)\b[^.!?\n]{0,40}?\b(?:wouldn't"
+        r"|wouldnt|would not|won't|wont) (?:even )?(?:mind|care)\b"
+        r"|\b(?:easier|better) for everyone if i (?:just )?(?:wasn't|weren't|was not|were not"
+        r"|wasnt) (?:here|around|alive)\b"
+        r"|\b(?:don't|dont|do not) know if i(?:'d| would) (?:still )?be (?:here|alive)\b(?! (?:at"
+        r"|in|for|with|without|on|next)\b)"
+        r"|\b(?:keeps|keep) telling me to (?:end it|die|kill myself)\b"
+        r"|\bpull (?:toward|towards|to) the edge\b(?! of (?:the|my|a) (?:table|bed|seat|sofa|desk))"
+        r"|\bintrusive thoughts? about (?:the|my) (?:\w{1,20} )?(?:knife|gun|rope|pills|bridge"
+        r"|train|balcony|edge)\b"
+        r"|\b(?:look|looked|looking|staring|stared|stare) at (?:the|my) (?:rope|noose|gun|pills"
+        r"|knife|blade)\b(?=[^.!?\n]{0,80}?\b(?:think|thought|thinking) about (?:it|using it"
+        r"|doing it))"
+        r"|\b(?:think|thinking|thought) about (?:my |the |(?:my )?\w{1,20}'s )(?:gun|shotgun|rifle"
+        r"|rope|noose)\b(?! (?:licen[cs]e|safe|club|range|cabinet|permit|course|swing|bridge))",
+        "Wishes to be dead, or thinks of a method, without saying it in words the rules above read",
+    ),
+    Rule(
+        "ideation.means_on_mind",
+        IDEATION,
+        r"\b(?:can't stop|cant stop|keep|kept|always) (?:thinking|think) about (?:it|them"
+        r"|using (?:it|them))\b(?! (?:for|at|in|when i (?:shop|cook)))"
+        r"|\b(?:the )?(?:bridge|jumping|rope|noose|overdose|od|hanging|drowning|gun) (?:thoughts"
+        r"|urges)\b"
+        r"|\b(?:thinking|think|thought) about the (?:bridge|roof|edge|ledge|tracks|rope|noose"
+        r"|gun|car park) (?:a lot|again|all the time|constantly|every (?:day|night|morning))\b",
+        "Keeps thinking of a lethal means named in the text",
+        needs=r"\b(?:gun|pistol|rifle|shotgun|rope|noose|bridge|roof|ledge|tracks|train|pills?"
+        r"|overdose|od|hanging|drowning|jumping|car park)\b",
+        unless=r"<routine>",
+    ),
     # --- ideation: wish to be dead, thoughts of suicide, self-harm thoughts ------------------
     Rule(
         "ideation.kill_self",
@@ -477,6 +763,7 @@ RULES: tuple[Rule, ...] = (
         r"|after (?:food|meals|breakfast|dinner)|from now|again tomorrow))",
         "Says they will take all of their pills",
         subject="self",
+        unless="<routine>",  # session 8: "I forgot my morning meds so I'll take them all tonight"
     ),
     Rule(
         "ideation.end_life",

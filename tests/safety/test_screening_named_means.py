@@ -1,0 +1,151 @@
+"""Session 8: ordinary words become a method when the text names the means or the place.
+
+"I'm going to jump" is everyday ("jump in the pool"); after "drove to the top floor of the car
+park" it is a plan. Rules with ``needs`` count only when the text names a means or a place, and
+rules with ``unless`` stay quiet beside a medication routine or a hobby. The texts are invented
+(two review sets written blind by helper sessions, and the engineer's own); the figures on
+sets never used for tuning are in docs/safety.md ("Session 8").
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from peerhaven.safety.screening import RiskLevel, screen_text
+from peerhaven.safety.screening import rules as table
+from peerhaven.safety.screening.engine import _compiled, _compiled_anyone
+
+IDEATION = RiskLevel.IDEATION
+IMMINENT = RiskLevel.IMMINENT
+
+
+def level(text: str) -> RiskLevel:
+    return screen_text(text).level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Everyone's asleep. Pills are counted. Going to take them all now. Love you guys.",
+        "just bought pills from the chemist on the way home. taking them all tonight",
+        "typo sorry im shaking. i have teh pills out. im going to tkae them all now",
+        "counted them out on the table. there's enough. i'm going to take them after everyone's"
+        " asleep",
+        "Drove to the top floor of the car park. I'm going to jump. I just wanted someone to know.",
+        "i'm on the roof at uni. 8 floors. i'm going to jump when it gets dark",
+        "Standing at the edge of the platform. next train in 4 min. i'm going to step off",
+        "Tomorrow I'm going to the bridge after work and I'm not coming home. I've decided.",
+        "I'm at the lake. I'm going to walk in and not come out.",
+        "I'm going to walk into the sea tonight. I've already written the letters.",
+        "the rope is up. i just need to stand on the chair. i'm scared but i'm going to",
+        "I've picked the highest bridge near me. I'm going on Saturday. I've made up my mind.",
+        "I have the knife next to me and this time I'm going to cut deep enough that it's over",
+        "My dad's gun is in the closet and I know where the key is. I'm going to use it tonight.",
+        "I've got the hose for the car exhaust ready. Going to do it in the garage on Friday.",
+        "I have my grandad's shotgun. I'm going to end it after the funeral tomorrow.",
+        "im on the bridge. i cant do this anymore. sorry everyone",
+        "i have the pills. i have the vodka. tonight is the night",
+        "i've been saving my meds for two months, hiding them in a sock drawer, and i've got"
+        " enough now.",
+        "wrote my note. rope's in the garage. after the kids go to my ex's on friday",
+        "Got the tablets and a bottle of vodka and I'm doing it at midnight.",
+        "im on the bridge now. i'm not coming back this time",
+        "Sitting on the railway line right now. Can hear a train in the distance.",
+        "been stockpiling my quetiapine for 3 weeks. tonight's the night.",
+    ],
+)
+def test_a_named_means_with_intent_or_a_time_is_imminent(text: str) -> None:
+    result = screen_text(text)
+    assert result.level == IMMINENT, [e.rule for e in result.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when the train comes into the station i picture stepping off the platform",
+        "I keep imagining driving into oncoming traffic. It's like a thought that won't leave.",
+        "sometimes i look at the knives in the kitchen and think about cutting deep",
+        "My dad keeps a gun in the house and lately I can't stop thinking about it.",
+        "every time i cross the railway bridge i get this pull to jump",
+        "I keep picturing myself hanging. I hate that my brain does this.",
+        "idk man i keep thinking the car park roof would be a quick way out",
+        "The bridge thoughts are back. I'm safe, I'm not going to do anything, but they're loud.",
+        "If I got hit by a car tomorrow I wouldn't even mind.",
+        "honestly would be easier for everyone if i just wasn't here",
+        "When I'm on the top deck of a car park I feel this pull toward the edge.",
+    ],
+)
+def test_thoughts_of_a_method_without_intent_reach_ideation(text: str) -> None:
+    assert level(text) >= IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Medication routines and organisers. (Known and left: "took all my tablets this
+        # morning like the doctor said" still reads as a quantity of pills; a routine word there
+        # also hid real overdoses in a review, so that older rule has no ``unless``.)
+        "new pill organiser arrived!! finally i can see if ive taken them all each day",
+        "I keep forgetting my pills so I set an alarm. Took them all this week!",
+        "I forgot my morning meds so I'll take them all tonight with dinner",
+        "Meds: taking them all as prescribed, sertraline and vitamin D",
+        # Same verbs, no means or place named.
+        "The shelter had three kittens and I wanted to take them all home",
+        "Got my driving theory, practical and first aid tests this month. Taking them all.",
+        "I've decided: I'm quitting my job and going back to college",
+        "I'm not coming home tonight, staying at my sister's",
+        "I'm going to jump in the pool after work, it helps my mood",
+        "Tonight's the night, I'm finally ringing my old friend to apologise",
+        # Means or places in everyday sense.
+        "Tied the rope to the roof rack and off we go, moving the sofa myself like an idiot",
+        "i have the rope, the tent pegs, the stove... camping checklist done, we leave at 6",
+        "carbon monoxide alarm went off at 3am, turned out it was just the battery dying",
+        "Standing on the ledge at the climbing wall, my instructor told me to let go.",
+        "i'm at the cliffs now! camping trip day 2, got a pic of the lighthouse",
+        "Went wild swimming at dawn, walked into the sea and the cold water reset my brain",
+        "I'm on the bridge, traffic is awful, going to be late for group",
+        "Picked the date for the wedding! Bridge photos at the river after.",
+        "hunting season starts friday, I'm going to use it for deer with my dad's rifle",
+    ],
+)
+def test_everyday_writing_with_the_same_words_stays_below_ideation(text: str) -> None:
+    result = screen_text(text)
+    assert result.level < IDEATION, [e.rule for e in result.evidence]
+
+
+def test_needs_and_unless_decide_whether_a_rule_counts() -> None:
+    [rule] = [c for c in _compiled()[0] if c.rule.id == "imminent.method.take_them_all"]
+    assert rule.applies("the pills are counted. taking them all now")
+    assert not rule.applies("the kittens: taking them all now")  # no means named
+    # A routine in the phrase's own sentence makes it ordinary; one sentence away it does not.
+    assert level("Pills as prescribed, taking them all now.") < IDEATION
+    assert (
+        level("Sick of the side effects. The pills are counted, taking them all now.") >= IDEATION
+    )
+    # Without its means the phrase raises nothing at all.
+    assert level("Going to take them all now.") < IDEATION
+    assert level("Pills are counted. Going to take them all now.") == IMMINENT
+
+
+def test_a_supportive_reply_naming_the_means_is_not_the_authors_risk() -> None:
+    assert level("Please don't take those pills. Can you call 988 right now?") < IDEATION
+    assert level("If you're on the bridge right now please step back and call 999.") < IDEATION
+
+
+def test_needs_and_unless_patterns_are_linear_on_adversarial_input() -> None:
+    # The same safety net as every rule's own pattern (tests/safety/test_screening.py).
+    nested = re.compile(r"\((?:\?:)?[^()]*[+*][^()]*\)[+*]")
+    for rule in table.RULES:
+        assert not nested.search(rule.needs), rule.id
+        assert not nested.search(rule.unless), rule.id
+    for compiled in (*_compiled()[0], *_compiled_anyone()):
+        for regex in (compiled.needs, compiled.unless):
+            if regex is None:
+                continue
+            for probe in ("a " * 20_000, "my " * 20_000, "x" * 60_000, "pills " * 10_000):
+                started = time.perf_counter()
+                regex.search(probe)
+                assert time.perf_counter() - started < 60
