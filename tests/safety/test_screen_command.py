@@ -59,3 +59,40 @@ def test_evaluate_runs_the_evaluation(tmp_path: Path, capsys: pytest.CaptureFixt
     call_command("screen", evaluate=str(data))
     out = capsys.readouterr().out
     assert "Supportive" in out and "Ideation" in out
+
+
+def test_a_reader_that_stops_early_ends_the_stream_quietly() -> None:
+    # `peerhaven screen < export.jsonl | head -1`: the pipe closes after the first line; the
+    # command must end without a traceback (it printed BrokenPipeError before session 8).
+    import os
+    import subprocess
+
+    lines = "".join(
+        json.dumps({"text": f"line {i} this exam is killing me"}) + "\n" for i in range(5000)
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "peerhaven.settings"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "peerhaven", "screen"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    import threading
+
+    def feed() -> None:  # in a thread: the child blocks on its full stdout pipe otherwise
+        try:
+            proc.stdin.write(lines.encode())  # type: ignore[union-attr]
+            proc.stdin.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass
+
+    threading.Thread(target=feed, daemon=True).start()
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert json.loads(first)["level"] == "none"
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert proc.returncode == 0

@@ -68,7 +68,13 @@ class Command(BaseCommand):
                 )
             self.stderr.write(f"wrote {count} labelled examples to {options['export_labels']}")
             return
-        self.screen_stream(sys.stdin, self.stdout)
+        try:
+            self.screen_stream(sys.stdin, self.stdout)
+        except BrokenPipeError:
+            # The reader went away (`peerhaven screen < export | head`): stop quietly, and keep
+            # Python from complaining again when it flushes stdout at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
 
     def screen_stream(self, source: Any, out: Any) -> int:
         from peerhaven.safety.screening import screen_text
