@@ -42,6 +42,7 @@ def level(text: str) -> RiskLevel:
         "I'm going to walk into the sea tonight. I've already written the letters.",
         "the rope is up. i just need to stand on the chair. i'm scared but i'm going to",
         "I've picked the highest bridge near me. I'm going on Saturday. I've made up my mind.",
+        "I bought a gun last week. Not for protection. I've picked the date, it's my birthday.",
         "I have the knife next to me and this time I'm going to cut deep enough that it's over",
         "My dad's gun is in the closet and I know where the key is. I'm going to use it tonight.",
         "I've got the hose for the car exhaust ready. Going to do it in the garage on Friday.",
@@ -109,6 +110,19 @@ def test_thoughts_of_a_method_without_intent_reach_ideation(text: str) -> None:
         "I'm on the bridge, traffic is awful, going to be late for group",
         "Picked the date for the wedding! Bridge photos at the river after.",
         "hunting season starts friday, I'm going to use it for deer with my dad's rifle",
+        # An adversarial review's texts, aimed at the rules' words after reading them.
+        "My ex borrowed my garden hose and it's not coming back apparently",
+        "I'm on the roof fixing the satellite dish, not coming back down till it works",
+        "Lino printing tip from class: cut deeper this time with the blade so the ink is clean",
+        "My nephew left his water gun here and I'm about to use it on the cat",
+        "Bought a rope for skipping, ten minutes of skipping in the morning is helping my mood",
+        "Landlord finally fitted a carbon monoxide sensor in the hall",
+        "Chose the best bridge in town for photos with the new camera, posting them later",
+        "Left my note for the cleaner on the bottle of wine I bought her",
+        "Thinking about cutting deeper into the budget this month, money's tight",
+        "The urge to step off the kerb and just walk home when the bus is late again",
+        "I have to take 12 tablets a day now for my kidneys, it's a lot to keep track of",
+        "Every tablet makes me sleepy at first, does that wear off?",
     ],
 )
 def test_everyday_writing_with_the_same_words_stays_below_ideation(text: str) -> None:
