@@ -163,3 +163,62 @@ def test_needs_and_unless_patterns_are_linear_on_adversarial_input() -> None:
                 started = time.perf_counter()
                 regex.search(probe)
                 assert time.perf_counter() - started < 60
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A means beside a farewell, or beside a time when nobody is around.
+        "mate the sleeping tablets i ordered online turned up today. they're in the drawer."
+        " friday after work. already said bye to nan without her knowing",
+        "Bhai, I have kept the pesticide bottle under my bed. After everyone sleeps tonight I"
+        " will drink it.",
+        "My grandad's old service revolver is up in the attic. Going up there after tea. Just"
+        " wanted one person to know.",
+        "Bath's run, razor's next to me. Logging off for good.",
+        "Took a load of my meds with wine about an hour ago, feel sick. Not calling 999.",
+        # Said plainly, without a method.
+        "This is the last time you'll hear from me. Thank you, honestly.",
+        "Dropped the kids at their gran's for the week so they won't be the ones to find me.",
+        "Thank you for being my mentor. Please don't blame yourself for what I do tonight.",
+        "I've scheduled an email to send itself at 9 tomorrow. By the time it arrives I'll be gone.",
+        "Vet here. Got the rifle out of the safe, it's loaded and it's on my lap. Made my mind up."
+        " Sorry lads.",
+        "bought one of those disposable bbqs today and its not for cooking. tonight in my room",
+        "Writing this from the roof of my block. Wind's strong. I'm ready.",
+    ],
+)
+def test_a_means_or_a_plan_said_with_a_farewell_or_a_time_is_imminent(text: str) -> None:
+    result = screen_text(text)
+    assert result.level == IMMINENT, [e.rule for e in result.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mentor, being honest like you asked: the suicidal thoughts are back.",
+        "How do you all cope with the suicidal thoughts at night? Mine have been really bad.",
+        "I keep thinking about not waking up. No plan, the thought just won't go away.",
+        "If I didn't wake up tomorrow I'd be OK with that.",
+        "Some days I wish I could just stop being alive.",
+        "not sure i want to be alive anymore. that's all i've got for check in today",
+        "honestly some days i think death would be a relief",
+        "I look at my meds and wonder if it would be enough. been thinking that a lot lately",
+    ],
+)
+def test_plain_words_for_a_wish_to_be_dead_reach_ideation(text: str) -> None:
+    assert level(text) >= IDEATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Made my decision, handing in my notice and moving to the coast near the sea",
+        "Decided I'm not coming back to work after sick leave. Off to the sea for a week",
+        "How do you all cope with night shifts? Mine have been really bad lately.",
+        "Took my tablets tonight after everyone went to bed, finally remembered",
+    ],
+)
+def test_the_farewell_and_plain_wish_rules_leave_everyday_text_alone(text: str) -> None:
+    result = screen_text(text)
+    assert result.level < IDEATION, [e.rule for e in result.evidence]

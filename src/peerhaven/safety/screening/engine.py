@@ -327,9 +327,12 @@ class _Context:
         # A bare term ("suicide") belongs to a nearby person only; far back it is usually an
         # opinion about suicide in general.
         back = _TOPIC_WINDOW if forward else _SUBJECT_WINDOW_BACK
+        # A colon opens a new clause: "being honest like you asked: the suicidal thoughts are
+        # back" is about the author, not "you" (session 8).
+        clause_start = max(s_start, self.text.rfind(":", s_start, start) + 1)
         while i >= 0 and steps < back:
             t_start, _, word = self.tokens[i]
-            if t_start < s_start:
+            if t_start < clause_start:
                 break
             found = _person(word)
             if found is not None:

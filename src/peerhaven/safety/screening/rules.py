@@ -55,7 +55,8 @@ MACROS: dict[str, str] = {
     "<height>": (
         r"\b(?:bridge|roof|rooftop|car ?park|multi ?storey|multi-storey|parking (?:garage"
         r"|structure|lot roof)|balcony|cliffs?|ledge|tower block|top floor|top deck"
-        r"|\d{1,3} floors|\w{1,12} floors up|overpass|viaduct|railings)\b"
+        r"|\d{1,3} floors|\w{1,12} floors up|\d{1,3}(?:st|nd|rd|th) floor|overpass|viaduct"
+        r"|railings)\b"
         r"(?! (?:club|game|of (?:my|the) nose|loan))"
     ),
     "<track>": (
@@ -70,9 +71,38 @@ MACROS: dict[str, str] = {
         r"|(?:don't|dont|do not) (?:try to )?(?:find|call|look for|come (?:for|after)) me"
         r"|don't call anyone|dont call anyone|tell (?:my )?\w{1,20} (?:i|sorry)|wrong side of the"
         r" (?:railings|fence|barrier)|made my peace|can hear (?:a|the) train|walking in"
-        r"|whoever (?:reads|finds) this|by the time (?:you|anyone|someone) reads? this)\b"
+        r"|whoever (?:reads|finds) this|by the time (?:you|anyone|someone) reads? this"
+        r"|(?:don't|dont) try (?:n|and|to) find me|working up to it|(?:don't|dont) tell anyone)\b"
     ),
     "<water>": r"\b(?:sea|ocean|river|lake|canal|reservoir)\b",
+    # A lethal means by name, for rules that need a second cue near it.
+    "<meansword>": (
+        r"pills|tablets|painkillers|tylenol|paracetamol|insulin|sleeping pills|bottles? of"
+        r" (?:pills|tablets|tylenol|paracetamol|vodka)|rope|noose|(?<!water )(?<!nerf )(?<!toy )gun"
+        r"|rifle|revolver|shotgun|pistol|ammo|bullets|blades|razor|hose|disposable bbqs?"
+        r"|charcoal|engine running|pesticide|weedkiller|poison|bleach|dupatta|ligature"
+    ),
+    # A farewell strong enough that a means beside it is a plan.
+    "<farewell2>": (
+        r"\b(?:said (?:bye|goodbye)|saying (?:bye|goodbye) to|goodbye (?:emails?|letters?|notes?"
+        r"|messages?)|sorry for (?:always )?(?:being|everything)|please (?:don't|dont) (?:message"
+        r"|try|call|look)|last (?:post|check-in|check in|message)|love you all|thank you for"
+        r" everything|whoever finds|don't call anyone|dont call anyone|(?:just )?wanted someone"
+        r" to know|letters are written|wrote to (?:mum|mom|dad|my \w{1,12}) already|im done"
+        r"|i'm done|not (?:calling|ringing) (?:anyone|999|911|000|an ambulance)|logging off for"
+        r" good|tell (?:the kids|my \w{1,12}|mum|mom|dad|them) i love(?:d)? (?:them|her|him|you)"
+        r"|sorry lads|(?:one person|somebody|someone) (?:in the world )?to know|dont tell anyone"
+        r"|don't tell anyone)\b"
+    ),
+    # When nobody will be around.
+    "<alonetime>": (
+        r"\b(?:(?:after|once|when) (?:everyone|everybody|they|the house|the kids|my (?:wife"
+        r"|husband|partner|parents|flatmate|mum|mom|dad))(?:'s|'re|s| is| are| has| have)?"
+        r" (?:all )?(?:asleep|gone|in bed|out|at (?:work|the match|school)|empt\w{0,3}|left"
+        r"|sleeps|sleep|goes to sleep|goes to bed)"
+        r"|waiting for the house to empty|(?:is|are|he's|she's|they're) away till|at (?:her|his)"
+        r" (?:mum's|mom's) till|the house to myself tonight)\b"
+    ),
     # Medication routines: "take them all" there is adherence, not an overdose.
     "<routine>": (
         r"\b(?:forgot|forget|forgotten|missed (?:a|my|the|some) (?:dose|doses|meds|pills|tablets)"
@@ -221,7 +251,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.plan.last_post",
         IMMINENT,
-        r"\bthis (?:is|will be) my (?:last|final) (?:post|message|goodbye|night|day|words|letter)",
+        r"\bthis (?:is|will be) my (?:last|final) (?:post|message|goodbye|night|day|words|letter)"
+        r"|\b(?:this is )?the last time you(?:'ll| will) (?:ever )?hear from me\b"
+        r"|\b(?:won't|wont|will not) need (?:my|any of my) (?:stuff|things)"
+        r" where i(?:'m| am) going\b"
+        r"|\bwon't be the ones? to find me\b"
+        r"|\b(?:please )?(?:don't|dont) blame yourself for what i (?:do|did|am about to do)\b"
+        r"|\bgoodbye properly before i go\b"
+        r"|\bby tonight it(?:'s| is| will be)? over\b|\b(?:monday|tuesday|wednesday|thursday"
+        r"|friday|saturday|sunday|tonight|tomorrow) it all ends\b"
+        r"|\bafter midnight it (?:won't|wont|will not) matter\b",
         "Says this is their last message",
         subject="self",
     ),
@@ -246,8 +285,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.plan.reads_this",
         IMMINENT,
-        r"\b(?:by the time|when) (?:you|anyone|someone|somebody|they) (?:read|reads|see|sees|find"
-        r"|finds) this,? (?:i'll|i will|ill|i'm|i am|im) (?:be )?(?:dead|gone|not be here)",
+        r"\b(?:by the time|when) (?:you|anyone|someone|somebody|they|it|this|that)"
+        r" (?:read|reads|see"
+        r"|sees|find|finds|arrives|sends|goes out)"
+        r" (?:this,? )?(?:i'll|i will|ill|i'm|i am|im) (?:be )?"
+        r"(?:dead|gone|not be here)",
         "Writes as if they will be dead when read",
         subject="self",
     ),
@@ -388,7 +430,8 @@ RULES: tuple[Rule, ...] = (
         "imminent.method.pills_quantity",
         IMMINENT,
         r"\b(?:all|a bunch of|a handful of|handfuls of|the whole bottle of|whole bottle of"
-        r"|entire bottle of|too many|enough|\d{2,}|a lot of|lots of) (?:of )?(?:my |the )?"
+        r"|entire bottle of|too many|enough|\d{2,}|a lot of|lots of|a load of|loads of) (?:of )?"
+        r"(?:my |the )?"
         r"<pills>\b(?! (?:a|per|each) (?:day|week|morning|night)\b)"
         r"|\b(?:stockpil\w*|hoard\w*|saving up) (?:<gap1>)<pills>\b"
         r"|\bsaving (?:<gap1>)<pills>\b(?! (?:for|on|in|with|at|from|money|costs|cash|bottles?"
@@ -528,6 +571,8 @@ RULES: tuple[Rule, ...] = (
         r"|order|one go)|as (?:prescribed|directed|usual)|this morning|at (?:breakfast|lunch"
         r"|dinner|bedtime)|on|off|for|apart|each|every|this week|today|daily|on time|yesterday"
         r"|even)\b)"
+        r"|\b(?:taking|take|swallowing|swallow) all (?:of )?(?:my|the|\w{1,12}'s) (?:<gap2>)"
+        r"(?:<pills>)\b"
         r"|\b(?:going to|gonna|about to) take (?:<gap1>)(?:<pills>)\b(?=[^\n]{0,120}?\b(?:counted"
         r"|enough|the lot|all of them|stash))",
         "Says they will take, or took, all of their pills (pills named in the text)",
@@ -544,7 +589,8 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\b(?:i'm|im|i am|i'll|ill|i will|gonna|going to|about to|decided to|ready to|want to"
         r"|wanna|where i'm going to|i'm going to) (?:<gap1>)(?:jump|step off|step out in front"
-        r"|step in front|throw myself off)\b(?! (?:in|into|on|onto|at|ship|start|the (?:queue"
+        r"|step in front|throw myself off|stepping off|climb over|going over(?= the edge|[.!]|$))\b"
+        r"(?! (?:in|into|on|onto|at|ship|start|the (?:queue"
         r"|gun|line)|rope|around|up|for|through|to|back|ahead|straight|right in|out of (?:bed"
         r"|my skin)|of (?:a|the) (?:bus|train|queue))\b)",
         "Says they will jump or step off (a height or a railway is named in the text)",
@@ -591,7 +637,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.method.rope_ready",
         IMMINENT,
-        r"\b(?:the |my |a )?(?:rope|noose|ligature)(?:'s| is) (?:tied|up|ready|set up|in place"
+        r"\b(?:the |my |a )?(?:rope|noose|ligature|dupatta)(?:'s| is) (?:tied|up"
+        r"|ready|set up|in place"
         r"|waiting|hanging)\b(?! (?:to (?:the|a) (?:tree|branch|boat|swing|post|dock|fence)))"
         r"|\b(?:tied|tie|tying) (?:the|a|my) (?:rope|noose) (?:to"
         r"|from|over|on|around) (?:the|a) (?:beam|banister|bannister|rafter|door|hook|ceiling"
@@ -608,7 +655,9 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         r"\bi (?:have |'ve )?(?:decided|made up my mind|made my (?:mind up|decision))\b(?! (?:to"
         r"|on|that|what|which|whether|if|not|against|about|i'm going to (?:the|a) (?:gym|doctor"
-        r"|group))\b)",
+        r"|group))\b)"
+        # Without "I" only as a sentence of its own: "Made my mind up. Sorry lads."
+        r"|(?:^|[.!?\n] ?)(?:decided|made up my mind|made my (?:mind up|decision))(?= ?[.!]|$)",
         "Says they have decided, with a means or place named in the text",
         needs=r"<means>|<height>|<track>|<water>",
         unless=(
@@ -693,7 +742,9 @@ RULES: tuple[Rule, ...] = (
         # "im on the bridge. i cant do this anymore. sorry everyone": at a height, a railway or
         # water now, with a farewell or "can't go on" within the next 150 characters.
         r"(?:\b(?:i'm|im|i am) (?:sitting |standing |stood |parked |sat |waiting |writing this )?"
-        r"(?:right )?|(?:^|[.!?\n] ?)(?:sitting |standing |parked |walking |heading |off )?)"
+        r"(?:right )?|(?:^|[.!?\n] ?)(?:(?:been )?(?:sitting|standing|parked"
+        r"|walking|heading|off|sat"
+        r"|going|driving|writing this) )?)"
         r"(?:on|at|by|near|in|up on|from|to) (?:the|a|my) (?:<gap2>)(?:bridge|roof|rooftop|edge"
         r"|ledge|cliffs?|tracks|railway(?: line)?|level crossing|car ?park|multi ?storey"
         r"|top floor|balcony)\b"
@@ -717,6 +768,9 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:saving|saved|hoarding|hoarded|hiding|hid|stockpiling|stashing|stashed) (?:up )?"
         r"(?:(?:my |the |all my )?<pills> |them )(?:for|over) (?:weeks|months|ages|a while"
         r"|(?:\d{1,3}|two|three|four|five|six|a few|several) (?:weeks|months))\b"
+        r"|\b(?:saved|got|have) (?:up )?enough to (?:not wake up|never wake up|die|end it|do it)\b"
+        r"|\bstockpil\w{0,4} (?:for|over) (?:weeks|months|ages|a while)\b"
+        r"|\bit(?:'s| is) tonight\b"
         r"|\b(?:i've|ive|i have) (?:got |saved )?enough (?:now|of them|to (?:do it|die|end it))\b"
         r"(?! for\b)"
         r"|\bknow (?:exactly )?where i(?:'m| am|m)? (?:going to|gonna|will) (?:jump|do it)\b",
@@ -727,7 +781,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.plan.when",
         IMMINENT,
-        r"\b(?:going to|gonna|i'll|i will|i'm|im) (?:end it|do it|doing it|go) (?:all )?(?:on"
+        r"\bmake it look like an accident\b"
+        r"|\b(?:going to|gonna|i'll|i will|i'm|im|drinking it|taking it) (?:end it|do it|doing it"
+        r"|go|drink it|take it|swallow it)? ?(?:all )?(?:on"
         r" (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|at midnight"
         r"|at \d{1,2} ?(?:am|pm|o'clock)|before (?:he|she|they|mum|mom|dad|my \w{1,20})"
         r" (?:gets|get|comes|come) (?:home|back)|when (?:they|everyone|mum|mom|dad|my \w{1,20})"
@@ -737,7 +793,10 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:i've|ive|i have) planned it (?:all|out)\b(?=[^\n]{0,150}?\b(?:end it|do it|die"
         r"|sorry|goodbye|don't make this))",
         "Says when they will end their life",
-        needs=r"<means>|<height>|<track>|\bend it\b|\b(?:die|dead|suicide|kill myself|goodbye)\b",
+        needs=(
+            r"<means>|<height>|<track>|\bend it\b|\b(?:die|dead|suicide|kill myself|goodbye"
+            r"|medicine cabinet|glass)\b"
+        ),
         unless=r"\b(?:party|wedding|presentation|exam|interview|surprise|proposal)\b",
     ),
     Rule(
@@ -770,7 +829,8 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:the )?(?:bridge|jumping|rope|noose|overdose|od|hanging|drowning|gun) (?:thoughts"
         r"|urges)\b"
         r"|\b(?:thinking|think|thought) about the (?:bridge|roof|edge|ledge|tracks|rope|noose"
-        r"|gun|car park) (?:a lot|again|all the time|constantly|every (?:day|night|morning))\b",
+        r"|gun|car park|pills) (?:<gap3>)(?:a lot|again|all the time|constantly|every (?:day|night"
+        r"|morning))\b",
         "Keeps thinking of a lethal means named in the text",
         needs=r"\b(?:gun|pistol|rifle|shotgun|rope|noose|bridge|roof|ledge|tracks|overdose|od"
         r"|hanging|drowning|jumping)\b",
@@ -778,6 +838,57 @@ RULES: tuple[Rule, ...] = (
             r"<routine>|\b(?:wedding|photos?|holiday|trip|ride|journey|slates|storm|repair\w{0,3}"
             r"|building|commute)\b"
         ),
+    ),
+    Rule(
+        "imminent.preparation.means_with_farewell",
+        IMMINENT,
+        # "the sleeping tablets i ordered turned up today ... already said bye to nan": a means
+        # with a farewell, or with a time when nobody is around, near it (session 8).
+        r"\b(?:<meansword>)\b",
+        "A lethal means named beside a farewell (a preparatory act)",
+        needs="<farewell2>",
+        unless=r"<routine>|\b(?:hunting|range|clay|recipe|garden|bbq party|camping|vet|dog's)\b",
+    ),
+    Rule(
+        "imminent.preparation.means_when_alone",
+        IMMINENT,
+        r"\b(?:<meansword>)\b",
+        "A lethal means named beside a time when nobody will be around",
+        needs="<alonetime>",
+        unless=r"<routine>|\b(?:hunting|range|clay|recipe|garden|camping|vet|dog's|babysit\w{0,3})\b",
+    ),
+    Rule(
+        "imminent.preparation.not_for_the_usual",
+        IMMINENT,
+        # "bought one of those disposable bbqs today and its not for cooking"; "booked a hotel
+        # room on the 20th floor. Not for a holiday."
+        r"\b(?:not|isn't|it's not|its not|it isn't) (?:for |to )?(?:a holiday|the view|look at the"
+        r" view|cooking|protection|the garden|a barbecue|a bbq)\b",
+        "Says a means or a high place is not for its ordinary use",
+        needs=r"<means>|<height>|\bbbqs?\b",
+    ),
+    Rule(
+        "ideation.death_wish_plain",
+        IDEATION,
+        r"\b(?:don't|dont|do not|not sure i|no longer|not sure if i) (?:really )?(?:want|wanna) to"
+        r" (?:be alive|live|exist|be here)\b(?! (?:like this|this way|with|in|at|there|here|near"
+        r"|anymore with|on)\b)"
+        r"|\b(?:goal|wish|hope) is to (?:not exist|die|be dead|not wake up|disappear)\b"
+        r"|\bdeath would be (?:a|such a) (?:relief|release|mercy)\b"
+        r"|\bpassive (?:si|suicidal ideation|suicidal thoughts)\b"
+        r"|\b(?:wonder|wondering|wondered) if (?:it|they|that|them)(?:'d| would) be enough\b"
+        r"|\busing (?:it|them) on myself\b"
+        r"|\bhow easy it(?:'d| would) be to (?:just )?(?:step|jump|drive|turn the wheel|let go)\b"
+        r"|\b(?:thinking|think|thought|thoughts) (?:about|of) not (?:waking up|being here|being"
+        r" alive|existing)\b"
+        r"|\bif i (?:didn't|did not|didnt) wake up (?:tomorrow )?i(?:'d| would) be (?:ok|okay|fine"
+        r"|happy|relieved)\b"
+        r"|\b(?:wish|want|wanted|wishing)[^.!?\n]{0,20}?\bstop (?:being alive|existing|living)\b"
+        r"|\burges? to end (?:things|it all|my life|it)\b"
+        r"|\bthink(?:ing)? about how i(?:'d| would) do it\b"
+        r"|\bpictures? of me hanging\b",
+        "Wishes to be dead or thinks about a method, in plain words",
+        negatable=False,
     ),
     # --- ideation: wish to be dead, thoughts of suicide, self-harm thoughts ------------------
     Rule(
@@ -1517,6 +1628,7 @@ SELF_INCLUSION_NEXT = (
     + r"|(?:me too|me as well|same here|same for me|so do i|i feel the same(?: way)?"
     r"|(?:i'm|im|i am) the same|(?:i'm|im|i am|i feel) (?:that way )?(?:too|as well)|same)"
     + _CLAUSE_END
+    + r"|mine (?:have|has|are|is|were|was|keep|kept|get|got|come|came)\b"
     + ")"
 )
 SELF_INCLUSION_STRONG = r"(?:(?:honestly|yeah|yes|yep|well|tbh|ngl)[, ]+)?(?:i do|so do i|me too)"
