@@ -35,11 +35,12 @@ def test_coverage_does_not_fall_below_what_was_measured() -> None:
     assert report["development"]["below_raised"] <= 3
     assert report["check"]["risk_at_ideation_or_above"] >= 0.35
     assert report["check"]["below_raised"] <= 2
-    # What runs by default (with the statement stage, trained on the development set but
-    # never on the check set).
-    default = evaluate_statements(None, learned.load(str(learned.STATEMENTS_MODEL_PATH)))
-    assert default["check"]["risk_at_ideation_or_above"] >= 0.42
-    assert default["check"]["below_raised"] <= 2
+    # With the optional statement stage (trained on the development set and, since session 8,
+    # 1,670 more invented texts, never on the check set): more risk read, and more near-misses
+    # raised (2 of 60 with session 3's model, 6 with session 8's; it stays off by default).
+    stage = evaluate_statements(None, learned.load(str(learned.STATEMENTS_MODEL_PATH)))
+    assert stage["check"]["risk_at_ideation_or_above"] >= 0.60
+    assert stage["check"]["below_raised"] <= 6
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_session_3_near_misses(text: str) -> None:
     assert screen_text(text).level < RiskLevel.IDEATION
 
 
-# --- the statement stage (on by default, short texts only) ----------------------------------
+# --- the statement stage (off by default, short texts only) ---------------------------------
 
 RULES_MISS = "honestly i just don't want to be around anymore"
 
@@ -102,7 +103,8 @@ RULES_MISS = "honestly i just don't want to be around anymore"
 def test_the_shipped_statement_model_reads_short_texts_only() -> None:
     model = learned.load(str(learned.STATEMENTS_MODEL_PATH))
     assert model is not None
-    assert model.min_tokens == 1 and model.max_tokens == train.STATEMENT_MAX_TOKENS
+    assert model.min_tokens == train.STATEMENT_MIN_TOKENS == 5
+    assert model.max_tokens == train.STATEMENT_MAX_TOKENS
     assert 0.5 <= model.threshold <= 1.0
     assert model.meta["min_users_per_term"] >= 5
 
@@ -229,4 +231,16 @@ def test_plain_statements_the_narrowing_must_keep(text: str) -> None:
     ],
 )
 def test_everyday_texts_the_narrowing_spares(text: str) -> None:
+    assert screen_text(text).level < RiskLevel.IDEATION
+
+
+@pytest.mark.parametrize(
+    "text", ["it", "got it", "go for it!", "it hurts", "I don't know", "just do it"]
+)
+def test_the_statement_stage_leaves_chat_of_under_five_words_alone(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Session 3's model raised "it" and "got it" (function words); session 8's reads texts of
+    # five words or more only.
+    monkeypatch.setenv("PEERHAVEN_SCREENING_STATEMENTS", "1")
     assert screen_text(text).level < RiskLevel.IDEATION

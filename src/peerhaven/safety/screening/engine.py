@@ -328,13 +328,16 @@ class _Context:
         # opinion about suicide in general.
         back = _TOPIC_WINDOW if forward else _SUBJECT_WINDOW_BACK
         # A colon opens a new clause: "being honest like you asked: the suicidal thoughts are
-        # back" is about the author, not "you" (session 8).
+        # back" is not about "you" (session 8). Before a colon only "you" is passed over: "her
+        # latest post: i have my pills lined up" is still about her.
         clause_start = max(s_start, self.text.rfind(":", s_start, start) + 1)
         while i >= 0 and steps < back:
             t_start, _, word = self.tokens[i]
-            if t_start < clause_start:
+            if t_start < s_start:
                 break
             found = _person(word)
+            if found == "second" and t_start < clause_start:
+                break
             if found is not None:
                 return found
             i -= 1
