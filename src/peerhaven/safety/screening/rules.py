@@ -606,8 +606,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.plan.not_coming_back",
         IMMINENT,
-        r"(?<!it's )(?<!its )(?<!it is )(?<!they're )(?<!they are )"
-        r"\bnot (?:coming|going to come|gonna come|planning on coming|planning to come) (?:back"
+        # The lookbehinds sit after "not" so they run only where "not" matched.
+        r"\bnot(?<!it's not)(?<!its not)(?<!it is not)(?<!they're not)(?<!they are not)"
+        r" (?:coming|going to come|gonna come|planning on coming|planning to come) (?:back"
         r"|home)(?: (?:down|up|out|again|ever|this time))?\b(?!,? (?:(?:down|up|out|home) )?"
         r"(?:till|until|before|for|after|tonight|today|this (?:week|weekend|evening|afternoon"
         r"|morning|year)|at|in|to|from|by|soon|yet|on|except|apparently|lol)\b)"
