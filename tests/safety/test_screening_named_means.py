@@ -186,6 +186,11 @@ def test_needs_and_unless_patterns_are_linear_on_adversarial_input() -> None:
         " Sorry lads.",
         "bought one of those disposable bbqs today and its not for cooking. tonight in my room",
         "Writing this from the roof of my block. Wind's strong. I'm ready.",
+        "I've saved up enough to not wake up. Doing it after the school run tomorrow.",
+        "I'm at the lake. it's freezing. I'm going in. just wanted someone to know",
+        "walking along the tracks near the old crossing. not going home. last post",
+        "So this is my last check-in. I've got a plan and a date and it's soon.",
+        "i've got my insulin pens lined up and i'm using all of them tonight.",
     ],
 )
 def test_a_means_or_a_plan_said_with_a_farewell_or_a_time_is_imminent(text: str) -> None:
@@ -204,6 +209,11 @@ def test_a_means_or_a_plan_said_with_a_farewell_or_a_time_is_imminent(text: str)
         "not sure i want to be alive anymore. that's all i've got for check in today",
         "honestly some days i think death would be a relief",
         "I look at my meds and wonder if it would be enough. been thinking that a lot lately",
+        "Been thinking about the pills in the cupboard a lot lately.",
+        "thoughts of jumping are back. i'm safe, not acting on it",
+        "every time i drive over the bridge to work i think about just turning the wheel",
+        "The urge to drive off the road came back on the motorway today.",
+        "I keep thinking maybe better if I just disappear for good.",
     ],
 )
 def test_plain_words_for_a_wish_to_be_dead_reach_ideation(text: str) -> None:
@@ -216,6 +226,10 @@ def test_plain_words_for_a_wish_to_be_dead_reach_ideation(text: str) -> None:
         "Made my decision, handing in my notice and moving to the coast near the sea",
         "Decided I'm not coming back to work after sick leave. Off to the sea for a week",
         "How do you all cope with night shifts? Mine have been really bad lately.",
+        "I left the rope toy at yours for the dog, sorry",
+        "I'm going in to work early tomorrow, the lake path is flooded",
+        "Thought about how easy it would be to quit sugar, then ate a biscuit",
+        "I always think about them when I leave for work, the dog's pills, did I give her one?",
         "Took my tablets tonight after everyone went to bed, finally remembered",
     ],
 )

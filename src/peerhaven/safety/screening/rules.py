@@ -56,7 +56,7 @@ MACROS: dict[str, str] = {
         r"\b(?:bridge|roof|rooftop|car ?park|multi ?storey|multi-storey|parking (?:garage"
         r"|structure|lot roof)|balcony|cliffs?|ledge|tower block|top floor|top deck"
         r"|\d{1,3} floors|\w{1,12} floors up|\d{1,3}(?:st|nd|rd|th) floor|overpass|viaduct"
-        r"|railings)\b"
+        r"|railings|lookout|high spot)\b"
         r"(?! (?:club|game|of (?:my|the) nose|loan))"
     ),
     "<track>": (
@@ -72,7 +72,8 @@ MACROS: dict[str, str] = {
         r"|don't call anyone|dont call anyone|tell (?:my )?\w{1,20} (?:i|sorry)|wrong side of the"
         r" (?:railings|fence|barrier)|made my peace|can hear (?:a|the) train|walking in"
         r"|whoever (?:reads|finds) this|by the time (?:you|anyone|someone) reads? this"
-        r"|(?:don't|dont) try (?:n|and|to) find me|working up to it|(?:don't|dont) tell anyone)\b"
+        r"|(?:don't|dont) try (?:n|and|to) find me|working up to it|(?:don't|dont) tell anyone"
+        r"|wanted someone to know|going to go soon|not stepping back|not going home)\b"
     ),
     "<water>": r"\b(?:sea|ocean|river|lake|canal|reservoir)\b",
     # A lethal means by name, for rules that need a second cue near it.
@@ -92,7 +93,8 @@ MACROS: dict[str, str] = {
         r"|i'm done|not (?:calling|ringing) (?:anyone|999|911|000|an ambulance)|logging off for"
         r" good|tell (?:the kids|my \w{1,12}|mum|mom|dad|them) i love(?:d)? (?:them|her|him|you)"
         r"|sorry lads|(?:one person|somebody|someone) (?:in the world )?to know|dont tell anyone"
-        r"|don't tell anyone)\b"
+        r"|don't tell anyone|i'm finished|im finished|(?:then|now|tonight) (?:i'm|im) doing it"
+        r"|finishing this then|thank you for being kind)\b"
     ),
     # When nobody will be around.
     "<alonetime>": (
@@ -258,9 +260,14 @@ RULES: tuple[Rule, ...] = (
         r"|\bwon't be the ones? to find me\b"
         r"|\b(?:please )?(?:don't|dont) blame yourself for what i (?:do|did|am about to do)\b"
         r"|\bgoodbye properly before i go\b"
-        r"|\bby tonight it(?:'s| is| will be)? over\b|\b(?:monday|tuesday|wednesday|thursday"
+        r"|\bby tonight it(?:'s| is| will be|s)? over\b|\b(?:monday|tuesday|wednesday|thursday"
         r"|friday|saturday|sunday|tonight|tomorrow) it all ends\b"
-        r"|\bafter midnight it (?:won't|wont|will not) matter\b",
+        r"|\bafter midnight it (?:won't|wont|will not) matter\b"
+        r"|\bthis (?:is|will be) my (?:last|final) check[ -]?in\b"
+        r"|\b(?:got|have|made) a plan and a (?:date|time)\b"
+        r"|\bwithout (?:her|him|them) knowing it was (?:goodbye|the last time)\b"
+        r"|\b(?:will|they'll|she'll|he'll) find the (?:letter|note) (?:on|in|under)\b"
+        r"|\b(?:saved|stockpiled) (?:up )?enough to (?:not wake up|never wake up|die)\b",
         "Says this is their last message",
         subject="self",
     ),
@@ -557,7 +564,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.method.take_them_all",
         IMMINENT,
-        r"\b(?:take|taking|tkae|takeing|swallow|swallowing|down|downing|neck|necking) (?:them all"
+        r"\b(?:take|taking|tkae|takeing|swallow|swallowing|down|downing|neck|necking|use|using"
+        r"|inject|injecting) (?:them all"
         r"|all of them|the lot|the whole (?:lot|bottle|box|strip|packet|pack|stash))\b(?! (?:with"
         r"|together|back|home|out|in (?:turn|order|one go)|to (?:the|a|my|school|work)|at the same"
         r"|as (?:prescribed|directed|usual)|every|each|daily|in the morning|at (?:breakfast|lunch"
@@ -573,6 +581,8 @@ RULES: tuple[Rule, ...] = (
         r"|even)\b)"
         r"|\b(?:taking|take|swallowing|swallow) all (?:of )?(?:my|the|\w{1,12}'s) (?:<gap2>)"
         r"(?:<pills>)\b"
+        r"|\b(?:going to|gonna|about to) take them (?:here|now|all now)\b(?! (?:with|before|after"
+        r"|as)\b)"
         r"|\b(?:going to|gonna|about to) take (?:<gap1>)(?:<pills>)\b(?=[^\n]{0,120}?\b(?:counted"
         r"|enough|the lot|all of them|stash))",
         "Says they will take, or took, all of their pills (pills named in the text)",
@@ -615,13 +625,17 @@ RULES: tuple[Rule, ...] = (
         r"|\bwon't be back\b(?! (?:till|until|before|for|after|tonight|today|this|at|in|to|from"
         r"|by|soon|on)\b)"
         r"|\b(?:go|going|drive|driving) over the edge\b"
+        r"|\b(?:don't|dont) think (?:i'm|im) getting back (?:in|into|down)\b"
+        r"|\b(?:i'm|im) going in(?=[.!]|$| now| tonight| when it gets dark)"
+        r"|\bgoing in (?:when it gets dark|tonight)\b"
+        r"|\bkeep (?:going|swimming) (?:till|until) i (?:can't|cant)\b"
         r"|\bnot (?:going to|gonna) (?:swim|walk|come) back\b"
         r"|\b(?:walk|walking|swim|swimming|go|going) (?:in|out) and not (?:come|coming) (?:out"
         r"|back)\b"
         r"|\b(?:don't|dont|do not) think i(?:'m| am|m) (?:coming|going to come) (?:back|home)"
         r"(?: (?:down|up))?\b(?! (?:till|until|before|for|after|tonight|today|this|to|from)\b)",
         "Says they are not coming back from a dangerous place named in the text",
-        needs=r"<height>|<track>|<water>|\bwoods\b|\bforest\b|\bswim|<means>",
+        needs=r"<height>|<track>|<water>|\b(?:woods|forest|pier|beach)\b|\bswim|<means>",
         negatable=False,
     ),
     Rule(
@@ -685,12 +699,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "imminent.method.cut_deep",
         IMMINENT,
-        r"\bcut (?:<gap1>)deep(?:er)? (?:enough|this time)\b|\b(?:going to|gonna|i'll|ill"
+        r"\bcut (?:<gap1>)deep(?:er)? (?:enough|this time|than (?:usual|ever|before))\b"
+        r"|\b(?:going to|gonna|i'll|ill"
         r"|i will) (?:<gap1>)cut (?:<gap1>)deep(?:er)?\b",
         "Describes cutting deep (a blade is named in the text)",
         # Not held (session 8 review): the words are everyday often enough that hiding the
         # post would silence people; the author still sees help and moderators get an alert.
-        needs=r"\b(?:knife|knives|blades?|razors?|wrists?|veins?)\b",
+        needs=r"\b(?:knife|knives|blades?|razors?|wrists?|veins?|not (?:ringing|calling) anyone)\b",
         unless=(
             r"\b(?:onion|recipe|cooking|chopping|garden|hedge|fabric|hair|lino|print\w{0,3}"
             r"|carv\w{0,3}|wood\w{0,7}|tutor|class|finger|prep|dinner|sharpen\w{0,3})\b"
@@ -718,12 +733,14 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b(?:think|thinks|thinking|thought|thoughts|picture|picturing|imagine|imagining"
         r"|fantasi[sz]e|fantasi[sz]ing|urge|urges|pull|tempted) (?:about |of |to )?(?:<gap3>)"
-        r"(?:jumping (?:off|from)|jump(?:ing)?(?=[.!?,\n]| when| every| in front|$)"
+        r"(?:jumping (?:off|from)|jump(?:ing)?(?=[.!?,\n]| when| every| in front| are| again|$)"
+        r"|(?:just )?turn(?:ing)? the wheel"
         r"|stepping (?:off|out in front|in front)|step (?:off|out in front|in front)"
         r"(?! (?:of )?(?:the |a )?(?:kerb|curb|bus|plane|boat|stage|escalator)\b)"
         r"|hanging myself|myself hanging|taking (?:them all|all (?:my|of my|of them|the) <pills>)"
         r"|swallowing (?:the|all|them)|walking into (?:the )?(?:sea|ocean|river|lake|traffic)"
-        r"|driving (?:into|off) (?:the road|a bridge|a cliff|oncoming|traffic|a wall|a tree"
+        r"|(?:drive|driving) (?:into|off)"
+        r" (?:the road|a bridge|a cliff|oncoming|traffic|a wall|a tree"
         r"|the river|the sea|a lorry)|crashing (?:my car|the car) (?:into|off)"
         r"|cutting (?:deeper|deep)\b(?! into (?:the|our|my|this) (?:budget|costs|spending"
         r"|savings|debt))"
@@ -742,14 +759,16 @@ RULES: tuple[Rule, ...] = (
         IMMINENT,
         # "im on the bridge. i cant do this anymore. sorry everyone": at a height, a railway or
         # water now, with a farewell or "can't go on" within the next 150 characters.
-        r"(?:\b(?:i'm|im|i am) (?:sitting |standing |stood |parked |sat |waiting |writing this )?"
+        r"(?:\b(?:i'm|im|i am|i'll be|ill be) (?:sitting |standing |stood |parked |sat |waiting "
+        r"|writing this )?"
         r"(?:right )?|(?:^|[.!?\n] ?)(?:(?:been )?(?:sitting|standing|parked"
         r"|walking|heading|off|sat"
         r"|going|driving|writing this) )?)"
-        r"(?:on|at|by|near|in|up on|from|to) (?:the|a|my) (?:<gap2>)(?:bridge|roof|rooftop|edge"
+        r"(?:on|at|by|near|in|up on|from|to|along) (?:the|a|my)"
+        r" (?:<gap2>)(?:bridge|roof|rooftop|edge"
         r"|ledge|cliffs?|tracks|railway(?: line)?|level crossing|car ?park|multi ?storey"
         r"|top floor|balcony)\b"
-        r"(?=[^\n]{0,150}?(?:<farewell>|<ready>))",
+        r"(?=[^\n]{0,150}?(?:<farewell>|<farewell2>|<ready>))",
         "Says they are at a dangerous place now, with a farewell",
         unless=(
             r"\b(?:climbing|instructor|harness|abseil\w{0,4}|bungee|camping|holiday|trip|photos?|pics?"
@@ -827,6 +846,7 @@ RULES: tuple[Rule, ...] = (
         IDEATION,
         r"\b(?:can't stop|cant stop|keep|kept|always) (?:thinking|think) about (?:it|them"
         r"|using (?:it|them))\b(?! (?:for|at|in|when i (?:shop|cook)))"
+        r"|\bpicturing (?:the|my) (?:pills|tablets|rope|gun|noose)\b"
         r"|\b(?:the )?(?:bridge|jumping|rope|noose|overdose|od|hanging|drowning|gun) (?:thoughts"
         r"|urges)\b"
         r"|\b(?:thinking|think|thought) about the (?:bridge|roof|edge|ledge|tracks|rope|noose"
@@ -834,10 +854,10 @@ RULES: tuple[Rule, ...] = (
         r"|morning))\b",
         "Keeps thinking of a lethal means named in the text",
         needs=r"\b(?:gun|pistol|rifle|shotgun|rope|noose|bridge|roof|ledge|tracks|overdose|od"
-        r"|hanging|drowning|jumping)\b",
+        r"|hanging|drowning|jumping|pills|tablets)\b",
         unless=(
             r"<routine>|\b(?:wedding|photos?|holiday|trip|ride|journey|slates|storm|repair\w{0,3}"
-            r"|building|commute)\b"
+            r"|building|commute|dog's|cat's|vet)\b"
         ),
     ),
     Rule(
@@ -887,7 +907,10 @@ RULES: tuple[Rule, ...] = (
         r"|\b(?:wish|want|wanted|wishing)[^.!?\n]{0,20}?\bstop (?:being alive|existing|living)\b"
         r"|\burges? to end (?:things|it all|my life|it)\b"
         r"|\bthink(?:ing)? about how i(?:'d| would) do it\b"
-        r"|\bpictures? of me hanging\b",
+        r"|\bpictures? of me hanging\b"
+        r"|\b(?:thought|thinking|think) about how easy it(?:'d| would) be\b(?! to)"
+        r"|\b(?:ones|thoughts?) about not being here\b"
+        r"|\bbetter if i (?:just )?(?:disappear(?:ed)?|was gone|wasn't here|died|didn't exist)\b",
         "Wishes to be dead or thinks about a method, in plain words",
         negatable=False,
     ),
