@@ -578,15 +578,20 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
     _check_kind(kind)
     if not permissions.can_react(user, post):
         raise PermissionDenied(_("You cannot react to this post."))
-    thread_first_me_too = (
-        kind == ReactionKind.ME_TOO
-        and not Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).exists()
-    )
     given = ReactionGiven.objects.filter(post=post, user=user, kind=kind).first()
     if given is None:
         anonymous = is_anonymous_in(post.thread_id, user, visible_only=True)
     else:
         anonymous = given.is_anonymous
+    # "N people said me too" counts people as the thread shows them: a name and "Anonymous
+    # member" are two. Counting the member once would leave the count unchanged when their
+    # anonymous "Me too" appears beside their named one, which says who the anonymous one is.
+    thread_first_me_too = (
+        kind == ReactionKind.ME_TOO
+        and not Reaction.objects.filter(
+            post__thread=post.thread_id, user=user, kind=kind, is_anonymous=anonymous
+        ).exists()
+    )
     try:
         with transaction.atomic():
             reaction = Reaction.objects.create(
@@ -630,16 +635,26 @@ def react(*, post: Post, user: User, kind: str) -> Reaction:
 def unreact(*, post: Post, user: User, kind: str) -> bool:
     """Take a reaction back; False if there was none."""
     _check_kind(kind)
+    # The member's "Me too"s in the thread (post, anonymity), read before one is taken back:
+    # the thread counts a person once as named and once as anonymous (see react()).
+    me_too = (
+        list(
+            Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).values_list(
+                "post_id", "is_anonymous"
+            )
+        )
+        if kind == ReactionKind.ME_TOO
+        else []
+    )
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if not deleted:
         return False
     Post.objects.filter(pk=post.pk, **{f"{kind}_count__gt": 0}).update(
         **{f"{kind}_count": F(f"{kind}_count") - 1}
     )
-    if (
-        kind == ReactionKind.ME_TOO
-        and not Reaction.objects.filter(post__thread=post.thread_id, user=user, kind=kind).exists()
-    ):
+    taken = {anonymous for post_id, anonymous in me_too if post_id == post.pk}
+    kept = {anonymous for post_id, anonymous in me_too if post_id != post.pk}
+    if kind == ReactionKind.ME_TOO and not taken <= kept:
         Thread.objects.filter(pk=post.thread_id, me_too_count__gt=0).update(
             me_too_count=F("me_too_count") - 1
         )

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 QUEUE_GROUP = "safety.queue"
 
 
-def alert_event(alert: Any, event: str) -> dict[str, Any]:
+def alert_event(alert: Any, event: str, *, raised_to_imminent: bool = False) -> dict[str, Any]:
     """The JSON a live queue receives: ids, codes, times and names, never the member's text.
 
     ``member`` is the display name the queue page already shows moderators for the row (None
@@ -21,7 +21,9 @@ def alert_event(alert: Any, event: str) -> dict[str, Any]:
     language, and the times into the moderator's time zone (``live_queue.js``), so a row that
     arrives live reads as the rows the server drew. The fields the queue's filters look at
     (``queries.queue_filters``) are here under the same names, so the page can tell whether
-    the alert belongs to what it shows.
+    the alert belongs to what it shows. ``raised_to_imminent`` marks the update that raised an
+    open item to imminent (the server pages the team for it): a hidden queue counts it in its
+    tab title even when the page never drew the item (filtered out, or not on its first page).
     """
     return {
         "type": "queue.event",
@@ -38,6 +40,7 @@ def alert_event(alert: Any, event: str) -> dict[str, Any]:
             "assigned_to": alert.assigned_to.display_name if alert.assigned_to else None,
             "assigned_to_id": alert.assigned_to_id,
             "member": alert.author.display_name if alert.author else None,
+            "raised_to_imminent": raised_to_imminent,
         },
     }
 

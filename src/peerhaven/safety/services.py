@@ -247,7 +247,9 @@ def raise_alert(
             sla_due_at=now + datetime.timedelta(minutes=sla_minutes(level, source)),
         )
         event = "created"
-    transaction.on_commit(partial(live.broadcast, live.alert_event(alert, event)))
+    transaction.on_commit(
+        partial(live.broadcast, live.alert_event(alert, event, raised_to_imminent=upgraded))
+    )
     # A new imminent item pages the team, and so does an open item raised to imminent (an
     # edit that adds a plan): either way someone must look now.
     if level == "imminent" and (event == "created" or upgraded) and not _paged_recently(alert):

@@ -172,8 +172,8 @@
   }
 
   // The tab title (see the top of this file). An alert counts when it arrives imminent and
-  // open, or when one this page knew at a lower level is raised to imminent: the two cases
-  // the server pages the team for.
+  // open, or when an open one is raised to imminent (the event says so, and a level this page
+  // saw lower counts too): the two cases the server pages the team for.
   var levels = {};  // alert id -> the level this page last saw it at
   var titleBefore = null;  // the page's own title while the count is shown
   var imminentUnseen = {};  // ids counted in the title
@@ -188,7 +188,10 @@
     var before = levels[alert.id];
     levels[alert.id] = alert.level;
     if (alert.level !== "imminent" || alert.status !== "open") { return; }
-    var raised = kind === "updated" && before !== undefined && before !== "imminent";
+    // The server marks a raise (the page may never have drawn the alert: filtered out, or
+    // not on its first page); a raise the page saw itself counts too.
+    var raised = kind === "updated" &&
+      (alert.raised_to_imminent === true || (before !== undefined && before !== "imminent"));
     if ((kind !== "created" && !raised) || !document.hidden || imminentUnseen[alert.id]) {
       return;
     }
