@@ -236,3 +236,12 @@ def test_plain_words_for_a_wish_to_be_dead_reach_ideation(text: str) -> None:
 def test_the_farewell_and_plain_wish_rules_leave_everyday_text_alone(text: str) -> None:
     result = screen_text(text)
     assert result.level < IDEATION, [e.rule for e in result.evidence]
+
+
+def test_macros_inside_macros_are_filled_in() -> None:
+    # "<means>" and "<meansword>" use "<gun>": a macro left unexpanded would match nothing.
+    for compiled in (*_compiled()[0], *_compiled_anyone()):
+        for regex in (compiled.regex, compiled.needs, compiled.unless):
+            assert regex is None or "<" not in regex.pattern.replace("(?<", ""), compiled.rule.id
+    assert level("My dad's gun is in the closet. I'm going to use it tonight.") == IMMINENT
+    assert level("My nephew's water gun is here and I'm about to use it on the cat") < IDEATION

@@ -92,8 +92,18 @@ def _compares(text: str, m: re.Match[str]) -> bool:
     )
 
 
-def _expand(pattern: str) -> str:
-    return _MACRO.sub(lambda m: table.MACROS.get(m.group(), m.group()), pattern)
+def _expand(pattern: str, macros: dict[str, str] | None = None) -> str:
+    """The pattern with its macros filled in; a macro may use another (``<means>`` uses
+    ``<gun>``), so this repeats until nothing changes."""
+    for _ in range(4):
+        expanded = _MACRO.sub(
+            lambda m: (macros or {}).get(m.group(), table.MACROS.get(m.group(), m.group())),
+            pattern,
+        )
+        if expanded == pattern:
+            break
+        pattern = expanded
+    return pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +175,7 @@ _FIRST_PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i've|ive|i'll|me|my|myself|mine)
 
 def _widen(pattern: str) -> str:
     """A pattern with its first-person words widened to anyone ("herself", "his arm")."""
-    pattern = _MACRO.sub(
-        lambda m: _ANYONE_MACROS.get(m.group(), table.MACROS.get(m.group(), m.group())),
-        pattern,
-    )
-    return _MY.sub("(?:my|his|her|their) ", pattern)
+    return _MY.sub("(?:my|his|her|their) ", _expand(pattern, _ANYONE_MACROS))
 
 
 @cache
